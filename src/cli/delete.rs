@@ -1,0 +1,41 @@
+//! `envctl delete`: remove an environment from any state.
+
+use envctl::{Context, DeleteOptions};
+
+use super::{Printer, confirm};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Environment id or name
+    pub environment: String,
+    /// Keep its named volumes (data survives; `docker volume ls` shows them)
+    #[arg(long)]
+    pub keep_volumes: bool,
+    /// Succeed when it does not exist (for CI clean-up steps)
+    #[arg(long)]
+    pub if_exists: bool,
+}
+
+pub async fn exec(ctx: &Context, args: Args, yes: bool, printer: &Printer) -> anyhow::Result<()> {
+    let opts = DeleteOptions {
+        keep_volumes: args.keep_volumes,
+        if_exists: args.if_exists,
+    };
+    // Ask only about something that exists; a missing one is reported by delete itself.
+    if let Ok(env) = envctl::show(ctx, &args.environment) {
+        let volumes = if args.keep_volumes {
+            "keeping its volumes"
+        } else {
+            "and its volumes"
+        };
+        let question = format!(
+            "Delete '{}' ({}, {}) {volumes}?",
+            env.name, env.id, env.status
+        );
+        if !confirm(&question, yes)? {
+            return Err(envctl::Error::Failed("cancelled; nothing was deleted".into()).into());
+        }
+    }
+    let deleted = envctl::delete(ctx, &args.environment, &opts).await?;
+    printer.deleted(&args.environment, deleted.as_ref())
+}

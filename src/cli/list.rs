@@ -1,0 +1,32 @@
+//! `envctl list`: the environments, as a table or a JSON array.
+
+use envctl::{Context, ListFilter, Status};
+
+use super::Printer;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only environments with this status
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// Only environments of this owner
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only environments made from this template
+    #[arg(long)]
+    pub template: Option<String>,
+}
+
+fn parse_status(text: &str) -> Result<Status, String> {
+    text.parse().map_err(|e: envctl::Error| e.to_string())
+}
+
+pub fn exec(ctx: &Context, args: Args, printer: &Printer) -> anyhow::Result<()> {
+    let filter = ListFilter {
+        status: args.status,
+        owner: args.owner,
+        template: args.template,
+    };
+    let envs = envctl::list(ctx, &filter)?;
+    printer.environments(&envs)
+}

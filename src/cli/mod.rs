@@ -1,0 +1,161 @@
+//! Command-line types (clap derive) and dispatch. Each subcommand lives in its
+//! own file: it turns arguments into the library's options, calls one library
+//! function and prints. No Docker call and no file I/O here.
+
+mod create;
+mod delete;
+mod list;
+mod logs;
+mod one_click;
+mod printer;
+mod progress;
+mod show;
+mod start_stop;
+mod templates;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use envctl::{Config, Context, Store};
+
+pub use printer::Printer;
+
+/// Per-developer Docker environments from templates.
+///
+/// envctl provisions environments (groups of containers made from a template),
+/// tracks them in a file-locked JSON database, allocates host ports without
+/// collisions and removes every trace on delete.
+#[derive(Debug, Parser)]
+#[command(
+    name = "envctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Directory holding environments.json [default: $XDG_DATA_HOME/envctl]
+    #[arg(long, global = true, env = "ENVCTL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]
+    #[arg(long, global = true, env = "ENVCTL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print JSON on stdout, for programs (stable fields; see the README)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only results and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is happening
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Answer yes to every question (for cron and CI)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// How long to wait for another envctl holding the database lock
+    #[arg(long, global = true, env = "ENVCTL_LOCK_TIMEOUT", value_name = "DUR", default_value = "30s",
+          value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an environment from a template and wait until it is ready
+    Create(create::Args),
+    /// Guided create: asks for template, name and owner (--yes takes the defaults)
+    OneClick(one_click::Args),
+    /// List environments
+    #[command(alias = "ls")]
+    List(list::Args),
+    /// Show one environment
+    Show(show::Args),
+    /// Start a stopped environment and wait until it is ready
+    Start(start_stop::StartArgs),
+    /// Stop an environment, keeping its containers and volumes
+    Stop(start_stop::StopArgs),
+    /// Delete an environment and every container, network and volume it has
+    #[command(alias = "rm")]
+    Delete(delete::Args),
+    /// Print the logs of an environment's services
+    Logs(logs::Args),
+    /// List the templates in the config
+    Templates(templates::Args),
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Templates(args) => templates::exec(&load_config(g)?, args, printer),
+        Command::Create(args) => create::exec(&context(g)?, args, printer).await,
+        Command::OneClick(args) => one_click::exec(&context(g)?, args, g.yes, printer).await,
+        Command::List(args) => list::exec(&context(g)?, args, printer),
+        Command::Show(args) => show::exec(&context(g)?, args, printer),
+        Command::Start(args) => start_stop::start(&context(g)?, args, printer).await,
+        Command::Stop(args) => start_stop::stop(&context(g)?, args, printer).await,
+        Command::Delete(args) => delete::exec(&context(g)?, args, g.yes, printer).await,
+        Command::Logs(args) => logs::exec(&context(g)?, args, printer).await,
+    }
+}
+
+fn load_config(g: &GlobalArgs) -> envctl::Result<Config> {
+    let path = g
+        .config
+        .clone()
+        .or_else(envctl::config::default_config_path);
+    Config::load(path.as_deref())
+}
+
+fn context(g: &GlobalArgs) -> envctl::Result<Context> {
+    let config = load_config(g)?;
+    let dir = g
+        .data_dir
+        .clone()
+        .unwrap_or_else(envctl::config::default_data_dir);
+    let store = Store::open(&dir, g.lock_timeout)?;
+    Ok(Context::new(config, store))
+}
+
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("expected a duration like 30s, 10m or 7d: {e}"))
+}
+
+/// A future that resolves on Ctrl-C or SIGTERM (a CI job being cancelled).
+pub async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// Asks `question` on the terminal; without one, refuses unless `yes`.
+pub fn confirm(question: &str, yes: bool) -> envctl::Result<bool> {
+    use std::io::IsTerminal;
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(envctl::Error::ConfirmationRequired(format!(
+            "'{question}' needs an answer, and there is no terminal to ask on"
+        )));
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .map_err(|e| envctl::Error::Failed(format!("could not read the answer: {e}")))
+}

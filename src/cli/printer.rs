@@ -1,0 +1,340 @@
+//! The one place that writes output: tables for people, JSON for programs,
+//! plain lines off a terminal, nothing extra under `--quiet`. Results go to
+//! stdout, everything else (progress, notes, errors) to stderr.
+
+use std::io::{IsTerminal, Write};
+
+use chrono::{DateTime, Utc};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+use envctl::ops::LogChunk;
+use envctl::{Config, Deleted, Environment, Status};
+
+use super::GlobalArgs;
+use super::progress::Bars;
+
+pub struct Printer {
+    json: bool,
+    quiet: bool,
+    color: bool,
+    stderr_tty: bool,
+}
+
+impl Printer {
+    pub fn new(g: &GlobalArgs) -> Printer {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = !no_color && std::io::stdout().is_terminal();
+        console::set_colors_enabled(color);
+        console::set_colors_enabled_stderr(!no_color && std::io::stderr().is_terminal());
+        Printer {
+            json: g.json,
+            quiet: g.quiet,
+            color,
+            stderr_tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Progress for a long operation: bars on a terminal, lines elsewhere, nothing when quiet.
+    pub fn progress(&self) -> Bars {
+        Bars::new(self.stderr_tty, self.quiet)
+    }
+
+    /// The result of create, one-click and start: the URLs (or the JSON object).
+    pub fn created(&self, env: &Environment) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(env);
+        }
+        let mut table = self.table(["SERVICE", "URL", "READY"]);
+        for (service, state) in &env.services {
+            let url = env.urls.get(service).map(String::as_str).unwrap_or("-");
+            table.add_row(vec![
+                Cell::new(service),
+                Cell::new(url),
+                self.ready_cell(state.ready),
+            ]);
+        }
+        let headline = format!(
+            "{} ({}) is {}{}",
+            env.name,
+            env.id,
+            env.status,
+            if env.ready { " and ready" } else { "" }
+        );
+        self.note(&headline);
+        self.out(&format!("{table}\n"))
+    }
+
+    pub fn environments(&self, envs: &[Environment]) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(&envs);
+        }
+        if envs.is_empty() {
+            self.note("no environments");
+            return Ok(());
+        }
+        let mut table = self.table([
+            "ID", "NAME", "TEMPLATE", "OWNER", "STATUS", "READY", "PORTS", "AGE", "EXPIRES",
+        ]);
+        let now = Utc::now();
+        for e in envs {
+            let ports = format!(
+                "{}-{}",
+                e.base_port,
+                u32::from(e.base_port) + u32::from(e.port_count) - 1
+            );
+            table.add_row(vec![
+                Cell::new(&e.id),
+                Cell::new(&e.name),
+                Cell::new(&e.template),
+                Cell::new(&e.owner),
+                self.status_cell(e.status),
+                self.ready_cell(e.ready),
+                Cell::new(ports),
+                Cell::new(age(e.created_at, now)),
+                Cell::new(
+                    e.expires_at
+                        .map(|t| until(t, now))
+                        .unwrap_or_else(|| "-".into()),
+                ),
+            ]);
+        }
+        self.out(&format!("{table}\n"))
+    }
+
+    pub fn environment(&self, env: &Environment) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(env);
+        }
+        let mut t = self.table(["FIELD", "VALUE"]);
+        let labels: Vec<String> = env.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let fmt_time = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        let rows: Vec<(&str, Cell)> = vec![
+            ("id", Cell::new(&env.id)),
+            ("name", Cell::new(&env.name)),
+            ("template", Cell::new(&env.template)),
+            ("owner", Cell::new(&env.owner)),
+            ("status", self.status_cell(env.status)),
+            ("ready", self.ready_cell(env.ready)),
+            (
+                "ports",
+                Cell::new(format!(
+                    "{}..{}",
+                    env.base_port,
+                    u32::from(env.base_port) + u32::from(env.port_count)
+                )),
+            ),
+            ("created", Cell::new(fmt_time(env.created_at))),
+            ("updated", Cell::new(fmt_time(env.updated_at))),
+            (
+                "expires",
+                Cell::new(
+                    env.expires_at
+                        .map(fmt_time)
+                        .unwrap_or_else(|| "never".into()),
+                ),
+            ),
+            ("pinned", Cell::new(env.pinned)),
+            (
+                "labels",
+                Cell::new(if labels.is_empty() {
+                    "-".into()
+                } else {
+                    labels.join(", ")
+                }),
+            ),
+            ("error", Cell::new(env.error.as_deref().unwrap_or("-"))),
+        ];
+        for (k, v) in rows {
+            t.add_row(vec![Cell::new(k), v]);
+        }
+        if let Some(op) = &env.operation {
+            t.add_row(vec![
+                Cell::new("operation"),
+                Cell::new(format!(
+                    "{} by pid {} on {}, due {}",
+                    op.action,
+                    op.pid,
+                    op.host,
+                    fmt_time(op.deadline)
+                )),
+            ]);
+        }
+        let mut s = self.table(["SERVICE", "CONTAINER", "IMAGE", "URL", "READY"]);
+        for (name, state) in &env.services {
+            s.add_row(vec![
+                Cell::new(name),
+                Cell::new(&state.container),
+                Cell::new(&state.image),
+                Cell::new(env.urls.get(name).map(String::as_str).unwrap_or("-")),
+                self.ready_cell(state.ready),
+            ]);
+        }
+        self.out(&format!("{t}\n{s}\n"))
+    }
+
+    /// A one-line result (stop), or the environment as JSON.
+    pub fn status_line(&self, line: &str, env: &Environment) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(env);
+        }
+        if self.quiet {
+            return Ok(());
+        }
+        self.out(&format!("{line}\n"))
+    }
+
+    pub fn deleted(&self, target: &str, deleted: Option<&Deleted>) -> anyhow::Result<()> {
+        if self.json {
+            let value = match deleted {
+                Some(d) => {
+                    serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed})
+                }
+                None => serde_json::json!({"deleted": false, "environment": null}),
+            };
+            return self.json_out(&value);
+        }
+        match deleted {
+            Some(d) if !self.quiet => self.out(&format!(
+                "deleted {} ({}): {} containers, {} networks, {} volumes removed\n",
+                d.environment.name,
+                d.environment.id,
+                d.removed.containers,
+                d.removed.networks,
+                d.removed.volumes
+            )),
+            None => {
+                self.note(&format!("'{target}' does not exist; nothing to delete"));
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn log(&self, chunk: &LogChunk, prefix: bool) -> anyhow::Result<()> {
+        if !prefix {
+            return self.out(&chunk.text);
+        }
+        let mut text = String::with_capacity(chunk.text.len() + 16);
+        for line in chunk.text.split_inclusive('\n') {
+            text.push_str(&format!("{} | {line}", chunk.service));
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        self.out(&text)
+    }
+
+    pub fn templates(&self, config: &Config) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(&config.templates);
+        }
+        let mut table = self.table(["TEMPLATE", "SERVICES", "PORTS", "DESCRIPTION"]);
+        for (name, t) in &config.templates {
+            let services: Vec<String> = t
+                .services
+                .iter()
+                .map(|s| match s.port {
+                    Some(_) => format!("{} (base+{})", s.name, s.offset),
+                    None => s.name.clone(),
+                })
+                .collect();
+            let marker = if *name == config.defaults.template {
+                " (default)"
+            } else {
+                ""
+            };
+            table.add_row(vec![
+                Cell::new(format!("{name}{marker}")),
+                Cell::new(services.join(", ")),
+                Cell::new(t.block_size()),
+                Cell::new(&t.description),
+            ]);
+        }
+        self.out(&format!("{table}\n"))
+    }
+
+    /// Prints an error and its causes to stderr.
+    pub fn error(&self, error: &anyhow::Error) {
+        let mut text = format!(
+            "{} {error}\n",
+            console::style("error:").red().bold().for_stderr()
+        );
+        for cause in error.chain().skip(1) {
+            text.push_str(&format!("  Caused by: {cause}\n"));
+        }
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+
+    /// A note for people on stderr (not under --quiet or --json).
+    pub fn note(&self, text: &str) {
+        if !self.quiet && !self.json {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
+
+    fn json_out(&self, value: &impl serde::Serialize) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string_pretty(value)?;
+        text.push('\n');
+        self.out(&text)
+    }
+
+    fn out(&self, text: &str) -> anyhow::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()?;
+        Ok(())
+    }
+
+    fn table<const N: usize>(&self, header: [&str; N]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if !self.color {
+            table.force_no_tty();
+        }
+        table.set_header(header.to_vec());
+        table
+    }
+
+    fn status_cell(&self, status: Status) -> Cell {
+        let color = match status {
+            Status::Running => Color::Green,
+            Status::Failed => Color::Red,
+            Status::Stopped => Color::DarkGrey,
+            _ => Color::Yellow,
+        };
+        Cell::new(status).fg(color)
+    }
+
+    fn ready_cell(&self, ready: bool) -> Cell {
+        if ready {
+            Cell::new("yes").fg(Color::Green)
+        } else {
+            Cell::new("no")
+        }
+    }
+}
+
+fn age(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    short_duration((now - t).num_seconds())
+}
+
+fn until(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    if secs <= 0 {
+        "expired".into()
+    } else {
+        format!("in {}", short_duration(secs))
+    }
+}
+
+fn short_duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m", secs / 60),
+        3600..=86399 => format!("{}h", secs / 3600),
+        _ => format!("{}d", secs / 86400),
+    }
+}

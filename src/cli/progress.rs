@@ -1,0 +1,121 @@
+//! Progress of long operations: one indicatif bar per service on a terminal,
+//! one line per step elsewhere (CI logs), nothing under `--quiet`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use envctl::Environment;
+use envctl::progress::{Progress, Step};
+use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub struct Bars {
+    mode: Mode,
+    state: Mutex<State>,
+}
+
+enum Mode {
+    Bars(MultiProgress),
+    Lines,
+    Silent,
+}
+
+#[derive(Default)]
+struct State {
+    bars: HashMap<String, ProgressBar>,
+    last: HashMap<String, String>,
+    env: Option<String>,
+}
+
+impl Bars {
+    pub fn new(terminal: bool, quiet: bool) -> Bars {
+        let mode = match (quiet, terminal) {
+            (true, _) => Mode::Silent,
+            (false, true) => {
+                Mode::Bars(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+            }
+            (false, false) => Mode::Lines,
+        };
+        Bars {
+            mode,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Stops the spinners, leaving their last lines on screen.
+    pub fn finish(&self) {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        for bar in state.bars.values() {
+            if !bar.is_finished() {
+                bar.abandon();
+            }
+        }
+    }
+}
+
+fn describe(step: &Step) -> String {
+    match step {
+        Step::Pulling { done, total } if *total > 0 => {
+            format!("pulling {} / {}", HumanBytes(*done), HumanBytes(*total))
+        }
+        Step::Pulling { .. } => "pulling".into(),
+        Step::Creating => "creating".into(),
+        Step::Starting => "starting".into(),
+        Step::Waiting => "waiting until ready".into(),
+        Step::Ready => "ready".into(),
+        Step::Stopping => "stopping".into(),
+        Step::Stopped => "stopped".into(),
+        Step::Failed(reason) => format!("failed: {reason}"),
+    }
+}
+
+impl Progress for Bars {
+    fn service(&self, service: &str, step: Step) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let text = describe(&step);
+        match &self.mode {
+            Mode::Silent => {}
+            Mode::Lines => {
+                // One line per change of step, not per byte pulled.
+                let kind = text
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                if state.last.get(service) != Some(&kind) {
+                    let env = state.env.clone().unwrap_or_default();
+                    let _ = writeln!(std::io::stderr(), "{env}{service}: {text}");
+                    state.last.insert(service.to_owned(), kind);
+                }
+            }
+            Mode::Bars(multi) => {
+                let bar = state
+                    .bars
+                    .entry(service.to_owned())
+                    .or_insert_with(|| {
+                        let bar = multi.add(ProgressBar::new_spinner());
+                        let style = ProgressStyle::with_template(
+                            "{spinner:.cyan} {prefix:<12.bold} {msg} {elapsed:.dim}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+                        bar.set_style(style);
+                        bar.set_prefix(service.to_owned());
+                        bar.enable_steady_tick(Duration::from_millis(100));
+                        bar
+                    })
+                    .clone();
+                match step {
+                    Step::Ready | Step::Stopped => bar.finish_with_message(format!("✔ {text}")),
+                    Step::Failed(_) => bar.abandon_with_message(format!("✘ {text}")),
+                    _ => bar.set_message(text),
+                }
+            }
+        }
+    }
+
+    fn environment(&self, env: &Environment) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.env = Some(format!("[{}] ", env.name));
+    }
+}

@@ -1,0 +1,612 @@
+//! `config.toml`: the port range, defaults and the environment templates.
+//!
+//! Everything has a default, so envctl works with no config file: the built-in
+//! `onboarding` template (Jira on base + 0, GitLab on base + 1, a Grafana
+//! dashboard on base + 2) and the port range 8090..=9999. Templates in the
+//! file are added to the built-in ones (a template of the same name replaces it).
+//! Errors name the file, the key and what was expected.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::names;
+
+/// The whole configuration, after defaults and validation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// The file it was read from, if any.
+    pub source: Option<PathBuf>,
+    pub ports: PortsConfig,
+    pub defaults: Defaults,
+    pub templates: BTreeMap<String, Template>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortsConfig {
+    /// First host port of the range.
+    pub base: u16,
+    /// Last host port of the range (inclusive).
+    pub max: u16,
+    /// Host name used in the service URLs envctl prints.
+    pub public_host: String,
+}
+
+impl Default for PortsConfig {
+    fn default() -> Self {
+        PortsConfig {
+            base: 8090,
+            max: 9999,
+            public_host: "localhost".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    /// Template used when none is given.
+    pub template: String,
+    /// How long `create` waits for an environment to become ready.
+    #[serde(with = "humantime_serde_compat")]
+    pub create_timeout: Duration,
+    /// Grace period given to containers on stop.
+    #[serde(with = "humantime_serde_compat")]
+    pub stop_timeout: Duration,
+    /// Default time to live of new environments (none: they live until deleted).
+    #[serde(with = "humantime_serde_compat::option")]
+    pub ttl: Option<Duration>,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            template: "onboarding".into(),
+            create_timeout: Duration::from_secs(15 * 60),
+            stop_timeout: Duration::from_secs(10),
+            ttl: None,
+        }
+    }
+}
+
+/// A named group of services an environment is made from.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    #[serde(default)]
+    pub description: String,
+    pub services: Vec<ServiceSpec>,
+}
+
+impl Template {
+    /// Number of consecutive host ports an environment of this template holds.
+    pub fn block_size(&self) -> u16 {
+        self.services
+            .iter()
+            .map(|s| s.offset + 1)
+            .max()
+            .unwrap_or(1)
+    }
+}
+
+/// One container of a template.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub name: String,
+    pub image: String,
+    /// Container port, published on the host at base + offset.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub offset: u16,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    /// Named volumes, `name:/path` or `name:/path:ro`.
+    #[serde(default)]
+    pub volumes: Vec<String>,
+    #[serde(default)]
+    pub cpus: Option<f64>,
+    /// Memory limit such as "512m" or "4g".
+    #[serde(default)]
+    pub memory: Option<String>,
+    #[serde(default)]
+    pub pids: Option<i64>,
+    #[serde(default)]
+    pub ready: Option<ReadySpec>,
+}
+
+impl ServiceSpec {
+    /// Memory limit in bytes (validated at load time).
+    pub fn memory_bytes(&self) -> Option<i64> {
+        self.memory.as_deref().and_then(|m| parse_size(m).ok())
+    }
+
+    /// How readiness is checked: the configured probe, else TCP when a port is
+    /// published, else "the container is running".
+    pub fn probe(&self) -> Probe {
+        match &self.ready {
+            Some(r) if r.http.is_some() => Probe::Http(r.http.clone().unwrap_or_default()),
+            Some(r) if r.cmd.is_some() => Probe::Health,
+            Some(r) if r.health == Some(true) => Probe::Health,
+            Some(r) if r.tcp == Some(true) => Probe::Tcp,
+            _ if self.port.is_some() => Probe::Tcp,
+            _ => Probe::Running,
+        }
+    }
+
+    /// Time allowed for this service to become ready.
+    pub fn ready_timeout(&self) -> Option<Duration> {
+        self.ready
+            .as_ref()
+            .and_then(|r| r.timeout.as_deref())
+            .and_then(|t| humantime::parse_duration(t).ok())
+    }
+}
+
+/// How a service is known to be ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// HTTP GET on the published port answers 2xx or 3xx.
+    Http(String),
+    /// A TCP connect to the published port succeeds.
+    Tcp,
+    /// Docker's health check (the image's own, or `cmd`) says healthy.
+    Health,
+    /// The container is running.
+    Running,
+}
+
+/// `ready = { http = "/status", timeout = "10m" }`, `{ tcp = true }`, `{ cmd = [...] }` or `{ health = true }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadySpec {
+    #[serde(default)]
+    pub http: Option<String>,
+    #[serde(default)]
+    pub tcp: Option<bool>,
+    #[serde(default)]
+    pub cmd: Option<Vec<String>>,
+    #[serde(default)]
+    pub health: Option<bool>,
+    #[serde(default)]
+    pub timeout: Option<String>,
+}
+
+/// The file as written; turned into [`Config`] by [`Config::load`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    ports: PortsConfig,
+    #[serde(default)]
+    defaults: Defaults,
+    #[serde(default)]
+    templates: BTreeMap<String, Template>,
+    /// Read by later features (cleanup, api); accepted here so one file serves all.
+    #[allow(dead_code)]
+    #[serde(default)]
+    cleanup: Option<toml::Table>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    api: Option<toml::Table>,
+}
+
+impl Config {
+    /// The built-in configuration, used when there is no file.
+    pub fn builtin() -> Config {
+        let raw = RawConfig::default();
+        Config::from_raw(raw, None).expect("built-in config is valid")
+    }
+
+    /// Loads `path`; `None` gives the built-in configuration.
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let Some(path) = path else {
+            return Ok(Config::builtin());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            path: path.to_owned(),
+            message: format!("cannot read it: {e}"),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses config text; `path` is used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config_error = |message: String| Error::Config {
+            path: path.to_owned(),
+            message,
+        };
+        let de = toml::Deserializer::parse(text).map_err(|e| config_error(e.to_string()))?;
+        let raw: RawConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            let inner = e.into_inner();
+            let message = inner.message().to_owned();
+            let location = inner
+                .span()
+                .map(|span| format!(" (line {})", line_of(text, span.start)))
+                .unwrap_or_default();
+            if key == "." || key.is_empty() {
+                config_error(format!("{message}{location}"))
+            } else {
+                config_error(format!("key `{key}`{location}: {message}"))
+            }
+        })?;
+        Config::from_raw(raw, Some(path))
+    }
+
+    fn from_raw(raw: RawConfig, path: Option<&Path>) -> Result<Config> {
+        let mut templates = builtin_templates();
+        templates.extend(raw.templates);
+        let config = Config {
+            source: path.map(Path::to_owned),
+            ports: raw.ports,
+            defaults: raw.defaults,
+            templates,
+        };
+        config.validate().map_err(|message| Error::Config {
+            path: path
+                .map(Path::to_owned)
+                .unwrap_or_else(|| "<built-in>".into()),
+            message,
+        })?;
+        Ok(config)
+    }
+
+    /// The template called `name`, or a clear error listing the known ones.
+    pub fn template(&self, name: &str) -> Result<&Template> {
+        self.templates.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.templates.keys().map(String::as_str).collect();
+            Error::InvalidInput(format!(
+                "unknown template '{name}' (known: {})",
+                known.join(", ")
+            ))
+        })
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let p = &self.ports;
+        if p.base == 0 || p.base > p.max {
+            return Err(format!(
+                "key `ports`: expected 0 < base <= max, got base = {} and max = {}",
+                p.base, p.max
+            ));
+        }
+        if !self.templates.contains_key(&self.defaults.template) {
+            return Err(format!(
+                "key `defaults.template`: no template named '{}'",
+                self.defaults.template
+            ));
+        }
+        for (name, template) in &self.templates {
+            validate_template(name, template)?;
+            let size = u32::from(template.block_size());
+            if size > u32::from(p.max) - u32::from(p.base) + 1 {
+                return Err(format!(
+                    "key `templates.{name}`: needs {size} ports but the range {}..={} is smaller",
+                    p.base, p.max
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The config file used when none is named: `$XDG_CONFIG_HOME/envctl/config.toml`
+/// (or `~/.config/envctl/config.toml`) if it exists.
+pub fn default_config_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let path = base.join("envctl").join("config.toml");
+    path.exists().then_some(path)
+}
+
+/// The data directory used when none is named: `$XDG_DATA_HOME/envctl`
+/// (or `~/.local/share/envctl`).
+pub fn default_data_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("/var/lib"))
+        .join("envctl")
+}
+
+fn validate_template(name: &str, template: &Template) -> Result<(), String> {
+    names::validate_name(name).map_err(|e| format!("key `templates.{name}`: {e}"))?;
+    if template.services.is_empty() {
+        return Err(format!(
+            "key `templates.{name}.services`: expected at least one service"
+        ));
+    }
+    let mut names_seen = HashSet::new();
+    let mut offsets_seen = HashSet::new();
+    for (i, s) in template.services.iter().enumerate() {
+        let key = format!("templates.{name}.services[{i}]");
+        names::validate_name(&s.name).map_err(|e| format!("key `{key}.name`: {e}"))?;
+        if !names_seen.insert(&s.name) {
+            return Err(format!(
+                "key `{key}.name`: service '{}' appears twice",
+                s.name
+            ));
+        }
+        if s.image.trim().is_empty() {
+            return Err(format!("key `{key}.image`: expected an image reference"));
+        }
+        if s.port.is_some() && !offsets_seen.insert(s.offset) {
+            return Err(format!(
+                "key `{key}.offset`: offset {} is used by another service",
+                s.offset
+            ));
+        }
+        if s.offset > 100 {
+            return Err(format!(
+                "key `{key}.offset`: expected at most 100, got {}",
+                s.offset
+            ));
+        }
+        if let Some(m) = &s.memory {
+            parse_size(m).map_err(|e| format!("key `{key}.memory`: {e}"))?;
+        }
+        if let Some(c) = s.cpus
+            && !(c > 0.0 && c <= 1024.0)
+        {
+            return Err(format!(
+                "key `{key}.cpus`: expected a positive number of CPUs, got {c}"
+            ));
+        }
+        if let Some(p) = s.pids
+            && p <= 0
+        {
+            return Err(format!(
+                "key `{key}.pids`: expected a positive limit, got {p}"
+            ));
+        }
+        for (j, v) in s.volumes.iter().enumerate() {
+            parse_volume(v).map_err(|e| format!("key `{key}.volumes[{j}]`: {e}"))?;
+        }
+        if let Some(r) = &s.ready {
+            let kinds = [
+                r.http.is_some(),
+                r.tcp == Some(true),
+                r.cmd.is_some(),
+                r.health == Some(true),
+            ];
+            if kinds.iter().filter(|k| **k).count() > 1 {
+                return Err(format!(
+                    "key `{key}.ready`: expected one of http, tcp, cmd or health"
+                ));
+            }
+            if (r.http.is_some() || r.tcp == Some(true)) && s.port.is_none() {
+                return Err(format!(
+                    "key `{key}.ready`: http and tcp probes need `port`"
+                ));
+            }
+            if let Some(h) = &r.http
+                && !h.starts_with('/')
+            {
+                return Err(format!(
+                    "key `{key}.ready.http`: expected a path starting with '/', got '{h}'"
+                ));
+            }
+            if let Some(cmd) = &r.cmd
+                && cmd.is_empty()
+            {
+                return Err(format!(
+                    "key `{key}.ready.cmd`: expected a non-empty command"
+                ));
+            }
+            if let Some(t) = &r.timeout {
+                humantime::parse_duration(t).map_err(|e| {
+                    format!("key `{key}.ready.timeout`: expected a duration like \"10m\": {e}")
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// A named volume of a service: `name:/path[:ro]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeSpec {
+    pub name: String,
+    pub target: String,
+    pub read_only: bool,
+}
+
+/// Parses `name:/path[:ro]`. Only named volumes: host paths are refused so a
+/// template cannot mount the host.
+pub fn parse_volume(spec: &str) -> Result<VolumeSpec, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (name, target, read_only) = match parts.as_slice() {
+        [n, t] => (*n, *t, false),
+        [n, t, "ro"] => (*n, *t, true),
+        [n, t, "rw"] => (*n, *t, false),
+        _ => {
+            return Err(format!(
+                "expected \"name:/path\" or \"name:/path:ro\", got \"{spec}\""
+            ));
+        }
+    };
+    names::validate_name(name)
+        .map_err(|e| format!("volume name: {e} (host paths are not allowed)"))?;
+    if !target.starts_with('/') {
+        return Err(format!(
+            "expected an absolute container path, got \"{target}\""
+        ));
+    }
+    Ok(VolumeSpec {
+        name: name.into(),
+        target: target.into(),
+        read_only,
+    })
+}
+
+/// Parses a size such as "512m", "4g", "1.5g" or "1048576" into bytes.
+pub fn parse_size(text: &str) -> Result<i64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (number, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let multiplier: f64 = match unit {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        "t" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(format!(
+                "expected a size like \"512m\" or \"4g\", got \"{text}\""
+            ));
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a size like \"512m\" or \"4g\", got \"{text}\""))?;
+    let bytes = value * multiplier;
+    if !(bytes >= 4.0 * 1024.0 * 1024.0 && bytes < i64::MAX as f64) {
+        return Err(format!(
+            "expected at least 4m (Docker's minimum), got \"{text}\""
+        ));
+    }
+    Ok(bytes as i64)
+}
+
+fn builtin_templates() -> BTreeMap<String, Template> {
+    let text = include_str!("onboarding.toml");
+    #[derive(Deserialize)]
+    struct Builtin {
+        templates: BTreeMap<String, Template>,
+    }
+    let builtin: Builtin = toml::from_str(text).expect("built-in templates parse");
+    builtin.templates
+}
+
+/// Durations in config as humantime strings ("10m", "2h").
+mod humantime_serde_compat {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_duration(*d).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        humantime::parse_duration(&text)
+            .map_err(|e| serde::de::Error::custom(format!("expected a duration like \"10m\": {e}")))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+            super::deserialize(d).map(Some)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_onboarding_has_jira_gitlab_dashboard_on_consecutive_ports() {
+        let config = Config::builtin();
+        let t = config.template("onboarding").unwrap();
+        let offsets: Vec<(&str, u16)> = t
+            .services
+            .iter()
+            .map(|s| (s.name.as_str(), s.offset))
+            .collect();
+        assert_eq!(offsets, vec![("jira", 0), ("gitlab", 1), ("dashboard", 2)]);
+        assert_eq!(t.block_size(), 3);
+        assert_eq!(config.ports.base, 8090);
+    }
+
+    #[test]
+    fn bad_value_names_file_key_and_expectation() {
+        let text = "[ports]\nbase = \"lots\"\n";
+        let err = Config::parse(text, Path::new("/etc/envctl.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/etc/envctl.toml"), "{err}");
+        assert!(err.contains("ports.base"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("u16"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let text = "[templates.x]\n[[templates.x.services]]\nname = \"a\"\nimage = \"i\"\nimag = \"typo\"\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("imag"), "{err}");
+        assert!(err.contains("templates.x.services"), "{err}");
+    }
+
+    #[test]
+    fn bad_memory_names_the_key() {
+        let text = "[templates.x]\n[[templates.x.services]]\nname = \"a\"\nimage = \"i\"\nmemory = \"lots\"\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("templates.x.services[0].memory"), "{err}");
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("512m").unwrap(), 512 * 1024 * 1024);
+        assert_eq!(parse_size("4g").unwrap(), 4 * 1024 * 1024 * 1024);
+        assert_eq!(parse_size("4GB").unwrap(), 4 * 1024 * 1024 * 1024);
+        assert!(parse_size("1k").is_err());
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn host_paths_are_not_volumes() {
+        assert!(parse_volume("/etc:/etc").is_err());
+        assert!(parse_volume("data").is_err());
+        assert_eq!(
+            parse_volume("data:/var/data:ro").unwrap(),
+            VolumeSpec {
+                name: "data".into(),
+                target: "/var/data".into(),
+                read_only: true
+            }
+        );
+    }
+
+    #[test]
+    fn probes_default_to_tcp_when_a_port_is_published() {
+        let text = "[templates.x]\n[[templates.x.services]]\nname = \"a\"\nimage = \"i\"\nport = 80\n\
+                    [[templates.x.services]]\nname = \"b\"\nimage = \"i\"\n";
+        let config = Config::parse(text, Path::new("c.toml")).unwrap();
+        let t = config.template("x").unwrap();
+        assert_eq!(t.services[0].probe(), Probe::Tcp);
+        assert_eq!(t.services[1].probe(), Probe::Running);
+    }
+}

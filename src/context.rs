@@ -1,0 +1,30 @@
+//! What every operation needs: the configuration, the database and (lazily,
+//! so commands that only read the database never wait on Docker) the engine.
+
+use tokio::sync::OnceCell;
+
+use crate::config::Config;
+use crate::docker::Engine;
+use crate::error::Result;
+use crate::store::Store;
+
+pub struct Context {
+    pub config: Config,
+    pub store: Store,
+    engine: OnceCell<Engine>,
+}
+
+impl Context {
+    pub fn new(config: Config, store: Store) -> Context {
+        Context {
+            config,
+            store,
+            engine: OnceCell::new(),
+        }
+    }
+
+    /// The Docker engine, connected on first use.
+    pub async fn engine(&self) -> Result<&Engine> {
+        self.engine.get_or_try_init(Engine::connect).await
+    }
+}

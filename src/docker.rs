@@ -1,0 +1,456 @@
+//! Every call to the Docker engine, through bollard: connecting (with version
+//! negotiation, so older engines such as Debian's 20.10 work), images,
+//! networks, volumes, containers, logs and the labels that tie each object to
+//! an installation and an environment. No other module names a bollard type
+//! for talking to the engine, so a second runtime can stand beside this one.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::errors::Error as BollardError;
+use bollard::models::{
+    ContainerCreateBody, ContainerState, EndpointSettings, HealthConfig, HostConfig,
+    NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptions, CreateImageOptions, ListContainersOptions, ListNetworksOptions,
+    ListVolumesOptions, LogsOptions, RemoveContainerOptions, RemoveVolumeOptions,
+    StopContainerOptions,
+};
+use futures_util::{Stream, StreamExt};
+
+use crate::error::{Error, Result};
+
+/// Label keys. Every object envctl creates carries them from its create call.
+pub mod label {
+    pub const MANAGED: &str = "io.envctl.managed";
+    pub const INSTANCE: &str = "io.envctl.instance";
+    pub const ENVIRONMENT: &str = "io.envctl.environment";
+    pub const SERVICE: &str = "io.envctl.service";
+    pub const NAME: &str = "io.envctl.name";
+    pub const TEMPLATE: &str = "io.envctl.template";
+    pub const OWNER: &str = "io.envctl.owner";
+    pub const BASE_PORT: &str = "io.envctl.base-port";
+    pub const PORT_COUNT: &str = "io.envctl.port-count";
+    pub const HOST_PORT: &str = "io.envctl.host-port";
+    pub const CREATED_AT: &str = "io.envctl.created-at";
+    pub const EXPIRES_AT: &str = "io.envctl.expires-at";
+    /// User labels are stored under this prefix.
+    pub const USER_PREFIX: &str = "io.envctl.label.";
+}
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// bollard's default of 120 s is too short for big pulls and long stop grace periods.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// A connection to the Docker engine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    docker: Docker,
+    host: String,
+}
+
+/// Where the engine is, as the user would name it.
+pub fn docker_host() -> String {
+    std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into())
+}
+
+impl Engine {
+    /// Connects and negotiates the API version, failing within seconds with
+    /// [`Error::DockerUnreachable`] when there is no engine.
+    pub async fn connect() -> Result<Engine> {
+        let host = docker_host();
+        let unreachable = |reason: String| Error::DockerUnreachable {
+            host: host.clone(),
+            reason,
+        };
+        let docker = Docker::connect_with_defaults().map_err(|e| unreachable(e.to_string()))?;
+        let docker = docker.with_timeout(REQUEST_TIMEOUT);
+        let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
+            Ok(Ok(d)) => d,
+            Ok(Err(e)) => return Err(unreachable(error_text(&e))),
+            Err(_) => return Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
+        };
+        Ok(Engine { docker, host })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// True when `image` is present locally.
+    pub async fn has_image(&self, image: &str) -> Result<bool> {
+        match self.docker.inspect_image(image).await {
+            Ok(_) => Ok(true),
+            Err(e) if status_of(&e) == Some(404) => Ok(false),
+            Err(e) => Err(Error::docker(format!("inspecting image {image}"))(e)),
+        }
+    }
+
+    /// Pulls `image`, reporting (bytes done, bytes total) as layers download.
+    pub async fn pull(&self, image: &str, mut progress: impl FnMut(u64, u64)) -> Result<()> {
+        let options = CreateImageOptions {
+            from_image: Some(image.to_owned()),
+            ..Default::default()
+        };
+        let mut stream = self.docker.create_image(Some(options), None, None);
+        let mut layers: HashMap<String, (u64, u64)> = HashMap::new();
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| {
+                Error::Failed(format!(
+                    "pulling image {image} failed: {}\n  Check the image name, the registry's reachability \
+                     and `docker login` for private registries.",
+                    error_text(&e)
+                ))
+            })?;
+            if let (Some(id), Some(detail)) = (info.id, info.progress_detail)
+                && let (Some(current), Some(total)) = (detail.current, detail.total)
+            {
+                layers.insert(id, (current.max(0) as u64, total.max(0) as u64));
+                let (done, all) = layers
+                    .values()
+                    .fold((0, 0), |(d, a), (c, t)| (d + c, a + t));
+                progress(done, all);
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn create_network(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+        let request = NetworkCreateRequest {
+            name: name.to_owned(),
+            driver: Some("bridge".into()),
+            labels: Some(labels),
+            ..Default::default()
+        };
+        match self.docker.create_network(request).await {
+            Ok(_) => Ok(()),
+            Err(e) if status_of(&e) == Some(409) => Ok(()),
+            Err(e) => Err(Error::docker(format!("creating network {name}"))(e)),
+        }
+    }
+
+    pub async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+        let request = VolumeCreateRequest {
+            name: Some(name.to_owned()),
+            labels: Some(labels),
+            ..Default::default()
+        };
+        self.docker
+            .create_volume(request)
+            .await
+            .map(|_| ())
+            .map_err(Error::docker(format!("creating volume {name}")))
+    }
+
+    pub async fn create_container(&self, spec: ContainerSpec) -> Result<()> {
+        let name = spec.name.clone();
+        let options = CreateContainerOptions {
+            name: Some(name.clone()),
+            ..Default::default()
+        };
+        self.docker
+            .create_container(Some(options), spec.into_body())
+            .await
+            .map(|_| ())
+            .map_err(Error::docker(format!("creating container {name}")))
+    }
+
+    /// Starts a container; an already running one is fine.
+    pub async fn start_container(&self, name: &str) -> Result<()> {
+        match self.docker.start_container(name, None).await {
+            Ok(()) => Ok(()),
+            Err(e) if status_of(&e) == Some(304) => Ok(()),
+            Err(e) => Err(Error::Failed(format!(
+                "starting container {name} failed: {}",
+                error_text(&e)
+            ))),
+        }
+    }
+
+    /// Stops a container with a grace period; a stopped or missing one is fine.
+    pub async fn stop_container(&self, name: &str, grace: Duration) -> Result<()> {
+        let options = StopContainerOptions {
+            t: Some(grace.as_secs() as i32),
+            ..Default::default()
+        };
+        match self.docker.stop_container(name, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if matches!(status_of(&e), Some(304 | 404)) => Ok(()),
+            Err(e) => Err(Error::docker(format!("stopping container {name}"))(e)),
+        }
+    }
+
+    /// The state of a container, or `None` when it does not exist.
+    pub async fn container_state(&self, name: &str) -> Result<Option<ContainerState>> {
+        match self.docker.inspect_container(name, None).await {
+            Ok(c) => Ok(Some(c.state.unwrap_or_default())),
+            Err(e) if status_of(&e) == Some(404) => Ok(None),
+            Err(e) => Err(Error::docker(format!("inspecting container {name}"))(e)),
+        }
+    }
+
+    /// Removes every container, network and (unless `keep_volumes`) volume
+    /// labelled with this instance and environment. Idempotent.
+    pub async fn remove_environment(
+        &self,
+        instance: &str,
+        environment: &str,
+        keep_volumes: bool,
+    ) -> Result<Removed> {
+        let filters = label_filters(instance, Some(environment));
+        let mut removed = Removed::default();
+
+        let containers = self
+            .docker
+            .list_containers(Some(ListContainersOptions {
+                all: true,
+                filters: Some(filters.clone()),
+                ..Default::default()
+            }))
+            .await
+            .map_err(Error::docker("listing containers"))?;
+        let removals = containers
+            .iter()
+            .filter_map(|c| c.id.clone())
+            .map(|id| async move {
+                let options = RemoveContainerOptions {
+                    force: true,
+                    v: true,
+                    ..Default::default()
+                };
+                match self.docker.remove_container(&id, Some(options)).await {
+                    Ok(()) => Ok(()),
+                    Err(e) if matches!(status_of(&e), Some(404 | 409)) => Ok(()),
+                    Err(e) => Err(Error::docker(format!("removing container {id}"))(e)),
+                }
+            });
+        for r in futures_util::future::join_all(removals).await {
+            r?;
+            removed.containers += 1;
+        }
+
+        let networks = self
+            .docker
+            .list_networks(Some(ListNetworksOptions {
+                filters: Some(filters.clone()),
+            }))
+            .await
+            .map_err(Error::docker("listing networks"))?;
+        for n in networks.into_iter().filter_map(|n| n.id) {
+            match self.docker.remove_network(&n).await {
+                Ok(()) => removed.networks += 1,
+                Err(e) if status_of(&e) == Some(404) => {}
+                Err(e) => return Err(Error::docker(format!("removing network {n}"))(e)),
+            }
+        }
+
+        if !keep_volumes {
+            let volumes = self
+                .docker
+                .list_volumes(Some(ListVolumesOptions {
+                    filters: Some(filters),
+                }))
+                .await
+                .map_err(Error::docker("listing volumes"))?;
+            for v in volumes.volumes.unwrap_or_default() {
+                match self
+                    .docker
+                    .remove_volume(&v.name, Some(RemoveVolumeOptions { force: true }))
+                    .await
+                {
+                    Ok(()) => removed.volumes += 1,
+                    Err(e) if status_of(&e) == Some(404) => {}
+                    Err(e) => return Err(Error::docker(format!("removing volume {}", v.name))(e)),
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Names of the containers carrying this instance's label (all environments
+    /// when `environment` is `None`).
+    pub async fn labelled_containers(
+        &self,
+        instance: &str,
+        environment: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let containers = self
+            .docker
+            .list_containers(Some(ListContainersOptions {
+                all: true,
+                filters: Some(label_filters(instance, environment)),
+                ..Default::default()
+            }))
+            .await
+            .map_err(Error::docker("listing containers"))?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|c| c.names.and_then(|n| n.into_iter().next()))
+            .map(|n| n.trim_start_matches('/').to_owned())
+            .collect())
+    }
+
+    /// The last `lines` lines a container wrote, for error messages.
+    pub async fn tail(&self, name: &str, lines: usize) -> String {
+        let stream = self.logs(name, false, Some(lines));
+        let chunks: Vec<_> = stream.collect().await;
+        chunks
+            .into_iter()
+            .filter_map(|c| c.ok())
+            .collect::<Vec<_>>()
+            .concat()
+    }
+
+    /// The container's output (stdout and stderr), as text chunks.
+    pub fn logs(
+        &self,
+        name: &str,
+        follow: bool,
+        tail: Option<usize>,
+    ) -> impl Stream<Item = Result<String>> + use<> {
+        let options = LogsOptions {
+            follow,
+            stdout: true,
+            stderr: true,
+            tail: tail.map(|t| t.to_string()).unwrap_or_else(|| "all".into()),
+            ..Default::default()
+        };
+        let name = name.to_owned();
+        self.docker
+            .logs(&name, Some(options))
+            .map(move |chunk| match chunk {
+                Ok(output) => Ok(output.to_string()),
+                Err(e) if status_of(&e) == Some(404) => Err(Error::NotFound {
+                    what: "container",
+                    name: name.clone(),
+                }),
+                Err(e) => Err(Error::docker(format!("reading logs of {name}"))(e)),
+            })
+    }
+}
+
+/// What [`Engine::remove_environment`] removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Removed {
+    pub containers: usize,
+    pub networks: usize,
+    pub volumes: usize,
+}
+
+/// Everything needed to create one service container.
+#[derive(Debug, Clone)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub env: Vec<String>,
+    pub command: Option<Vec<String>>,
+    pub labels: HashMap<String, String>,
+    pub network: String,
+    /// Alias on the environment network, so services find each other by name.
+    pub alias: String,
+    /// (container port, host port).
+    pub publish: Option<(u16, u16)>,
+    /// (volume name, target, read-only).
+    pub volumes: Vec<(String, String, bool)>,
+    pub cpus: Option<f64>,
+    pub memory: Option<i64>,
+    pub pids: Option<i64>,
+    /// A health check command (`ready = { cmd = [...] }`).
+    pub health_cmd: Option<Vec<String>>,
+}
+
+impl ContainerSpec {
+    fn into_body(self) -> ContainerCreateBody {
+        let port_key = self
+            .publish
+            .map(|(container, _)| format!("{container}/tcp"));
+        let port_bindings = self.publish.map(|(container, host)| {
+            HashMap::from([(
+                format!("{container}/tcp"),
+                Some(vec![PortBinding {
+                    host_ip: None,
+                    host_port: Some(host.to_string()),
+                }]),
+            )])
+        });
+        let binds: Vec<String> = self
+            .volumes
+            .iter()
+            .map(|(name, target, ro)| format!("{name}:{target}{}", if *ro { ":ro" } else { "" }))
+            .collect();
+        let second = 1_000_000_000i64;
+        ContainerCreateBody {
+            image: Some(self.image),
+            env: Some(self.env),
+            cmd: self.command,
+            labels: Some(self.labels),
+            exposed_ports: port_key.map(|k| vec![k]),
+            healthcheck: self.health_cmd.map(|cmd| HealthConfig {
+                test: Some(std::iter::once("CMD".to_owned()).chain(cmd).collect()),
+                interval: Some(second),
+                timeout: Some(10 * second),
+                retries: Some(3),
+                start_period: Some(0),
+                ..Default::default()
+            }),
+            host_config: Some(HostConfig {
+                nano_cpus: self.cpus.map(|c| (c * 1e9) as i64),
+                memory: self.memory,
+                pids_limit: self.pids,
+                port_bindings,
+                network_mode: Some(self.network.clone()),
+                binds: (!binds.is_empty()).then_some(binds),
+                init: Some(true),
+                ..Default::default()
+            }),
+            networking_config: Some(NetworkingConfig {
+                endpoints_config: Some(HashMap::from([(
+                    self.network,
+                    EndpointSettings {
+                        aliases: Some(vec![self.alias]),
+                        ..Default::default()
+                    },
+                )])),
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+fn label_filters(instance: &str, environment: Option<&str>) -> HashMap<String, Vec<String>> {
+    let mut labels = vec![
+        format!("{}=true", label::MANAGED),
+        format!("{}={instance}", label::INSTANCE),
+    ];
+    if let Some(env) = environment {
+        labels.push(format!("{}={env}", label::ENVIRONMENT));
+    }
+    HashMap::from([("label".to_owned(), labels)])
+}
+
+/// The HTTP status of a Docker error, if it has one.
+fn status_of(e: &BollardError) -> Option<u16> {
+    match e {
+        BollardError::DockerResponseServerError { status_code, .. } => Some(*status_code),
+        _ => None,
+    }
+}
+
+/// A Docker error as one line: the engine's own message when there is one.
+pub fn error_text(e: &BollardError) -> String {
+    match e {
+        BollardError::DockerResponseServerError { message, .. } => message.trim().to_owned(),
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
+            text
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The library's error type: one variant per thing a caller must tell apart,
+//! each mapped to one documented process exit code.
+
+use std::path::PathBuf;
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes, one meaning each. Documented in the README and the man page.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    /// The operation ran and failed (provisioning failed, Docker refused, ...).
+    pub const FAILURE: u8 = 1;
+    /// Bad arguments, bad config, invalid names.
+    pub const USAGE: u8 = 2;
+    /// The environment (or service) named does not exist.
+    pub const NOT_FOUND: u8 = 3;
+    /// The Docker engine could not be reached.
+    pub const DOCKER_UNREACHABLE: u8 = 4;
+    /// Another envctl held the database lock past the lock timeout.
+    pub const BUSY: u8 = 5;
+    /// The database file is unreadable or from a newer envctl.
+    pub const DATABASE: u8 = 6;
+    /// The command would ask for confirmation but has no terminal and no `--yes`.
+    pub const CONFIRMATION_REQUIRED: u8 = 7;
+    /// The request conflicts with the current state (name taken, impossible transition).
+    pub const CONFLICT: u8 = 8;
+    /// Interrupted by Ctrl-C (128 + SIGINT).
+    pub const INTERRUPTED: u8 = 130;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input the user gave is invalid (name, label, duration, ...).
+    #[error("{0}")]
+    InvalidInput(String),
+
+    /// The configuration file is invalid.
+    #[error("invalid config {}: {message}", path.display())]
+    Config { path: PathBuf, message: String },
+
+    #[error("{what} '{name}' not found")]
+    NotFound { what: &'static str, name: String },
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error(
+        "cannot reach the Docker engine at {host}: {reason}\n  \
+         Is Docker running? Set DOCKER_HOST if it listens elsewhere."
+    )]
+    DockerUnreachable { host: String, reason: String },
+
+    #[error(
+        "database {} is busy: another envctl command held its lock for {waited:?}\n  \
+         Wait for it to finish, or raise --lock-timeout.",
+        path.display()
+    )]
+    Busy {
+        path: PathBuf,
+        waited: std::time::Duration,
+    },
+
+    #[error("database {} is unreadable: {reason}\n  {hint}", path.display())]
+    CorruptDatabase {
+        path: PathBuf,
+        reason: String,
+        hint: String,
+    },
+
+    #[error(
+        "database {} has schema version {found}, but this envctl knows only up to {supported}\n  \
+         Upgrade envctl; the file was left as it is.",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error(
+        "no free block of {size} consecutive ports in {base}..={max}\n  \
+         Delete unused environments or widen [ports] in the config."
+    )]
+    PortsExhausted { base: u16, max: u16, size: u16 },
+
+    #[error("{0}\n  Pass --yes to go ahead without asking.")]
+    ConfirmationRequired(String),
+
+    #[error("interrupted")]
+    Interrupted,
+
+    /// A Docker call failed after the engine was reached.
+    #[error("Docker: {context}")]
+    Docker {
+        context: String,
+        #[source]
+        source: bollard::errors::Error,
+    },
+
+    /// Provisioning or another operation failed; the record says why.
+    #[error("{0}")]
+    Failed(String),
+
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::InvalidInput(_) | Error::Config { .. } => exit::USAGE,
+            Error::NotFound { .. } => exit::NOT_FOUND,
+            Error::Conflict(_) => exit::CONFLICT,
+            Error::DockerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
+            Error::Busy { .. } => exit::BUSY,
+            Error::CorruptDatabase { .. } | Error::NewerSchema { .. } => exit::DATABASE,
+            Error::ConfirmationRequired(_) => exit::CONFIRMATION_REQUIRED,
+            Error::Interrupted => exit::INTERRUPTED,
+            Error::PortsExhausted { .. }
+            | Error::Docker { .. }
+            | Error::Failed(_)
+            | Error::Io { .. } => exit::FAILURE,
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+
+    pub(crate) fn docker(
+        context: impl Into<String>,
+    ) -> impl FnOnce(bollard::errors::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Docker { context, source }
+    }
+
+    pub(crate) fn not_found(name: impl Into<String>) -> Error {
+        Error::NotFound {
+            what: "environment",
+            name: name.into(),
+        }
+    }
+}

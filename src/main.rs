@@ -1,0 +1,58 @@
+//! The `envctl` binary: parse the command line, run it, print the error chain
+//! and map it to the documented exit code.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let printer = cli::Printer::new(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            printer.error(&anyhow::anyhow!("cannot start the async runtime: {e}"));
+            return ExitCode::from(envctl::exit::FAILURE);
+        }
+    };
+    let result = runtime.block_on(cli::run(cli, &printer));
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            if matches!(
+                error.downcast_ref::<envctl::Error>(),
+                Some(envctl::Error::Interrupted)
+            ) {
+                printer.error(&anyhow::anyhow!(
+                    "interrupted; what was being created was rolled back"
+                ));
+            } else {
+                printer.error(&error);
+            }
+            ExitCode::from(exit_code(&error))
+        }
+    }
+}
+
+fn exit_code(error: &anyhow::Error) -> u8 {
+    error
+        .chain()
+        .find_map(|e| e.downcast_ref::<envctl::Error>())
+        .map_or(envctl::exit::FAILURE, envctl::Error::exit_code)
+}
+
+/// Writing to a closed pipe (`envctl list | head`) is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,272 @@
+//! Operations on existing environments: list, show, start, stop, delete, logs.
+//! Each reads or changes the record under the lock and talks to Docker unlocked.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::future::{join_all, try_join_all};
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio::time::Instant;
+
+use crate::context::Context;
+use crate::docker::Removed;
+use crate::error::{Error, Result};
+use crate::progress::{Progress, Step};
+use crate::provision::{commit, operation, wait_until_ready};
+use crate::store::{Environment, Status};
+
+/// Which environments `list` shows.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub owner: Option<String>,
+    pub template: Option<String>,
+}
+
+/// The environments matching `filter`, oldest first. Reads only the database.
+pub fn list(ctx: &Context, filter: &ListFilter) -> Result<Vec<Environment>> {
+    let mut envs = ctx.store.read()?.environments;
+    envs.retain(|e| {
+        filter.status.is_none_or(|s| e.status == s)
+            && filter.owner.as_deref().is_none_or(|o| e.owner == o)
+            && filter.template.as_deref().is_none_or(|t| e.template == t)
+    });
+    envs.sort_by(|a, b| {
+        a.created_at
+            .cmp(&b.created_at)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(envs)
+}
+
+/// One environment by id or name.
+pub fn show(ctx: &Context, target: &str) -> Result<Environment> {
+    ctx.store.read()?.get(target).cloned()
+}
+
+/// Starts a stopped environment (or one whose containers were kept after a
+/// failure) and, when `wait`, waits until it is ready.
+pub async fn start(
+    ctx: &Context,
+    target: &str,
+    wait: bool,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
+    let env = ctx.store.update(|db| {
+        let env = db.get_mut(target)?;
+        env.transition(Status::Running)?;
+        env.error = None;
+        env.operation = Some(operation("start", timeout));
+        Ok(env.clone())
+    })?;
+    let started = try_join_all(env.services.iter().map(|(name, s)| async move {
+        progress.service(name, Step::Starting);
+        match engine.container_state(&s.container).await? {
+            Some(_) => engine.start_container(&s.container).await,
+            None => Err(Error::Failed(format!(
+                "service {name}: container {} is gone; delete and re-create the environment",
+                s.container
+            ))),
+        }
+    }))
+    .await;
+    if let Err(e) = started {
+        let reason = e.to_string();
+        ctx.store.update(|db| {
+            if let Some(env) = db.find_mut(&env.id) {
+                env.fail(reason);
+            }
+            Ok(())
+        })?;
+        return Err(e);
+    }
+    let env = commit(&ctx.store, &env.id, |e| {
+        if !wait {
+            e.operation = None;
+        }
+        Ok(())
+    })?;
+    if !wait {
+        return Ok(env);
+    }
+    let Ok(template) = ctx.config.template(&env.template).cloned() else {
+        // The template left the config: all we can know is that the containers run.
+        return commit(&ctx.store, &env.id, |e| {
+            e.operation = None;
+            Ok(())
+        });
+    };
+    let deadline = Instant::now() + timeout;
+    match tokio::time::timeout_at(
+        deadline,
+        wait_until_ready(&ctx.store, engine, &env, &template, deadline, progress),
+    )
+    .await
+    {
+        Ok(Ok(env)) => Ok(env),
+        Ok(Err(e)) => Err(record_start_failure(ctx, &env.id, e)),
+        Err(_) => Err(record_start_failure(
+            ctx,
+            &env.id,
+            Error::Failed("timed out waiting for readiness".into()),
+        )),
+    }
+}
+
+fn record_start_failure(ctx: &Context, id: &str, error: Error) -> Error {
+    if matches!(error, Error::Conflict(_)) {
+        return error;
+    }
+    let reason = error.to_string();
+    let _ = ctx.store.update(|db| {
+        if let Some(env) = db.find_mut(id)
+            && env.status != Status::Deleting
+        {
+            env.fail(reason);
+        }
+        Ok(())
+    });
+    error
+}
+
+/// Stops every container of an environment, keeping containers and volumes.
+pub async fn stop(ctx: &Context, target: &str, progress: &dyn Progress) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let grace = ctx.config.defaults.stop_timeout;
+    let env = ctx.store.update(|db| {
+        let env = db.get_mut(target)?;
+        env.status.check(Status::Stopped, &env.name)?;
+        env.operation = Some(operation("stop", grace * 2));
+        Ok(env.clone())
+    })?;
+    let stops = env.services.iter().map(|(name, s)| async move {
+        progress.service(name, Step::Stopping);
+        let r = engine.stop_container(&s.container, grace).await;
+        progress.service(name, Step::Stopped);
+        r
+    });
+    let results = join_all(stops).await;
+    let env = commit(&ctx.store, &env.id, |e| {
+        e.transition(Status::Stopped)?;
+        e.operation = None;
+        Ok(())
+    })?;
+    results.into_iter().collect::<Result<Vec<()>>>()?;
+    Ok(env)
+}
+
+/// What `delete` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    /// Keep the environment's named volumes (they stay labelled).
+    pub keep_volumes: bool,
+    /// A missing environment is success, not [`Error::NotFound`].
+    pub if_exists: bool,
+}
+
+/// The outcome of a delete.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Deleted {
+    pub environment: Environment,
+    pub removed: Removed,
+}
+
+/// Deletes an environment from any state: marks it `deleting`, removes every
+/// labelled Docker object, then the record (freeing its ports). `Ok(None)`
+/// when it did not exist and `if_exists` is set.
+pub async fn delete(ctx: &Context, target: &str, opts: &DeleteOptions) -> Result<Option<Deleted>> {
+    let engine = ctx.engine().await?;
+    let marked = ctx.store.update(|db| {
+        let instance = db.instance_id.clone();
+        let env = db.get_mut(target)?;
+        env.transition(Status::Deleting)?;
+        env.operation = Some(operation("delete", Duration::from_secs(120)));
+        Ok((env.clone(), instance))
+    });
+    let (env, instance) = match marked {
+        Ok(found) => found,
+        Err(Error::NotFound { .. }) if opts.if_exists => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let removed = match engine
+        .remove_environment(&instance, &env.id, opts.keep_volumes)
+        .await
+    {
+        Ok(removed) => removed,
+        Err(e) => {
+            let reason = format!("delete failed: {e}");
+            let _ = ctx.store.update(|db| {
+                if let Some(env) = db.find_mut(&env.id) {
+                    env.error = Some(reason);
+                    env.operation = None;
+                }
+                Ok(())
+            });
+            return Err(e);
+        }
+    };
+    ctx.store.update(|db| {
+        db.remove(&env.id);
+        Ok(())
+    })?;
+    Ok(Some(Deleted {
+        environment: env,
+        removed,
+    }))
+}
+
+/// A chunk of a service's output.
+#[derive(Debug, Clone)]
+pub struct LogChunk {
+    pub service: String,
+    pub text: String,
+}
+
+pub type LogStream = Pin<Box<dyn Stream<Item = Result<LogChunk>> + Send>>;
+
+/// The logs of one service, or of all (one after the other; interleaved as
+/// they come when `follow`).
+pub async fn logs(
+    ctx: &Context,
+    target: &str,
+    service: Option<&str>,
+    follow: bool,
+    tail: Option<usize>,
+) -> Result<LogStream> {
+    let env = show(ctx, target)?;
+    let engine = ctx.engine().await?;
+    let services: Vec<(String, String)> = match service {
+        Some(name) => {
+            let s = env.services.get(name).ok_or_else(|| Error::NotFound {
+                what: "service",
+                name: format!("{name}' in environment '{}", env.name),
+            })?;
+            vec![(name.to_owned(), s.container.clone())]
+        }
+        None => env
+            .services
+            .iter()
+            .map(|(n, s)| (n.clone(), s.container.clone()))
+            .collect(),
+    };
+    let streams: Vec<LogStream> = services
+        .into_iter()
+        .map(|(service, container)| {
+            let s = engine.logs(&container, follow, tail).map(move |chunk| {
+                chunk.map(|text| LogChunk {
+                    service: service.clone(),
+                    text,
+                })
+            });
+            Box::pin(s) as LogStream
+        })
+        .collect();
+    Ok(if follow {
+        Box::pin(stream::select_all(streams))
+    } else {
+        Box::pin(stream::iter(streams).flatten())
+    })
+}

@@ -1,0 +1,130 @@
+//! Host port blocks. Each environment holds `size` consecutive host ports from
+//! the configured range; a new one takes the lowest block that no record holds
+//! and whose every port is free on the host. Call [`allocate`] under the
+//! database lock so two creates never pick the same block.
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+
+/// Returns the base of the lowest free block of `size` ports in `base..=max`.
+///
+/// `held` are the port ranges records already hold; `is_free` says whether a
+/// host port is free right now (see [`host_port_is_free`]).
+pub fn allocate(
+    base: u16,
+    max: u16,
+    size: u16,
+    held: &[Range<u32>],
+    is_free: impl Fn(u16) -> bool,
+) -> Result<u16> {
+    let exhausted = || Error::PortsExhausted { base, max, size };
+    if size == 0 {
+        return Err(exhausted());
+    }
+    let mut held: Vec<Range<u32>> = held.to_vec();
+    held.sort_by_key(|r| r.start);
+    let (max, size) = (u32::from(max), u32::from(size));
+    let mut start = u32::from(base);
+    while start + size - 1 <= max {
+        let block = start..start + size;
+        // Skip past any record's block that overlaps.
+        if let Some(overlap) = held
+            .iter()
+            .find(|r| r.start < block.end && block.start < r.end)
+        {
+            start = overlap.end;
+            continue;
+        }
+        // Skip past the highest port of the block that the host already uses.
+        match block.clone().rev().find(|p| !is_free(*p as u16)) {
+            Some(taken) => start = taken + 1,
+            None => return Ok(start as u16),
+        }
+    }
+    Err(exhausted())
+}
+
+/// True when nothing on the host listens on `port` (IPv4 or IPv6 wildcard),
+/// which is what Docker needs to publish it.
+pub fn host_port_is_free(port: u16) -> bool {
+    // One at a time: a dual-stack [::] bind conflicts with our own 0.0.0.0 one.
+    if TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port))).is_err() {
+        return false;
+    }
+    match TcpListener::bind(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))) {
+        Ok(_) => true,
+        // No IPv6 on this host: the IPv4 answer is the whole answer.
+        Err(e) => e.kind() != std::io::ErrorKind::AddrInUse,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_free(_: u16) -> bool {
+        true
+    }
+
+    #[test]
+    fn first_block_is_the_base() {
+        assert_eq!(allocate(8090, 9999, 3, &[], all_free).unwrap(), 8090);
+    }
+
+    #[test]
+    fn blocks_follow_each_other() {
+        let held = [8090..8093, 8093..8096];
+        assert_eq!(allocate(8090, 9999, 3, &held, all_free).unwrap(), 8096);
+    }
+
+    #[test]
+    fn deleting_a_middle_environment_frees_its_block() {
+        let held = [8090..8093, 8096..8099];
+        assert_eq!(allocate(8090, 9999, 3, &held, all_free).unwrap(), 8093);
+    }
+
+    #[test]
+    fn a_gap_too_small_is_skipped() {
+        let held = [8090..8093, 8095..8098];
+        assert_eq!(allocate(8090, 9999, 3, &held, all_free).unwrap(), 8098);
+        assert_eq!(allocate(8090, 9999, 2, &held, all_free).unwrap(), 8093);
+    }
+
+    #[test]
+    fn ports_taken_on_the_host_are_skipped() {
+        let taken = |p: u16| p != 8091;
+        assert_eq!(allocate(8090, 9999, 3, &[], taken).unwrap(), 8092);
+    }
+
+    #[test]
+    fn exhaustion_is_an_error_naming_the_range() {
+        let held = vec![8090..8093, 8093..8096];
+        let err = allocate(8090, 8097, 3, &held, all_free).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::PortsExhausted {
+                base: 8090,
+                max: 8097,
+                size: 3
+            }
+        ));
+        assert_eq!(allocate(8090, 8098, 3, &held, all_free).unwrap(), 8096);
+    }
+
+    #[test]
+    fn the_top_of_the_port_space_does_not_overflow() {
+        assert_eq!(allocate(65533, 65535, 3, &[], all_free).unwrap(), 65533);
+        assert!(allocate(65534, 65535, 3, &[], all_free).is_err());
+    }
+
+    #[test]
+    fn a_bound_port_is_not_free() {
+        let listener = TcpListener::bind("0.0.0.0:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        assert!(!host_port_is_free(port));
+        drop(listener);
+        assert!(host_port_is_free(port));
+    }
+}

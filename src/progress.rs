@@ -1,0 +1,34 @@
+//! How long-running operations report what they are doing. The library calls
+//! a [`Progress`]; the CLI draws bars, the API (later) sends events, tests ignore it.
+
+use crate::store::Environment;
+
+/// One step of one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Pulling the image: bytes done and total (total 0 when unknown).
+    Pulling {
+        done: u64,
+        total: u64,
+    },
+    Creating,
+    Starting,
+    /// Started; waiting for the readiness probe.
+    Waiting,
+    Ready,
+    Stopping,
+    Stopped,
+    Failed(String),
+}
+
+pub trait Progress: Send + Sync {
+    /// A service moved to `step`.
+    fn service(&self, _service: &str, _step: Step) {}
+    /// The environment record changed (status, ready flags).
+    fn environment(&self, _env: &Environment) {}
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {}

@@ -1,0 +1,492 @@
+//! Creating an environment: reserve the record and its ports under the lock,
+//! make the Docker objects unlocked (services in parallel), commit each status
+//! as it is reached, and on any failure (a pull, a port taken at bind time, a
+//! container that exits, a timeout, Ctrl-C) mark the record `failed` with the
+//! reason and roll back everything labelled with the environment.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::future::try_join_all;
+use tokio::time::Instant;
+
+use crate::config::{Config, ServiceSpec, Template, parse_volume};
+use crate::context::Context;
+use crate::docker::{ContainerSpec, Engine, label};
+use crate::error::{Error, Result};
+use crate::names;
+use crate::ports;
+use crate::progress::{Progress, Step};
+use crate::readiness;
+use crate::store::{Environment, Operation, ServiceState, Status, Store};
+
+/// What `envctl create` (and `one-click`, and the API) asks for.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOptions {
+    /// Environment name; generated from the owner when `None`.
+    pub name: Option<String>,
+    /// Template name; the config's default when `None`.
+    pub template: Option<String>,
+    /// Owner; the current user when `None`.
+    pub owner: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Time to live; the config's default when `None`.
+    pub ttl: Option<Duration>,
+    /// Wait until every service is ready (else return once started).
+    pub wait: bool,
+    /// Limit for the whole create; the config's default when `None`.
+    pub timeout: Option<Duration>,
+    /// On failure keep the containers for inspection (the record is still `failed`).
+    pub keep_on_failure: bool,
+    /// Pinned environments are never removed by cleanup.
+    pub pinned: bool,
+}
+
+/// Creates an environment. `cancel` resolving (Ctrl-C) stops the work and rolls back.
+pub async fn create(
+    ctx: &Context,
+    opts: &CreateOptions,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<Environment> {
+    let template_name = opts
+        .template
+        .clone()
+        .unwrap_or_else(|| ctx.config.defaults.template.clone());
+    let template = ctx.config.template(&template_name)?.clone();
+    let owner = opts.owner.clone().unwrap_or_else(names::current_user);
+    if let Some(name) = &opts.name {
+        names::check_name(name)?;
+    }
+    // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
+    let engine = ctx.engine().await?;
+    let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
+    let deadline = Instant::now() + timeout;
+    let (env, instance) = reserve(
+        &ctx.store,
+        &ctx.config,
+        &template_name,
+        &template,
+        &owner,
+        opts,
+        timeout,
+    )?;
+    progress.environment(&env);
+
+    let work = build(
+        &ctx.store, engine, &instance, &env, &template, opts.wait, deadline, progress,
+    );
+    let outcome = tokio::select! {
+        r = tokio::time::timeout_at(deadline, work) => r.unwrap_or_else(|_| Err(Error::Failed(format!(
+            "timed out after {} (raise --timeout or the template's ready.timeout)",
+            humantime::format_duration(timeout)
+        )))),
+        () = cancel => Err(Error::Interrupted),
+    };
+    match outcome {
+        Ok(env) => Ok(env),
+        Err(error) => Err(fail(
+            &ctx.store,
+            engine,
+            &instance,
+            &env,
+            error,
+            opts.keep_on_failure,
+            progress,
+        )
+        .await),
+    }
+}
+
+/// Under the lock: check the name, pick the port block, write the `creating` record.
+fn reserve(
+    store: &Store,
+    config: &Config,
+    template_name: &str,
+    template: &Template,
+    owner: &str,
+    opts: &CreateOptions,
+    timeout: Duration,
+) -> Result<(Environment, String)> {
+    store.update(|db| {
+        let name = match &opts.name {
+            Some(name) => {
+                if let Some(existing) = db.find(name) {
+                    return Err(Error::Conflict(format!(
+                        "an environment named '{name}' already exists (id {}, {})",
+                        existing.id, existing.status
+                    )));
+                }
+                name.clone()
+            }
+            None => loop {
+                let candidate = names::default_name(owner);
+                if db.find(&candidate).is_none() {
+                    break candidate;
+                }
+            },
+        };
+        let id = loop {
+            let candidate = names::new_id();
+            if db.find(&candidate).is_none() {
+                break candidate;
+            }
+        };
+        let held: Vec<_> = db
+            .environments
+            .iter()
+            .map(Environment::port_range)
+            .collect();
+        let size = template.block_size();
+        let base = ports::allocate(
+            config.ports.base,
+            config.ports.max,
+            size,
+            &held,
+            ports::host_port_is_free,
+        )?;
+        let now = Utc::now();
+        let ttl = opts.ttl.or(config.defaults.ttl);
+        let mut env = Environment {
+            id: id.clone(),
+            name,
+            template: template_name.to_owned(),
+            owner: owner.to_owned(),
+            status: Status::Creating,
+            ready: false,
+            base_port: base,
+            port_count: size,
+            ports: BTreeMap::new(),
+            urls: BTreeMap::new(),
+            services: BTreeMap::new(),
+            created_at: now,
+            updated_at: now,
+            expires_at: ttl
+                .and_then(|t| chrono::Duration::from_std(t).ok())
+                .map(|t| now + t),
+            labels: opts.labels.clone(),
+            error: None,
+            pinned: opts.pinned,
+            operation: Some(operation("create", timeout)),
+        };
+        for s in &template.services {
+            if s.port.is_some() {
+                let port = base + s.offset;
+                env.ports.insert(s.name.clone(), port);
+                env.urls.insert(
+                    s.name.clone(),
+                    format!("http://{}:{port}", config.ports.public_host),
+                );
+            }
+            env.services.insert(
+                s.name.clone(),
+                ServiceState {
+                    image: s.image.clone(),
+                    container: container_name(&id, &s.name),
+                    ready: false,
+                },
+            );
+        }
+        db.environments.push(env.clone());
+        Ok((env, db.instance_id.clone()))
+    })
+}
+
+/// The Docker work of a create, unlocked, committing each status as it is reached.
+#[allow(clippy::too_many_arguments)]
+async fn build(
+    store: &Store,
+    engine: &Engine,
+    instance: &str,
+    env: &Environment,
+    template: &Template,
+    wait: bool,
+    deadline: Instant,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    // Images: each distinct one once, in parallel.
+    let mut images: Vec<&str> = template.services.iter().map(|s| s.image.as_str()).collect();
+    images.sort_unstable();
+    images.dedup();
+    try_join_all(images.into_iter().map(|image| async move {
+        if engine.has_image(image).await? {
+            return Ok(());
+        }
+        let users: Vec<&str> = template
+            .services
+            .iter()
+            .filter(|s| s.image == image)
+            .map(|s| s.name.as_str())
+            .collect();
+        engine
+            .pull(image, |done, total| {
+                for s in &users {
+                    progress.service(s, Step::Pulling { done, total });
+                }
+            })
+            .await
+    }))
+    .await?;
+
+    let base_labels = environment_labels(instance, env);
+    let network = network_name(&env.id);
+    engine.create_network(&network, base_labels.clone()).await?;
+
+    try_join_all(template.services.iter().map(|s| {
+        let labels = base_labels.clone();
+        let network = network.clone();
+        async move {
+            progress.service(&s.name, Step::Creating);
+            let mut volumes = Vec::new();
+            for v in &s.volumes {
+                let v = parse_volume(v).map_err(Error::InvalidInput)?;
+                let volume = format!("envctl-{}-{}", env.id, v.name);
+                let mut vlabels = labels.clone();
+                vlabels.insert(label::SERVICE.into(), s.name.clone());
+                engine.create_volume(&volume, vlabels).await?;
+                volumes.push((volume, v.target, v.read_only));
+            }
+            engine
+                .create_container(container_spec(env, s, labels, network, volumes))
+                .await
+        }
+    }))
+    .await?;
+    let env = commit(store, &env.id, |e| e.transition(Status::Prepared))?;
+    progress.environment(&env);
+
+    let env = &env;
+    try_join_all(template.services.iter().map(|s| async move {
+        progress.service(&s.name, Step::Starting);
+        engine
+            .start_container(&container_name(&env.id, &s.name))
+            .await
+            .map_err(|e| Error::Failed(format!("service {}: {e}", s.name)))
+    }))
+    .await?;
+    let env = commit(store, &env.id, |e| {
+        e.transition(Status::Running)?;
+        if !wait {
+            e.operation = None;
+        }
+        Ok(())
+    })?;
+    progress.environment(&env);
+    if !wait {
+        return Ok(env);
+    }
+    wait_until_ready(store, engine, &env, template, deadline, progress).await
+}
+
+/// Waits for every service's probe, committing each service's `ready` as it
+/// comes, then the environment's.
+pub(crate) async fn wait_until_ready(
+    store: &Store,
+    engine: &Engine,
+    env: &Environment,
+    template: &Template,
+    deadline: Instant,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    try_join_all(template.services.iter().map(|s| async move {
+        progress.service(&s.name, Step::Waiting);
+        let service_deadline = s
+            .ready_timeout()
+            .map_or(deadline, |t| deadline.min(Instant::now() + t));
+        let container = container_name(&env.id, &s.name);
+        let port = env.ports.get(&s.name).copied();
+        readiness::wait_ready(
+            engine,
+            &s.name,
+            &container,
+            &s.probe(),
+            port,
+            service_deadline,
+        )
+        .await?;
+        let updated = commit(store, &env.id, |e| {
+            if let Some(state) = e.services.get_mut(&s.name) {
+                state.ready = true;
+            }
+            Ok(())
+        })?;
+        progress.service(&s.name, Step::Ready);
+        progress.environment(&updated);
+        Ok::<_, Error>(())
+    }))
+    .await?;
+    let env = commit(store, &env.id, |e| {
+        e.ready = e.status == Status::Running && e.services.values().all(|s| s.ready);
+        e.operation = None;
+        Ok(())
+    })?;
+    progress.environment(&env);
+    Ok(env)
+}
+
+/// Records the failure and rolls back; returns the error to report.
+async fn fail(
+    store: &Store,
+    engine: &Engine,
+    instance: &str,
+    env: &Environment,
+    error: Error,
+    keep: bool,
+    progress: &dyn Progress,
+) -> Error {
+    let reason = match &error {
+        Error::Interrupted => "interrupted before it was ready".to_owned(),
+        other => other.to_string(),
+    };
+    // When the record was deleted under us, the deleter owns it: just remove what we made.
+    let deleted_under_us = matches!(error, Error::Conflict(_));
+    if !deleted_under_us {
+        let reason = reason.clone();
+        let marked = store.update(|db| {
+            if let Some(e) = db.environments.iter_mut().find(|e| e.id == env.id)
+                && e.status != Status::Deleting
+            {
+                e.fail(reason);
+                return Ok(Some(e.clone()));
+            }
+            Ok(None)
+        });
+        if let Ok(Some(e)) = marked {
+            progress.environment(&e);
+        }
+    }
+    let kept = keep && !deleted_under_us;
+    let rollback = if kept {
+        Ok(())
+    } else {
+        engine
+            .remove_environment(instance, &env.id, false)
+            .await
+            .map(|_| ())
+    };
+    if matches!(error, Error::Interrupted | Error::Conflict(_)) {
+        return error;
+    }
+    let what_happened = match (kept, rollback) {
+        (true, _) => format!(
+            "its containers were kept for inspection (`envctl logs {}`)",
+            env.name
+        ),
+        (false, Ok(())) => "everything it had created was removed".to_owned(),
+        (false, Err(e)) => format!(
+            "rolling back failed too ({e}); run `envctl delete {}`",
+            env.name
+        ),
+    };
+    Error::Failed(format!(
+        "environment '{}' failed: {reason}\n  {what_happened}; the record stays as failed \
+         (`envctl show {}`, `envctl delete {}`)",
+        env.name, env.name, env.name
+    ))
+}
+
+/// Changes one record under the lock, unless it was deleted (or is being
+/// deleted) meanwhile, which is a [`Error::Conflict`] that stops the caller.
+pub(crate) fn commit(
+    store: &Store,
+    id: &str,
+    change: impl FnOnce(&mut Environment) -> Result<()>,
+) -> Result<Environment> {
+    store.update(|db| {
+        let env = db
+            .environments
+            .iter_mut()
+            .find(|e| e.id == id)
+            .ok_or_else(|| Error::Conflict(format!("environment {id} was deleted meanwhile")))?;
+        if env.status == Status::Deleting {
+            return Err(Error::Conflict(format!(
+                "environment '{}' is being deleted",
+                env.name
+            )));
+        }
+        change(env)?;
+        env.updated_at = Utc::now();
+        Ok(env.clone())
+    })
+}
+
+/// The operation record for work starting now and allowed `timeout`.
+pub(crate) fn operation(action: &str, timeout: Duration) -> Operation {
+    let now = Utc::now();
+    let slack = chrono::Duration::from_std(timeout + Duration::from_secs(60))
+        .unwrap_or(chrono::Duration::MAX);
+    Operation {
+        action: action.to_owned(),
+        pid: std::process::id(),
+        host: hostname(),
+        started_at: now,
+        deadline: now.checked_add_signed(slack).unwrap_or(now),
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".into())
+}
+
+pub fn container_name(env_id: &str, service: &str) -> String {
+    format!("envctl-{env_id}-{service}")
+}
+
+pub fn network_name(env_id: &str) -> String {
+    format!("envctl-{env_id}")
+}
+
+/// Labels shared by every object of `env`: enough to rebuild its record from Docker alone.
+fn environment_labels(instance: &str, env: &Environment) -> HashMap<String, String> {
+    let mut labels = HashMap::from([
+        (label::MANAGED.to_owned(), "true".to_owned()),
+        (label::INSTANCE.to_owned(), instance.to_owned()),
+        (label::ENVIRONMENT.to_owned(), env.id.clone()),
+        (label::NAME.to_owned(), env.name.clone()),
+        (label::TEMPLATE.to_owned(), env.template.clone()),
+        (label::OWNER.to_owned(), env.owner.clone()),
+        (label::BASE_PORT.to_owned(), env.base_port.to_string()),
+        (label::PORT_COUNT.to_owned(), env.port_count.to_string()),
+        (label::CREATED_AT.to_owned(), env.created_at.to_rfc3339()),
+    ]);
+    if let Some(expires) = env.expires_at {
+        labels.insert(label::EXPIRES_AT.to_owned(), expires.to_rfc3339());
+    }
+    for (k, v) in &env.labels {
+        labels.insert(format!("{}{k}", label::USER_PREFIX), v.clone());
+    }
+    labels
+}
+
+fn container_spec(
+    env: &Environment,
+    s: &ServiceSpec,
+    mut labels: HashMap<String, String>,
+    network: String,
+    volumes: Vec<(String, String, bool)>,
+) -> ContainerSpec {
+    labels.insert(label::SERVICE.into(), s.name.clone());
+    let host_port = env.ports.get(&s.name).copied();
+    if let Some(p) = host_port {
+        labels.insert(label::HOST_PORT.into(), p.to_string());
+    }
+    ContainerSpec {
+        name: container_name(&env.id, &s.name),
+        image: s.image.clone(),
+        env: s.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        command: s.command.clone(),
+        labels,
+        network,
+        alias: s.name.clone(),
+        publish: s.port.zip(host_port),
+        volumes,
+        cpus: s.cpus,
+        memory: s.memory_bytes(),
+        pids: s.pids,
+        health_cmd: s.ready.as_ref().and_then(|r| r.cmd.clone()),
+    }
+}

@@ -1,0 +1,170 @@
+//! Readiness probes: is a service answering yet?
+//!
+//! A probe polls (quickly at first, then every half second) until the service
+//! answers or its deadline passes, and fails at once when the container exits,
+//! with the tail of its output in the error.
+
+use std::time::Duration;
+
+use bollard::models::{ContainerStateStatusEnum, HealthStatusEnum};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use crate::config::Probe;
+use crate::docker::Engine;
+use crate::error::{Error, Result};
+
+const MAX_POLL: Duration = Duration::from_millis(500);
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Waits until `container` is ready by `probe` on `host_port`, or `deadline`.
+pub async fn wait_ready(
+    engine: &Engine,
+    service: &str,
+    container: &str,
+    probe: &Probe,
+    host_port: Option<u16>,
+    deadline: Instant,
+) -> Result<()> {
+    let mut pause = Duration::from_millis(20);
+    loop {
+        let state = engine.container_state(container).await?.ok_or_else(|| {
+            Error::Failed(format!(
+                "service {service}: container {container} disappeared"
+            ))
+        })?;
+        let running = state.status == Some(ContainerStateStatusEnum::RUNNING);
+        if !running && state.status != Some(ContainerStateStatusEnum::CREATED) {
+            let code = state.exit_code.unwrap_or_default();
+            let tail = engine.tail(container, 5).await;
+            let tail = tail.trim();
+            let output = if tail.is_empty() {
+                String::new()
+            } else {
+                format!("; last output:\n{tail}")
+            };
+            return Err(Error::Failed(format!(
+                "service {service} exited with code {code}{output}"
+            )));
+        }
+        if running {
+            let ready = match probe {
+                Probe::Running => true,
+                Probe::Health => {
+                    state.health.and_then(|h| h.status) == Some(HealthStatusEnum::HEALTHY)
+                }
+                Probe::Tcp => tcp_answers(host_port).await,
+                Probe::Http(path) => http_answers(host_port, path).await,
+            };
+            if ready {
+                return Ok(());
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Failed(format!(
+                "service {service} was not ready in time ({})",
+                describe(probe)
+            )));
+        }
+        tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;
+        pause = (pause * 2).min(MAX_POLL);
+    }
+}
+
+fn describe(probe: &Probe) -> String {
+    match probe {
+        Probe::Http(path) => format!("HTTP GET {path} did not answer 2xx or 3xx"),
+        Probe::Tcp => "its port did not accept connections".into(),
+        Probe::Health => "its health check did not pass".into(),
+        Probe::Running => "it did not start".into(),
+    }
+}
+
+/// A TCP connect that the far end keeps open. Docker's userland proxy accepts
+/// on the published port even when nothing listens in the container, then
+/// closes at once; that close is "not ready".
+async fn tcp_answers(port: Option<u16>) -> bool {
+    let Some(port) = port else { return false };
+    let Ok(Ok(mut stream)) =
+        tokio::time::timeout(PROBE_TIMEOUT, TcpStream::connect(("127.0.0.1", port))).await
+    else {
+        return false;
+    };
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(Duration::from_millis(150), stream.read(&mut byte)).await {
+        Err(_) => true,     // still open, silent: a server waiting for us
+        Ok(Ok(n)) => n > 0, // a greeting (SSH, SMTP, ...) or an immediate close
+        Ok(Err(_)) => false,
+    }
+}
+
+/// HTTP/1.0 GET of `path` on the published port answers 2xx or 3xx.
+async fn http_answers(port: Option<u16>, path: &str) -> bool {
+    let Some(port) = port else { return false };
+    let attempt = async {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+        let request =
+            format!("GET {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: envctl\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut head = Vec::with_capacity(64);
+        let mut buf = [0u8; 64];
+        while !head.contains(&b'\n') && head.len() < 1024 {
+            let n = stream.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        status_code(&head)
+    };
+    matches!(
+        tokio::time::timeout(PROBE_TIMEOUT, attempt).await,
+        Ok(Some(200..=399))
+    )
+}
+
+fn status_code(head: &[u8]) -> Option<u16> {
+    let line = std::str::from_utf8(head).ok()?.lines().next()?;
+    let mut parts = line.split_whitespace();
+    parts.next().filter(|v| v.starts_with("HTTP/"))?;
+    parts.next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines_parse() {
+        assert_eq!(status_code(b"HTTP/1.1 200 OK\r\n"), Some(200));
+        assert_eq!(
+            status_code(b"HTTP/1.0 503 Service Unavailable\r\n"),
+            Some(503)
+        );
+        assert_eq!(status_code(b"SSH-2.0-OpenSSH\r\n"), None);
+        assert_eq!(status_code(b""), None);
+    }
+
+    #[tokio::test]
+    async fn http_probe_needs_a_success_status() {
+        use tokio::net::TcpListener;
+        async fn serve(answer: &'static str) -> u16 {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            tokio::spawn(async move {
+                while let Ok((mut s, _)) = listener.accept().await {
+                    let mut buf = [0u8; 512];
+                    let _ = s.read(&mut buf).await;
+                    let _ = s.write_all(answer.as_bytes()).await;
+                }
+            });
+            port
+        }
+        let ok = serve("HTTP/1.0 200 OK\r\n\r\nok").await;
+        let down = serve("HTTP/1.0 503 Unavailable\r\n\r\n").await;
+        assert!(http_answers(Some(ok), "/").await);
+        assert!(!http_answers(Some(down), "/").await);
+        assert!(!http_answers(None, "/").await);
+    }
+}

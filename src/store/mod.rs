@@ -1,0 +1,270 @@
+//! The environments database: `environments.json` in the data directory,
+//! guarded by `environments.json.lock`.
+//!
+//! Readers take the lock shared, writers exclusive, each with a timeout.
+//! Writes are atomic and durable (temp file in the same directory, fsync,
+//! rename over, fsync the directory), so a crash at any instant leaves the old
+//! or the new file. An unreadable file is never overwritten: every command
+//! refuses with an error naming it until someone restores or moves it.
+//! The lock is never held across Docker calls: callers reserve under
+//! [`Store::update`], work unlocked, then commit under [`Store::update`] again.
+
+mod atomic;
+mod lock;
+mod model;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use model::{Database, Environment, Operation, SCHEMA_VERSION, ServiceState, Status};
+
+use crate::error::{Error, Result};
+pub use lock::Mode as LockMode;
+
+pub const DATABASE_FILE: &str = "environments.json";
+pub const LOCK_FILE: &str = "environments.json.lock";
+pub const BACKUP_DIR: &str = "backups";
+
+/// Handle on the database in one data directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    db_path: PathBuf,
+    lock_path: PathBuf,
+    lock_timeout: Duration,
+}
+
+impl Store {
+    /// Opens (creating the directory if needed) the database in `dir`.
+    pub fn open(dir: &Path, lock_timeout: Duration) -> Result<Store> {
+        create_private_dir(dir)?;
+        Ok(Store {
+            dir: dir.to_owned(),
+            db_path: dir.join(DATABASE_FILE),
+            lock_path: dir.join(LOCK_FILE),
+            lock_timeout,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// Reads the database under a shared lock. A missing file reads as empty.
+    pub fn read(&self) -> Result<Database> {
+        let _guard = lock::acquire(
+            &self.lock_path,
+            &self.db_path,
+            LockMode::Shared,
+            self.lock_timeout,
+        )?;
+        self.load()
+    }
+
+    /// Reads, changes and writes the database under the exclusive lock.
+    /// Nothing is written when `change` fails.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Database) -> Result<T>) -> Result<T> {
+        let _guard = lock::acquire(
+            &self.lock_path,
+            &self.db_path,
+            LockMode::Exclusive,
+            self.lock_timeout,
+        )?;
+        atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
+        let mut db = self.load()?;
+        let value = change(&mut db)?;
+        let mut bytes = serde_json::to_vec_pretty(&db).map_err(|e| Error::Failed(e.to_string()))?;
+        bytes.push(b'\n');
+        atomic::write(&self.db_path, &bytes)?;
+        Ok(value)
+    }
+
+    /// This installation's instance id, creating the database if it does not exist yet.
+    pub fn instance_id(&self) -> Result<String> {
+        if self.db_path.exists() {
+            return Ok(self.read()?.instance_id);
+        }
+        self.update(|db| Ok(db.instance_id.clone()))
+    }
+
+    fn load(&self) -> Result<Database> {
+        let bytes = match std::fs::read(&self.db_path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Database::new()),
+            Err(e) => return Err(Error::io(&self.db_path)(e)),
+        };
+        parse(&bytes)
+            .map_err(|reason| self.unreadable(reason))?
+            .check_version(&self.db_path)
+    }
+
+    fn unreadable(&self, reason: ParseError) -> Error {
+        match reason {
+            ParseError::Newer(found) => Error::NewerSchema {
+                path: self.db_path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            },
+            ParseError::Invalid(reason) => Error::CorruptDatabase {
+                path: self.db_path.clone(),
+                reason,
+                hint: match newest_backup(&self.dir.join(BACKUP_DIR)) {
+                    Some(b) => format!(
+                        "It was left untouched. Restore the newest backup ({}) over it, \
+                         or move it aside to start with an empty database.",
+                        b.display()
+                    ),
+                    None => "It was left untouched. Repair it, or move it aside to start \
+                             with an empty database."
+                        .into(),
+                },
+            },
+        }
+    }
+}
+
+enum ParseError {
+    Newer(u32),
+    Invalid(String),
+}
+
+fn parse(bytes: &[u8]) -> Result<Database, ParseError> {
+    match serde_json::from_slice::<Database>(bytes) {
+        Ok(db) => Ok(db),
+        Err(full) => {
+            // A newer schema may not parse as ours at all: say "newer", not "corrupt".
+            #[derive(Deserialize)]
+            struct Probe {
+                schema_version: u32,
+            }
+            match serde_json::from_slice::<Probe>(bytes) {
+                Ok(p) if p.schema_version > SCHEMA_VERSION => {
+                    Err(ParseError::Newer(p.schema_version))
+                }
+                _ => Err(ParseError::Invalid(full.to_string())),
+            }
+        }
+    }
+}
+
+impl Database {
+    fn check_version(self, path: &Path) -> Result<Database> {
+        if self.schema_version > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                path: path.to_owned(),
+                found: self.schema_version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if self.schema_version == 0 {
+            return Err(Error::CorruptDatabase {
+                path: path.to_owned(),
+                reason: "schema_version 0 is not a version envctl ever wrote".into(),
+                hint: "It was left untouched.".into(),
+            });
+        }
+        Ok(self)
+    }
+}
+
+fn newest_backup(dir: &Path) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .max_by_key(|p| p.file_name().map(|n| n.to_owned()))
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(Error::io(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), Duration::from_millis(200)).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn missing_file_reads_as_empty_and_update_creates_it() {
+        let (_d, store) = store();
+        assert!(store.read().unwrap().environments.is_empty());
+        let id = store.instance_id().unwrap();
+        assert_eq!(store.read().unwrap().instance_id, id);
+        assert_eq!(store.instance_id().unwrap(), id);
+    }
+
+    #[test]
+    fn failed_change_writes_nothing() {
+        let (_d, store) = store();
+        store.instance_id().unwrap();
+        let before = std::fs::read(store.path()).unwrap();
+        let r: Result<()> = store.update(|db| {
+            db.instance_id = "changed".into();
+            Err(Error::Failed("no".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read(store.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn corrupt_file_is_refused_and_left_untouched() {
+        let (_d, store) = store();
+        std::fs::write(store.path(), b"{\"schema_version\": 1, \"instance_id\": ").unwrap();
+        let err = store.update(|_| Ok(())).unwrap_err();
+        assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+        assert!(err.to_string().contains("environments.json"));
+        assert_eq!(
+            std::fs::read(store.path()).unwrap(),
+            b"{\"schema_version\": 1, \"instance_id\": "
+        );
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let (_d, store) = store();
+        std::fs::write(
+            store.path(),
+            br#"{"schema_version": 9, "instance_id": "x", "things": []}"#,
+        )
+        .unwrap();
+        let err = store.read().unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { found: 9, .. }), "{err}");
+    }
+
+    #[test]
+    fn a_held_lock_times_out_as_busy() {
+        let (_d, store) = store();
+        let path = store.dir().join(LOCK_FILE);
+        let holder = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        holder.lock().unwrap();
+        let err = store.update(|_| Ok(())).unwrap_err();
+        assert!(matches!(err, Error::Busy { .. }), "{err}");
+        assert_eq!(err.exit_code(), crate::error::exit::BUSY);
+        // Readers wait for writers too.
+        assert!(matches!(store.read().unwrap_err(), Error::Busy { .. }));
+        holder.unlock().unwrap();
+        store.update(|_| Ok(())).unwrap();
+    }
+}

@@ -1,0 +1,293 @@
+//! What the database holds: the environment records and their lifecycle.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole `environments.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Database {
+    pub schema_version: u32,
+    /// Random id of this installation, written into every Docker label.
+    pub instance_id: String,
+    pub environments: Vec<Environment>,
+}
+
+impl Database {
+    pub fn new() -> Database {
+        Database {
+            schema_version: SCHEMA_VERSION,
+            instance_id: crate::names::new_instance_id(),
+            environments: Vec::new(),
+        }
+    }
+
+    /// Finds an environment by id, then by name.
+    pub fn find(&self, id_or_name: &str) -> Option<&Environment> {
+        self.environments
+            .iter()
+            .find(|e| e.id == id_or_name)
+            .or_else(|| self.environments.iter().find(|e| e.name == id_or_name))
+    }
+
+    pub fn find_mut(&mut self, id_or_name: &str) -> Option<&mut Environment> {
+        let index = self
+            .environments
+            .iter()
+            .position(|e| e.id == id_or_name)
+            .or_else(|| self.environments.iter().position(|e| e.name == id_or_name))?;
+        self.environments.get_mut(index)
+    }
+
+    /// Like [`Database::find`], but a missing environment is [`Error::NotFound`].
+    pub fn get(&self, id_or_name: &str) -> Result<&Environment> {
+        self.find(id_or_name)
+            .ok_or_else(|| Error::not_found(id_or_name))
+    }
+
+    pub fn get_mut(&mut self, id_or_name: &str) -> Result<&mut Environment> {
+        self.find_mut(id_or_name)
+            .ok_or_else(|| Error::not_found(id_or_name))
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Environment> {
+        let index = self.environments.iter().position(|e| e.id == id)?;
+        Some(self.environments.remove(index))
+    }
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database::new()
+    }
+}
+
+/// Where an environment is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Record and ports reserved; Docker objects being made.
+    Creating,
+    /// Network, volumes and containers created, not started.
+    Prepared,
+    /// Started; `ready` says whether every service answers.
+    Running,
+    /// Stopped on purpose; containers and volumes kept.
+    Stopped,
+    /// Something went wrong; `error` says what.
+    Failed,
+    /// Being removed.
+    Deleting,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Creating,
+        Status::Prepared,
+        Status::Running,
+        Status::Stopped,
+        Status::Failed,
+        Status::Deleting,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Creating => "creating",
+            Status::Prepared => "prepared",
+            Status::Running => "running",
+            Status::Stopped => "stopped",
+            Status::Failed => "failed",
+            Status::Deleting => "deleting",
+        }
+    }
+
+    /// True for the states an operation passes through, which carry a deadline.
+    pub fn is_transient(self) -> bool {
+        matches!(self, Status::Creating | Status::Prepared | Status::Deleting)
+    }
+
+    /// Whether the lifecycle allows going from `self` to `to`.
+    pub fn can_become(self, to: Status) -> bool {
+        use Status::*;
+        match (self, to) {
+            // Anything can fail, and anything can be deleted (deleting again is a retry).
+            (_, Failed) | (_, Deleting) => self != Deleting || to == Deleting,
+            (Creating, Prepared) => true,
+            (Prepared, Running) => true,
+            // Start: a stopped one, or a failed one whose containers were kept.
+            (Stopped | Failed | Running, Running) => true,
+            (Running, Stopped) | (Stopped, Stopped) => true,
+            _ => false,
+        }
+    }
+
+    /// [`Status::can_become`] as an error a user can read.
+    pub fn check(self, to: Status, name: &str) -> Result<()> {
+        if self.can_become(to) {
+            Ok(())
+        } else {
+            Err(Error::Conflict(format!(
+                "environment '{name}' is {}; it cannot become {}",
+                self.as_str(),
+                to.as_str()
+            )))
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "unknown status '{s}' (known: creating, prepared, running, stopped, failed, deleting)"
+            ))
+        })
+    }
+}
+
+/// One environment: the object every command prints with `--json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub id: String,
+    pub name: String,
+    pub template: String,
+    pub owner: String,
+    pub status: Status,
+    /// True when running and every service answers its readiness probe.
+    pub ready: bool,
+    /// First host port of the block this environment holds.
+    pub base_port: u16,
+    /// How many consecutive ports from `base_port` it holds.
+    pub port_count: u16,
+    /// Service name → published host port.
+    pub ports: BTreeMap<String, u16>,
+    /// Service name → URL on the host.
+    pub urls: BTreeMap<String, String>,
+    /// Per service: container and readiness.
+    pub services: BTreeMap<String, ServiceState>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub labels: BTreeMap<String, String>,
+    /// Why the environment failed, if it did.
+    pub error: Option<String>,
+    /// Pinned environments are never removed by cleanup.
+    #[serde(default)]
+    pub pinned: bool,
+    /// The operation in flight, if any: who runs it and until when it may.
+    #[serde(default)]
+    pub operation: Option<Operation>,
+}
+
+impl Environment {
+    /// The host ports this environment holds.
+    pub fn port_range(&self) -> std::ops::Range<u32> {
+        u32::from(self.base_port)..u32::from(self.base_port) + u32::from(self.port_count)
+    }
+
+    /// Moves to `to`, checking the lifecycle, and stamps `updated_at`.
+    pub fn transition(&mut self, to: Status) -> Result<()> {
+        self.status.check(to, &self.name)?;
+        self.status = to;
+        if to != Status::Running {
+            self.ready = false;
+            for s in self.services.values_mut() {
+                s.ready = false;
+            }
+        }
+        self.updated_at = Utc::now();
+        Ok(())
+    }
+
+    /// Marks the environment failed with `reason`.
+    pub fn fail(&mut self, reason: impl Into<String>) {
+        self.status = Status::Failed;
+        self.ready = false;
+        for s in self.services.values_mut() {
+            s.ready = false;
+        }
+        self.error = Some(reason.into());
+        self.operation = None;
+        self.updated_at = Utc::now();
+    }
+}
+
+/// One service of an environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceState {
+    pub image: String,
+    /// Container name (`envctl-<id>-<service>`).
+    pub container: String,
+    pub ready: bool,
+}
+
+/// An operation in flight on an environment, so that others (and `sync`) know
+/// who owns it and when it is overdue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// create, start, stop or delete.
+    pub action: String,
+    pub pid: u32,
+    pub host: String,
+    pub started_at: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status::*;
+    use super::*;
+
+    #[test]
+    fn create_goes_creating_prepared_running() {
+        assert!(Creating.can_become(Prepared));
+        assert!(Prepared.can_become(Running));
+        assert!(!Creating.can_become(Running));
+        assert!(!Creating.can_become(Stopped));
+    }
+
+    #[test]
+    fn every_state_can_fail_or_be_deleted_except_deleting_which_only_retries() {
+        for s in Status::ALL {
+            assert!(s.can_become(Deleting), "{s} -> deleting");
+            if s != Deleting {
+                assert!(s.can_become(Failed), "{s} -> failed");
+            }
+        }
+        assert!(!Deleting.can_become(Failed));
+        assert!(!Deleting.can_become(Running));
+    }
+
+    #[test]
+    fn start_and_stop() {
+        assert!(Running.can_become(Stopped));
+        assert!(Stopped.can_become(Running));
+        assert!(Failed.can_become(Running));
+        assert!(!Creating.can_become(Stopped));
+        assert!(!Failed.can_become(Stopped));
+        let err = Failed.check(Stopped, "x").unwrap_err();
+        assert!(err.to_string().contains("failed"));
+        assert_eq!(err.exit_code(), crate::error::exit::CONFLICT);
+    }
+
+    #[test]
+    fn statuses_round_trip_through_text() {
+        for s in Status::ALL {
+            assert_eq!(s.as_str().parse::<Status>().unwrap(), s);
+        }
+        assert!("bogus".parse::<Status>().is_err());
+    }
+}
