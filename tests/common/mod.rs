@@ -1,0 +1,214 @@
+//! Test harness: a sandbox per test (its own data dir, config, port range and
+//! so its own instance id), the real `envctl` binary, and clean-up of every
+//! Docker object carrying the sandbox's instance label, and nothing else.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Built by `scripts/test-image.sh` (the README's test command runs it).
+pub const IMAGE: &str = "envctl-test/busybox:1";
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub base: u16,
+}
+
+impl Sandbox {
+    /// A sandbox whose port range is `base..base + 100`.
+    pub fn new(base: u16) -> Sandbox {
+        assert!(
+            Command::new("docker")
+                .args(["image", "inspect", IMAGE])
+                .output()
+                .unwrap()
+                .status
+                .success(),
+            "test image {IMAGE} is missing: run scripts/test.sh (or scripts/test-image.sh) first"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            r#"
+[ports]
+base = {base}
+max = {max}
+
+[defaults]
+template = "web"
+stop_timeout = "2s"
+
+[templates.web]
+description = "one busybox web server"
+[[templates.web.services]]
+name = "web"
+image = "{IMAGE}"
+port = 80
+command = ["httpd", "-f", "-p", "80", "-h", "/www"]
+memory = "64m"
+cpus = 0.5
+pids = 64
+volumes = ["data:/data"]
+ready = {{ http = "/", timeout = "60s" }}
+
+[templates.trio]
+description = "three busybox web servers, like onboarding"
+[[templates.trio.services]]
+name = "jira"
+image = "{IMAGE}"
+port = 80
+offset = 0
+command = ["httpd", "-f", "-p", "80", "-h", "/www"]
+ready = {{ http = "/" }}
+[[templates.trio.services]]
+name = "gitlab"
+image = "{IMAGE}"
+port = 80
+offset = 1
+command = ["httpd", "-f", "-p", "80", "-h", "/www"]
+ready = {{ http = "/index.html" }}
+[[templates.trio.services]]
+name = "dashboard"
+image = "{IMAGE}"
+port = 80
+offset = 2
+command = ["httpd", "-f", "-p", "80", "-h", "/www"]
+ready = {{ tcp = true }}
+
+[templates.exits]
+[[templates.exits.services]]
+name = "app"
+image = "{IMAGE}"
+port = 80
+command = ["sh", "-c", "echo boom; sleep 1; exit 3"]
+
+[templates.never]
+[[templates.never.services]]
+name = "app"
+image = "{IMAGE}"
+port = 80
+command = ["sleep", "3600"]
+ready = {{ tcp = true, timeout = "10m" }}
+
+[templates.missing]
+[[templates.missing.services]]
+name = "app"
+image = "envctl-test/no-such-image:1"
+port = 80
+"#,
+            max = base + 99
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Sandbox { dir, base }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir().join("environments.json")
+    }
+
+    /// `envctl` with this sandbox's data dir and config, no colour, no terminal.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_envctl"));
+        cmd.env("ENVCTL_DATA_DIR", self.data_dir())
+            .env("ENVCTL_CONFIG", self.dir.path().join("config.toml"))
+            .env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .env_remove("DOCKER_HOST")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs with `--json`, asserts success and parses stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd().args(args).arg("--json").output().unwrap();
+        assert!(
+            out.status.success(),
+            "envctl {args:?} failed: {}",
+            text(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", text(&out.stdout)))
+    }
+
+    pub fn instance_id(&self) -> Option<String> {
+        let bytes = std::fs::read(self.db_path()).ok()?;
+        let db: Value = serde_json::from_slice(&bytes).ok()?;
+        db["instance_id"].as_str().map(str::to_owned)
+    }
+
+    /// Names of the Docker objects of `kind` (container, network, volume) with this sandbox's label.
+    pub fn labelled(&self, kind: &str) -> Vec<String> {
+        let Some(id) = self.instance_id() else {
+            return Vec::new();
+        };
+        let filter = format!("label=io.envctl.instance={id}");
+        let args: Vec<&str> = match kind {
+            "container" => vec!["ps", "-a", "-q", "--filter", &filter],
+            "network" => vec!["network", "ls", "-q", "--filter", &filter],
+            _ => vec!["volume", "ls", "-q", "--filter", &filter],
+        };
+        let out = Command::new("docker").args(args).output().unwrap();
+        text(&out.stdout).lines().map(str::to_owned).collect()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        for (kind, rm) in [
+            ("container", vec!["rm", "-f", "-v"]),
+            ("network", vec!["network", "rm"]),
+            ("volume", vec!["volume", "rm", "-f"]),
+        ] {
+            let ids = self.labelled(kind);
+            if !ids.is_empty() {
+                let _ = Command::new("docker").args(&rm).args(&ids).output();
+            }
+        }
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Polls `check` until it is true or `limit` passes.
+pub fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check()
+}
+
+/// HTTP GET on localhost:port, returning the body of a 200.
+pub fn http_get(port: u16) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .ok()?;
+    let mut response = String::new();
+    s.read_to_string(&mut response).ok()?;
+    response.starts_with("HTTP/1.").then_some(())?;
+    response.contains(" 200 ").then(|| {
+        response
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    })
+}
