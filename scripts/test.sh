@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command: builds the test image (no registry needed), then runs every
+# test against the real Docker engine. Usage: scripts/test.sh [nextest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! docker info >/dev/null 2>&1; then
+    echo "error: the Docker engine is not reachable; the tests need it (is dockerd running? DOCKER_HOST?)" >&2
+    exit 4
+fi
+scripts/test-image.sh
+
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --no-fail-fast "$@"
+else
+    cargo test --no-fail-fast "$@"
+fi
