@@ -23,20 +23,59 @@ pub struct ListFilter {
     pub template: Option<String>,
 }
 
-/// The environments matching `filter`, oldest first. Reads only the database.
+/// The environments matching `filter`, in the order they were created.
+/// Reads only the database.
 pub fn list(ctx: &Context, filter: &ListFilter) -> Result<Vec<Environment>> {
     let mut envs = ctx.store.read()?.environments;
-    envs.retain(|e| {
-        filter.status.is_none_or(|s| e.status == s)
-            && filter.owner.as_deref().is_none_or(|o| e.owner == o)
-            && filter.template.as_deref().is_none_or(|t| e.template == t)
-    });
-    envs.sort_by(|a, b| {
-        a.created_at
-            .cmp(&b.created_at)
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    envs.retain(|e| filter.matches(e.status, &e.owner, &e.template));
     Ok(envs)
+}
+
+/// [`list`] as the JSON array `--json` prints, one environment per line.
+/// Copies the stored objects without decoding them (only the filter fields
+/// are read, and only when filtering), so it stays fast at 10,000 records.
+pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
+    #[derive(serde::Deserialize)]
+    struct Fields<'a> {
+        status: Status,
+        #[serde(borrow)]
+        owner: std::borrow::Cow<'a, str>,
+        #[serde(borrow)]
+        template: std::borrow::Cow<'a, str>,
+    }
+    ctx.store.read_raw(|envs| {
+        let mut out =
+            String::with_capacity(envs.iter().map(|r| r.get().len() + 2).sum::<usize>() + 4);
+        out.push('[');
+        let mut first = true;
+        for raw in envs {
+            if !filter.is_empty() {
+                let f: Fields<'_> = serde_json::from_str(raw.get()).map_err(|e| {
+                    Error::Failed(format!("a stored environment is malformed: {e}"))
+                })?;
+                if !filter.matches(f.status, &f.owner, &f.template) {
+                    continue;
+                }
+            }
+            out.push_str(if first { "\n" } else { ",\n" });
+            out.push_str(raw.get());
+            first = false;
+        }
+        out.push_str(if first { "]\n" } else { "\n]\n" });
+        Ok(out)
+    })
+}
+
+impl ListFilter {
+    fn is_empty(&self) -> bool {
+        self.status.is_none() && self.owner.is_none() && self.template.is_none()
+    }
+
+    fn matches(&self, status: Status, owner: &str, template: &str) -> bool {
+        self.status.is_none_or(|s| status == s)
+            && self.owner.as_deref().is_none_or(|o| owner == o)
+            && self.template.as_deref().is_none_or(|t| template == t)
+    }
 }
 
 /// One environment by id or name.

@@ -27,6 +27,8 @@ pub fn exec(ctx: &Context, args: Args, printer: &Printer) -> anyhow::Result<()> 
         owner: args.owner,
         template: args.template,
     };
-    let envs = envctl::list(ctx, &filter)?;
-    printer.environments(&envs)
+    if printer.json() {
+        return printer.raw_json(&envctl::ops::list_json(ctx, &filter)?);
+    }
+    printer.environments(&envctl::list(ctx, &filter)?)
 }

@@ -34,6 +34,15 @@ impl Printer {
         }
     }
 
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    /// JSON text the library already encoded.
+    pub fn raw_json(&self, text: &str) -> anyhow::Result<()> {
+        self.out(text)
+    }
+
     /// Progress for a long operation: bars on a terminal, lines elsewhere, nothing when quiet.
     pub fn progress(&self) -> Bars {
         Bars::new(self.stderr_tty, self.quiet)

@@ -1,0 +1,207 @@
+//! Benchmarks of issue 2, each against a baseline run in the same command:
+//!
+//! (a) `envctl list --json` over a 10,000-record database, whole process,
+//!     against `envctl --version` (process start-up alone). Target: median < 30 ms.
+//! (b) create-to-ready of a 3-service environment against a bash script doing
+//!     `docker network create`, three `docker run` and polling the same HTTP
+//!     readiness. Target: envctl at most 0.7x the script's time.
+//!
+//! Run with `cargo bench --bench core` (needs Docker and the test image:
+//! `scripts/test-image.sh`). Prints medians and ratios.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use envctl::store::{Database, Environment, ServiceState, Status};
+
+const ENVCTL: &str = env!("CARGO_BIN_EXE_envctl");
+const IMAGE: &str = "envctl-test/busybox:1";
+
+fn main() {
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let dir = tempfile::tempdir().expect("temp dir");
+    if only.as_deref().is_none_or(|o| "list".contains(o)) {
+        bench_list(dir.path());
+    }
+    if only.as_deref().is_none_or(|o| "create".contains(o)) {
+        bench_create(dir.path());
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn time(cmd: &mut Command) -> Duration {
+    let start = Instant::now();
+    let status = cmd.stdout(Stdio::null()).status().expect("run");
+    let elapsed = start.elapsed();
+    assert!(status.success(), "{cmd:?} failed");
+    elapsed
+}
+
+fn bench_list(root: &Path) {
+    let data = root.join("list-data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut db = Database::new();
+    let now = Utc::now();
+    for i in 0..10_000u32 {
+        let id = format!("{i:08x}");
+        let base = 8090 + (i % 50_000) as u16;
+        let mut ports = BTreeMap::new();
+        let mut urls = BTreeMap::new();
+        let mut services = BTreeMap::new();
+        for (offset, s) in ["jira", "gitlab", "dashboard"].iter().enumerate() {
+            ports.insert(s.to_string(), base + offset as u16);
+            urls.insert(
+                s.to_string(),
+                format!("http://localhost:{}", base + offset as u16),
+            );
+            services.insert(
+                s.to_string(),
+                ServiceState {
+                    image: format!("{s}:latest"),
+                    container: format!("envctl-{id}-{s}"),
+                    ready: true,
+                },
+            );
+        }
+        db.environments.push(Environment {
+            id: id.clone(),
+            name: format!("dev-{i}"),
+            template: "onboarding".into(),
+            owner: format!("user{}", i % 50),
+            status: Status::Running,
+            ready: true,
+            base_port: base,
+            port_count: 3,
+            ports,
+            urls,
+            services,
+            created_at: now,
+            updated_at: now,
+            expires_at: Some(now),
+            labels: BTreeMap::from([("team".into(), "core".into())]),
+            error: None,
+            pinned: false,
+            operation: None,
+        });
+    }
+    let bytes = serde_json::to_vec_pretty(&db).unwrap();
+    std::fs::write(data.join("environments.json"), &bytes).unwrap();
+
+    let runs = 31;
+    let mut list = Vec::new();
+    let mut version = Vec::new();
+    for _ in 0..runs {
+        version.push(time(Command::new(ENVCTL).arg("--version")));
+        list.push(time(
+            Command::new(ENVCTL)
+                .args(["list", "--json"])
+                .env("ENVCTL_DATA_DIR", &data),
+        ));
+    }
+    let (l, v) = (median(list), median(version));
+    println!(
+        "list --json, 10,000 records ({:.1} MB), {runs} runs: median {:.1} ms; baseline `envctl --version` {:.1} ms; \
+         ratio {:.1}x; target < 30 ms: {}",
+        bytes.len() as f64 / 1e6,
+        ms(l),
+        ms(v),
+        ms(l) / ms(v),
+        if ms(l) < 30.0 { "met" } else { "NOT met" }
+    );
+}
+
+const BASELINE_SCRIPT: &str = r#"
+set -e
+n=$1; base=$2; image=$3
+docker network create --label envctl-bench=1 "envbench-$n" >/dev/null
+for i in 0 1 2; do
+  docker run -d --name "envbench-$n-$i" --network "envbench-$n" --label envctl-bench=1 \
+    -p "$((base + i)):80" "$image" httpd -f -p 80 -h /www >/dev/null
+done
+for i in 0 1 2; do
+  until curl -sf "http://127.0.0.1:$((base + i))/" >/dev/null; do sleep 0.05; done
+done
+"#;
+
+fn bench_create(root: &Path) {
+    let data = root.join("create-data");
+    let config = root.join("bench.toml");
+    let service = |name: &str, offset: u16| {
+        format!(
+            "[[templates.trio.services]]\nname = \"{name}\"\nimage = \"{IMAGE}\"\nport = 80\noffset = {offset}\n\
+             command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nready = {{ http = \"/\" }}\n"
+        )
+    };
+    let text = format!(
+        "[ports]\nbase = 34000\nmax = 34099\n[defaults]\ntemplate = \"trio\"\n[templates.trio]\n{}{}{}",
+        service("jira", 0),
+        service("gitlab", 1),
+        service("dashboard", 2)
+    );
+    std::fs::write(&config, text).unwrap();
+    let envctl = |args: &[&str]| {
+        let mut c = Command::new(ENVCTL);
+        c.args(args)
+            .env("ENVCTL_DATA_DIR", &data)
+            .env("ENVCTL_CONFIG", &config)
+            .stderr(Stdio::null());
+        c
+    };
+    let runs = 7;
+    let mut ours = Vec::new();
+    let mut script = Vec::new();
+    for i in 0..runs {
+        let name = format!("bench{i}");
+        ours.push(time(&mut envctl(&["create", &name])));
+        time(&mut envctl(&["delete", &name, "--yes"]));
+
+        let n = format!("{}-{i}", std::process::id());
+        script.push(time(Command::new("bash").args([
+            "-c",
+            BASELINE_SCRIPT,
+            "bench",
+            &n,
+            "34100",
+            IMAGE,
+        ])));
+        let ids = Command::new("docker")
+            .args(["ps", "-aq", "--filter", &format!("name=envbench-{n}-")])
+            .output()
+            .unwrap();
+        let ids: Vec<String> = String::from_utf8_lossy(&ids.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        Command::new("docker")
+            .args(["rm", "-f"])
+            .args(&ids)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        Command::new("docker")
+            .args(["network", "rm", &format!("envbench-{n}")])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+    }
+    let (o, s) = (median(ours), median(script));
+    let ratio = ms(o) / ms(s);
+    println!(
+        "create-to-ready, 3 services, {runs} runs each: envctl median {:.0} ms; bash + docker CLI median {:.0} ms; \
+         ratio {ratio:.2}x; target <= 0.7x: {}",
+        ms(o),
+        ms(s),
+        if ratio <= 0.7 { "met" } else { "NOT met" }
+    );
+}
