@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use envctl::store::{Database, Environment, ServiceState, Status};
+use envctl::store::{Database, Environment, ServiceState, Status, Store};
 
 const ENVCTL: &str = env!("CARGO_BIN_EXE_envctl");
 const IMAGE: &str = "envctl-test/busybox:1";
@@ -95,8 +95,15 @@ fn bench_list(root: &Path) {
             operation: None,
         });
     }
-    let bytes = serde_json::to_vec_pretty(&db).unwrap();
-    std::fs::write(data.join("environments.json"), &bytes).unwrap();
+    // Written by the store itself, so the file has the layout envctl really uses.
+    let store = Store::open(&data, Duration::from_secs(5)).unwrap();
+    store
+        .update(|stored| {
+            *stored = db;
+            Ok(())
+        })
+        .unwrap();
+    let bytes = std::fs::read(store.path()).unwrap();
 
     let runs = 31;
     let mut list = Vec::new();
