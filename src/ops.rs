@@ -101,6 +101,7 @@ pub async fn start(
         env.operation = Some(operation("start", timeout));
         Ok(env.clone())
     })?;
+    progress.environment(&env);
     let started = try_join_all(env.services.iter().map(|(name, s)| async move {
         progress.service(name, Step::Starting);
         match engine.container_state(&s.container).await? {
@@ -181,6 +182,7 @@ pub async fn stop(ctx: &Context, target: &str, progress: &dyn Progress) -> Resul
         env.operation = Some(operation("stop", grace * 2));
         Ok(env.clone())
     })?;
+    progress.environment(&env);
     let stops = env.services.iter().map(|(name, s)| async move {
         progress.service(name, Step::Stopping);
         let r = engine.stop_container(&s.container, grace).await;

@@ -395,3 +395,57 @@ fn logs_print_each_service_prefixed() {
     let out = sb.run(&["logs", "ghost"]);
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn one_click_yes_takes_every_default_and_prints_the_urls() {
+    let sb = Sandbox::new(33500);
+    let out = sb.run(&["one-click", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("http://localhost:33500"),
+        "the URL table: {stdout}"
+    );
+    let envs = sb.json(&["list"]);
+    let env = &envs[0];
+    assert_eq!(env["template"], "web", "the config's default template");
+    assert_eq!(env["owner"], "tester");
+    assert!(env["name"].as_str().unwrap().starts_with("tester-"));
+    assert_eq!(env["ready"], true);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("web: waiting until ready") && stderr.contains("web: ready"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn list_filters_by_status_owner_and_template() {
+    let sb = Sandbox::new(33600);
+    sb.json(&["create", "one", "--owner", "ann", "--no-wait"]);
+    sb.json(&["create", "two", "--owner", "bob", "-t", "trio", "--no-wait"]);
+    sb.json(&["stop", "two"]);
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["list"];
+        all.extend_from_slice(args);
+        sb.json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["one", "two"]);
+    assert_eq!(names(&["--owner", "bob"]), ["two"]);
+    assert_eq!(names(&["--template", "web"]), ["one"]);
+    assert_eq!(names(&["--status", "stopped"]), ["two"]);
+    assert_eq!(
+        names(&["--status", "running", "--owner", "bob"]),
+        Vec::<String>::new()
+    );
+    let table = text(&sb.run(&["list"]).stdout);
+    assert!(
+        table.contains("one") && table.contains("stopped"),
+        "{table}"
+    );
+}

@@ -120,6 +120,16 @@ fn context(g: &GlobalArgs) -> envctl::Result<Context> {
         .data_dir
         .clone()
         .unwrap_or_else(envctl::config::default_data_dir);
+    if g.verbose {
+        let source = config
+            .source
+            .as_ref()
+            .map_or("built-in defaults".into(), |p| p.display().to_string());
+        Printer::verbose(&format!("config: {source}"));
+        let db = dir.join(envctl::store::DATABASE_FILE);
+        Printer::verbose(&format!("database: {}", db.display()));
+        Printer::verbose(&format!("docker: {}", envctl::docker::docker_host()));
+    }
     let store = Store::open(&dir, g.lock_timeout)?;
     Ok(Context::new(config, store))
 }

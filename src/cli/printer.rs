@@ -274,6 +274,15 @@ impl Printer {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 
+    /// A `-v` line on stderr.
+    pub fn verbose(text: &str) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} {text}",
+            console::style("envctl:").dim().for_stderr()
+        );
+    }
+
     /// A note for people on stderr (not under --quiet or --json).
     pub fn note(&self, text: &str) {
         if !self.quiet && !self.json {
