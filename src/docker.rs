@@ -192,7 +192,9 @@ impl Engine {
     }
 
     /// Removes every container, network and (unless `keep_volumes`) volume
-    /// labelled with this instance and environment. Idempotent.
+    /// labelled with this instance and environment. Idempotent. A container
+    /// that appears meanwhile (a create still running elsewhere) makes the
+    /// network or a volume busy; the sweep then runs again, a few times.
     pub async fn remove_environment(
         &self,
         instance: &str,
@@ -201,7 +203,34 @@ impl Engine {
     ) -> Result<Removed> {
         let filters = label_filters(instance, Some(environment));
         let mut removed = Removed::default();
+        let mut passes = 0;
+        loop {
+            passes += 1;
+            removed.containers += self.remove_containers(&filters).await?;
+            let swept = match self.remove_networks(&filters).await {
+                Ok(n) => {
+                    removed.networks += n;
+                    if keep_volumes {
+                        Ok(())
+                    } else {
+                        self.remove_volumes(&filters)
+                            .await
+                            .map(|n| removed.volumes += n)
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            match swept {
+                Ok(()) => return Ok(removed),
+                Err(e) if passes < 5 && is_busy(&e) => {
+                    tokio::time::sleep(Duration::from_millis(100 * passes)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 
+    async fn remove_containers(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
         let containers = self
             .docker
             .list_containers(Some(ListContainersOptions {
@@ -221,16 +250,17 @@ impl Engine {
                     ..Default::default()
                 };
                 match self.docker.remove_container(&id, Some(options)).await {
-                    Ok(()) => Ok(()),
-                    Err(e) if matches!(status_of(&e), Some(404 | 409)) => Ok(()),
+                    Ok(()) => Ok(1),
+                    // Already gone, or already being removed by someone else.
+                    Err(e) if matches!(status_of(&e), Some(404 | 409)) => Ok(0),
                     Err(e) => Err(Error::docker(format!("removing container {id}"))(e)),
                 }
             });
-        for r in futures_util::future::join_all(removals).await {
-            r?;
-            removed.containers += 1;
-        }
+        let counts = futures_util::future::try_join_all(removals).await?;
+        Ok(counts.into_iter().sum())
+    }
 
+    async fn remove_networks(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
         let networks = self
             .docker
             .list_networks(Some(ListNetworksOptions {
@@ -238,35 +268,35 @@ impl Engine {
             }))
             .await
             .map_err(Error::docker("listing networks"))?;
+        let mut count = 0;
         for n in networks.into_iter().filter_map(|n| n.id) {
             match self.docker.remove_network(&n).await {
-                Ok(()) => removed.networks += 1,
+                Ok(()) => count += 1,
                 Err(e) if status_of(&e) == Some(404) => {}
                 Err(e) => return Err(Error::docker(format!("removing network {n}"))(e)),
             }
         }
+        Ok(count)
+    }
 
-        if !keep_volumes {
-            let volumes = self
-                .docker
-                .list_volumes(Some(ListVolumesOptions {
-                    filters: Some(filters),
-                }))
-                .await
-                .map_err(Error::docker("listing volumes"))?;
-            for v in volumes.volumes.unwrap_or_default() {
-                match self
-                    .docker
-                    .remove_volume(&v.name, Some(RemoveVolumeOptions { force: true }))
-                    .await
-                {
-                    Ok(()) => removed.volumes += 1,
-                    Err(e) if status_of(&e) == Some(404) => {}
-                    Err(e) => return Err(Error::docker(format!("removing volume {}", v.name))(e)),
-                }
+    async fn remove_volumes(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
+        let volumes = self
+            .docker
+            .list_volumes(Some(ListVolumesOptions {
+                filters: Some(filters.clone()),
+            }))
+            .await
+            .map_err(Error::docker("listing volumes"))?;
+        let mut count = 0;
+        for v in volumes.volumes.unwrap_or_default() {
+            let options = RemoveVolumeOptions { force: true };
+            match self.docker.remove_volume(&v.name, Some(options)).await {
+                Ok(()) => count += 1,
+                Err(e) if status_of(&e) == Some(404) => {}
+                Err(e) => return Err(Error::docker(format!("removing volume {}", v.name))(e)),
             }
         }
-        Ok(removed)
+        Ok(count)
     }
 
     /// Names of the containers carrying this instance's label (all environments
@@ -428,6 +458,11 @@ fn label_filters(instance: &str, environment: Option<&str>) -> HashMap<String, V
         labels.push(format!("{}={env}", label::ENVIRONMENT));
     }
     HashMap::from([("label".to_owned(), labels)])
+}
+
+/// A network with endpoints (403 on older engines) or a volume in use (409).
+fn is_busy(e: &Error) -> bool {
+    matches!(e, Error::Docker { source, .. } if matches!(status_of(source), Some(403 | 409)))
 }
 
 /// The HTTP status of a Docker error, if it has one.

@@ -340,22 +340,20 @@ async fn fail(
         Error::Interrupted => "interrupted before it was ready".to_owned(),
         other => other.to_string(),
     };
-    // When the record was deleted under us, the deleter owns it: just remove what we made.
-    let deleted_under_us = matches!(error, Error::Conflict(_));
-    if !deleted_under_us {
-        let reason = reason.clone();
-        let marked = store.update(|db| {
-            if let Some(e) = db.environments.iter_mut().find(|e| e.id == env.id)
-                && e.status != Status::Deleting
-            {
-                e.fail(reason);
-                return Ok(Some(e.clone()));
+    // Mark the record failed, unless it was deleted (or is being deleted)
+    // meanwhile: then the deleter owns it and we only remove what we made.
+    let marked = store.update(
+        |db| match db.environments.iter_mut().find(|e| e.id == env.id) {
+            Some(e) if e.status != Status::Deleting => {
+                e.fail(reason.clone());
+                Ok(Some(e.clone()))
             }
-            Ok(None)
-        });
-        if let Ok(Some(e)) = marked {
-            progress.environment(&e);
-        }
+            _ => Ok(None),
+        },
+    );
+    let deleted_under_us = matches!(marked, Ok(None));
+    if let Ok(Some(e)) = &marked {
+        progress.environment(e);
     }
     let kept = keep && !deleted_under_us;
     let rollback = if kept {
@@ -366,7 +364,13 @@ async fn fail(
             .await
             .map(|_| ())
     };
-    if matches!(error, Error::Interrupted | Error::Conflict(_)) {
+    if deleted_under_us {
+        return Error::Conflict(format!(
+            "environment '{}' was deleted while it was being created",
+            env.name
+        ));
+    }
+    if matches!(error, Error::Interrupted) {
         return error;
     }
     let what_happened = match (kept, rollback) {

@@ -449,3 +449,54 @@ fn list_filters_by_status_owner_and_template() {
         "{table}"
     );
 }
+
+#[test]
+fn deleting_an_environment_while_another_process_creates_it_removes_everything() {
+    let sb = Sandbox::new(33700);
+    let creator = sb
+        .cmd()
+        .args(["create", "racing", "-t", "never"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let running = wait_until(Duration::from_secs(30), || {
+        std::fs::read(sb.db_path())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .is_some_and(|db| db["environments"][0]["status"] == "running")
+    });
+    assert!(running);
+    let deleted = sb.json(&["delete", "racing", "--yes"]);
+    assert_eq!(deleted["deleted"], true);
+    let out = creator.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(8),
+        "the creator stops: {}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("deleted"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(sb.labelled("container").is_empty());
+    assert!(sb.labelled("network").is_empty());
+    assert_eq!(sb.json(&["list"]), serde_json::json!([]));
+}
+
+#[test]
+fn impossible_transitions_are_conflicts() {
+    let sb = Sandbox::new(33800);
+    assert_eq!(
+        sb.run(&["create", "broken", "-t", "exits"]).status.code(),
+        Some(1)
+    );
+    let out = sb.run(&["stop", "broken"]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(
+        text(&out.stderr).contains("failed; it cannot become stopped"),
+        "{}",
+        text(&out.stderr)
+    );
+}
