@@ -261,12 +261,7 @@ fn ctrl_c_during_create_rolls_back() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let running = wait_until(Duration::from_secs(30), || {
-        std::fs::read(sb.db_path())
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .is_some_and(|db| db["environments"][0]["status"] == "running")
-    });
+    let running = sb.wait_for_status(0, "running", Duration::from_secs(30));
     assert!(
         running,
         "the create reached running (waiting for readiness)"
@@ -459,12 +454,7 @@ fn deleting_an_environment_while_another_process_creates_it_removes_everything()
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let running = wait_until(Duration::from_secs(30), || {
-        std::fs::read(sb.db_path())
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .is_some_and(|db| db["environments"][0]["status"] == "running")
-    });
+    let running = sb.wait_for_status(0, "running", Duration::from_secs(30));
     assert!(running);
     let deleted = sb.json(&["delete", "racing", "--yes"]);
     assert_eq!(deleted["deleted"], true);
@@ -499,4 +489,24 @@ fn impossible_transitions_are_conflicts() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn a_health_check_command_decides_readiness() {
+    let sb = Sandbox::new(33900);
+    let env = sb.json(&["create", "healthy", "-t", "checked"]);
+    assert_eq!(env["ready"], true);
+    let id = env["id"].as_str().unwrap();
+    let out = Command::new("docker")
+        .args([
+            "inspect",
+            "--format",
+            "{{json .State.Health.Status}} {{json .Config.Healthcheck.Test}}",
+            &format!("envctl-{id}-app"),
+        ])
+        .output()
+        .unwrap();
+    let inspect = text(&out.stdout);
+    assert!(inspect.starts_with("\"healthy\""), "{inspect}");
+    assert!(inspect.contains("\"CMD\",\"wget\""), "{inspect}");
 }

@@ -54,7 +54,7 @@ impl Printer {
             return self.json_out(env);
         }
         let mut table = self.table(["SERVICE", "URL", "READY"]);
-        for (service, state) in &env.services {
+        for (service, state) in by_port(env) {
             let url = env.urls.get(service).map(String::as_str).unwrap_or("-");
             table.add_row(vec![
                 Cell::new(service),
@@ -169,7 +169,7 @@ impl Printer {
             ]);
         }
         let mut s = self.table(["SERVICE", "CONTAINER", "IMAGE", "URL", "READY"]);
-        for (name, state) in &env.services {
+        for (name, state) in by_port(env) {
             s.add_row(vec![
                 Cell::new(name),
                 Cell::new(&state.container),
@@ -332,6 +332,13 @@ impl Printer {
             Cell::new("no")
         }
     }
+}
+
+/// Services in port order (the template's offsets), those without a port last.
+fn by_port(env: &Environment) -> Vec<(&String, &envctl::store::ServiceState)> {
+    let mut services: Vec<_> = env.services.iter().collect();
+    services.sort_by_key(|(name, _)| env.ports.get(*name).copied().unwrap_or(u16::MAX));
+    services
 }
 
 fn age(t: DateTime<Utc>, now: DateTime<Utc>) -> String {

@@ -59,24 +59,14 @@ impl Store {
 
     /// Reads the database under a shared lock. A missing file reads as empty.
     pub fn read(&self) -> Result<Database> {
-        let _guard = lock::acquire(
-            &self.lock_path,
-            &self.db_path,
-            LockMode::Shared,
-            self.lock_timeout,
-        )?;
+        let _guard = self.lock(LockMode::Shared)?;
         self.load()
     }
 
     /// Reads, changes and writes the database under the exclusive lock.
     /// Nothing is written when `change` fails.
     pub fn update<T>(&self, change: impl FnOnce(&mut Database) -> Result<T>) -> Result<T> {
-        let _guard = lock::acquire(
-            &self.lock_path,
-            &self.db_path,
-            LockMode::Exclusive,
-            self.lock_timeout,
-        )?;
+        let _guard = self.lock(LockMode::Exclusive)?;
         atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
         let mut db = self.load()?;
         let value = change(&mut db)?;
@@ -88,16 +78,9 @@ impl Store {
     /// `f` gets each environment as its stored JSON text (the same object
     /// `--json` prints). This is what keeps `list --json` fast at 10,000 records.
     pub fn read_raw<T>(&self, f: impl FnOnce(&[&RawValue]) -> Result<T>) -> Result<T> {
-        let _guard = lock::acquire(
-            &self.lock_path,
-            &self.db_path,
-            LockMode::Shared,
-            self.lock_timeout,
-        )?;
-        let bytes = match std::fs::read(&self.db_path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return f(&[]),
-            Err(e) => return Err(Error::io(&self.db_path)(e)),
+        let _guard = self.lock(LockMode::Shared)?;
+        let Some(bytes) = self.bytes()? else {
+            return f(&[]);
         };
         #[derive(Deserialize)]
         struct RawDatabase<'a> {
@@ -129,11 +112,22 @@ impl Store {
         self.update(|db| Ok(db.instance_id.clone()))
     }
 
+    fn lock(&self, mode: LockMode) -> Result<lock::LockGuard> {
+        lock::acquire(&self.lock_path, &self.db_path, mode, self.lock_timeout)
+    }
+
+    /// The file's bytes, or `None` when there is no database yet.
+    fn bytes(&self) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(&self.db_path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&self.db_path)(e)),
+        }
+    }
+
     fn load(&self) -> Result<Database> {
-        let bytes = match std::fs::read(&self.db_path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Database::new()),
-            Err(e) => return Err(Error::io(&self.db_path)(e)),
+        let Some(bytes) = self.bytes()? else {
+            return Ok(Database::new());
         };
         parse(&bytes)
             .map_err(|reason| self.unreadable(reason))?

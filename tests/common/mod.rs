@@ -78,6 +78,15 @@ offset = 2
 command = ["httpd", "-f", "-p", "80", "-h", "/www"]
 ready = {{ tcp = true }}
 
+[templates.checked]
+description = "readiness by a Docker health check command"
+[[templates.checked.services]]
+name = "app"
+image = "{IMAGE}"
+port = 80
+command = ["httpd", "-f", "-p", "80", "-h", "/www"]
+ready = {{ cmd = ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:80/"], timeout = "60s" }}
+
 [templates.exits]
 [[templates.exits.services]]
 name = "app"
@@ -139,6 +148,17 @@ port = 80
         );
         serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", text(&out.stdout)))
+    }
+
+    /// Waits until the `index`th record of the database file has `status`,
+    /// read straight from the file as another terminal would see it.
+    pub fn wait_for_status(&self, index: usize, status: &str, limit: Duration) -> bool {
+        wait_until(limit, || {
+            std::fs::read(self.db_path())
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .is_some_and(|db| db["environments"][index]["status"] == status)
+        })
     }
 
     pub fn instance_id(&self) -> Option<String> {
