@@ -510,3 +510,36 @@ fn a_health_check_command_decides_readiness() {
     assert!(inspect.starts_with("\"healthy\""), "{inspect}");
     assert!(inspect.contains("\"CMD\",\"wget\""), "{inspect}");
 }
+
+#[test]
+fn a_port_taken_after_allocation_fails_the_create_at_bind_time_and_rolls_back() {
+    let sb = Sandbox::new(33950);
+    // Every database write pauses, so the test can take the port between the
+    // allocation (inside the first write) and the container start.
+    let child = sb
+        .cmd()
+        .args(["create", "late"])
+        .env("ENVCTL_FAULT_PAUSE_IN_WRITE_MS", "700")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let allocating = wait_until(Duration::from_secs(20), || {
+        std::fs::read_dir(sb.data_dir()).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        })
+    });
+    assert!(allocating);
+    let _thief = std::net::TcpListener::bind(("0.0.0.0", 33950)).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("address already in use") || err.contains("already allocated"),
+        "{err}"
+    );
+    let env = sb.json(&["show", "late"]);
+    assert_eq!(env["status"], "failed");
+    assert!(sb.labelled("container").is_empty(), "rolled back");
+}
