@@ -23,6 +23,59 @@ pub struct Config {
     pub ports: PortsConfig,
     pub defaults: Defaults,
     pub templates: BTreeMap<String, Template>,
+    pub cleanup: CleanupConfig,
+    pub backups: BackupConfig,
+}
+
+/// `[cleanup]`: the retention policy `cleanup` and `auto-cleanup` apply.
+/// Flags override each field.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CleanupConfig {
+    /// Keep only the N most recent environments (per owner with `per_owner`).
+    pub keep: Option<usize>,
+    /// Remove environments created longer ago than this.
+    #[serde(with = "duration_text::option")]
+    pub older_than: Option<Duration>,
+    /// Remove `failed` environments this long after they failed.
+    #[serde(with = "duration_text::option")]
+    pub failed_grace: Option<Duration>,
+    /// Apply `keep` to each owner separately.
+    pub per_owner: bool,
+    /// How many environments are removed at once.
+    pub concurrency: usize,
+}
+
+impl Default for CleanupConfig {
+    fn default() -> Self {
+        CleanupConfig {
+            keep: None,
+            older_than: None,
+            failed_grace: Some(Duration::from_secs(24 * 3600)),
+            per_owner: false,
+            concurrency: 8,
+        }
+    }
+}
+
+/// `[backups]`: how many database backups are kept, and for how long.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// Keep at most this many backups (the newest).
+    pub keep: usize,
+    /// Remove backups older than this (the newest one is always kept).
+    #[serde(with = "duration_text::option")]
+    pub max_age: Option<Duration>,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            keep: 50,
+            max_age: Some(Duration::from_secs(30 * 24 * 3600)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -52,13 +105,13 @@ pub struct Defaults {
     /// Template used when none is given.
     pub template: String,
     /// How long `create` waits for an environment to become ready.
-    #[serde(with = "humantime_serde_compat")]
+    #[serde(with = "duration_text")]
     pub create_timeout: Duration,
     /// Grace period given to containers on stop.
-    #[serde(with = "humantime_serde_compat")]
+    #[serde(with = "duration_text")]
     pub stop_timeout: Duration,
     /// Default time to live of new environments (none: they live until deleted).
-    #[serde(with = "humantime_serde_compat::option")]
+    #[serde(with = "duration_text::option")]
     pub ttl: Option<Duration>,
 }
 
@@ -189,10 +242,11 @@ struct RawConfig {
     defaults: Defaults,
     #[serde(default)]
     templates: BTreeMap<String, Template>,
-    /// Read by later features (cleanup, api); accepted here so one file serves all.
-    #[allow(dead_code)]
     #[serde(default)]
-    cleanup: Option<toml::Table>,
+    cleanup: CleanupConfig,
+    #[serde(default)]
+    backups: BackupConfig,
+    /// Read by the API server (a later feature); accepted here so one file serves all.
     #[allow(dead_code)]
     #[serde(default)]
     api: Option<toml::Table>,
@@ -249,6 +303,8 @@ impl Config {
             ports: raw.ports,
             defaults: raw.defaults,
             templates,
+            cleanup: raw.cleanup,
+            backups: raw.backups,
         };
         config.validate().map_err(|message| Error::Config {
             path: path
@@ -277,6 +333,15 @@ impl Config {
                 "key `ports`: expected 0 < base <= max, got base = {} and max = {}",
                 p.base, p.max
             ));
+        }
+        if self.cleanup.concurrency == 0 || self.cleanup.concurrency > 64 {
+            return Err(format!(
+                "key `cleanup.concurrency`: expected 1 to 64, got {}",
+                self.cleanup.concurrency
+            ));
+        }
+        if self.backups.keep == 0 {
+            return Err("key `backups.keep`: expected at least 1".into());
         }
         if !self.templates.contains_key(&self.defaults.template) {
             return Err(format!(
@@ -497,7 +562,7 @@ fn builtin_templates() -> BTreeMap<String, Template> {
 }
 
 /// Durations in config as humantime strings ("10m", "2h").
-mod humantime_serde_compat {
+pub(crate) mod duration_text {
     use std::time::Duration;
 
     use serde::{Deserialize, Deserializer, Serializer};

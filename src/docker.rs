@@ -10,8 +10,8 @@ use std::time::Duration;
 use bollard::Docker;
 use bollard::errors::Error as BollardError;
 use bollard::models::{
-    ContainerCreateBody, ContainerState, EndpointSettings, HealthConfig, HostConfig,
-    NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
+    ContainerCreateBody, ContainerState, ContainerSummaryStateEnum, EndpointSettings, HealthConfig,
+    HostConfig, NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     CreateContainerOptions, CreateImageOptions, ListContainersOptions, ListNetworksOptions,
@@ -299,6 +299,86 @@ impl Engine {
         Ok(count)
     }
 
+    /// Every container, network and volume carrying this instance's label,
+    /// grouped by environment id.
+    pub async fn inventory(&self, instance: &str) -> Result<Inventory> {
+        let filters = label_filters(instance, None);
+        let mut inventory = Inventory::default();
+        let containers = self
+            .docker
+            .list_containers(Some(ListContainersOptions {
+                all: true,
+                filters: Some(filters.clone()),
+                ..Default::default()
+            }))
+            .await
+            .map_err(Error::docker("listing containers"))?;
+        for c in containers {
+            let labels = c.labels.unwrap_or_default();
+            let Some(env) = labels.get(label::ENVIRONMENT).cloned() else {
+                continue;
+            };
+            let name = c
+                .names
+                .and_then(|n| n.into_iter().next())
+                .map(|n| n.trim_start_matches('/').to_owned())
+                .unwrap_or_default();
+            inventory
+                .objects
+                .entry(env)
+                .or_default()
+                .containers
+                .push(ContainerInfo {
+                    name,
+                    service: labels.get(label::SERVICE).cloned().unwrap_or_default(),
+                    image: c.image.unwrap_or_default(),
+                    running: c.state == Some(ContainerSummaryStateEnum::RUNNING),
+                    status: c.status.unwrap_or_default(),
+                    labels,
+                });
+        }
+        let networks = self
+            .docker
+            .list_networks(Some(ListNetworksOptions {
+                filters: Some(filters.clone()),
+            }))
+            .await
+            .map_err(Error::docker("listing networks"))?;
+        for n in networks {
+            let env = n
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(label::ENVIRONMENT))
+                .cloned();
+            if let (Some(env), Some(name)) = (env, n.name) {
+                inventory
+                    .objects
+                    .entry(env)
+                    .or_default()
+                    .networks
+                    .push(name);
+            }
+        }
+        let volumes = self
+            .docker
+            .list_volumes(Some(ListVolumesOptions {
+                filters: Some(filters),
+            }))
+            .await
+            .map_err(Error::docker("listing volumes"))?;
+        for v in volumes.volumes.unwrap_or_default() {
+            if let Some(env) = v.labels.get(label::ENVIRONMENT).cloned() {
+                inventory
+                    .objects
+                    .entry(env)
+                    .or_default()
+                    .volumes
+                    .push(v.name);
+            }
+        }
+        Ok(inventory)
+    }
+
     /// Names of the containers carrying this instance's label (all environments
     /// when `environment` is `None`).
     pub async fn labelled_containers(
@@ -359,6 +439,32 @@ impl Engine {
                 Err(e) => Err(Error::docker(format!("reading logs of {name}"))(e)),
             })
     }
+}
+
+/// An installation's Docker objects, by environment id.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub objects: std::collections::BTreeMap<String, EnvironmentObjects>,
+}
+
+/// The Docker objects of one environment.
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentObjects {
+    pub containers: Vec<ContainerInfo>,
+    pub networks: Vec<String>,
+    pub volumes: Vec<String>,
+}
+
+/// One labelled container, as `docker ps -a` sees it.
+#[derive(Debug, Clone)]
+pub struct ContainerInfo {
+    pub name: String,
+    pub service: String,
+    pub image: String,
+    pub running: bool,
+    /// Docker's own words, e.g. "Exited (137) 2 seconds ago".
+    pub status: String,
+    pub labels: HashMap<String, String>,
 }
 
 /// What [`Engine::remove_environment`] removed.

@@ -61,6 +61,12 @@ pub enum Error {
         waited: std::time::Duration,
     },
 
+    #[error(
+        "another cleanup, sync or reset of this database is running (waited {waited:?} for it)\n  \
+         Run again when it has finished, or raise --lock-timeout."
+    )]
+    MaintenanceBusy { waited: std::time::Duration },
+
     #[error("database {} is unreadable: {reason}\n  {hint}", path.display())]
     CorruptDatabase {
         path: PathBuf,
@@ -119,7 +125,7 @@ impl Error {
             Error::NotFound { .. } => exit::NOT_FOUND,
             Error::Conflict(_) => exit::CONFLICT,
             Error::DockerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
-            Error::Busy { .. } => exit::BUSY,
+            Error::Busy { .. } | Error::MaintenanceBusy { .. } => exit::BUSY,
             Error::CorruptDatabase { .. } | Error::NewerSchema { .. } => exit::DATABASE,
             Error::ConfirmationRequired(_) => exit::CONFIRMATION_REQUIRED,
             Error::Interrupted => exit::INTERRUPTED,

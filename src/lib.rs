@@ -5,17 +5,24 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod backup;
+pub mod cleanup;
 pub mod config;
 pub mod context;
 pub mod docker;
 pub mod error;
+pub mod events;
+pub mod host;
 pub mod names;
 pub mod ops;
 pub mod ports;
 pub mod progress;
 pub mod provision;
 pub mod readiness;
+pub mod reset;
+pub mod retention;
 pub mod store;
+pub mod sync;
 
 pub use config::Config;
 pub use context::Context;

@@ -83,9 +83,33 @@ pub fn show(ctx: &Context, target: &str) -> Result<Environment> {
     ctx.store.read()?.get(target).cloned()
 }
 
+/// Pins (never removed by cleanup) or unpins an environment.
+pub fn set_pinned(ctx: &Context, target: &str, pinned: bool) -> Result<Environment> {
+    let result = ctx.store.update(|db| {
+        let env = db.get_mut(target)?;
+        env.pinned = pinned;
+        env.updated_at = chrono::Utc::now();
+        Ok(env.clone())
+    });
+    log(ctx, if pinned { "pin" } else { "unpin" }, target, &result);
+    result
+}
+
 /// Starts a stopped environment (or one whose containers were kept after a
 /// failure) and, when `wait`, waits until it is ready.
 pub async fn start(
+    ctx: &Context,
+    target: &str,
+    wait: bool,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let result = start_inner(ctx, target, wait, timeout, progress).await;
+    log(ctx, "start", target, &result);
+    result
+}
+
+async fn start_inner(
     ctx: &Context,
     target: &str,
     wait: bool,
@@ -174,6 +198,12 @@ fn record_start_failure(ctx: &Context, id: &str, error: Error) -> Error {
 
 /// Stops every container of an environment, keeping containers and volumes.
 pub async fn stop(ctx: &Context, target: &str, progress: &dyn Progress) -> Result<Environment> {
+    let result = stop_inner(ctx, target, progress).await;
+    log(ctx, "stop", target, &result);
+    result
+}
+
+async fn stop_inner(ctx: &Context, target: &str, progress: &dyn Progress) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let grace = ctx.config.defaults.stop_timeout;
     let env = ctx.store.update(|db| {
@@ -206,6 +236,9 @@ pub struct DeleteOptions {
     pub keep_volumes: bool,
     /// A missing environment is success, not [`Error::NotFound`].
     pub if_exists: bool,
+    /// Delete only if the record's `updated_at` is still this and it is not
+    /// pinned (cleanup: the plan was made from this version of the record).
+    pub expect_updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The outcome of a delete.
@@ -219,10 +252,39 @@ pub struct Deleted {
 /// labelled Docker object, then the record (freeing its ports). `Ok(None)`
 /// when it did not exist and `if_exists` is set.
 pub async fn delete(ctx: &Context, target: &str, opts: &DeleteOptions) -> Result<Option<Deleted>> {
+    let result = delete_inner(ctx, target, opts).await;
+    if !matches!(result, Ok(None)) {
+        let name = match &result {
+            Ok(Some(d)) => Some(d.environment.name.clone()),
+            _ => None,
+        };
+        log(ctx, "delete", name.as_deref().unwrap_or(target), &result);
+    }
+    result
+}
+
+/// Appends the outcome of an operation on `target` to the event log.
+pub(crate) fn log<T>(ctx: &Context, action: &str, target: &str, result: &Result<T>) {
+    crate::events::record_result(ctx.store.dir(), action, Some(target), result);
+}
+
+async fn delete_inner(
+    ctx: &Context,
+    target: &str,
+    opts: &DeleteOptions,
+) -> Result<Option<Deleted>> {
     let engine = ctx.engine().await?;
     let marked = ctx.store.update(|db| {
         let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
+        if let Some(expected) = opts.expect_updated_at
+            && (env.updated_at != expected || env.pinned)
+        {
+            return Err(Error::Conflict(format!(
+                "'{}' changed since the plan was made; left alone",
+                env.name
+            )));
+        }
         env.transition(Status::Deleting)?;
         env.operation = Some(operation("delete", Duration::from_secs(120)));
         Ok((env.clone(), instance))

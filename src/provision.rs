@@ -51,6 +51,21 @@ pub async fn create(
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Environment> {
+    let result = create_inner(ctx, opts, progress, cancel).await;
+    let name = match &result {
+        Ok(env) => env.name.clone(),
+        Err(_) => opts.name.clone().unwrap_or_else(|| "-".into()),
+    };
+    crate::ops::log(ctx, "create", &name, &result);
+    result
+}
+
+async fn create_inner(
+    ctx: &Context,
+    opts: &CreateOptions,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<Environment> {
     let template_name = opts
         .template
         .clone()
@@ -424,16 +439,10 @@ pub(crate) fn operation(action: &str, timeout: Duration) -> Operation {
     Operation {
         action: action.to_owned(),
         pid: std::process::id(),
-        host: hostname(),
+        host: crate::host::hostname(),
         started_at: now,
         deadline: now.checked_add_signed(slack).unwrap_or(now),
     }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_else(|_| "localhost".into())
 }
 
 pub fn container_name(env_id: &str, service: &str) -> String {

@@ -20,6 +20,7 @@ pub async fn exec(ctx: &Context, args: Args, yes: bool, printer: &Printer) -> an
     let opts = DeleteOptions {
         keep_volumes: args.keep_volumes,
         if_exists: args.if_exists,
+        ..Default::default()
     };
     // Ask only about something that exists; a missing one is reported by delete itself.
     if let Ok(env) = envctl::show(ctx, &args.environment) {

@@ -2,13 +2,17 @@
 //! own file: it turns arguments into the library's options, calls one library
 //! function and prints. No Docker call and no file I/O here.
 
+mod backup;
 mod create;
 mod delete;
 mod list;
 mod logs;
+mod maintenance;
 mod one_click;
+mod pin;
 mod printer;
 mod progress;
+mod report;
 mod show;
 mod start_stop;
 mod templates;
@@ -88,6 +92,23 @@ pub enum Command {
     Logs(logs::Args),
     /// List the templates in the config
     Templates(templates::Args),
+    /// Protect an environment from cleanup
+    Pin(pin::Args),
+    /// Let cleanup remove an environment again
+    Unpin(pin::Args),
+    /// Show the retention plan, ask, then remove what it says (backs up first)
+    Cleanup(maintenance::CleanupArgs),
+    /// The same policy as cleanup, never asks: for cron
+    AutoCleanup(maintenance::CleanupArgs),
+    /// Reconcile the database with what Docker really runs
+    Sync(maintenance::SyncArgs),
+    /// Back up, then rebuild the database from Docker (asks)
+    ResetDb(maintenance::ResetArgs),
+    /// Back up, then rebuild the database from Docker, never asks: for cron
+    AutoResetDb(maintenance::ResetArgs),
+    /// Database backups
+    #[command(subcommand)]
+    Backup(backup::Command),
 }
 
 /// Runs the parsed command line.
@@ -103,6 +124,18 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Stop(args) => start_stop::stop(&context(g)?, args, printer).await,
         Command::Delete(args) => delete::exec(&context(g)?, args, g.yes, printer).await,
         Command::Logs(args) => logs::exec(&context(g)?, args, printer).await,
+        Command::Pin(args) => pin::exec(&context(g)?, args, true, printer),
+        Command::Unpin(args) => pin::exec(&context(g)?, args, false, printer),
+        Command::Cleanup(args) => maintenance::cleanup(&context(g)?, args, g.yes, printer).await,
+        Command::AutoCleanup(args) => maintenance::auto_cleanup(&context(g)?, args, printer).await,
+        Command::Sync(args) => maintenance::sync(&context(g)?, args, printer).await,
+        Command::ResetDb(args) => {
+            maintenance::reset(&context(g)?, args, true, g.yes, printer).await
+        }
+        Command::AutoResetDb(args) => {
+            maintenance::reset(&context(g)?, args, false, g.yes, printer).await
+        }
+        Command::Backup(command) => backup::exec(&context(g)?, command, g.yes, printer),
     }
 }
 

@@ -38,6 +38,10 @@ impl Printer {
         self.json
     }
 
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// JSON text the library already encoded.
     pub fn raw_json(&self, text: &str) -> anyhow::Result<()> {
         self.out(text)
@@ -290,20 +294,20 @@ impl Printer {
         }
     }
 
-    fn json_out(&self, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    pub(super) fn json_out(&self, value: &impl serde::Serialize) -> anyhow::Result<()> {
         let mut text = serde_json::to_string_pretty(value)?;
         text.push('\n');
         self.out(&text)
     }
 
-    fn out(&self, text: &str) -> anyhow::Result<()> {
+    pub(super) fn out(&self, text: &str) -> anyhow::Result<()> {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         stdout.flush()?;
         Ok(())
     }
 
-    fn table<const N: usize>(&self, header: [&str; N]) -> Table {
+    pub(super) fn table<const N: usize>(&self, header: [&str; N]) -> Table {
         let mut table = Table::new();
         table
             .load_preset(UTF8_FULL_CONDENSED)
@@ -315,7 +319,7 @@ impl Printer {
         table
     }
 
-    fn status_cell(&self, status: Status) -> Cell {
+    pub(super) fn status_cell(&self, status: Status) -> Cell {
         let color = match status {
             Status::Running => Color::Green,
             Status::Failed => Color::Red,
@@ -341,7 +345,7 @@ fn by_port(env: &Environment) -> Vec<(&String, &envctl::store::ServiceState)> {
     services
 }
 
-fn age(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+pub(super) fn age(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     short_duration((now - t).num_seconds())
 }
 

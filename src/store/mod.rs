@@ -27,6 +27,10 @@ pub use lock::Mode as LockMode;
 pub const DATABASE_FILE: &str = "environments.json";
 pub const LOCK_FILE: &str = "environments.json.lock";
 pub const BACKUP_DIR: &str = "backups";
+pub const MAINTENANCE_LOCK_FILE: &str = "maintenance.lock";
+
+pub use atomic::write as write_atomic;
+pub use lock::LockGuard;
 
 /// Handle on the database in one data directory.
 #[derive(Debug, Clone)]
@@ -102,6 +106,47 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// The database file's bytes, read under the shared lock (`None` when
+    /// there is no database yet). Refuses an unreadable file.
+    pub fn snapshot(&self) -> Result<Option<Vec<u8>>> {
+        let _guard = self.lock(LockMode::Shared)?;
+        let bytes = self.bytes()?;
+        if bytes.is_some() {
+            self.load()?;
+        }
+        Ok(bytes)
+    }
+
+    /// Replaces the whole database (restore, reset) under the exclusive lock.
+    /// This is the one write that does not read the current file first, so
+    /// it also repairs an unreadable one.
+    pub fn replace(&self, db: Database) -> Result<()> {
+        let _guard = self.lock(LockMode::Exclusive)?;
+        atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
+        atomic::write(&self.db_path, &encode(&db)?)
+    }
+
+    /// Takes the maintenance lock that serialises cleanup, sync and reset runs
+    /// (which must not overlap, though each takes the database lock only
+    /// briefly). `wait` false: fail at once with [`Error::Busy`] when held.
+    pub fn maintenance_lock(&self, wait: bool) -> Result<LockGuard> {
+        let timeout = if wait {
+            self.lock_timeout
+        } else {
+            Duration::ZERO
+        };
+        lock::acquire(
+            &self.dir.join(MAINTENANCE_LOCK_FILE),
+            &self.db_path,
+            LockMode::Exclusive,
+            timeout,
+        )
+        .map_err(|e| match e {
+            Error::Busy { waited, .. } => Error::MaintenanceBusy { waited },
+            other => other,
+        })
     }
 
     /// This installation's instance id, creating the database if it does not exist yet.

@@ -246,6 +246,27 @@ pub struct Operation {
     pub deadline: DateTime<Utc>,
 }
 
+impl Operation {
+    /// Why this operation is known to be dead, if it is: its process is gone
+    /// (when it ran on this host), or its deadline has passed.
+    pub fn abandoned(&self, now: DateTime<Utc>) -> Option<String> {
+        if self.host == crate::host::hostname() && !crate::host::envctl_process_alive(self.pid) {
+            return Some(format!(
+                "the envctl process (pid {}) running its {} is gone",
+                self.pid, self.action
+            ));
+        }
+        if self.deadline <= now {
+            return Some(format!(
+                "its {} passed its deadline ({})",
+                self.action,
+                self.deadline.to_rfc3339()
+            ));
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Status::*;

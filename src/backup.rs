@@ -1,0 +1,253 @@
+//! Database backups in `<data dir>/backups/`: copies of `environments.json`
+//! named `environments-<UTC time>-<reason>.json`, taken before anything
+//! destructive (cleanup, sync repairs, reset, restore) and on demand, pruned
+//! by count and age (the newest is always kept).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+
+use crate::config::BackupConfig;
+use crate::error::{Error, Result};
+use crate::store::{BACKUP_DIR, Database, SCHEMA_VERSION, Store};
+
+/// One backup file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backup {
+    pub name: String,
+    pub path: PathBuf,
+    pub created_at: DateTime<Utc>,
+    pub reason: String,
+    pub bytes: u64,
+}
+
+/// The result of checking one backup.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verified {
+    pub name: String,
+    pub ok: bool,
+    pub environments: Option<usize>,
+    pub error: Option<String>,
+}
+
+const TIME_FORMAT: &str = "%Y%m%dT%H%M%S%.3fZ";
+
+fn dir(store: &Store) -> PathBuf {
+    store.dir().join(BACKUP_DIR)
+}
+
+/// Copies the current database into a new backup (under the shared lock, so
+/// the copy is consistent). `None` when there is no database yet.
+pub fn create(store: &Store, reason: &str, config: &BackupConfig) -> Result<Option<Backup>> {
+    let reason: String = reason
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(40)
+        .collect();
+    let Some(bytes) = store.snapshot()? else {
+        return Ok(None);
+    };
+    let dir = dir(store);
+    std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+    let now = Utc::now();
+    let name = format!("environments-{}-{reason}.json", now.format(TIME_FORMAT));
+    let path = dir.join(&name);
+    crate::store::write_atomic(&path, &bytes)?;
+    prune(store, config)?;
+    Ok(Some(Backup {
+        name,
+        path,
+        created_at: now,
+        reason,
+        bytes: bytes.len() as u64,
+    }))
+}
+
+/// Every backup, oldest first.
+pub fn list(store: &Store) -> Result<Vec<Backup>> {
+    let dir = dir(store);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(&dir)(e)),
+    };
+    let mut backups: Vec<Backup> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_owned();
+            let (created_at, reason) = parse_name(&name)?;
+            let bytes = e.metadata().ok()?.len();
+            Some(Backup {
+                path: e.path(),
+                name,
+                created_at,
+                reason,
+                bytes,
+            })
+        })
+        .collect();
+    backups.sort_by(|a, b| {
+        a.created_at
+            .cmp(&b.created_at)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(backups)
+}
+
+fn parse_name(name: &str) -> Option<(DateTime<Utc>, String)> {
+    let rest = name.strip_prefix("environments-")?.strip_suffix(".json")?;
+    let (time, reason) = rest.split_once('Z')?;
+    let time = NaiveDateTime::parse_from_str(&format!("{time}Z"), TIME_FORMAT).ok()?;
+    Some((time.and_utc(), reason.trim_start_matches('-').to_owned()))
+}
+
+/// The backup called `name` (a file name from `backup list`).
+pub fn find(store: &Store, name: &str) -> Result<Backup> {
+    list(store)?
+        .into_iter()
+        .find(|b| b.name == name || b.name == format!("{name}.json"))
+        .ok_or_else(|| Error::NotFound {
+            what: "backup",
+            name: name.to_owned(),
+        })
+}
+
+/// Reads a backup and checks that envctl can load it.
+pub fn read(backup: &Backup) -> Result<Database> {
+    let bytes = std::fs::read(&backup.path).map_err(Error::io(&backup.path))?;
+    let db: Database = serde_json::from_slice(&bytes).map_err(|e| Error::CorruptDatabase {
+        path: backup.path.clone(),
+        reason: e.to_string(),
+        hint: "This backup cannot be restored.".into(),
+    })?;
+    if db.schema_version > SCHEMA_VERSION || db.schema_version == 0 {
+        return Err(Error::NewerSchema {
+            path: backup.path.clone(),
+            found: db.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(db)
+}
+
+/// Checks every backup (or the one named).
+pub fn verify(store: &Store, name: Option<&str>) -> Result<Vec<Verified>> {
+    let backups = match name {
+        Some(n) => vec![find(store, n)?],
+        None => list(store)?,
+    };
+    Ok(backups
+        .into_iter()
+        .map(|b| match read(&b) {
+            Ok(db) => Verified {
+                name: b.name,
+                ok: true,
+                environments: Some(db.environments.len()),
+                error: None,
+            },
+            Err(e) => Verified {
+                name: b.name,
+                ok: false,
+                environments: None,
+                error: Some(e.to_string()),
+            },
+        })
+        .collect())
+}
+
+/// Replaces the database with a backup, after validating it and backing up
+/// the current database. Returns the safety backup of what was replaced.
+pub fn restore(store: &Store, name: &str, config: &BackupConfig) -> Result<Option<Backup>> {
+    let backup = find(store, name)?;
+    let restored = read(&backup)?;
+    let safety = create(store, "before-restore", config)?;
+    store.replace(restored)?;
+    Ok(safety)
+}
+
+/// Removes backups beyond `config.keep` and older than `config.max_age`, never the newest.
+pub fn prune(store: &Store, config: &BackupConfig) -> Result<Vec<String>> {
+    let backups = list(store)?;
+    let now = Utc::now();
+    let count = backups.len();
+    let mut removed = Vec::new();
+    for (i, b) in backups.iter().enumerate() {
+        if i + 1 == count {
+            break;
+        }
+        let beyond_count = count - i > config.keep;
+        let too_old = config
+            .max_age
+            .and_then(|a| chrono::Duration::from_std(a).ok())
+            .is_some_and(|a| b.created_at + a < now);
+        if (beyond_count || too_old) && std::fs::remove_file(&b.path).is_ok() {
+            removed.push(b.name.clone());
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_time_and_reason() {
+        let (t, reason) = parse_name("environments-20261126T125400.123Z-cleanup.json").unwrap();
+        assert_eq!(reason, "cleanup");
+        assert_eq!(t.format(TIME_FORMAT).to_string(), "20261126T125400.123Z");
+        assert!(parse_name("environments.json").is_none());
+    }
+
+    #[test]
+    fn create_restore_and_prune() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), std::time::Duration::from_secs(1)).unwrap();
+        let config = BackupConfig {
+            keep: 3,
+            max_age: None,
+        };
+        assert!(
+            create(&store, "nothing", &config).unwrap().is_none(),
+            "no database, no backup"
+        );
+        store
+            .update(|db| {
+                db.instance_id = "first".into();
+                Ok(())
+            })
+            .unwrap();
+        let first = create(&store, "manual", &config).unwrap().unwrap();
+        let original = std::fs::read(store.path()).unwrap();
+        store
+            .update(|db| {
+                db.instance_id = "second".into();
+                Ok(())
+            })
+            .unwrap();
+        restore(&store, &first.name, &config).unwrap();
+        assert_eq!(
+            std::fs::read(store.path()).unwrap(),
+            original,
+            "restored to the same content"
+        );
+        assert!(
+            list(&store)
+                .unwrap()
+                .iter()
+                .any(|b| b.reason == "before-restore")
+        );
+        for _ in 0..5 {
+            create(&store, "more", &config).unwrap();
+        }
+        assert_eq!(list(&store).unwrap().len(), 3);
+        assert!(verify(&store, None).unwrap().iter().all(|v| v.ok));
+    }
+}

@@ -1,0 +1,73 @@
+//! `backup list | create | restore | verify | prune`.
+
+use envctl::{Context, Error, backup};
+
+use super::{Printer, confirm};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List the backups, oldest first
+    List,
+    /// Back the database up now
+    Create {
+        /// Word saying why, put in the file name
+        #[arg(long, default_value = "manual")]
+        reason: String,
+    },
+    /// Replace the database with a backup (validated first; the current database is backed up)
+    Restore {
+        /// Backup file name, as `backup list` shows it
+        name: String,
+    },
+    /// Check that backups can be read and restored
+    Verify {
+        /// Only this backup
+        name: Option<String>,
+    },
+    /// Remove backups beyond the configured count and age
+    Prune,
+}
+
+pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> anyhow::Result<()> {
+    let config = &ctx.config.backups;
+    match command {
+        Command::List => printer.backups(&backup::list(&ctx.store)?),
+        Command::Create { reason } => match backup::create(&ctx.store, &reason, config)? {
+            Some(b) => printer.backups(&[b]),
+            None => {
+                Err(Error::Failed("there is no database yet; nothing to back up".into()).into())
+            }
+        },
+        Command::Restore { name } => {
+            let found = backup::find(&ctx.store, &name)?;
+            backup::read(&found)?;
+            if !confirm(&format!("Replace the database with {}?", found.name), yes)? {
+                return Err(Error::Failed("cancelled; nothing was changed".into()).into());
+            }
+            let safety = backup::restore(&ctx.store, &found.name, config);
+            envctl::events::record_result(ctx.store.dir(), "restore", None, &safety);
+            let safety = safety?;
+            printer.note(&format!(
+                "restored {}{}",
+                found.name,
+                safety
+                    .map(|s| format!("; the replaced database is in {}", s.name))
+                    .unwrap_or_default()
+            ));
+            Ok(())
+        }
+        Command::Verify { name } => {
+            let results = backup::verify(&ctx.store, name.as_deref())?;
+            printer.verified(&results)?;
+            if results.iter().any(|v| !v.ok) {
+                return Err(Error::Failed("some backups cannot be restored".into()).into());
+            }
+            Ok(())
+        }
+        Command::Prune => {
+            let removed = backup::prune(&ctx.store, config)?;
+            printer.note(&format!("removed {} backup(s)", removed.len()));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! `cleanup`, `auto-cleanup`, `sync`, `reset-db` and `auto-reset-db`: the
+//! maintenance commands, safe to run from cron.
+
+use std::time::Duration;
+
+use envctl::cleanup::{self, CleanupOptions};
+use envctl::reset::{self, ResetOptions};
+use envctl::retention::RetentionPolicy;
+use envctl::sync::{self, SyncOptions};
+use envctl::{Context, Error};
+
+use super::{Printer, confirm, parse_duration};
+
+#[derive(Debug, clap::Args)]
+pub struct CleanupArgs {
+    /// Keep only the N most recent environments [config: cleanup.keep]
+    #[arg(long, value_name = "N")]
+    pub keep: Option<usize>,
+    /// Remove environments created longer ago than this [config: cleanup.older_than]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub older_than: Option<Duration>,
+    /// Remove failed environments this long after they failed [config: cleanup.failed_grace, 24h]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub failed_grace: Option<Duration>,
+    /// Apply --keep to each owner separately [config: cleanup.per_owner]
+    #[arg(long)]
+    pub per_owner: bool,
+    /// Show the plan; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How many environments to remove at once [config: cleanup.concurrency, 8]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
+    /// Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+impl CleanupArgs {
+    fn options(&self, ctx: &Context) -> CleanupOptions {
+        let c = &ctx.config.cleanup;
+        CleanupOptions {
+            policy: RetentionPolicy {
+                keep: self.keep.or(c.keep),
+                older_than: self.older_than.or(c.older_than),
+                failed_grace: self.failed_grace.or(c.failed_grace),
+                per_owner: self.per_owner || c.per_owner,
+            },
+            dry_run: self.dry_run,
+            concurrency: self.concurrency.map_or(c.concurrency, usize::from),
+            wait_for_lock: !self.no_wait,
+        }
+    }
+}
+
+/// `cleanup`: shows the plan, asks, removes.
+pub async fn cleanup(
+    ctx: &Context,
+    args: CleanupArgs,
+    yes: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let opts = args.options(ctx);
+    let prepared = cleanup::prepare(ctx, &opts).await?;
+    if opts.dry_run || prepared.plan.remove.is_empty() {
+        let report = cleanup::execute(ctx, prepared, &opts).await?;
+        return printer.cleanup_plan(&report);
+    }
+    printer.plan_table(&prepared.sync, &prepared.plan)?;
+    let question = format!("Remove {} environment(s)?", prepared.plan.remove.len());
+    if !confirm(&question, yes)? {
+        return Err(Error::Failed("cancelled; nothing was removed".into()).into());
+    }
+    let report = cleanup::execute(ctx, prepared, &opts).await?;
+    printer.cleanup_done("cleanup", &report)?;
+    failures(report.has_errors(), report.failed())
+}
+
+/// `auto-cleanup`: the same policy, never asks; one summary line.
+pub async fn auto_cleanup(
+    ctx: &Context,
+    args: CleanupArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let opts = args.options(ctx);
+    let report = cleanup::cleanup(ctx, &opts).await?;
+    printer.cleanup_done("auto-cleanup", &report)?;
+    failures(report.has_errors(), report.failed())
+}
+
+fn failures(any: bool, count: usize) -> anyhow::Result<()> {
+    if any {
+        return Err(
+            Error::Failed(format!("{count} removal(s) or repairs failed; see above")).into(),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// Report what is out of step; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove labelled containers, networks and volumes that have no record
+    #[arg(long, conflicts_with = "adopt")]
+    pub remove_orphans: bool,
+    /// Rebuild records for orphaned environments from their Docker labels
+    #[arg(long)]
+    pub adopt: bool,
+    /// Fail at once (exit 5) if another cleanup, sync or reset is running
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+pub async fn sync(ctx: &Context, args: SyncArgs, printer: &Printer) -> anyhow::Result<()> {
+    let opts = SyncOptions {
+        dry_run: args.dry_run,
+        remove_orphans: args.remove_orphans,
+        adopt: args.adopt,
+        wait_for_lock: !args.no_wait,
+    };
+    let report = sync::sync(ctx, &opts).await?;
+    printer.sync_report(&report)?;
+    if report.has_errors() {
+        return Err(Error::Failed("some repairs failed; see above".into()).into());
+    }
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResetArgs {
+    /// Empty the database and remove every container, network and volume of this installation
+    #[arg(long)]
+    pub empty: bool,
+    /// Fail at once (exit 5) if another cleanup, sync or reset is running
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `reset-db` asks first; `auto-reset-db` (`ask = false`) never does.
+pub async fn reset(
+    ctx: &Context,
+    args: ResetArgs,
+    ask: bool,
+    yes: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    if ask {
+        let question = if args.empty {
+            "Back up, then EMPTY the database and remove every environment's containers and volumes?"
+        } else {
+            "Back up, then rebuild the database from what Docker runs?"
+        };
+        if !confirm(question, yes)? {
+            return Err(Error::Failed("cancelled; nothing was changed".into()).into());
+        }
+    }
+    let opts = ResetOptions {
+        empty: args.empty,
+        wait_for_lock: !args.no_wait,
+        concurrency: ctx.config.cleanup.concurrency,
+    };
+    let report = reset::reset(ctx, &opts).await?;
+    printer.reset_report(&report)
+}

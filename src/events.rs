@@ -1,0 +1,72 @@
+//! The event log: `<data dir>/events.log`, one JSON object per line (time,
+//! user, action, environment, outcome, detail) for every create, delete,
+//! start, stop, cleanup, sync, reset and restore. Rotated by size to
+//! `events.log.1`. Writing it never fails an operation: a log that cannot be
+//! written is skipped.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::Utc;
+use serde::Serialize;
+
+pub const EVENT_LOG: &str = "events.log";
+/// Rotate when the log passes this size.
+pub const MAX_LOG_BYTES: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Serialize)]
+struct Event<'a> {
+    time: String,
+    user: String,
+    pid: u32,
+    action: &'a str,
+    environment: Option<&'a str>,
+    outcome: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+}
+
+/// Appends one event to the log in `data_dir`.
+pub fn record(
+    data_dir: &Path,
+    action: &str,
+    environment: Option<&str>,
+    outcome: &str,
+    detail: Option<&str>,
+) {
+    let event = Event {
+        time: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        user: crate::names::current_user(),
+        pid: std::process::id(),
+        action,
+        environment,
+        outcome,
+        detail,
+    };
+    let Ok(mut line) = serde_json::to_vec(&event) else {
+        return;
+    };
+    line.push(b'\n');
+    let path = data_dir.join(EVENT_LOG);
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_LOG_BYTES) {
+        let _ = std::fs::rename(&path, data_dir.join(format!("{EVENT_LOG}.1")));
+    }
+    // One write of a short line with O_APPEND: lines from concurrent processes do not interleave.
+    if let Ok(mut file) = OpenOptions::new().create(true).append(true).open(&path) {
+        let _ = file.write_all(&line);
+    }
+}
+
+/// `Ok` → "ok", `Err` → "error" with the message as detail.
+pub fn record_result<T>(
+    data_dir: &Path,
+    action: &str,
+    environment: Option<&str>,
+    result: &crate::Result<T>,
+) {
+    match result {
+        Ok(_) => record(data_dir, action, environment, "ok", None),
+        Err(e) => record(data_dir, action, environment, "error", Some(&e.to_string())),
+    }
+}
