@@ -125,7 +125,7 @@ async fn reset_locked(ctx: &Context, opts: &ResetOptions) -> Result<ResetReport>
             rebuilt.push(env);
         }
     }
-    rebuilt.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    rebuilt.sort_by_key(|e| e.created_at);
     report.after = rebuilt.len();
     ctx.store.update(|db| {
         // Keep what changed meanwhile (an operation in progress committed a step).
