@@ -6,6 +6,9 @@
 //!     `docker network create`, three `docker run` and polling the same HTTP
 //!     readiness. Target: envctl at most 0.7x the script's time.
 //!
+//! (c) `auto-cleanup` removing 30 environments (90 containers) against a bash
+//!     loop of `docker rm -f` over 90 containers. Target: envctl at most 0.4x.
+//!
 //! Run with `cargo bench --bench core` (needs Docker and the test image:
 //! `scripts/test-image.sh`). Prints medians and ratios.
 
@@ -28,6 +31,9 @@ fn main() {
     }
     if only.as_deref().is_none_or(|o| "create".contains(o)) {
         bench_create(dir.path());
+    }
+    if only.as_deref().is_none_or(|o| "cleanup".contains(o)) {
+        bench_cleanup(dir.path());
     }
 }
 
@@ -141,21 +147,82 @@ for i in 0 1 2; do
 done
 "#;
 
-fn bench_create(root: &Path) {
-    let data = root.join("create-data");
-    let config = root.join("bench.toml");
+fn trio_config(base: u16) -> String {
     let service = |name: &str, offset: u16| {
         format!(
             "[[templates.trio.services]]\nname = \"{name}\"\nimage = \"{IMAGE}\"\nport = 80\noffset = {offset}\n\
              command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nready = {{ http = \"/\" }}\n"
         )
     };
-    let text = format!(
-        "[ports]\nbase = 34000\nmax = 34099\n[defaults]\ntemplate = \"trio\"\n[templates.trio]\n{}{}{}",
+    format!(
+        "[network]\nsubnet_pool = \"10.214.0.0/16\"\n[ports]\nbase = {base}\nmax = {}\n[defaults]\ntemplate = \"trio\"\n[templates.trio]\n{}{}{}",
+        base + 99,
         service("jira", 0),
         service("gitlab", 1),
         service("dashboard", 2)
+    )
+}
+
+const RM_LOOP: &str = r#"
+for c in $(docker ps -aq --filter "label=$1"); do docker rm -f "$c" >/dev/null; done
+"#;
+
+fn bench_cleanup(root: &Path) {
+    let data = root.join("cleanup-data");
+    let config = root.join("cleanup.toml");
+    std::fs::write(&config, trio_config(36000)).unwrap();
+    let envctl = |args: &[&str]| {
+        let mut c = Command::new(ENVCTL);
+        c.args(args)
+            .env("ENVCTL_DATA_DIR", &data)
+            .env("ENVCTL_CONFIG", &config)
+            .stderr(Stdio::null());
+        c
+    };
+    let rounds = 3;
+    let mut ours = Vec::new();
+    let mut script = Vec::new();
+    for round in 0..rounds {
+        for i in 0..30 {
+            time(&mut envctl(&[
+                "create",
+                &format!("c{round}-{i}"),
+                "--no-wait",
+            ]));
+        }
+        ours.push(time(&mut envctl(&["auto-cleanup", "--keep", "0"])));
+
+        let tag = format!("envctl-bench-rm={}-{round}", std::process::id());
+        for _ in 0..90 {
+            let status = Command::new("docker")
+                .args([
+                    "run", "-d", "--init", "--label", &tag, IMAGE, "httpd", "-f", "-p", "80", "-h",
+                    "/www",
+                ])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        script.push(time(
+            Command::new("bash").args(["-c", RM_LOOP, "rm-loop", &tag]),
+        ));
+    }
+    let (o, s) = (median(ours), median(script));
+    let ratio = ms(o) / ms(s);
+    println!(
+        "auto-cleanup of 30 environments (90 containers), {rounds} rounds: envctl median {:.0} ms; \
+         bash loop of docker rm -f over 90 containers median {:.0} ms; ratio {ratio:.2}x; target <= 0.4x: {}",
+        ms(o),
+        ms(s),
+        if ratio <= 0.4 { "met" } else { "NOT met" }
     );
+}
+
+fn bench_create(root: &Path) {
+    let data = root.join("create-data");
+    let config = root.join("bench.toml");
+    let text = trio_config(34000);
     std::fs::write(&config, text).unwrap();
     let envctl = |args: &[&str]| {
         let mut c = Command::new(ENVCTL);

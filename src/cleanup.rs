@@ -153,7 +153,7 @@ async fn remove(ctx: &Context, d: Decision) -> Outcome {
         Ok(Some(_)) => ("removed", None),
         Ok(None) => ("skipped", Some("already gone".to_owned())),
         Err(Error::Conflict(why)) => ("skipped", Some(why)),
-        Err(e) => ("failed", Some(e.to_string())),
+        Err(e) => ("failed", Some(e.chain_text())),
     };
     Outcome {
         id: d.id,

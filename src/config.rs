@@ -25,6 +25,56 @@ pub struct Config {
     pub templates: BTreeMap<String, Template>,
     pub cleanup: CleanupConfig,
     pub backups: BackupConfig,
+    pub network: NetworkConfig,
+}
+
+/// `[network]`: where environment networks get their addresses.
+///
+/// By default Docker picks each network's subnet from its own pools, which
+/// hold only about 30 bridge networks on a stock engine. With `subnet_pool`
+/// set, envctl carves each environment's network out of that range instead
+/// (`subnet_prefix`-sized, e.g. /28: 4,096 networks in a /16).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    /// An IPv4 range such as "10.213.0.0/16", or none to let Docker choose.
+    pub subnet_pool: Option<String>,
+    /// Size of each environment's subnet.
+    pub subnet_prefix: u8,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            subnet_pool: None,
+            subnet_prefix: 28,
+        }
+    }
+}
+
+impl NetworkConfig {
+    /// The pool as (first address, prefix length), validated at load time.
+    pub fn pool(&self) -> Option<(std::net::Ipv4Addr, u8)> {
+        self.subnet_pool.as_deref().and_then(|p| parse_cidr(p).ok())
+    }
+}
+
+/// Parses "a.b.c.d/n" (the address must be the start of its range).
+pub fn parse_cidr(text: &str) -> Result<(std::net::Ipv4Addr, u8), String> {
+    let bad = || format!("expected an IPv4 range like \"10.213.0.0/16\", got \"{text}\"");
+    let (addr, len) = text.split_once('/').ok_or_else(bad)?;
+    let addr: std::net::Ipv4Addr = addr.parse().map_err(|_| bad())?;
+    let len: u8 = len.parse().map_err(|_| bad())?;
+    if !(8..=30).contains(&len) {
+        return Err(format!(
+            "the prefix length must be between 8 and 30, got /{len}"
+        ));
+    }
+    let mask = u32::MAX << (32 - len);
+    if u32::from(addr) & !mask != 0 {
+        return Err(format!("{addr} is not the first address of a /{len}"));
+    }
+    Ok((addr, len))
 }
 
 /// `[cleanup]`: the retention policy `cleanup` and `auto-cleanup` apply.
@@ -246,6 +296,8 @@ struct RawConfig {
     cleanup: CleanupConfig,
     #[serde(default)]
     backups: BackupConfig,
+    #[serde(default)]
+    network: NetworkConfig,
     /// Read by the API server (a later feature); accepted here so one file serves all.
     #[allow(dead_code)]
     #[serde(default)]
@@ -305,6 +357,7 @@ impl Config {
             templates,
             cleanup: raw.cleanup,
             backups: raw.backups,
+            network: raw.network,
         };
         config.validate().map_err(|message| Error::Config {
             path: path
@@ -339,6 +392,16 @@ impl Config {
                 "key `cleanup.concurrency`: expected 1 to 64, got {}",
                 self.cleanup.concurrency
             ));
+        }
+        if let Some(pool) = &self.network.subnet_pool {
+            let (_, len) =
+                parse_cidr(pool).map_err(|e| format!("key `network.subnet_pool`: {e}"))?;
+            let prefix = self.network.subnet_prefix;
+            if prefix < len || prefix > 29 {
+                return Err(format!(
+                    "key `network.subnet_prefix`: expected /{len} to /29 (inside the pool), got /{prefix}"
+                ));
+            }
         }
         if self.backups.keep == 0 {
             return Err("key `backups.keep`: expected at least 1".into());
@@ -640,6 +703,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("templates.x.services[0].memory"), "{err}");
+    }
+
+    #[test]
+    fn subnet_pools_are_checked() {
+        assert_eq!(parse_cidr("10.213.0.0/16").unwrap().1, 16);
+        assert!(parse_cidr("10.213.0.1/16").is_err());
+        assert!(parse_cidr("10.213.0.0").is_err());
+        let text = "[network]\nsubnet_pool = \"10.0.0.0/24\"\nsubnet_prefix = 16\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("network.subnet_prefix"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,8 @@ use bollard::Docker;
 use bollard::errors::Error as BollardError;
 use bollard::models::{
     ContainerCreateBody, ContainerState, ContainerSummaryStateEnum, EndpointSettings, HealthConfig,
-    HostConfig, NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
+    HostConfig, Ipam, IpamConfig, NetworkCreateRequest, NetworkingConfig, PortBinding,
+    VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     CreateContainerOptions, CreateImageOptions, ListContainersOptions, ListNetworksOptions,
@@ -117,17 +118,43 @@ impl Engine {
         Ok(())
     }
 
-    pub async fn create_network(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+    /// Creates a bridge network; with `subnet`, on that subnet. A subnet
+    /// taken by another network is [`NetworkError::SubnetTaken`].
+    pub async fn create_network(
+        &self,
+        name: &str,
+        labels: HashMap<String, String>,
+        subnet: Option<String>,
+    ) -> Result<(), NetworkError> {
         let request = NetworkCreateRequest {
             name: name.to_owned(),
             driver: Some("bridge".into()),
             labels: Some(labels),
+            ipam: subnet.map(|s| Ipam {
+                config: Some(vec![IpamConfig {
+                    subnet: Some(s),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         match self.docker.create_network(request).await {
             Ok(_) => Ok(()),
             Err(e) if status_of(&e) == Some(409) => Ok(()),
-            Err(e) => Err(Error::docker(format!("creating network {name}"))(e)),
+            Err(e) if error_text(&e).contains("overlaps") => Err(NetworkError::SubnetTaken),
+            Err(e) if error_text(&e).contains("non-overlapping IPv4 address pool") => {
+                Err(NetworkError::Other(Error::Failed(format!(
+                    "Docker has no address pool left for network {name}: {}\n  \
+                     A stock engine has room for about 30 bridge networks. Set [network] subnet_pool \
+                     in envctl's config (e.g. \"10.213.0.0/16\"), or add default-address-pools to \
+                     /etc/docker/daemon.json.",
+                    error_text(&e)
+                ))))
+            }
+            Err(e) => Err(NetworkError::Other(Error::docker(format!(
+                "creating network {name}"
+            ))(e))),
         }
     }
 
@@ -439,6 +466,14 @@ impl Engine {
                 Err(e) => Err(Error::docker(format!("reading logs of {name}"))(e)),
             })
     }
+}
+
+/// Why a network could not be created.
+#[derive(Debug)]
+pub enum NetworkError {
+    /// The requested subnet overlaps another network's: try another.
+    SubnetTaken,
+    Other(Error),
 }
 
 /// An installation's Docker objects, by environment id.

@@ -67,6 +67,12 @@ pub fn record_result<T>(
 ) {
     match result {
         Ok(_) => record(data_dir, action, environment, "ok", None),
-        Err(e) => record(data_dir, action, environment, "error", Some(&e.to_string())),
+        Err(e) => record(
+            data_dir,
+            action,
+            environment,
+            "error",
+            Some(&e.chain_text()),
+        ),
     }
 }

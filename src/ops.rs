@@ -138,7 +138,7 @@ async fn start_inner(
     }))
     .await;
     if let Err(e) = started {
-        let reason = e.to_string();
+        let reason = e.chain_text();
         ctx.store.update(|db| {
             if let Some(env) = db.find_mut(&env.id) {
                 env.fail(reason);
@@ -184,7 +184,7 @@ fn record_start_failure(ctx: &Context, id: &str, error: Error) -> Error {
     if matches!(error, Error::Conflict(_)) {
         return error;
     }
-    let reason = error.to_string();
+    let reason = error.chain_text();
     let _ = ctx.store.update(|db| {
         if let Some(env) = db.find_mut(id)
             && env.status != Status::Deleting
@@ -300,7 +300,7 @@ async fn delete_inner(
     {
         Ok(removed) => removed,
         Err(e) => {
-            let reason = format!("delete failed: {e}");
+            let reason = format!("delete failed: {}", e.chain_text());
             let _ = ctx.store.update(|db| {
                 if let Some(env) = db.find_mut(&env.id) {
                     env.error = Some(reason);

@@ -12,9 +12,9 @@ use chrono::Utc;
 use futures_util::future::try_join_all;
 use tokio::time::Instant;
 
-use crate::config::{Config, ServiceSpec, Template, parse_volume};
+use crate::config::{Config, NetworkConfig, ServiceSpec, Template, parse_volume};
 use crate::context::Context;
-use crate::docker::{ContainerSpec, Engine, label};
+use crate::docker::{ContainerSpec, Engine, NetworkError, label};
 use crate::error::{Error, Result};
 use crate::names;
 use crate::ports;
@@ -91,7 +91,7 @@ async fn create_inner(
     progress.environment(&env);
 
     let work = build(
-        &ctx.store, engine, &instance, &env, &template, opts.wait, deadline, progress,
+        ctx, engine, &instance, &env, &template, opts.wait, deadline, progress,
     );
     let outcome = tokio::select! {
         r = tokio::time::timeout_at(deadline, work) => r.unwrap_or_else(|_| Err(Error::Failed(format!(
@@ -212,7 +212,7 @@ fn reserve(
 /// The Docker work of a create, unlocked, committing each status as it is reached.
 #[allow(clippy::too_many_arguments)]
 async fn build(
-    store: &Store,
+    ctx: &Context,
     engine: &Engine,
     instance: &str,
     env: &Environment,
@@ -221,6 +221,7 @@ async fn build(
     deadline: Instant,
     progress: &dyn Progress,
 ) -> Result<Environment> {
+    let store = &ctx.store;
     // Images: each distinct one once, in parallel.
     let mut images: Vec<&str> = template.services.iter().map(|s| s.image.as_str()).collect();
     images.sort_unstable();
@@ -247,7 +248,14 @@ async fn build(
 
     let base_labels = environment_labels(instance, env);
     let network = network_name(&env.id);
-    engine.create_network(&network, base_labels.clone()).await?;
+    create_network(
+        engine,
+        &network,
+        &env.id,
+        base_labels.clone(),
+        &ctx.config.network,
+    )
+    .await?;
 
     try_join_all(template.services.iter().map(|s| {
         let labels = base_labels.clone();
@@ -293,6 +301,51 @@ async fn build(
         return Ok(env);
     }
     wait_until_ready(store, engine, &env, template, deadline, progress).await
+}
+
+/// Creates the environment's network: on a subnet of `[network] subnet_pool`
+/// when configured (starting at a place derived from the id, moving on past
+/// subnets other networks hold), else wherever Docker puts it.
+async fn create_network(
+    engine: &Engine,
+    name: &str,
+    env_id: &str,
+    labels: HashMap<String, String>,
+    config: &NetworkConfig,
+) -> Result<()> {
+    let Some((pool, pool_len)) = config.pool() else {
+        return engine
+            .create_network(name, labels, None)
+            .await
+            .map_err(network_error);
+    };
+    let prefix = config.subnet_prefix;
+    let count = 1u64 << (prefix - pool_len);
+    let start = u64::from(u32::from_str_radix(env_id, 16).unwrap_or(0)) % count;
+    for i in 0..count.min(256) {
+        let index = (start + i) % count;
+        let base = u32::from(pool) + (index as u32) * (1u32 << (32 - prefix));
+        let subnet = format!("{}/{prefix}", std::net::Ipv4Addr::from(base));
+        match engine
+            .create_network(name, labels.clone(), Some(subnet))
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(NetworkError::SubnetTaken) => continue,
+            Err(NetworkError::Other(e)) => return Err(e),
+        }
+    }
+    Err(Error::Failed(format!(
+        "no free /{prefix} subnet found in [network] subnet_pool {}: widen it",
+        config.subnet_pool.as_deref().unwrap_or_default()
+    )))
+}
+
+fn network_error(e: NetworkError) -> Error {
+    match e {
+        NetworkError::SubnetTaken => Error::Failed("the network's subnet is taken".into()),
+        NetworkError::Other(e) => e,
+    }
 }
 
 /// Waits for every service's probe, committing each service's `ready` as it
@@ -353,7 +406,7 @@ async fn fail(
 ) -> Error {
     let reason = match &error {
         Error::Interrupted => "interrupted before it was ready".to_owned(),
-        other => other.to_string(),
+        other => other.chain_text(),
     };
     // Mark the record failed, unless it was deleted (or is being deleted)
     // meanwhile: then the deleter owns it and we only remove what we made.

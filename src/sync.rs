@@ -159,7 +159,7 @@ pub(crate) async fn sync_locked(ctx: &Context, opts: &SyncOptions) -> Result<Syn
         };
         if !opts.dry_run {
             if let Err(e) = apply(ctx, &instance, env, repair).await {
-                change.error = Some(e.to_string());
+                change.error = Some(e.chain_text());
             }
             let outcome = if change.error.is_some() {
                 "error"

@@ -15,7 +15,7 @@ fn port(env: &Value, service: &str) -> u16 {
 
 #[test]
 fn create_waits_until_running_and_ready_with_http_answering() {
-    let sb = Sandbox::new(32000);
+    let sb = Sandbox::with_docker_networks(32000);
     let env = sb.json(&[
         "create",
         "alpha",
@@ -91,6 +91,21 @@ fn limits_from_the_template_reach_docker() {
     assert_eq!(host["NanoCpus"], 500_000_000);
     assert_eq!(host["PidsLimit"], 64);
     assert_eq!(host["NetworkMode"], format!("envctl-{id}"));
+    let out = Command::new("docker")
+        .args([
+            "network",
+            "inspect",
+            "--format",
+            "{{(index .IPAM.Config 0).Subnet}}",
+            &format!("envctl-{id}"),
+        ])
+        .output()
+        .unwrap();
+    let subnet = text(&out.stdout);
+    assert!(
+        subnet.starts_with("10.213.") && subnet.trim().ends_with("/28"),
+        "from the pool: {subnet}"
+    );
     assert_eq!(
         sb.labelled("volume").len(),
         1,

@@ -19,8 +19,22 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// A sandbox whose port range is `base..base + 100`.
+    /// A sandbox whose port range is `base..base + 100`, with environment
+    /// networks carved from 10.213.0.0/16 (so the tests do not use up the
+    /// engine's ~30 default address pools, which other users share).
     pub fn new(base: u16) -> Sandbox {
+        Sandbox::with(
+            base,
+            "[network]\nsubnet_pool = \"10.213.0.0/16\"\nsubnet_prefix = 28\n",
+        )
+    }
+
+    /// A sandbox that leaves network addressing to Docker.
+    pub fn with_docker_networks(base: u16) -> Sandbox {
+        Sandbox::with(base, "")
+    }
+
+    fn with(base: u16, extra: &str) -> Sandbox {
         assert!(
             Command::new("docker")
                 .args(["image", "inspect", IMAGE])
@@ -37,6 +51,7 @@ impl Sandbox {
 base = {base}
 max = {max}
 
+{extra}
 [defaults]
 template = "web"
 stop_timeout = "2s"
