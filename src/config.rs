@@ -103,7 +103,7 @@ impl Default for CleanupConfig {
             older_than: None,
             failed_grace: Some(Duration::from_secs(24 * 3600)),
             per_owner: false,
-            concurrency: 8,
+            concurrency: 4,
         }
     }
 }

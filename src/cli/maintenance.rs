@@ -28,7 +28,7 @@ pub struct CleanupArgs {
     /// Show the plan; change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// How many environments to remove at once [config: cleanup.concurrency, 8]
+    /// How many environments to remove at once [config: cleanup.concurrency, 4]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
     /// Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting
