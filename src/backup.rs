@@ -54,20 +54,29 @@ pub fn create(store: &Store, reason: &str, config: &BackupConfig) -> Result<Opti
     let Some(bytes) = store.snapshot()? else {
         return Ok(None);
     };
+    write_backup(store, &reason, &bytes, config).map(Some)
+}
+
+fn write_backup(
+    store: &Store,
+    reason: &str,
+    bytes: &[u8],
+    config: &BackupConfig,
+) -> Result<Backup> {
     let dir = dir(store);
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let now = Utc::now();
     let name = format!("environments-{}-{reason}.json", now.format(TIME_FORMAT));
     let path = dir.join(&name);
-    crate::store::write_atomic(&path, &bytes)?;
+    crate::store::write_atomic(&path, bytes)?;
     prune(store, config)?;
-    Ok(Some(Backup {
+    Ok(Backup {
         name,
         path,
         created_at: now,
-        reason,
+        reason: reason.to_owned(),
         bytes: bytes.len() as u64,
-    }))
+    })
 }
 
 /// Every backup, oldest first.
@@ -167,7 +176,21 @@ pub fn verify(store: &Store, name: Option<&str>) -> Result<Vec<Verified>> {
 pub fn restore(store: &Store, name: &str, config: &BackupConfig) -> Result<Option<Backup>> {
     let backup = find(store, name)?;
     let restored = read(&backup)?;
-    let safety = create(store, "before-restore", config)?;
+    let safety = match create(store, "before-restore", config) {
+        Ok(b) => b,
+        // The database to replace is unreadable (the usual reason to restore):
+        // keep its bytes as they are, then restore.
+        Err(Error::CorruptDatabase { .. } | Error::NewerSchema { .. }) => {
+            let bytes = std::fs::read(store.path()).map_err(Error::io(store.path()))?;
+            Some(write_backup(
+                store,
+                "unreadable-before-restore",
+                &bytes,
+                config,
+            )?)
+        }
+        Err(e) => return Err(e),
+    };
     store.replace(restored)?;
     Ok(safety)
 }

@@ -425,3 +425,41 @@ fn every_operation_lands_in_the_event_log() {
     assert_eq!(events[0]["user"], "tester");
     assert!(events[0]["time"].as_str().unwrap().ends_with('Z'));
 }
+
+#[test]
+fn a_corrupt_database_can_be_restored_from_its_newest_backup() {
+    let sb = Sandbox::new(35500);
+    create_all(&sb, &["precious"]);
+    let name = sb.json(&["backup", "create", "--reason", "nightly"])[0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let good = std::fs::read(sb.db_path()).unwrap();
+    std::fs::write(
+        sb.db_path(),
+        b"{\"schema_version\":1,\"instance_id\":\"x\",\"environments\":[{\"id\":",
+    )
+    .unwrap();
+    let out = sb.run(&["list"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        text(&out.stderr).contains(&format!("envctl backup restore {name}")),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sb.run(&["backup", "restore", &name, "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(sb.db_path()).unwrap(), good);
+    assert_eq!(names(&sb), ["precious"]);
+    let reasons: Vec<String> = sb
+        .json(&["backup", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["reason"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        reasons.contains(&"unreadable-before-restore".to_owned()),
+        "the corrupt bytes are kept: {reasons:?}"
+    );
+}

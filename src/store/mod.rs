@@ -191,9 +191,12 @@ impl Store {
                 reason,
                 hint: match newest_backup(&self.dir.join(BACKUP_DIR)) {
                     Some(b) => format!(
-                        "It was left untouched. Restore the newest backup ({}) over it, \
+                        "It was left untouched. Restore the newest backup with \
+                         `envctl backup restore {}` (its bytes are kept as a backup too), \
                          or move it aside to start with an empty database.",
-                        b.display()
+                        b.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
                     ),
                     None => "It was left untouched. Repair it, or move it aside to start \
                              with an empty database."
