@@ -149,6 +149,18 @@ for i in 0 1 2; do
 done
 "#;
 
+/// `envctl ARGS` with its data dir and config, stderr silenced.
+fn envctl_in<'a>(data: &'a Path, config: &'a Path) -> impl Fn(&[&str]) -> Command + 'a {
+    move |args| {
+        let mut c = Command::new(ENVCTL);
+        c.args(args)
+            .env("ENVCTL_DATA_DIR", data)
+            .env("ENVCTL_CONFIG", config)
+            .stderr(Stdio::null());
+        c
+    }
+}
+
 fn trio_config(base: u16) -> String {
     let service = |name: &str, offset: u16| {
         format!(
@@ -173,14 +185,7 @@ fn bench_cleanup(root: &Path) {
     let data = root.join("cleanup-data");
     let config = root.join("cleanup.toml");
     std::fs::write(&config, trio_config(36000)).unwrap();
-    let envctl = |args: &[&str]| {
-        let mut c = Command::new(ENVCTL);
-        c.args(args)
-            .env("ENVCTL_DATA_DIR", &data)
-            .env("ENVCTL_CONFIG", &config)
-            .stderr(Stdio::null());
-        c
-    };
+    let envctl = envctl_in(&data, &config);
     let rounds = 3;
     let mut ours = Vec::new();
     let mut script = Vec::new();
@@ -229,14 +234,7 @@ fn bench_create(root: &Path) {
     let config = root.join("bench.toml");
     let text = trio_config(34000);
     std::fs::write(&config, text).unwrap();
-    let envctl = |args: &[&str]| {
-        let mut c = Command::new(ENVCTL);
-        c.args(args)
-            .env("ENVCTL_DATA_DIR", &data)
-            .env("ENVCTL_CONFIG", &config)
-            .stderr(Stdio::null());
-        c
-    };
+    let envctl = envctl_in(&data, &config);
     let runs = 7;
     let mut ours = Vec::new();
     let mut script = Vec::new();
