@@ -76,3 +76,34 @@ pub fn record_result<T>(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_json_lines_and_the_log_rotates_by_size() {
+        let dir = tempfile::tempdir().unwrap();
+        record(dir.path(), "create", Some("a"), "ok", None);
+        record(dir.path(), "delete", Some("a"), "error", Some("boom"));
+        let text = std::fs::read_to_string(dir.path().join(EVENT_LOG)).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1]["action"], "delete");
+        assert_eq!(lines[1]["detail"], "boom");
+
+        let log = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(EVENT_LOG))
+            .unwrap();
+        log.set_len(MAX_LOG_BYTES + 1).unwrap();
+        record(dir.path(), "sync", None, "ok", None);
+        let rotated = std::fs::metadata(dir.path().join(format!("{EVENT_LOG}.1"))).unwrap();
+        assert_eq!(rotated.len(), MAX_LOG_BYTES + 1);
+        let fresh = std::fs::read_to_string(dir.path().join(EVENT_LOG)).unwrap();
+        assert_eq!(fresh.lines().count(), 1);
+    }
+}
