@@ -44,13 +44,12 @@ pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
         template: std::borrow::Cow<'a, str>,
     }
     ctx.store.read_raw(|envs| {
-        let mut out =
-            String::with_capacity(envs.iter().map(|r| r.get().len() + 2).sum::<usize>() + 4);
+        let mut out = String::with_capacity(envs.iter().map(|r| r.len() + 2).sum::<usize>() + 4);
         out.push('[');
         let mut first = true;
         for raw in envs {
             if !filter.is_empty() {
-                let f: Fields<'_> = serde_json::from_str(raw.get()).map_err(|e| {
+                let f: Fields<'_> = serde_json::from_str(raw).map_err(|e| {
                     Error::Failed(format!("a stored environment is malformed: {e}"))
                 })?;
                 if !filter.matches(f.status, &f.owner, &f.template) {
@@ -58,7 +57,7 @@ pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
                 }
             }
             out.push_str(if first { "\n" } else { ",\n" });
-            out.push_str(raw.get());
+            out.push_str(raw);
             first = false;
         }
         out.push_str(if first { "]\n" } else { "\n]\n" });

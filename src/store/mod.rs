@@ -80,22 +80,28 @@ impl Store {
 
     /// Reads the database under a shared lock without decoding the records:
     /// `f` gets each environment as its stored JSON text (the same object
-    /// `--json` prints). This is what keeps `list --json` fast at 10,000 records.
-    pub fn read_raw<T>(&self, f: impl FnOnce(&[&RawValue]) -> Result<T>) -> Result<T> {
+    /// `--json` prints). A file whose checksum matches (one envctl wrote) is
+    /// split by lines without parsing; any other takes the parsing path. This
+    /// is what keeps `list --json` fast at 10,000 records.
+    pub fn read_raw<T>(&self, f: impl FnOnce(&[&str]) -> Result<T>) -> Result<T> {
         let _guard = self.lock(LockMode::Shared)?;
         let Some(bytes) = self.bytes()? else {
             return f(&[]);
         };
+        if let Some(lines) = checked_lines(&bytes) {
+            return f(&lines);
+        }
         #[derive(Deserialize)]
         struct RawDatabase<'a> {
             schema_version: u32,
-            #[allow(dead_code)]
-            instance_id: &'a str,
             #[serde(borrow)]
             environments: Vec<&'a RawValue>,
         }
         match serde_json::from_slice::<RawDatabase<'_>>(&bytes) {
-            Ok(raw) if raw.schema_version == SCHEMA_VERSION => f(&raw.environments),
+            Ok(raw) if raw.schema_version == SCHEMA_VERSION => {
+                let texts: Vec<&str> = raw.environments.iter().map(|r| r.get()).collect();
+                f(&texts)
+            }
             // Anything unusual takes the full path, which explains what is wrong.
             _ => {
                 self.load()?;
@@ -208,21 +214,65 @@ impl Store {
 }
 
 /// The file's layout: compact JSON, one environment per line, so it reads
-/// fast, diffs well and each line is exactly the object `--json` prints.
+/// fast, diffs well and each line is exactly the object `--json` prints. The
+/// header carries a CRC-32 of everything after it, so a reader can trust the
+/// lines of a file envctl wrote without parsing them ([`checked_lines`]), and
+/// falls back to parsing a file edited by hand.
 fn encode(db: &Database) -> Result<Vec<u8>> {
     let json_error = |e: serde_json::Error| Error::Failed(format!("encoding the database: {e}"));
-    let mut out = Vec::with_capacity(64 + db.environments.len() * 800);
+    let mut body = Vec::with_capacity(8 + db.environments.len() * 800);
+    for (i, env) in db.environments.iter().enumerate() {
+        body.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        serde_json::to_writer(&mut body, env).map_err(json_error)?;
+    }
+    body.extend_from_slice(b"\n]}\n");
+    let mut out = Vec::with_capacity(body.len() + 128);
     out.extend_from_slice(b"{\"schema_version\":");
     out.extend_from_slice(db.schema_version.to_string().as_bytes());
     out.extend_from_slice(b",\"instance_id\":");
     serde_json::to_writer(&mut out, &db.instance_id).map_err(json_error)?;
+    out.extend_from_slice(
+        format!(
+            ",\"{CHECKSUM_KEY}\":\"{:08x}\"",
+            crc32fast::hash(&body[1..])
+        )
+        .as_bytes(),
+    );
     out.extend_from_slice(b",\"environments\":[");
-    for (i, env) in db.environments.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        serde_json::to_writer(&mut out, env).map_err(json_error)?;
-    }
-    out.extend_from_slice(b"\n]}\n");
+    out.extend_from_slice(&body);
     Ok(out)
+}
+
+const CHECKSUM_KEY: &str = "environments_crc32";
+
+/// The environment lines of a file in [`encode`]'s layout whose checksum
+/// matches; `None` for anything else.
+fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (header, body) = text.split_once('\n')?;
+    let header = header.strip_suffix("\"environments\":[")?;
+    let version: u32 = header
+        .strip_prefix("{\"schema_version\":")?
+        .split(',')
+        .next()?
+        .parse()
+        .ok()?;
+    let (_, checksum) = header.rsplit_once(&format!("\"{CHECKSUM_KEY}\":\""))?;
+    let checksum = checksum.strip_suffix("\",")?;
+    if version != SCHEMA_VERSION || format!("{:08x}", crc32fast::hash(body.as_bytes())) != checksum
+    {
+        return None;
+    }
+    let body = body.strip_suffix("]}\n")?;
+    let mut lines = Vec::new();
+    for line in body.split_terminator('\n') {
+        let line = line.strip_suffix(',').unwrap_or(line);
+        if !(line.starts_with('{') && line.ends_with('}')) {
+            return None;
+        }
+        lines.push(line);
+    }
+    Some(lines)
 }
 
 enum ParseError {
@@ -349,7 +399,7 @@ mod tests {
         assert_eq!(text.lines().count(), 4, "{text}");
         assert_eq!(store.read().unwrap().environments[0], env);
         let raw: Vec<String> = store
-            .read_raw(|envs| Ok(envs.iter().map(|r| r.get().to_owned()).collect()))
+            .read_raw(|envs| Ok(envs.iter().map(|r| r.to_string()).collect()))
             .unwrap();
         assert_eq!(raw.len(), 2);
         assert_eq!(serde_json::from_str::<Environment>(&raw[0]).unwrap(), env);
@@ -360,6 +410,47 @@ mod tests {
         "services":{"web":{"image":"i","container":"envctl-00000001-web","ready":true}},
         "created_at":"2026-11-26T12:00:00Z","updated_at":"2026-11-26T12:00:00Z","expires_at":null,
         "labels":{},"error":null,"pinned":false,"operation":null}"#;
+
+    #[test]
+    fn a_file_edited_by_hand_is_parsed_instead_of_trusted() {
+        let (_d, store) = store();
+        let env: Environment = serde_json::from_str(SAMPLE).unwrap();
+        store
+            .update(|db| {
+                db.environments.push(env.clone());
+                Ok(())
+            })
+            .unwrap();
+        let written = std::fs::read(store.path()).unwrap();
+        assert!(checked_lines(&written).is_some());
+        // Same content, different bytes: the checksum no longer matches.
+        let edited = String::from_utf8(written)
+            .unwrap()
+            .replace("\"owner\":\"o\"", "\"owner\" : \"o\"");
+        std::fs::write(store.path(), &edited).unwrap();
+        assert!(checked_lines(edited.as_bytes()).is_none());
+        let texts: Vec<String> = store
+            .read_raw(|envs| Ok(envs.iter().map(|r| r.to_string()).collect()))
+            .unwrap();
+        assert_eq!(serde_json::from_str::<Environment>(&texts[0]).unwrap(), env);
+        // A broken edit is refused, not passed through.
+        std::fs::write(
+            store.path(),
+            edited.replace("\"name\":\"a\",", "\"name\":\"a\""),
+        )
+        .unwrap();
+        assert!(store.read_raw(|_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn an_empty_database_has_no_lines() {
+        let (_d, store) = store();
+        store.update(|_| Ok(())).unwrap();
+        assert_eq!(
+            checked_lines(&std::fs::read(store.path()).unwrap()),
+            Some(vec![])
+        );
+    }
 
     #[test]
     fn newer_schema_is_refused() {
