@@ -1,6 +1,6 @@
 //! Readiness probes: is a service answering yet?
 //!
-//! A probe polls (quickly at first, then every half second) until the service
+//! A probe polls (every 25 ms for two seconds, then backing off to every half second) until the service
 //! answers or its deadline passes, and fails at once when the container exits,
 //! with the tail of its output in the error.
 
@@ -15,6 +15,8 @@ use crate::config::Probe;
 use crate::docker::Engine;
 use crate::error::{Error, Result};
 
+const FAST_POLL: Duration = Duration::from_millis(25);
+const FAST_PHASE: Duration = Duration::from_secs(2);
 const MAX_POLL: Duration = Duration::from_millis(500);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -27,7 +29,9 @@ pub async fn wait_ready(
     host_port: Option<u16>,
     deadline: Instant,
 ) -> Result<()> {
-    let mut pause = Duration::from_millis(20);
+    // Most services answer within a few seconds: poll often at first, then back off.
+    let started = Instant::now();
+    let mut pause = FAST_POLL;
     loop {
         let state = engine.container_state(container).await?.ok_or_else(|| {
             Error::Failed(format!(
@@ -68,7 +72,9 @@ pub async fn wait_ready(
             )));
         }
         tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;
-        pause = (pause * 2).min(MAX_POLL);
+        if started.elapsed() > FAST_PHASE {
+            pause = (pause * 2).min(MAX_POLL);
+        }
     }
 }
 
