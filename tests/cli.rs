@@ -146,3 +146,70 @@ fn questions_without_a_terminal_are_refused_unless_yes() {
     assert_eq!(out.status.code(), Some(7), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("--yes"));
 }
+
+#[test]
+fn committed_completions_and_man_pages_are_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_envctl");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = std::process::Command::new(bin)
+            .args(["generate", "completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let committed = std::fs::read(root.join(format!("completions/envctl.{shell}"))).unwrap();
+        assert!(
+            committed == out.stdout,
+            "completions/envctl.{shell} is stale: run scripts/generate.sh"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["generate", "man", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(dir.path()),
+        names(&root.join("man")),
+        "man/ is stale: run scripts/generate.sh"
+    );
+    for name in names(dir.path()) {
+        let fresh = std::fs::read(dir.path().join(&name)).unwrap();
+        assert!(
+            fresh == std::fs::read(root.join("man").join(&name)).unwrap(),
+            "man/{name} is stale: run scripts/generate.sh"
+        );
+    }
+    let page = String::from_utf8(std::fs::read(root.join("man/envctl.1")).unwrap()).unwrap();
+    assert!(
+        page.contains("Exit status")
+            && page.contains("ENVCTL_DATA_DIR")
+            && page.contains("events.log")
+    );
+}
+
+#[test]
+fn the_example_config_is_valid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sb = Sandbox::new(33400);
+    let out = sb
+        .cmd()
+        .args(["templates", "--json"])
+        .env("ENVCTL_CONFIG", root.join("examples/config.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let templates: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(templates["web-db"].is_object() && templates["onboarding"].is_object());
+}

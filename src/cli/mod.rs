@@ -5,6 +5,7 @@
 mod backup;
 mod create;
 mod delete;
+mod generate;
 mod list;
 mod logs;
 mod maintenance;
@@ -35,6 +36,7 @@ pub use printer::Printer;
     name = "envctl",
     version,
     propagate_version = true,
+    after_long_help = AFTER_HELP,
     max_term_width = 100
 )]
 pub struct Cli {
@@ -43,6 +45,36 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit codes, files and environment variables: in `--help` and the man page.
+const AFTER_HELP: &str = "\
+Exit status:
+  0    success (also when stdout is a closed pipe)
+  1    the operation failed (provisioning rolled back, a removal or repair failed, no free ports)
+  2    bad arguments, bad config, invalid name or label, unknown template
+  3    the environment, service or backup does not exist
+  4    the Docker engine cannot be reached
+  5    busy: the database lock, or another cleanup, sync or reset, past --lock-timeout
+  6    the database is unreadable, or from a newer envctl
+  7    a question needs an answer but there is no terminal; pass --yes
+  8    conflict: the name is taken, or the transition is impossible
+  130  interrupted (Ctrl-C or SIGTERM); what was being created was rolled back
+
+Files:
+  $ENVCTL_DATA_DIR/environments.json       the database (one environment per line)
+  $ENVCTL_DATA_DIR/environments.json.lock  its lock
+  $ENVCTL_DATA_DIR/maintenance.lock        held by cleanup, sync and reset runs
+  $ENVCTL_DATA_DIR/backups/                database backups
+  $ENVCTL_DATA_DIR/events.log              one JSON line per operation
+  $XDG_CONFIG_HOME/envctl/config.toml      the config, when --config is not given
+
+Environment:
+  ENVCTL_DATA_DIR      data directory [default: $XDG_DATA_HOME/envctl]
+  ENVCTL_CONFIG        config file
+  ENVCTL_LOCK_TIMEOUT  how long to wait for locks [default: 30s]
+  DOCKER_HOST          the Docker engine [default: unix:///var/run/docker.sock]
+  NO_COLOR             no colour in output
+  USER                 the default owner of new environments";
 
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
@@ -109,6 +141,9 @@ pub enum Command {
     /// Database backups
     #[command(subcommand)]
     Backup(backup::Command),
+    /// Shell completions and man pages
+    #[command(subcommand, hide = true)]
+    Generate(generate::Command),
 }
 
 /// Runs the parsed command line.
@@ -116,6 +151,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
         Command::Templates(args) => templates::exec(&load_config(g)?, args, printer),
+        Command::Generate(command) => generate::exec(command, printer),
         Command::Create(args) => create::exec(&context(g)?, args, printer).await,
         Command::OneClick(args) => one_click::exec(&context(g)?, args, g.yes, printer).await,
         Command::List(args) => list::exec(&context(g)?, args, printer),

@@ -1,0 +1,364 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_envctl_global_optspecs
+    string join \n data-dir= config= json q/quiet v/verbose y/yes lock-timeout= h/help V/version
+end
+
+function __fish_envctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_envctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_envctl_using_subcommand
+    set -l cmd (__fish_envctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c envctl -n "__fish_envctl_needs_command" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_needs_command" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_needs_command" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_needs_command" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_needs_command" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_needs_command" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c envctl -n "__fish_envctl_needs_command" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "create" -d 'Create an environment from a template and wait until it is ready'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "one-click" -d 'Guided create: asks for template, name and owner (--yes takes the defaults)'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "list" -d 'List environments'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "show" -d 'Show one environment'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "start" -d 'Start a stopped environment and wait until it is ready'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "stop" -d 'Stop an environment, keeping its containers and volumes'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "delete" -d 'Delete an environment and every container, network and volume it has'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "logs" -d 'Print the logs of an environment\'s services'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "templates" -d 'List the templates in the config'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "pin" -d 'Protect an environment from cleanup'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "unpin" -d 'Let cleanup remove an environment again'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "cleanup" -d 'Show the retention plan, ask, then remove what it says (backs up first)'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "auto-cleanup" -d 'The same policy as cleanup, never asks: for cron'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "sync" -d 'Reconcile the database with what Docker really runs'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "reset-db" -d 'Back up, then rebuild the database from Docker (asks)'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "auto-reset-db" -d 'Back up, then rebuild the database from Docker, never asks: for cron'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "backup" -d 'Database backups'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "generate" -d 'Shell completions and man pages'
+complete -c envctl -n "__fish_envctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s t -l template -d 'Template to make it from [default: the config\'s default, `onboarding`]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s o -l owner -d 'Who owns it [default: $USER]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s l -l label -d 'A label, key=value (repeatable)' -r
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l ttl -d 'Time to live, after which cleanup may remove it (e.g. 8h, 7d)' -r
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l timeout -d 'Give up (and roll back) after this long [default: the config\'s, 15m]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l no-wait -d 'Return once the containers are started, without waiting for readiness'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l keep-on-failure -d 'On failure, keep the containers for inspection'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l pin -d 'Never let cleanup remove it'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l status -d 'Only environments with this status' -r
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l owner -d 'Only environments of this owner' -r
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l template -d 'Only environments made from this template' -r
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l timeout -d 'How long to wait for readiness [default: the config\'s, 15m]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l no-wait -d 'Return once the containers are started, without waiting for readiness'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l keep-volumes -d 'Keep its named volumes (data survives; `docker volume ls` shows them)'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l if-exists -d 'Succeed when it does not exist (for CI clean-up steps)'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l tail -d 'Only the last N lines of each service' -r
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -s f -l follow -d 'Keep printing new output'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l keep -d 'Keep only the N most recent environments [config: cleanup.keep]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l older-than -d 'Remove environments created longer ago than this [config: cleanup.older_than]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l failed-grace -d 'Remove failed environments this long after they failed [config: cleanup.failed_grace, 24h]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l concurrency -d 'How many environments to remove at once [config: cleanup.concurrency, 4]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l per-owner -d 'Apply --keep to each owner separately [config: cleanup.per_owner]'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l dry-run -d 'Show the plan; change nothing'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l keep -d 'Keep only the N most recent environments [config: cleanup.keep]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l older-than -d 'Remove environments created longer ago than this [config: cleanup.older_than]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l failed-grace -d 'Remove failed environments this long after they failed [config: cleanup.failed_grace, 24h]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l concurrency -d 'How many environments to remove at once [config: cleanup.concurrency, 4]' -r
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l per-owner -d 'Apply --keep to each owner separately [config: cleanup.per_owner]'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l dry-run -d 'Show the plan; change nothing'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l dry-run -d 'Report what is out of step; change nothing'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l remove-orphans -d 'Remove labelled containers, networks and volumes that have no record'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l adopt -d 'Rebuild records for orphaned environments from their Docker labels'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l empty -d 'Empty the database and remove every container, network and volume of this installation'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l empty -d 'Empty the database and remove every container, network and volume of this installation'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "list" -d 'List the backups, oldest first'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "create" -d 'Back the database up now'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "restore" -d 'Replace the database with a backup (validated first; the current database is backed up)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "verify" -d 'Check that backups can be read and restored'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "prune" -d 'Remove backups beyond the configured count and age'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l reason -d 'Word saying why, put in the file name' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the backups, oldest first'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Back the database up now'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Replace the database with a backup (validated first; the current database is backed up)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check that backups can be read and restored'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove backups beyond the configured count and age'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Print the completion script for SHELL to stdout'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write envctl.1 and one page per subcommand (envctl-create.1, ...) into DIR'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l out -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only results and errors'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about what is happening'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s V -l version -d 'Print version'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Print the completion script for SHELL to stdout'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write envctl.1 and one page per subcommand (envctl-create.1, ...) into DIR'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "create" -d 'Create an environment from a template and wait until it is ready'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "one-click" -d 'Guided create: asks for template, name and owner (--yes takes the defaults)'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "list" -d 'List environments'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "show" -d 'Show one environment'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "start" -d 'Start a stopped environment and wait until it is ready'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "stop" -d 'Stop an environment, keeping its containers and volumes'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "delete" -d 'Delete an environment and every container, network and volume it has'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "logs" -d 'Print the logs of an environment\'s services'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "templates" -d 'List the templates in the config'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "pin" -d 'Protect an environment from cleanup'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "unpin" -d 'Let cleanup remove an environment again'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "cleanup" -d 'Show the retention plan, ask, then remove what it says (backs up first)'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "auto-cleanup" -d 'The same policy as cleanup, never asks: for cron'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "sync" -d 'Reconcile the database with what Docker really runs'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "reset-db" -d 'Back up, then rebuild the database from Docker (asks)'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "auto-reset-db" -d 'Back up, then rebuild the database from Docker, never asks: for cron'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "backup" -d 'Database backups'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "generate" -d 'Shell completions and man pages'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and not __fish_seen_subcommand_from create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List the backups, oldest first'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Back the database up now'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Replace the database with a backup (validated first; the current database is backed up)'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Check that backups can be read and restored'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "prune" -d 'Remove backups beyond the configured count and age'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Print the completion script for SHELL to stdout'
+complete -c envctl -n "__fish_envctl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write envctl.1 and one page per subcommand (envctl-create.1, ...) into DIR'

@@ -1,0 +1,1185 @@
+#compdef envctl
+
+autoload -U is-at-least
+
+_envctl() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl_commands" \
+"*::: :->envctl" \
+&& ret=0
+    case $state in
+    (envctl)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+'-t+[Template to make it from \[default\: the config'\''s default, \`onboarding\`\]]:TEMPLATE:_default' \
+'--template=[Template to make it from \[default\: the config'\''s default, \`onboarding\`\]]:TEMPLATE:_default' \
+'-o+[Who owns it \[default\: \$USER\]]:OWNER:_default' \
+'--owner=[Who owns it \[default\: \$USER\]]:OWNER:_default' \
+'*-l+[A label, key=value (repeatable)]:KEY=VALUE:_default' \
+'*--label=[A label, key=value (repeatable)]:KEY=VALUE:_default' \
+'--ttl=[Time to live, after which cleanup may remove it (e.g. 8h, 7d)]:TTL:_default' \
+'--timeout=[Give up (and roll back) after this long \[default\: the config'\''s, 15m\]]:TIMEOUT:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--no-wait[Return once the containers are started, without waiting for readiness]' \
+'--keep-on-failure[On failure, keep the containers for inspection]' \
+'--pin[Never let cleanup remove it]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::name -- Name of the environment \[default\: <owner>-<4 hex digits>\]:_default' \
+&& ret=0
+;;
+(one-click)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'--status=[Only environments with this status]:STATUS:_default' \
+'--owner=[Only environments of this owner]:OWNER:_default' \
+'--template=[Only environments made from this template]:TEMPLATE:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(start)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[How long to wait for readiness \[default\: the config'\''s, 15m\]]:TIMEOUT:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--no-wait[Return once the containers are started, without waiting for readiness]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(stop)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--keep-volumes[Keep its named volumes (data survives; \`docker volume ls\` shows them)]' \
+'--if-exists[Succeed when it does not exist (for CI clean-up steps)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(logs)
+_arguments "${_arguments_options[@]}" : \
+'--tail=[Only the last N lines of each service]:N:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'-f[Keep printing new output]' \
+'--follow[Keep printing new output]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+'::service -- Only this service:_default' \
+&& ret=0
+;;
+(templates)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(pin)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(unpin)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(cleanup)
+_arguments "${_arguments_options[@]}" : \
+'--keep=[Keep only the N most recent environments \[config\: cleanup.keep\]]:N:_default' \
+'--older-than=[Remove environments created longer ago than this \[config\: cleanup.older_than\]]:DUR:_default' \
+'--failed-grace=[Remove failed environments this long after they failed \[config\: cleanup.failed_grace, 24h\]]:DUR:_default' \
+'--concurrency=[How many environments to remove at once \[config\: cleanup.concurrency, 4\]]:N:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--per-owner[Apply --keep to each owner separately \[config\: cleanup.per_owner\]]' \
+'--dry-run[Show the plan; change nothing]' \
+'--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(auto-cleanup)
+_arguments "${_arguments_options[@]}" : \
+'--keep=[Keep only the N most recent environments \[config\: cleanup.keep\]]:N:_default' \
+'--older-than=[Remove environments created longer ago than this \[config\: cleanup.older_than\]]:DUR:_default' \
+'--failed-grace=[Remove failed environments this long after they failed \[config\: cleanup.failed_grace, 24h\]]:DUR:_default' \
+'--concurrency=[How many environments to remove at once \[config\: cleanup.concurrency, 4\]]:N:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--per-owner[Apply --keep to each owner separately \[config\: cleanup.per_owner\]]' \
+'--dry-run[Show the plan; change nothing]' \
+'--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(sync)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--dry-run[Report what is out of step; change nothing]' \
+'(--adopt)--remove-orphans[Remove labelled containers, networks and volumes that have no record]' \
+'--adopt[Rebuild records for orphaned environments from their Docker labels]' \
+'--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(reset-db)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--empty[Empty the database and remove every container, network and volume of this installation]' \
+'--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(auto-reset-db)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--empty[Empty the database and remove every container, network and volume of this installation]' \
+'--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__backup_commands" \
+"*::: :->backup" \
+&& ret=0
+
+    case $state in
+    (backup)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-backup-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+'--reason=[Word saying why, put in the file name]:REASON:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name -- Backup file name, as `backup list` shows it:_default' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::name -- Only this backup:_default' \
+&& ret=0
+;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__backup__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-backup-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(generate)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__generate_commands" \
+"*::: :->generate" \
+&& ret=0
+
+    case $state in
+    (generate)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-generate-command-$line[1]:"
+        case $line[1] in
+            (completions)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--out=[]:DIR:_files' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__generate__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-generate-help-command-$line[1]:"
+        case $line[1] in
+            (completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(one-click)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(start)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(stop)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(logs)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(templates)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(pin)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(unpin)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(cleanup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(auto-cleanup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(sync)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reset-db)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(auto-reset-db)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__backup_commands" \
+"*::: :->backup" \
+&& ret=0
+
+    case $state in
+    (backup)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-backup-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(generate)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__generate_commands" \
+"*::: :->generate" \
+&& ret=0
+
+    case $state in
+    (generate)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-generate-command-$line[1]:"
+        case $line[1] in
+            (completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_envctl_commands] )) ||
+_envctl_commands() {
+    local commands; commands=(
+'create:Create an environment from a template and wait until it is ready' \
+'one-click:Guided create\: asks for template, name and owner (--yes takes the defaults)' \
+'list:List environments' \
+'show:Show one environment' \
+'start:Start a stopped environment and wait until it is ready' \
+'stop:Stop an environment, keeping its containers and volumes' \
+'delete:Delete an environment and every container, network and volume it has' \
+'logs:Print the logs of an environment'\''s services' \
+'templates:List the templates in the config' \
+'pin:Protect an environment from cleanup' \
+'unpin:Let cleanup remove an environment again' \
+'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
+'auto-cleanup:The same policy as cleanup, never asks\: for cron' \
+'sync:Reconcile the database with what Docker really runs' \
+'reset-db:Back up, then rebuild the database from Docker (asks)' \
+'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
+'backup:Database backups' \
+'generate:Shell completions and man pages' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__auto-cleanup_commands] )) ||
+_envctl__subcmd__auto-cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl auto-cleanup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__auto-reset-db_commands] )) ||
+_envctl__subcmd__auto-reset-db_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl auto-reset-db commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup_commands] )) ||
+_envctl__subcmd__backup_commands() {
+    local commands; commands=(
+'list:List the backups, oldest first' \
+'create:Back the database up now' \
+'restore:Replace the database with a backup (validated first; the current database is backed up)' \
+'verify:Check that backups can be read and restored' \
+'prune:Remove backups beyond the configured count and age' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl backup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__create_commands] )) ||
+_envctl__subcmd__backup__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help_commands] )) ||
+_envctl__subcmd__backup__subcmd__help_commands() {
+    local commands; commands=(
+'list:List the backups, oldest first' \
+'create:Back the database up now' \
+'restore:Replace the database with a backup (validated first; the current database is backed up)' \
+'verify:Check that backups can be read and restored' \
+'prune:Remove backups beyond the configured count and age' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl backup help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help__subcmd__create_commands] )) ||
+_envctl__subcmd__backup__subcmd__help__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup help create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__backup__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help__subcmd__list_commands] )) ||
+_envctl__subcmd__backup__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup help list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help__subcmd__prune_commands] )) ||
+_envctl__subcmd__backup__subcmd__help__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup help prune commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help__subcmd__restore_commands] )) ||
+_envctl__subcmd__backup__subcmd__help__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup help restore commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__help__subcmd__verify_commands] )) ||
+_envctl__subcmd__backup__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup help verify commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__list_commands] )) ||
+_envctl__subcmd__backup__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__prune_commands] )) ||
+_envctl__subcmd__backup__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup prune commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__restore_commands] )) ||
+_envctl__subcmd__backup__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup restore commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__backup__subcmd__verify_commands] )) ||
+_envctl__subcmd__backup__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl backup verify commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__cleanup_commands] )) ||
+_envctl__subcmd__cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl cleanup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__create_commands] )) ||
+_envctl__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__delete_commands] )) ||
+_envctl__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl delete commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate_commands] )) ||
+_envctl__subcmd__generate_commands() {
+    local commands; commands=(
+'completions:Print the completion script for SHELL to stdout' \
+'man:Write envctl.1 and one page per subcommand (envctl-create.1, ...) into DIR' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl generate commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate__subcmd__completions_commands] )) ||
+_envctl__subcmd__generate__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl generate completions commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate__subcmd__help_commands] )) ||
+_envctl__subcmd__generate__subcmd__help_commands() {
+    local commands; commands=(
+'completions:Print the completion script for SHELL to stdout' \
+'man:Write envctl.1 and one page per subcommand (envctl-create.1, ...) into DIR' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl generate help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate__subcmd__help__subcmd__completions_commands] )) ||
+_envctl__subcmd__generate__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl generate help completions commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__generate__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl generate help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate__subcmd__help__subcmd__man_commands] )) ||
+_envctl__subcmd__generate__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl generate help man commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__generate__subcmd__man_commands] )) ||
+_envctl__subcmd__generate__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl generate man commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help_commands] )) ||
+_envctl__subcmd__help_commands() {
+    local commands; commands=(
+'create:Create an environment from a template and wait until it is ready' \
+'one-click:Guided create\: asks for template, name and owner (--yes takes the defaults)' \
+'list:List environments' \
+'show:Show one environment' \
+'start:Start a stopped environment and wait until it is ready' \
+'stop:Stop an environment, keeping its containers and volumes' \
+'delete:Delete an environment and every container, network and volume it has' \
+'logs:Print the logs of an environment'\''s services' \
+'templates:List the templates in the config' \
+'pin:Protect an environment from cleanup' \
+'unpin:Let cleanup remove an environment again' \
+'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
+'auto-cleanup:The same policy as cleanup, never asks\: for cron' \
+'sync:Reconcile the database with what Docker really runs' \
+'reset-db:Back up, then rebuild the database from Docker (asks)' \
+'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
+'backup:Database backups' \
+'generate:Shell completions and man pages' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__auto-cleanup_commands] )) ||
+_envctl__subcmd__help__subcmd__auto-cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help auto-cleanup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__auto-reset-db_commands] )) ||
+_envctl__subcmd__help__subcmd__auto-reset-db_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help auto-reset-db commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__backup_commands] )) ||
+_envctl__subcmd__help__subcmd__backup_commands() {
+    local commands; commands=(
+'list:List the backups, oldest first' \
+'create:Back the database up now' \
+'restore:Replace the database with a backup (validated first; the current database is backed up)' \
+'verify:Check that backups can be read and restored' \
+'prune:Remove backups beyond the configured count and age' \
+    )
+    _describe -t commands 'envctl help backup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__backup__subcmd__create_commands] )) ||
+_envctl__subcmd__help__subcmd__backup__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help backup create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__backup__subcmd__list_commands] )) ||
+_envctl__subcmd__help__subcmd__backup__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help backup list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__backup__subcmd__prune_commands] )) ||
+_envctl__subcmd__help__subcmd__backup__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help backup prune commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__backup__subcmd__restore_commands] )) ||
+_envctl__subcmd__help__subcmd__backup__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help backup restore commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__backup__subcmd__verify_commands] )) ||
+_envctl__subcmd__help__subcmd__backup__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help backup verify commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__cleanup_commands] )) ||
+_envctl__subcmd__help__subcmd__cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help cleanup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__create_commands] )) ||
+_envctl__subcmd__help__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__delete_commands] )) ||
+_envctl__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help delete commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__generate_commands] )) ||
+_envctl__subcmd__help__subcmd__generate_commands() {
+    local commands; commands=(
+'completions:Print the completion script for SHELL to stdout' \
+'man:Write envctl.1 and one page per subcommand (envctl-create.1, ...) into DIR' \
+    )
+    _describe -t commands 'envctl help generate commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__generate__subcmd__completions_commands] )) ||
+_envctl__subcmd__help__subcmd__generate__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help generate completions commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__generate__subcmd__man_commands] )) ||
+_envctl__subcmd__help__subcmd__generate__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help generate man commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__list_commands] )) ||
+_envctl__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__logs_commands] )) ||
+_envctl__subcmd__help__subcmd__logs_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help logs commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__one-click_commands] )) ||
+_envctl__subcmd__help__subcmd__one-click_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help one-click commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__pin_commands] )) ||
+_envctl__subcmd__help__subcmd__pin_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help pin commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__reset-db_commands] )) ||
+_envctl__subcmd__help__subcmd__reset-db_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help reset-db commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__show_commands] )) ||
+_envctl__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help show commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__start_commands] )) ||
+_envctl__subcmd__help__subcmd__start_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help start commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__stop_commands] )) ||
+_envctl__subcmd__help__subcmd__stop_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help stop commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__sync_commands] )) ||
+_envctl__subcmd__help__subcmd__sync_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help sync commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__templates_commands] )) ||
+_envctl__subcmd__help__subcmd__templates_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help templates commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__unpin_commands] )) ||
+_envctl__subcmd__help__subcmd__unpin_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help unpin commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__list_commands] )) ||
+_envctl__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__logs_commands] )) ||
+_envctl__subcmd__logs_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl logs commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__one-click_commands] )) ||
+_envctl__subcmd__one-click_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl one-click commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pin_commands] )) ||
+_envctl__subcmd__pin_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pin commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__reset-db_commands] )) ||
+_envctl__subcmd__reset-db_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl reset-db commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__show_commands] )) ||
+_envctl__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl show commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__start_commands] )) ||
+_envctl__subcmd__start_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl start commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__stop_commands] )) ||
+_envctl__subcmd__stop_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl stop commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__sync_commands] )) ||
+_envctl__subcmd__sync_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl sync commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__templates_commands] )) ||
+_envctl__subcmd__templates_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl templates commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__unpin_commands] )) ||
+_envctl__subcmd__unpin_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl unpin commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_envctl" ]; then
+    _envctl "$@"
+else
+    compdef _envctl envctl
+fi
