@@ -93,8 +93,10 @@ async fn reset_locked(ctx: &Context, opts: &ResetOptions) -> Result<ResetReport>
         return Ok(report);
     }
 
-    // Give every record its true status first (and finish abandoned operations).
+    // Give every record its true status first (and finish abandoned operations),
+    // then look again at what is left.
     sync_locked(ctx, &SyncOptions::default()).await?;
+    let inventory = engine.inventory(&instance).await?;
     let db = ctx.store.read()?;
     let now = chrono::Utc::now();
     let mut rebuilt: Vec<Environment> = Vec::new();
