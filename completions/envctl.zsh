@@ -541,6 +541,148 @@ esac
     ;;
 esac
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+'--listen=[Address to listen on (beyond loopback is an explicit choice)]:LISTEN:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__token_commands" \
+"*::: :->token" \
+&& ret=0
+
+    case $state in
+    (token)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-token-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+'--name=[A name for the token (who or what uses it)]:NAME:_default' \
+'--role=[]:ROLE:((viewer\:"Read (project managers)"
+developer\:"Create; change and delete their own environments (developers)"
+operator\:"Every environment, cleanup, sync (DevOps engineers)"
+admin\:"Everything\: reset, backups, tokens (system administrators)"))' \
+'--owner=[The user whose environments it owns \[default\: its name\]]:OWNER:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(revoke)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':token:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__token__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-token-help-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(revoke)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (generate)
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
@@ -749,6 +891,38 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__token_commands" \
+"*::: :->token" \
+&& ret=0
+
+    case $state in
+    (token)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-token-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(revoke)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (generate)
 _arguments "${_arguments_options[@]}" : \
 ":: :_envctl__subcmd__help__subcmd__generate_commands" \
@@ -806,6 +980,8 @@ _envctl_commands() {
 'reset-db:Back up, then rebuild the database from Docker (asks)' \
 'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
 'backup:Database backups' \
+'serve:Serve the REST API over the same database' \
+'token:API tokens' \
 'generate:Shell completions and man pages' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -978,6 +1154,8 @@ _envctl__subcmd__help_commands() {
 'reset-db:Back up, then rebuild the database from Docker (asks)' \
 'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
 'backup:Database backups' \
+'serve:Serve the REST API over the same database' \
+'token:API tokens' \
 'generate:Shell completions and man pages' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -1092,6 +1270,11 @@ _envctl__subcmd__help__subcmd__reset-db_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help reset-db commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__serve_commands] )) ||
+_envctl__subcmd__help__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help serve commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__show_commands] )) ||
 _envctl__subcmd__help__subcmd__show_commands() {
     local commands; commands=()
@@ -1116,6 +1299,30 @@ _envctl__subcmd__help__subcmd__sync_commands() {
 _envctl__subcmd__help__subcmd__templates_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help templates commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__token_commands] )) ||
+_envctl__subcmd__help__subcmd__token_commands() {
+    local commands; commands=(
+'create:Create a token; prints it once, alone on the last line of stdout' \
+'list:List tokens (never their secrets)' \
+'revoke:Revoke a token by id or name' \
+    )
+    _describe -t commands 'envctl help token commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__token__subcmd__create_commands] )) ||
+_envctl__subcmd__help__subcmd__token__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help token create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__token__subcmd__list_commands] )) ||
+_envctl__subcmd__help__subcmd__token__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help token list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__token__subcmd__revoke_commands] )) ||
+_envctl__subcmd__help__subcmd__token__subcmd__revoke_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help token revoke commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__help__subcmd__unpin_commands] )) ||
 _envctl__subcmd__help__subcmd__unpin_commands() {
@@ -1147,6 +1354,11 @@ _envctl__subcmd__reset-db_commands() {
     local commands; commands=()
     _describe -t commands 'envctl reset-db commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__serve_commands] )) ||
+_envctl__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl serve commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__show_commands] )) ||
 _envctl__subcmd__show_commands() {
     local commands; commands=()
@@ -1171,6 +1383,61 @@ _envctl__subcmd__sync_commands() {
 _envctl__subcmd__templates_commands() {
     local commands; commands=()
     _describe -t commands 'envctl templates commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token_commands] )) ||
+_envctl__subcmd__token_commands() {
+    local commands; commands=(
+'create:Create a token; prints it once, alone on the last line of stdout' \
+'list:List tokens (never their secrets)' \
+'revoke:Revoke a token by id or name' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl token commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__create_commands] )) ||
+_envctl__subcmd__token__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__help_commands] )) ||
+_envctl__subcmd__token__subcmd__help_commands() {
+    local commands; commands=(
+'create:Create a token; prints it once, alone on the last line of stdout' \
+'list:List tokens (never their secrets)' \
+'revoke:Revoke a token by id or name' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl token help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__help__subcmd__create_commands] )) ||
+_envctl__subcmd__token__subcmd__help__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token help create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__token__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__help__subcmd__list_commands] )) ||
+_envctl__subcmd__token__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token help list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__help__subcmd__revoke_commands] )) ||
+_envctl__subcmd__token__subcmd__help__subcmd__revoke_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token help revoke commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__list_commands] )) ||
+_envctl__subcmd__token__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__token__subcmd__revoke_commands] )) ||
+_envctl__subcmd__token__subcmd__revoke_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl token revoke commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__unpin_commands] )) ||
 _envctl__subcmd__unpin_commands() {

@@ -5,6 +5,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod api;
 pub mod backup;
 pub mod cleanup;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod reset;
 pub mod retention;
 pub mod store;
 pub mod sync;
+pub mod tokens;
 
 pub use config::Config;
 pub use context::Context;

@@ -66,6 +66,25 @@ async fn create_inner(
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Environment> {
+    let reservation = reserve_environment(ctx, opts).await?;
+    progress.environment(&reservation.env);
+    provision(ctx, reservation, opts, progress, cancel).await
+}
+
+/// A record reserved (status `creating`, ports held) and not yet built.
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    pub env: Environment,
+    instance: String,
+    template: Template,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+/// The first half of a create: checks the request, reaches Docker, and
+/// writes the `creating` record with its ports. The API answers with this
+/// record and runs [`provision`] in the background.
+pub async fn reserve_environment(ctx: &Context, opts: &CreateOptions) -> Result<Reservation> {
     let template_name = opts
         .template
         .clone()
@@ -76,7 +95,7 @@ async fn create_inner(
         names::check_name(name)?;
     }
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
-    let engine = ctx.engine().await?;
+    ctx.engine().await?;
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let deadline = Instant::now() + timeout;
     let (env, instance) = reserve(
@@ -88,8 +107,32 @@ async fn create_inner(
         opts,
         timeout,
     )?;
-    progress.environment(&env);
+    Ok(Reservation {
+        env,
+        instance,
+        template,
+        deadline,
+        timeout,
+    })
+}
 
+/// The second half of a create: builds what `reservation` describes, rolling
+/// back on failure or when `cancel` resolves.
+pub async fn provision(
+    ctx: &Context,
+    reservation: Reservation,
+    opts: &CreateOptions,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let Reservation {
+        env,
+        instance,
+        template,
+        deadline,
+        timeout,
+    } = reservation;
     let work = build(
         ctx, engine, &instance, &env, &template, opts.wait, deadline, progress,
     );

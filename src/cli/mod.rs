@@ -14,6 +14,7 @@ mod pin;
 mod printer;
 mod progress;
 mod report;
+mod serve;
 mod show;
 mod start_stop;
 mod templates;
@@ -141,6 +142,11 @@ pub enum Command {
     /// Database backups
     #[command(subcommand)]
     Backup(backup::Command),
+    /// Serve the REST API over the same database
+    Serve(serve::ServeArgs),
+    /// API tokens
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
     /// Shell completions and man pages
     #[command(subcommand, hide = true)]
     Generate(generate::Command),
@@ -152,6 +158,8 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     match cli.command {
         Command::Templates(args) => templates::exec(&load_config(g)?, args, printer),
         Command::Generate(command) => generate::exec(command, printer),
+        Command::Serve(args) => serve::serve(context(g)?, args, g.lock_timeout, printer).await,
+        Command::Token(command) => serve::token(&context(g)?, command, g.lock_timeout, printer),
         Command::Create(args) => create::exec(&context(g)?, args, printer).await,
         Command::OneClick(args) => one_click::exec(&context(g)?, args, g.yes, printer).await,
         Command::List(args) => list::exec(&context(g)?, args, printer),

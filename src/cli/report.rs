@@ -208,6 +208,30 @@ impl Printer {
         self.out(&format!("{t}\n"))
     }
 
+    pub fn tokens(&self, tokens: &[envctl::tokens::Token]) -> anyhow::Result<()> {
+        if self.json() {
+            let listed: Vec<_> = tokens
+                .iter()
+                .map(|k| {
+                    serde_json::json!({"id": k.id, "name": k.name, "role": k.role, "owner": k.user(),
+                                       "created_at": k.created_at})
+                })
+                .collect();
+            return self.json_out(&listed);
+        }
+        let mut t = self.table(["ID", "NAME", "ROLE", "OWNER", "CREATED"]);
+        for k in tokens {
+            t.add_row(vec![
+                Cell::new(&k.id),
+                Cell::new(&k.name),
+                Cell::new(k.role),
+                Cell::new(k.user()),
+                Cell::new(k.created_at.format("%Y-%m-%d %H:%M:%S UTC")),
+            ]);
+        }
+        self.out(&format!("{t}\n"))
+    }
+
     pub fn verified(&self, results: &[Verified]) -> anyhow::Result<()> {
         if self.json() {
             return self.json_out(&results);

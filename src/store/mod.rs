@@ -10,7 +10,7 @@
 //! [`Store::update`], work unlocked, then commit under [`Store::update`] again.
 
 mod atomic;
-mod lock;
+pub(crate) mod lock;
 mod model;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,93 @@
+//! The API's one error shape, `{"error": {"code": "...", "message": "..."}}`,
+//! with one status per kind. Internal details are logged, not sent.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid `Authorization: Bearer <token>` is required",
+        )
+    }
+
+    pub fn forbidden(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this token's role may not {what}"),
+        )
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        let (status, code) = match &e {
+            Error::InvalidInput(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Error::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::PortsExhausted { .. } => (StatusCode::CONFLICT, "ports_exhausted"),
+            Error::DockerUnreachable { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, "docker_unreachable")
+            }
+            Error::Busy { .. } | Error::MaintenanceBusy { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, "busy")
+            }
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR
+            || matches!(e, Error::DockerUnreachable { .. } | Error::Busy { .. })
+        {
+            tracing_like_log(&e);
+            match code {
+                "docker_unreachable" => "the Docker engine is not reachable".to_owned(),
+                "busy" => "the database is busy; try again".to_owned(),
+                _ => "internal error; see the server's log".to_owned(),
+            }
+        } else {
+            e.to_string()
+        };
+        ApiError {
+            status,
+            code,
+            message,
+        }
+    }
+}
+
+/// Logs an internal error on the server's stderr (the client gets a summary).
+#[allow(clippy::print_stderr)]
+fn tracing_like_log(e: &Error) {
+    eprintln!("envctl serve: error: {}", e.chain_text());
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,360 @@
+//! `envctl serve`: the REST API over the same database as the CLI.
+//!
+//! [`app`] builds the whole service, so tests call it with `oneshot` and no
+//! socket. Work in progress (issue 4): the seed's five endpoints, health and
+//! readiness, token auth with roles and one error shape are here; rate
+//! limiting, metrics, the OpenAPI spec, events and admin endpoints are not yet.
+
+mod error;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub use error::ApiError;
+
+use crate::context::Context;
+use crate::ops::{self, DeleteOptions, ListFilter};
+use crate::progress::Silent;
+use crate::provision::{self, CreateOptions};
+use crate::store::{Environment, Status};
+use crate::tokens::{Role, Token, Tokens};
+
+/// Everything a handler needs.
+pub struct App {
+    pub ctx: Arc<Context>,
+    pub tokens: Tokens,
+}
+
+type Shared = Arc<App>;
+
+/// The whole service.
+pub fn app(state: Arc<App>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/onboarding/environments", get(list))
+        .route(
+            "/api/onboarding/environments/{id}",
+            get(show).put(update).delete(delete),
+        )
+        .route(
+            "/api/onboarding/new-environment",
+            axum::routing::post(create),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .with_state(state)
+}
+
+/// Who is calling, from `Authorization: Bearer <token>`.
+fn caller(app: &App, headers: &HeaderMap) -> Result<Token, ApiError> {
+    let secret = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(ApiError::unauthorized)?;
+    app.tokens
+        .authenticate(secret.trim())?
+        .ok_or_else(ApiError::unauthorized)
+}
+
+fn require(token: &Token, role: Role, what: &str) -> Result<(), ApiError> {
+    if token.role >= role {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(what))
+    }
+}
+
+/// Developers may change only their own environments; operators and admins any.
+fn require_owner(token: &Token, env: &Environment, what: &str) -> Result<(), ApiError> {
+    require(token, Role::Developer, what)?;
+    if token.role >= Role::Operator || env.owner == token.user() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(&format!(
+            "{what} an environment owned by someone else"
+        )))
+    }
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+async fn readyz(State(app): State<Shared>) -> Response {
+    let db = app.ctx.store.read().map(|_| ());
+    let docker = crate::docker::Engine::connect().await.map(|_| ());
+    let ok = db.is_ok() && docker.is_ok();
+    let body = serde_json::json!({
+        "database": if db.is_ok() { "ok" } else { "unreadable" },
+        "docker": if docker.is_ok() { "ok" } else { "unreachable" },
+    });
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    owner: Option<String>,
+    template: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+async fn list(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
+    let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
+    let filter = ListFilter {
+        status,
+        owner: q.owner,
+        template: q.template,
+    };
+    let envs = ops::list(&app.ctx, &filter)?;
+    let page: Vec<Environment> = envs
+        .into_iter()
+        .skip(q.offset.unwrap_or(0))
+        .take(q.limit.unwrap_or(usize::MAX))
+        .collect();
+    Ok(Json(page).into_response())
+}
+
+async fn show(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
+    Ok(Json(ops::show(&app.ctx, &id)?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    name: Option<String>,
+    template: Option<String>,
+    owner: Option<String>,
+    ttl: Option<String>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+async fn create(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let token = caller(&app, &headers)?;
+    require(&token, Role::Developer, "create environments")?;
+    let body: CreateBody = if body.is_empty() {
+        CreateBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?
+    };
+    // Developers create for themselves; operators and admins may name an owner.
+    let owner = match body.owner {
+        Some(o) if token.role >= Role::Operator => o,
+        Some(o) if o != token.user() => {
+            return Err(ApiError::forbidden("create environments for someone else"));
+        }
+        _ => token.user().to_owned(),
+    };
+    let ttl = body
+        .ttl
+        .as_deref()
+        .map(humantime::parse_duration)
+        .transpose()
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("ttl: {e}"),
+            )
+        })?;
+    for (k, v) in &body.labels {
+        crate::names::parse_label(&format!("{k}={v}"))?;
+    }
+    let opts = CreateOptions {
+        name: body.name,
+        template: body.template,
+        owner: Some(owner),
+        labels: body.labels,
+        ttl,
+        wait: true,
+        ..Default::default()
+    };
+    let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
+    let env = reservation.env.clone();
+    let ctx = app.ctx.clone();
+    tokio::spawn(async move {
+        let result =
+            provision::provision(&ctx, reservation, &opts, &Silent, std::future::pending()).await;
+        crate::ops::log(
+            &ctx,
+            "create",
+            &opts.name.clone().unwrap_or_default(),
+            &result,
+        );
+    });
+    let location = format!("/api/onboarding/environments/{}", env.id);
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(env),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    status: Option<String>,
+    ttl: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    labels: Option<BTreeMap<String, String>>,
+    pinned: Option<bool>,
+}
+
+async fn update(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let token = caller(&app, &headers)?;
+    let body: UpdateBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    let env = ops::show(&app.ctx, &id)?;
+    require_owner(&token, &env, "change")?;
+    if body.ttl.is_some() && body.expires_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "give ttl or expires_at, not both",
+        ));
+    }
+    let expires_at = match (&body.ttl, body.expires_at) {
+        (Some(ttl), _) => {
+            let d = humantime::parse_duration(ttl).map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    format!("ttl: {e}"),
+                )
+            })?;
+            Some(Some(
+                chrono::Utc::now() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX),
+            ))
+        }
+        (None, Some(t)) => Some(Some(t)),
+        _ => None,
+    };
+    if let Some(labels) = &body.labels {
+        for (k, v) in labels {
+            crate::names::parse_label(&format!("{k}={v}"))?;
+        }
+    }
+    if expires_at.is_some() || body.labels.is_some() || body.pinned.is_some() {
+        app.ctx.store.update(|db| {
+            let e = db.get_mut(&env.id)?;
+            if let Some(t) = expires_at {
+                e.expires_at = t;
+            }
+            if let Some(labels) = body.labels.clone() {
+                e.labels = labels;
+            }
+            if let Some(p) = body.pinned {
+                e.pinned = p;
+            }
+            e.updated_at = chrono::Utc::now();
+            Ok(())
+        })?;
+    }
+    let env = match body.status.as_deref() {
+        None => ops::show(&app.ctx, &env.id)?,
+        Some("stopped") => ops::stop(&app.ctx, &env.id, &Silent).await?,
+        Some("running") => ops::start(&app.ctx, &env.id, false, None, &Silent).await?,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("status may be \"running\" or \"stopped\", not \"{other}\""),
+            ));
+        }
+    };
+    Ok(Json(env).into_response())
+}
+
+async fn delete(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let token = caller(&app, &headers)?;
+    require(&token, Role::Developer, "delete environments")?;
+    let env = match ops::show(&app.ctx, &id) {
+        Ok(env) => env,
+        // Idempotent: deleting what is gone is accepted.
+        Err(crate::Error::NotFound { .. }) => {
+            return Ok((
+                StatusCode::ACCEPTED,
+                Json(serde_json::json!({"deleted": false})),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    require_owner(&token, &env, "delete")?;
+    let ctx = app.ctx.clone();
+    let target = env.id.clone();
+    tokio::spawn(async move {
+        let opts = DeleteOptions {
+            if_exists: true,
+            ..Default::default()
+        };
+        let _ = ops::delete(&ctx, &target, &opts).await;
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"deleted": true, "environment": env})),
+    )
+        .into_response())
+}
+
+/// Serves `app` on `listen` until Ctrl-C or SIGTERM, letting requests in flight finish.
+pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| crate::Error::Failed(format!("cannot listen on {listen}: {e}")))?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| crate::Error::Failed(format!("server error: {e}")))
+}
+
+async fn shutdown() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

@@ -1,0 +1,82 @@
+//! `envctl serve` and `envctl token`: the REST API and its credentials.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use envctl::Context;
+use envctl::tokens::{Role, Tokens};
+
+use super::Printer;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (beyond loopback is an explicit choice)
+    #[arg(long, default_value = "127.0.0.1:8080", env = "ENVCTL_LISTEN")]
+    pub listen: SocketAddr,
+}
+
+pub async fn serve(
+    ctx: Context,
+    args: ServeArgs,
+    lock_timeout: std::time::Duration,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let tokens = Tokens::new(ctx.store.dir(), lock_timeout);
+    let state = Arc::new(envctl::api::App {
+        ctx: Arc::new(ctx),
+        tokens,
+    });
+    printer.note(&format!(
+        "envctl serve: listening on http://{}",
+        args.listen
+    ));
+    envctl::api::serve(state, args.listen).await?;
+    Ok(())
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; prints it once, alone on the last line of stdout
+    Create {
+        /// A name for the token (who or what uses it)
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The user whose environments it owns [default: its name]
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// List tokens (never their secrets)
+    List,
+    /// Revoke a token by id or name
+    Revoke { token: String },
+}
+
+pub fn token(
+    ctx: &Context,
+    command: TokenCommand,
+    lock_timeout: std::time::Duration,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let tokens = Tokens::new(ctx.store.dir(), lock_timeout);
+    match command {
+        TokenCommand::Create { name, role, owner } => {
+            let (token, secret) = tokens.create(&name, role, owner.as_deref())?;
+            printer.note(&format!(
+                "token '{}' ({}) created with role {}; it is shown once:",
+                token.name, token.id, token.role
+            ));
+            printer.raw_json(&format!("{secret}\n"))
+        }
+        TokenCommand::List => printer.tokens(&tokens.list()?),
+        TokenCommand::Revoke { token } => {
+            let revoked = tokens.revoke(&token)?;
+            printer.note(&format!(
+                "revoked token '{}' ({})",
+                revoked.name, revoked.id
+            ));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! The REST API (issue 4, in progress): in process with `app().oneshot(...)`
+//! for auth, roles and errors, and end to end with the real binary and the
+//! real Docker engine.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{Sandbox, text, wait_until};
+use envctl::tokens::{Role, Tokens};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct Api {
+    app: Arc<envctl::api::App>,
+    viewer: String,
+    alice: String,
+    bob: String,
+    operator: String,
+}
+
+/// An API over a sandbox whose database holds `one` (owner alice) and `two` (owner bob).
+fn api(sb: &Sandbox) -> Api {
+    std::fs::create_dir_all(sb.data_dir()).unwrap();
+    let now = "2026-11-26T12:00:00Z";
+    let env = |id: &str, name: &str, owner: &str, port: u16| {
+        serde_json::json!({"id": id, "name": name, "template": "web", "owner": owner, "status": "stopped",
+            "ready": false, "base_port": port, "port_count": 1, "ports": {}, "urls": {}, "services": {},
+            "created_at": now, "updated_at": now, "expires_at": null, "labels": {}, "error": null})
+    };
+    let db = serde_json::json!({"schema_version": 1, "instance_id": "apitest", "environments": [
+        env("00000001", "one", "alice", 40000), env("00000002", "two", "bob", 40001)]});
+    std::fs::write(sb.db_path(), serde_json::to_vec(&db).unwrap()).unwrap();
+    let config = envctl::Config::load(Some(&sb.dir.path().join("config.toml"))).unwrap();
+    let store = envctl::Store::open(&sb.data_dir(), Duration::from_secs(5)).unwrap();
+    let tokens = Tokens::new(&sb.data_dir(), Duration::from_secs(5));
+    let secret = |name: &str, role: Role| tokens.create(name, role, None).unwrap().1;
+    let (viewer, alice, bob, operator) = (
+        secret("pm", Role::Viewer),
+        secret("alice", Role::Developer),
+        secret("bob", Role::Developer),
+        secret("ops", Role::Operator),
+    );
+    let app = Arc::new(envctl::api::App {
+        ctx: Arc::new(envctl::Context::new(config, store)),
+        tokens,
+    });
+    Api {
+        app,
+        viewer,
+        alice,
+        bob,
+        operator,
+    }
+}
+
+async fn call(
+    api: &Api,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = body.map_or(Body::empty(), |b| Body::from(b.to_string()));
+    let response = envctl::api::app(api.app.clone())
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn no_token_or_a_bad_one_is_401_in_the_error_shape() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let (status, body) = call(&api, "GET", "/api/onboarding/environments", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, _) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments",
+        Some("envctl_nope"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = call(&api, "GET", "/healthz", None, None).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+}
+
+#[tokio::test]
+async fn every_role_reads_and_the_objects_match_the_cli() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    for token in [&api.viewer, &api.alice, &api.operator] {
+        let (status, body) = call(
+            &api,
+            "GET",
+            "/api/onboarding/environments",
+            Some(token),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body.as_array().unwrap().len(), 2);
+    }
+    let (_, page) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments?owner=bob",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(page.as_array().unwrap().len(), 1);
+    let (_, page) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments?limit=1&offset=1",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(page[0]["name"], "two");
+    let (status, one) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments/one",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        one,
+        sb.json(&["show", "one"]),
+        "the same object as `show --json`"
+    );
+    let (status, body) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments/ghost",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let (status, _) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments?status=weird",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn roles_limit_who_may_change_what() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let pin = Some(serde_json::json!({"pinned": true}));
+    let (status, body) = call(
+        &api,
+        "PUT",
+        "/api/onboarding/environments/one",
+        Some(&api.viewer),
+        pin.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    let (status, _) = call(
+        &api,
+        "PUT",
+        "/api/onboarding/environments/one",
+        Some(&api.bob),
+        pin.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "bob may not change alice's");
+    let (status, body) = call(
+        &api,
+        "PUT",
+        "/api/onboarding/environments/one",
+        Some(&api.alice),
+        pin.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["pinned"], true);
+    let labels = Some(serde_json::json!({"labels": {"team": "core"}, "ttl": "2h"}));
+    let (status, body) = call(
+        &api,
+        "PUT",
+        "/api/onboarding/environments/two",
+        Some(&api.operator),
+        labels,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "operators change anyone's");
+    assert_eq!(body["labels"]["team"], "core");
+    assert!(body["expires_at"].is_string());
+    let (status, _) = call(
+        &api,
+        "DELETE",
+        "/api/onboarding/environments/one",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(
+        &api,
+        "DELETE",
+        "/api/onboarding/environments/one",
+        Some(&api.bob),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.alice),
+        Some(serde_json::json!({"owner": "bob"})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "developers create only for themselves"
+    );
+}
+
+#[tokio::test]
+async fn bad_bodies_and_impossible_requests_have_their_statuses() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let bad = Some(serde_json::json!({"status": "flying"}));
+    let (status, _) = call(
+        &api,
+        "PUT",
+        "/api/onboarding/environments/one",
+        Some(&api.alice),
+        bad,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = Some(serde_json::json!({"image": "evil:latest"}));
+    let (status, _) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.alice),
+        unknown,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "callers choose templates, never images"
+    );
+    let taken = Some(serde_json::json!({"name": "one"}));
+    let (status, body) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.alice),
+        taken,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let bad_name = Some(serde_json::json!({"name": "../etc"}));
+    let (status, _) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.alice),
+        bad_name,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let big = Some(serde_json::json!({"labels": {"x": "y".repeat(100_000)}}));
+    let (status, _) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.alice),
+        big,
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, body) = call(
+        &api,
+        "DELETE",
+        "/api/onboarding/environments/ghost",
+        Some(&api.alice),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &body["deleted"]),
+        (StatusCode::ACCEPTED, &Value::Bool(false)),
+        "idempotent"
+    );
+}
+
+/// Plain HTTP/1.1 to the real server.
+fn http(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, Value) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let payload = response.split("\r\n\r\n").nth(1).unwrap_or("");
+    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+}
+
+#[test]
+fn create_stop_start_and_delete_over_http_on_real_docker() {
+    let sb = Sandbox::new(40100);
+    let out = sb.run(&["token", "create", "--name", "dev", "--role", "developer"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout).lines().last().unwrap().to_owned();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = sb
+        .cmd()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    }));
+
+    let (status, env) = http(
+        port,
+        "POST",
+        "/api/onboarding/new-environment",
+        &token,
+        Some(r#"{"name": "web1"}"#),
+    );
+    assert_eq!(status, 202, "{env}");
+    assert_eq!(env["status"], "creating");
+    assert_eq!(env["owner"], "dev");
+    let ready = wait_until(Duration::from_secs(60), || {
+        http(
+            port,
+            "GET",
+            "/api/onboarding/environments/web1",
+            &token,
+            None,
+        )
+        .1["ready"]
+            == true
+    });
+    assert!(ready, "created over HTTP, running and ready");
+    assert_eq!(
+        common::http_get(env["base_port"].as_u64().unwrap() as u16).as_deref(),
+        Some("ok\n")
+    );
+
+    let (status, stopped) = http(
+        port,
+        "PUT",
+        "/api/onboarding/environments/web1",
+        &token,
+        Some(r#"{"status": "stopped"}"#),
+    );
+    assert_eq!((status, &stopped["status"]), (200, &Value::from("stopped")));
+    let (status, started) = http(
+        port,
+        "PUT",
+        "/api/onboarding/environments/web1",
+        &token,
+        Some(r#"{"status": "running"}"#),
+    );
+    assert_eq!((status, &started["status"]), (200, &Value::from("running")));
+    let (status, _) = http(
+        port,
+        "DELETE",
+        "/api/onboarding/environments/web1",
+        &token,
+        None,
+    );
+    assert_eq!(status, 202);
+    assert!(wait_until(Duration::from_secs(30), || sb
+        .labelled("container")
+        .is_empty()));
+    assert!(wait_until(Duration::from_secs(10), || sb.json(&["list"])
+        == serde_json::json!([])));
+    // SIGTERM: the server stops cleanly.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert!(server.wait().unwrap().success());
+}
