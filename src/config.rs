@@ -26,6 +26,40 @@ pub struct Config {
     pub cleanup: CleanupConfig,
     pub backups: BackupConfig,
     pub network: NetworkConfig,
+    pub api: ApiConfig,
+}
+
+/// `[api]`: the REST API of `envctl serve`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    pub rate_limit: RateLimitConfig,
+}
+
+/// `[api.rate_limit]`: GCRA limits per token (per client address without one).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitConfig {
+    pub enabled: bool,
+    /// Sustained requests per second.
+    pub per_second: u32,
+    /// Requests allowed at once above the sustained rate.
+    pub burst: u32,
+    /// Creates per minute (stricter: each starts containers).
+    pub create_per_minute: u32,
+    pub create_burst: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            enabled: true,
+            per_second: 20,
+            burst: 40,
+            create_per_minute: 6,
+            create_burst: 3,
+        }
+    }
 }
 
 /// `[network]`: where environment networks get their addresses.
@@ -298,10 +332,8 @@ struct RawConfig {
     backups: BackupConfig,
     #[serde(default)]
     network: NetworkConfig,
-    /// Read by the API server (a later feature); accepted here so one file serves all.
-    #[allow(dead_code)]
     #[serde(default)]
-    api: Option<toml::Table>,
+    api: ApiConfig,
 }
 
 impl Config {
@@ -358,6 +390,7 @@ impl Config {
             cleanup: raw.cleanup,
             backups: raw.backups,
             network: raw.network,
+            api: raw.api,
         };
         config.validate().map_err(|message| Error::Config {
             path: path
@@ -402,6 +435,10 @@ impl Config {
                     "key `network.subnet_prefix`: expected /{len} to /29 (inside the pool), got /{prefix}"
                 ));
             }
+        }
+        let r = &self.api.rate_limit;
+        if r.per_second == 0 || r.burst == 0 || r.create_per_minute == 0 || r.create_burst == 0 {
+            return Err("key `api.rate_limit`: rates and bursts must be at least 1 (set enabled = false to turn it off)".into());
         }
         if self.backups.keep == 0 {
             return Err("key `backups.keep`: expected at least 1".into());

@@ -45,10 +45,10 @@ fn api(sb: &Sandbox) -> Api {
         secret("bob", Role::Developer),
         secret("ops", Role::Operator),
     );
-    let app = Arc::new(envctl::api::App {
-        ctx: Arc::new(envctl::Context::new(config, store)),
+    let app = Arc::new(envctl::api::App::new(
+        envctl::Context::new(config, store),
         tokens,
-    });
+    ));
     Api {
         app,
         viewer,
@@ -316,12 +316,25 @@ async fn bad_bodies_and_impossible_requests_have_their_statuses() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Creates have a stricter quota (burst 3 by default): alice has used hers.
+    let (status, body) = call(
+        &api,
+        "POST",
+        "/api/onboarding/new-environment",
+        Some(&api.alice),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited"))
+    );
     let big = Some(serde_json::json!({"labels": {"x": "y".repeat(100_000)}}));
     let (status, _) = call(
         &api,
         "POST",
         "/api/onboarding/new-environment",
-        Some(&api.alice),
+        Some(&api.operator),
         big,
     )
     .await;
@@ -436,4 +449,43 @@ fn create_stop_start_and_delete_over_http_on_real_docker() {
     // SIGTERM: the server stops cleanly.
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
     assert!(server.wait().unwrap().success());
+}
+
+#[tokio::test]
+async fn past_the_rate_limit_is_429_with_retry_after_and_every_response_has_a_request_id() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let request = |token: &str| {
+        Request::builder()
+            .uri("/api/onboarding/environments")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut limited = None;
+    for _ in 0..100 {
+        let response = envctl::api::app(api.app.clone())
+            .oneshot(request(&api.viewer))
+            .await
+            .unwrap();
+        assert!(response.headers().contains_key("x-request-id"));
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(response);
+            break;
+        }
+    }
+    let response =
+        limited.expect("the default limit (20/s, burst 40) is reached within 100 requests");
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1);
+    // Another token has its own quota.
+    let other = envctl::api::app(api.app.clone())
+        .oneshot(request(&api.operator))
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
 }

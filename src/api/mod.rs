@@ -2,16 +2,19 @@
 //!
 //! [`app`] builds the whole service, so tests call it with `oneshot` and no
 //! socket. Work in progress (issue 4): the seed's five endpoints, health and
-//! readiness, token auth with roles and one error shape are here; rate
-//! limiting, metrics, the OpenAPI spec, events and admin endpoints are not yet.
+//! readiness, token auth with roles, rate limiting, request ids, a body limit,
+//! a request timeout and one error shape are here; metrics, the OpenAPI spec,
+//! events, admin endpoints and the background maintenance loop are not yet.
 
 mod error;
+mod limits;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -30,15 +33,25 @@ use crate::tokens::{Role, Token, Tokens};
 pub struct App {
     pub ctx: Arc<Context>,
     pub tokens: Tokens,
+    limits: Option<limits::Limits>,
+}
+
+impl App {
+    pub fn new(ctx: Context, tokens: Tokens) -> App {
+        let limits = limits::Limits::new(&ctx.config.api.rate_limit);
+        App {
+            ctx: Arc::new(ctx),
+            tokens,
+            limits,
+        }
+    }
 }
 
 type Shared = Arc<App>;
 
 /// The whole service.
 pub fn app(state: Arc<App>) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    let api = Router::new()
         .route("/api/onboarding/environments", get(list))
         .route(
             "/api/onboarding/environments/{id}",
@@ -48,8 +61,94 @@ pub fn app(state: Arc<App>) -> Router {
             "/api/onboarding/new-environment",
             axum::routing::post(create),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit,
+        ));
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(api)
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            std::time::Duration::from_secs(60),
+        ))
+        .layer(tower_http::request_id::PropagateRequestIdLayer::new(
+            request_id.clone(),
+        ))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(
+            request_id,
+            RequestIds::default(),
+        ))
         .with_state(state)
+}
+
+/// Request ids: a random per-process prefix and a counter.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u32,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        RequestIds {
+            prefix: rand::random(),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        _: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:08x}-{n}", self.prefix);
+        Some(tower_http::request_id::RequestId::new(id.parse().ok()?))
+    }
+}
+
+/// Counts the request against its caller's quota (the token presented, else
+/// the client address); past it, 429 with Retry-After.
+async fn rate_limit(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let Some(limits) = &app.limits else {
+        return next.run(request).await;
+    };
+    let key = match request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(auth) => format!("token:{}", crate::tokens::fingerprint(auth)),
+        None => {
+            let addr = request
+                .extensions()
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip());
+            format!("addr:{}", addr.map_or("unknown".into(), |a| a.to_string()))
+        }
+    };
+    let create = request.method() == axum::http::Method::POST;
+    match limits.check(&key, create) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => {
+            let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+            let mut response = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests; retry in {secs} s"),
+            )
+            .into_response();
+            if let Ok(v) = secs.to_string().parse() {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            response
+        }
+    }
 }
 
 /// Who is calling, from `Authorization: Bearer <token>`.
@@ -342,7 +441,8 @@ pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Resu
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| crate::Error::Failed(format!("cannot listen on {listen}: {e}")))?;
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| crate::Error::Failed(format!("server error: {e}")))

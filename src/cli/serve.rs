@@ -22,10 +22,7 @@ pub async fn serve(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     let tokens = Tokens::new(ctx.store.dir(), lock_timeout);
-    let state = Arc::new(envctl::api::App {
-        ctx: Arc::new(ctx),
-        tokens,
-    });
+    let state = Arc::new(envctl::api::App::new(ctx, tokens));
     printer.note(&format!(
         "envctl serve: listening on http://{}",
         args.listen
