@@ -183,6 +183,19 @@ fn require_owner(token: &Token, env: &Environment, what: &str) -> Result<(), Api
     }
 }
 
+/// Runs a database call off the async workers: the store's lock is a
+/// blocking `flock` that may wait up to the lock timeout.
+async fn blocking<T: Send + 'static>(
+    app: &Shared,
+    f: impl FnOnce(&Context) -> crate::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let ctx = app.ctx.clone();
+    tokio::task::spawn_blocking(move || f(&ctx))
+        .await
+        .map_err(|e| ApiError::from(crate::Error::Failed(format!("database task failed: {e}"))))?
+        .map_err(ApiError::from)
+}
+
 async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
 }
@@ -224,7 +237,7 @@ async fn list(
         owner: q.owner,
         template: q.template,
     };
-    let envs = ops::list(&app.ctx, &filter)?;
+    let envs = blocking(&app, move |ctx| ops::list(ctx, &filter)).await?;
     let page: Vec<Environment> = envs
         .into_iter()
         .skip(q.offset.unwrap_or(0))
@@ -239,7 +252,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
-    Ok(Json(ops::show(&app.ctx, &id)?).into_response())
+    Ok(Json(blocking(&app, move |ctx| ops::show(ctx, &id)).await?).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -339,7 +352,7 @@ async fn update(
     let token = caller(&app, &headers)?;
     let body: UpdateBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
-    let env = ops::show(&app.ctx, &id)?;
+    let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
     require_owner(&token, &env, "change")?;
     if body.ttl.is_some() && body.expires_at.is_some() {
         return Err(ApiError::new(
@@ -370,23 +383,30 @@ async fn update(
         }
     }
     if expires_at.is_some() || body.labels.is_some() || body.pinned.is_some() {
-        app.ctx.store.update(|db| {
-            let e = db.get_mut(&env.id)?;
-            if let Some(t) = expires_at {
-                e.expires_at = t;
-            }
-            if let Some(labels) = body.labels.clone() {
-                e.labels = labels;
-            }
-            if let Some(p) = body.pinned {
-                e.pinned = p;
-            }
-            e.updated_at = chrono::Utc::now();
-            Ok(())
-        })?;
+        let (id, labels, pinned) = (env.id.clone(), body.labels.clone(), body.pinned);
+        blocking(&app, move |ctx| {
+            ctx.store.update(|db| {
+                let e = db.get_mut(&id)?;
+                if let Some(t) = expires_at {
+                    e.expires_at = t;
+                }
+                if let Some(labels) = labels {
+                    e.labels = labels;
+                }
+                if let Some(p) = pinned {
+                    e.pinned = p;
+                }
+                e.updated_at = chrono::Utc::now();
+                Ok(())
+            })
+        })
+        .await?;
     }
     let env = match body.status.as_deref() {
-        None => ops::show(&app.ctx, &env.id)?,
+        None => {
+            let id = env.id.clone();
+            blocking(&app, move |ctx| ops::show(ctx, &id)).await?
+        }
         Some("stopped") => ops::stop(&app.ctx, &env.id, &Silent).await?,
         Some("running") => ops::start(&app.ctx, &env.id, false, None, &Silent).await?,
         Some(other) => {
@@ -407,17 +427,17 @@ async fn delete(
 ) -> Result<Response, ApiError> {
     let token = caller(&app, &headers)?;
     require(&token, Role::Developer, "delete environments")?;
-    let env = match ops::show(&app.ctx, &id) {
+    let env = match blocking(&app, move |ctx| ops::show(ctx, &id)).await {
         Ok(env) => env,
         // Idempotent: deleting what is gone is accepted.
-        Err(crate::Error::NotFound { .. }) => {
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
             return Ok((
                 StatusCode::ACCEPTED,
                 Json(serde_json::json!({"deleted": false})),
             )
                 .into_response());
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     require_owner(&token, &env, "delete")?;
     let ctx = app.ctx.clone();
