@@ -489,3 +489,45 @@ async fn past_the_rate_limit_is_429_with_retry_after_and_every_response_has_a_re
         .unwrap();
     assert_eq!(other.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn metrics_count_environments_and_requests_by_route() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    call(
+        &api,
+        "GET",
+        "/api/onboarding/environments/one",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    call(
+        &api,
+        "GET",
+        "/api/onboarding/environments/ghost",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    let request = Request::builder()
+        .uri("/metrics")
+        .body(Body::empty())
+        .unwrap();
+    let response = envctl::api::app(api.app.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(
+        text.contains("envctl_environments{status=\"stopped\"} 2"),
+        "{text}"
+    );
+    assert!(text.contains("envctl_http_requests_total{route=\"/api/onboarding/environments/{id}\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("envctl_http_requests_total{route=\"/api/onboarding/environments/{id}\",status=\"404\"} 1"), "{text}");
+    assert!(text.contains("# TYPE envctl_provisioning_seconds histogram"));
+}

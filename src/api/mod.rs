@@ -8,6 +8,7 @@
 
 mod error;
 mod limits;
+mod metrics;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub struct App {
     pub ctx: Arc<Context>,
     pub tokens: Tokens,
     limits: Option<limits::Limits>,
+    metrics: metrics::Metrics,
 }
 
 impl App {
@@ -43,6 +45,7 @@ impl App {
             ctx: Arc::new(ctx),
             tokens,
             limits,
+            metrics: metrics::Metrics::default(),
         }
     }
 }
@@ -69,7 +72,12 @@ pub fn app(state: Arc<App>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(prometheus))
         .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_request,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -196,6 +204,23 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
+/// Counts every answered request by route (the pattern, not the path) and status.
+async fn count_request(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    app.metrics.request(&route, response.status().as_u16());
+    response
+}
+
+async fn prometheus(State(app): State<Shared>) -> Result<Response, ApiError> {
+    let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments)).await?;
+    let text = app.metrics.render(&envs);
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
 async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
 }
@@ -313,12 +338,17 @@ async fn create(
     };
     let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
     let env = reservation.env.clone();
-    let ctx = app.ctx.clone();
+    let task_app = app.clone();
     tokio::spawn(async move {
+        let ctx = &task_app.ctx;
+        let started = std::time::Instant::now();
         let result =
-            provision::provision(&ctx, reservation, &opts, &Silent, std::future::pending()).await;
+            provision::provision(ctx, reservation, &opts, &Silent, std::future::pending()).await;
+        task_app
+            .metrics
+            .provisioned(started.elapsed().as_secs_f64());
         crate::ops::log(
-            &ctx,
+            ctx,
             "create",
             &opts.name.clone().unwrap_or_default(),
             &result,

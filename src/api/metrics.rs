@@ -1,0 +1,125 @@
+//! `GET /metrics`: Prometheus text. Environments by status (read from the
+//! database at scrape time), HTTP requests by route and status, and a
+//! histogram of provisioning time for creates this server ran.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+use crate::store::{Environment, Status};
+
+/// Upper bounds of the provisioning histogram, in seconds.
+const BUCKETS: [f64; 9] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0];
+
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    provisioning: Mutex<Histogram>,
+}
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Metrics {
+    pub fn request(&self, route: &str, status: u16) {
+        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        *requests.entry((route.to_owned(), status)).or_default() += 1;
+    }
+
+    pub fn provisioned(&self, seconds: f64) {
+        let mut h = self.provisioning.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                h.counts[i] += 1;
+            }
+        }
+        h.count += 1;
+        h.sum += seconds;
+    }
+
+    /// The exposition text.
+    pub fn render(&self, envs: &[Environment]) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP envctl_environments Environments in the database, by status.\n");
+        out.push_str("# TYPE envctl_environments gauge\n");
+        for status in Status::ALL {
+            let n = envs.iter().filter(|e| e.status == status).count();
+            let _ = writeln!(out, "envctl_environments{{status=\"{status}\"}} {n}");
+        }
+        let ready = envs.iter().filter(|e| e.ready).count();
+        out.push_str(
+            "# HELP envctl_environments_ready Environments running with every service ready.\n",
+        );
+        out.push_str("# TYPE envctl_environments_ready gauge\n");
+        let _ = writeln!(out, "envctl_environments_ready {ready}");
+
+        out.push_str(
+            "# HELP envctl_http_requests_total HTTP requests answered, by route and status.\n",
+        );
+        out.push_str("# TYPE envctl_http_requests_total counter\n");
+        for ((route, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "envctl_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+            );
+        }
+
+        let h = self.provisioning.lock().unwrap_or_else(|e| e.into_inner());
+        out.push_str(
+            "# HELP envctl_provisioning_seconds Time from create request to ready (or failure).\n",
+        );
+        out.push_str("# TYPE envctl_provisioning_seconds histogram\n");
+        for (bound, n) in BUCKETS.iter().zip(h.counts) {
+            let _ = writeln!(
+                out,
+                "envctl_provisioning_seconds_bucket{{le=\"{bound}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "envctl_provisioning_seconds_bucket{{le=\"+Inf\"}} {}",
+            h.count
+        );
+        let _ = writeln!(out, "envctl_provisioning_seconds_sum {}", h.sum);
+        let _ = writeln!(out, "envctl_provisioning_seconds_count {}", h.count);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_histogram_is_cumulative() {
+        let m = Metrics::default();
+        m.provisioned(3.0);
+        m.provisioned(100.0);
+        m.request("/healthz", 200);
+        let text = m.render(&[]);
+        assert!(
+            text.contains("envctl_provisioning_seconds_bucket{le=\"1\"} 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("envctl_provisioning_seconds_bucket{le=\"5\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("envctl_provisioning_seconds_bucket{le=\"120\"} 2"),
+            "{text}"
+        );
+        assert!(text.contains("envctl_provisioning_seconds_count 2"));
+        assert!(text.contains("envctl_http_requests_total{route=\"/healthz\",status=\"200\"} 1"));
+        assert!(text.contains("envctl_environments{status=\"running\"} 0"));
+    }
+}
