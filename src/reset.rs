@@ -74,9 +74,11 @@ async fn reset_locked(ctx: &Context, opts: &ResetOptions) -> Result<ResetReport>
         ids.extend(db.environments.iter().map(|e| e.id.clone()));
         ids.sort();
         ids.dedup();
-        let removals = ids
-            .iter()
-            .map(|id| engine.remove_environment(&instance, id, false));
+        // Owned futures: a borrowing closure here is not `Send` enough for the API's handlers.
+        let removals = ids.iter().cloned().map(|id| {
+            let instance = instance.clone();
+            async move { engine.remove_environment(&instance, &id, false).await }
+        });
         let results: Vec<_> = futures_util::stream::iter(removals)
             .buffer_unordered(opts.concurrency.max(1))
             .collect()

@@ -21,6 +21,7 @@ struct Api {
     alice: String,
     bob: String,
     operator: String,
+    admin: String,
 }
 
 /// An API over a sandbox whose database holds `one` (owner alice) and `two` (owner bob).
@@ -49,12 +50,14 @@ fn api(sb: &Sandbox) -> Api {
         envctl::Context::new(config, store),
         tokens,
     ));
+    let admin = app.tokens.create("root", Role::Admin, None).unwrap().1;
     Api {
         app,
         viewer,
         alice,
         bob,
         operator,
+        admin,
     }
 }
 
@@ -530,4 +533,58 @@ async fn metrics_count_environments_and_requests_by_route() {
     assert!(text.contains("envctl_http_requests_total{route=\"/api/onboarding/environments/{id}\",status=\"200\"} 1"), "{text}");
     assert!(text.contains("envctl_http_requests_total{route=\"/api/onboarding/environments/{id}\",status=\"404\"} 1"), "{text}");
     assert!(text.contains("# TYPE envctl_provisioning_seconds histogram"));
+}
+
+#[tokio::test]
+async fn admin_endpoints_are_for_operators_and_admins() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let plan = Some(serde_json::json!({"dry_run": true, "keep": 0}));
+    let (status, _) = call(
+        &api,
+        "POST",
+        "/api/admin/cleanup",
+        Some(&api.alice),
+        plan.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, report) = call(
+        &api,
+        "POST",
+        "/api/admin/cleanup",
+        Some(&api.operator),
+        plan,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["plan"]["remove"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        sb.json(&["list"]).as_array().unwrap().len(),
+        2,
+        "a dry run removes nothing"
+    );
+    let (status, report) = call(
+        &api,
+        "POST",
+        "/api/admin/sync",
+        Some(&api.operator),
+        Some(serde_json::json!({"dry_run": true})),
+    )
+    .await;
+    assert_eq!(
+        (status, &report["checked"]),
+        (StatusCode::OK, &Value::from(2))
+    );
+    let (status, _) = call(&api, "GET", "/api/admin/backups", Some(&api.operator), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "backups are for admins");
+    let (status, made) = call(&api, "POST", "/api/admin/backups", Some(&api.admin), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let (status, list) = call(&api, "GET", "/api/admin/backups", Some(&api.admin), None).await;
+    assert_eq!(
+        (status, list.as_array().unwrap().len()),
+        (StatusCode::OK, 1)
+    );
+    let (status, _) = call(&api, "POST", "/api/admin/reset", Some(&api.operator), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "reset is for admins");
 }

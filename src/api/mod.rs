@@ -6,6 +6,7 @@
 //! a request timeout and one error shape are here; metrics, the OpenAPI spec,
 //! events, admin endpoints and the background maintenance loop are not yet.
 
+mod admin;
 mod error;
 mod limits;
 mod metrics;
@@ -64,6 +65,13 @@ pub fn app(state: Arc<App>) -> Router {
             "/api/onboarding/new-environment",
             axum::routing::post(create),
         )
+        .route("/api/admin/cleanup", axum::routing::post(admin::cleanup))
+        .route("/api/admin/sync", axum::routing::post(admin::sync))
+        .route(
+            "/api/admin/backups",
+            get(admin::backups).post(admin::create_backup),
+        )
+        .route("/api/admin/reset", axum::routing::post(admin::reset))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit,

@@ -1,0 +1,145 @@
+//! Admin endpoints: cleanup (with dry run) and sync for operators; backups
+//! and reset for admins. Each runs the same library call as the CLI command.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{ApiError, Shared, caller, require};
+use crate::cleanup::{self, CleanupOptions};
+use crate::reset::{self, ResetOptions};
+use crate::retention::RetentionPolicy;
+use crate::sync::{self, SyncOptions};
+use crate::tokens::Role;
+
+fn duration(field: &str, text: Option<String>) -> Result<Option<Duration>, ApiError> {
+    text.map(|t| humantime::parse_duration(&t))
+        .transpose()
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("{field}: {e}"),
+            )
+        })
+}
+
+fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CleanupBody {
+    keep: Option<usize>,
+    older_than: Option<String>,
+    failed_grace: Option<String>,
+    per_owner: Option<bool>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// `POST /api/admin/cleanup`: the retention policy of the config, with the
+/// body's fields overriding it. Never waits for another maintenance run (503).
+pub async fn cleanup(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Operator, "run cleanups")?;
+    let b: CleanupBody = body(&bytes)?;
+    let c = &app.ctx.config.cleanup;
+    let opts = CleanupOptions {
+        policy: RetentionPolicy {
+            keep: b.keep.or(c.keep),
+            older_than: duration("older_than", b.older_than)?.or(c.older_than),
+            failed_grace: duration("failed_grace", b.failed_grace)?.or(c.failed_grace),
+            per_owner: b.per_owner.unwrap_or(c.per_owner),
+        },
+        dry_run: b.dry_run,
+        concurrency: c.concurrency,
+        wait_for_lock: false,
+    };
+    let report = cleanup::cleanup(&app.ctx, &opts).await?;
+    Ok(Json(report).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SyncBody {
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    remove_orphans: bool,
+    #[serde(default)]
+    adopt: bool,
+}
+
+/// `POST /api/admin/sync`.
+pub async fn sync(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Operator, "run syncs")?;
+    let b: SyncBody = body(&bytes)?;
+    let opts = SyncOptions {
+        dry_run: b.dry_run,
+        remove_orphans: b.remove_orphans,
+        adopt: b.adopt,
+        wait_for_lock: false,
+    };
+    Ok(Json(sync::sync(&app.ctx, &opts).await?).into_response())
+}
+
+/// `GET /api/admin/backups`.
+pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Admin, "see backups")?;
+    let list = super::blocking(&app, |ctx| crate::backup::list(&ctx.store)).await?;
+    Ok(Json(list).into_response())
+}
+
+/// `POST /api/admin/backups`: back the database up now.
+pub async fn create_backup(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Admin, "make backups")?;
+    let made = super::blocking(&app, |ctx| {
+        crate::backup::create(&ctx.store, "api", &ctx.config.backups)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    #[serde(default)]
+    empty: bool,
+}
+
+/// `POST /api/admin/reset`: back up, then rebuild the database from Docker
+/// (`{"empty": true}` removes every environment).
+pub async fn reset(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Admin, "reset the database")?;
+    let b: ResetBody = body(&bytes)?;
+    let opts = ResetOptions {
+        empty: b.empty,
+        wait_for_lock: false,
+        concurrency: app.ctx.config.cleanup.concurrency,
+    };
+    Ok(Json(reset::reset(&app.ctx, &opts).await?).into_response())
+}
