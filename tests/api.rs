@@ -393,6 +393,36 @@ fn create_stop_start_and_delete_over_http_on_real_docker() {
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
     }));
 
+    // Watch the events before creating: the status changes arrive without polling.
+    let (subscribed, on_subscribed) = std::sync::mpsc::channel();
+    let watcher = {
+        let token = token.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+            write!(s, "GET /api/onboarding/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\r\n").unwrap();
+            let mut seen = Vec::new();
+            for line in std::io::BufReader::new(s).lines() {
+                let Ok(line) = line else { break };
+                if line.starts_with("HTTP/1.1 200") {
+                    subscribed.send(()).unwrap();
+                }
+                if let Some(data) = line.strip_prefix("data: ") {
+                    let change: Value = serde_json::from_str(data).unwrap();
+                    let done = change["status"] == "running" && change["ready"] == true;
+                    seen.push(change);
+                    if done {
+                        break;
+                    }
+                }
+            }
+            seen
+        })
+    };
+    on_subscribed
+        .recv_timeout(Duration::from_secs(10))
+        .expect("subscribed to the events");
     let (status, env) = http(
         port,
         "POST",
@@ -415,6 +445,9 @@ fn create_stop_start_and_delete_over_http_on_real_docker() {
             == true
     });
     assert!(ready, "created over HTTP, running and ready");
+    let seen = watcher.join().unwrap();
+    assert_eq!(seen.last().unwrap()["name"], "web1", "{seen:?}");
+    assert!(seen.iter().any(|c| c["status"] == "running"), "{seen:?}");
     assert_eq!(
         common::http_get(env["base_port"].as_u64().unwrap() as u16).as_deref(),
         Some("ok\n")

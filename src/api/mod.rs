@@ -8,6 +8,7 @@
 
 mod admin;
 mod error;
+mod events;
 mod limits;
 mod metrics;
 
@@ -37,6 +38,8 @@ pub struct App {
     pub tokens: Tokens,
     limits: Option<limits::Limits>,
     metrics: metrics::Metrics,
+    events: tokio::sync::broadcast::Sender<events::StatusChange>,
+    watching: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -47,6 +50,8 @@ impl App {
             tokens,
             limits,
             metrics: metrics::Metrics::default(),
+            events: tokio::sync::broadcast::channel(1024).0,
+            watching: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -65,6 +70,7 @@ pub fn app(state: Arc<App>) -> Router {
             "/api/onboarding/new-environment",
             axum::routing::post(create),
         )
+        .route("/api/onboarding/events", get(events::stream))
         .route("/api/admin/cleanup", axum::routing::post(admin::cleanup))
         .route("/api/admin/sync", axum::routing::post(admin::sync))
         .route(

@@ -1,0 +1,145 @@
+//! `GET /api/onboarding/events`: Server-Sent Events of status changes.
+//!
+//! One watcher per server looks at the database file twice a second (its
+//! size and modification time first, so an idle database costs nothing) and
+//! broadcasts every change of an environment's status or readiness, whoever
+//! made it: this server, the CLI or cron.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, SystemTime};
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use super::{ApiError, App, Shared, caller, require};
+use crate::store::{Environment, Status};
+use crate::tokens::Role;
+
+const POLL: Duration = Duration::from_millis(500);
+
+/// One change, as sent in an event's `data`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusChange {
+    pub id: String,
+    pub name: String,
+    /// `None` when the environment was removed.
+    pub status: Option<Status>,
+    pub ready: bool,
+    pub error: Option<String>,
+}
+
+pub async fn stream(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    require(&caller(&app, &headers)?, Role::Viewer, "watch environments")?;
+    let receiver = app.events.subscribe();
+    start_watcher(&app).await;
+    let events = futures_util::stream::unfold(receiver, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(change) => {
+                    let event = Event::default()
+                        .event("status")
+                        .json_data(&change)
+                        .unwrap_or_default();
+                    return Some((Ok(event), rx));
+                }
+                // A slow client missed some: carry on with the next.
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// Starts the watcher once per server (it stops when the server is
+/// dropped). Its first look is taken before the subscriber's response goes
+/// out, so every change after that is seen.
+async fn start_watcher(app: &Arc<App>) {
+    if app.watching.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let (stamp, seen) = look(app).await;
+    tokio::spawn(watch(Arc::downgrade(app), stamp, seen));
+}
+
+type Snapshot = HashMap<String, (Status, bool)>;
+type Stamp = Option<(u64, SystemTime)>;
+
+fn stamp_of(app: &App) -> Stamp {
+    let m = std::fs::metadata(app.ctx.store.path()).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+async fn look(app: &Arc<App>) -> (Stamp, Option<Snapshot>) {
+    let stamp = stamp_of(app);
+    let ctx = app.ctx.clone();
+    let seen = match tokio::task::spawn_blocking(move || ctx.store.read()).await {
+        Ok(Ok(db)) => Some(
+            db.environments
+                .iter()
+                .map(|e| (e.id.clone(), (e.status, e.ready)))
+                .collect(),
+        ),
+        _ => None,
+    };
+    (stamp, seen)
+}
+
+async fn watch(app: Weak<App>, mut stamp: Stamp, mut seen: Option<Snapshot>) {
+    loop {
+        tokio::time::sleep(POLL).await;
+        let Some(strong) = app.upgrade() else { return };
+        let current = stamp_of(&strong);
+        if current != stamp || seen.is_none() {
+            stamp = current;
+            let ctx = strong.ctx.clone();
+            let read = tokio::task::spawn_blocking(move || ctx.store.read()).await;
+            if let Ok(Ok(db)) = read {
+                let now: Snapshot = db
+                    .environments
+                    .iter()
+                    .map(|e| (e.id.clone(), (e.status, e.ready)))
+                    .collect();
+                if let Some(before) = &seen {
+                    for change in diff(before, &db.environments) {
+                        let _ = strong.events.send(change);
+                    }
+                }
+                seen = Some(now);
+            }
+        }
+    }
+}
+
+fn diff(before: &HashMap<String, (Status, bool)>, now: &[Environment]) -> Vec<StatusChange> {
+    let mut changes: Vec<StatusChange> = now
+        .iter()
+        .filter(|e| before.get(&e.id) != Some(&(e.status, e.ready)))
+        .map(|e| StatusChange {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            status: Some(e.status),
+            ready: e.ready,
+            error: e.error.clone(),
+        })
+        .collect();
+    for id in before.keys().filter(|id| now.iter().all(|e| &e.id != *id)) {
+        changes.push(StatusChange {
+            id: id.clone(),
+            name: String::new(),
+            status: None,
+            ready: false,
+            error: None,
+        });
+    }
+    changes
+}
