@@ -30,10 +30,25 @@ pub struct Config {
 }
 
 /// `[api]`: the REST API of `envctl serve`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ApiConfig {
     pub rate_limit: RateLimitConfig,
+    /// How often the server restarts dead services and removes expired environments.
+    #[serde(with = "duration_text")]
+    pub maintenance_interval: Duration,
+    /// How many times a dead service is restarted before its environment is marked failed.
+    pub restart_limit: u32,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            rate_limit: RateLimitConfig::default(),
+            maintenance_interval: Duration::from_secs(60),
+            restart_limit: 3,
+        }
+    }
 }
 
 /// `[api.rate_limit]`: GCRA limits per token (per client address without one).

@@ -621,3 +621,79 @@ async fn admin_endpoints_are_for_operators_and_admins() {
     let (status, _) = call(&api, "POST", "/api/admin/reset", Some(&api.operator), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "reset is for admins");
 }
+
+fn container_running(name: &str) -> bool {
+    let out = std::process::Command::new("docker")
+        .args(["inspect", "--format", "{{.State.Running}}", name])
+        .output()
+        .unwrap();
+    text(&out.stdout).trim() == "true"
+}
+
+#[test]
+fn the_server_restarts_dead_services_a_bounded_number_of_times_and_removes_expired_ones() {
+    let sb = Sandbox::new(40200);
+    let config = sb.dir.path().join("config.toml");
+    let mut text_config = std::fs::read_to_string(&config).unwrap();
+    text_config.push_str("\n[api]\nmaintenance_interval = \"1s\"\nrestart_limit = 1\n");
+    std::fs::write(&config, text_config).unwrap();
+    let env = sb.json(&["create", "svc"]);
+    let container = env["services"]["web"]["container"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sb.json(&["create", "short", "--ttl", "1ms", "--no-wait"]);
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = sb
+        .cmd()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .spawn()
+        .unwrap();
+
+    let names = || -> Vec<String> {
+        sb.json(&["list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        wait_until(Duration::from_secs(20), || names() == ["svc"]),
+        "the expired one is removed: {:?}",
+        names()
+    );
+
+    std::process::Command::new("docker")
+        .args(["kill", &container])
+        .output()
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(20), || container_running(&container)),
+        "restarted once"
+    );
+    assert_eq!(sb.json(&["show", "svc"])["status"], "running");
+
+    std::process::Command::new("docker")
+        .args(["kill", &container])
+        .output()
+        .unwrap();
+    let failed = wait_until(Duration::from_secs(20), || {
+        sb.json(&["show", "svc"])["status"] == "failed"
+    });
+    assert!(failed, "past the restart limit it is marked failed");
+    assert!(
+        sb.json(&["show", "svc"])["error"]
+            .as_str()
+            .unwrap()
+            .contains("died 2 times")
+    );
+    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    assert!(log.contains("\"action\":\"restart\""), "{log}");
+
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert!(server.wait().unwrap().success());
+}

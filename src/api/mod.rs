@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod limits;
 mod metrics;
+mod upkeep;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -505,6 +506,7 @@ pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Resu
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| crate::Error::Failed(format!("cannot listen on {listen}: {e}")))?;
+    tokio::spawn(upkeep::run(Arc::downgrade(&state)));
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
