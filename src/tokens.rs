@@ -136,15 +136,12 @@ impl Tokens {
 
     /// The token whose secret this is, compared in constant time.
     pub fn authenticate(&self, secret: &str) -> Result<Option<Token>> {
-        let presented = hash(secret);
-        let mut found = None;
-        for t in self.list()? {
-            // Look at every token, whatever matches, so timing says nothing.
-            if constant_time_eq(t.hash.as_bytes(), presented.as_bytes()) {
-                found = Some(t);
-            }
-        }
-        Ok(found)
+        Ok(find(&self.list()?, secret))
+    }
+
+    /// The credentials file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn load(&self) -> Result<TokenFile> {
@@ -174,6 +171,19 @@ impl Tokens {
         crate::store::write_atomic(&self.path, &bytes)?;
         Ok(value)
     }
+}
+
+/// The token among `tokens` whose secret this is, compared in constant time.
+pub fn find(tokens: &[Token], secret: &str) -> Option<Token> {
+    let presented = hash(secret);
+    let mut found = None;
+    for t in tokens {
+        // Look at every token, whatever matches, so timing says nothing.
+        if constant_time_eq(t.hash.as_bytes(), presented.as_bytes()) {
+            found = Some(t.clone());
+        }
+    }
+    found
 }
 
 /// A short, non-reversible name for a presented credential (rate-limit keys).

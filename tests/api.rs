@@ -697,3 +697,39 @@ fn the_server_restarts_dead_services_a_bounded_number_of_times_and_removes_expir
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
     assert!(server.wait().unwrap().success());
 }
+
+#[tokio::test]
+async fn lists_follow_the_database_whoever_writes_it() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let (_, before) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(before.as_array().unwrap().len(), 2);
+    // The CLI changes the database behind the server's back: the next list shows it.
+    let out = sb.run(&["pin", "two"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (_, after) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments?owner=bob",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(after[0]["pinned"], true);
+    let (status, _) = call(
+        &api,
+        "GET",
+        "/api/onboarding/environments?limit=5000",
+        Some(&api.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Weak};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -72,11 +72,10 @@ async fn start_watcher(app: &Arc<App>) {
 }
 
 type Snapshot = HashMap<String, (Status, bool)>;
-type Stamp = Option<(u64, SystemTime)>;
+use super::cache::Stamp;
 
 fn stamp_of(app: &App) -> Stamp {
-    let m = std::fs::metadata(app.ctx.store.path()).ok()?;
-    Some((m.len(), m.modified().ok()?))
+    super::cache::stamp(app.ctx.store.path())
 }
 
 async fn look(app: &Arc<App>) -> (Stamp, Option<Snapshot>) {

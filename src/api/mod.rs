@@ -7,6 +7,7 @@
 //! events, admin endpoints and the background maintenance loop are not yet.
 
 mod admin;
+mod cache;
 mod error;
 mod events;
 mod limits;
@@ -27,7 +28,7 @@ use serde::Deserialize;
 pub use error::ApiError;
 
 use crate::context::Context;
-use crate::ops::{self, DeleteOptions, ListFilter};
+use crate::ops::{self, DeleteOptions};
 use crate::progress::Silent;
 use crate::provision::{self, CreateOptions};
 use crate::store::{Environment, Status};
@@ -41,6 +42,7 @@ pub struct App {
     metrics: metrics::Metrics,
     events: tokio::sync::broadcast::Sender<events::StatusChange>,
     watching: std::sync::atomic::AtomicBool,
+    caches: cache::Caches,
 }
 
 impl App {
@@ -53,6 +55,7 @@ impl App {
             metrics: metrics::Metrics::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             watching: std::sync::atomic::AtomicBool::new(false),
+            caches: cache::Caches::default(),
         }
     }
 }
@@ -181,8 +184,8 @@ fn caller(app: &App, headers: &HeaderMap) -> Result<Token, ApiError> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(ApiError::unauthorized)?;
-    app.tokens
-        .authenticate(secret.trim())?
+    app.caches
+        .authenticate(&app.tokens, secret.trim())?
         .ok_or_else(ApiError::unauthorized)
 }
 
@@ -265,6 +268,10 @@ struct ListQuery {
     offset: Option<usize>,
 }
 
+/// Page size when `limit` is not given, and the largest allowed.
+const DEFAULT_PAGE: usize = 100;
+const MAX_PAGE: usize = 1000;
+
 async fn list(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -272,18 +279,51 @@ async fn list(
 ) -> Result<Response, ApiError> {
     require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
     let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
-    let filter = ListFilter {
-        status,
-        owner: q.owner,
-        template: q.template,
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if limit > MAX_PAGE {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("limit may be at most {MAX_PAGE}"),
+        ));
+    }
+    let envs = match app.caches.current_environments(&app.ctx.store) {
+        Some(envs) => envs,
+        None => {
+            let app = app.clone();
+            tokio::task::spawn_blocking(move || app.caches.refresh_environments(&app.ctx.store))
+                .await
+                .map_err(|e| {
+                    ApiError::from(crate::Error::Failed(format!("database task failed: {e}")))
+                })??
+        }
     };
-    let envs = blocking(&app, move |ctx| ops::list(ctx, &filter)).await?;
-    let page: Vec<Environment> = envs
-        .into_iter()
-        .skip(q.offset.unwrap_or(0))
-        .take(q.limit.unwrap_or(usize::MAX))
-        .collect();
-    Ok(Json(page).into_response())
+    let matching = envs.list.iter().filter(|e| {
+        status.is_none_or(|s| e.status == s)
+            && q.owner.as_deref().is_none_or(|o| &*e.owner == o)
+            && q.template.as_deref().is_none_or(|t| &*e.template == t)
+    });
+    let mut total = 0usize;
+    let mut body = String::with_capacity(limit.min(envs.list.len()) * 900 + 2);
+    body.push('[');
+    for (i, e) in matching.enumerate() {
+        total += 1;
+        if i >= q.offset.unwrap_or(0) && i < q.offset.unwrap_or(0).saturating_add(limit) {
+            if body.len() > 1 {
+                body.push(',');
+            }
+            body.push_str(&e.json);
+        }
+    }
+    body.push(']');
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (HeaderName::from_static("x-total-count"), total.to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 async fn show(

@@ -1,0 +1,105 @@
+//! In-memory copies of the environments and the tokens, refreshed whenever
+//! their file changes (size or modification time), so that reads cost a
+//! `stat` rather than a locked read and a parse, and yet never go stale:
+//! the CLI, cron and the server all write the same files.
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::store::{Status, Store};
+use crate::tokens::{Token, Tokens};
+
+/// A file's identity for caching: its size and modification time.
+pub type Stamp = Option<(u64, SystemTime)>;
+
+pub fn stamp(path: &Path) -> Stamp {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// One environment as stored: its JSON text and the fields lists filter on.
+pub struct Cached {
+    pub json: Box<str>,
+    pub status: Status,
+    pub owner: Box<str>,
+    pub template: Box<str>,
+}
+
+/// The environments at one version of the database file.
+pub struct Environments {
+    stamp: Stamp,
+    pub list: Vec<Cached>,
+}
+
+#[derive(Default)]
+pub struct Caches {
+    environments: RwLock<Option<Arc<Environments>>>,
+    tokens: RwLock<Option<(Stamp, Arc<Vec<Token>>)>>,
+}
+
+impl Caches {
+    /// The environments in memory, if the file has not changed since (a `stat`).
+    pub fn current_environments(&self, store: &Store) -> Option<Arc<Environments>> {
+        let now = stamp(store.path());
+        let cached = self.environments.read().unwrap_or_else(|e| e.into_inner());
+        cached
+            .as_ref()
+            .filter(|c| c.stamp == now && now.is_some())
+            .cloned()
+    }
+
+    /// Reads the environments again (blocking: takes the database lock).
+    pub fn refresh_environments(&self, store: &Store) -> Result<Arc<Environments>> {
+        let now = stamp(store.path());
+        #[derive(Deserialize)]
+        struct Fields<'a> {
+            status: Status,
+            #[serde(borrow)]
+            owner: std::borrow::Cow<'a, str>,
+            #[serde(borrow)]
+            template: std::borrow::Cow<'a, str>,
+        }
+        // The stamp is taken before the read: a write in between only makes the next call refresh again.
+        let list = store.read_raw(|envs| {
+            envs.iter()
+                .map(|json| {
+                    let f: Fields<'_> = serde_json::from_str(json).map_err(|e| {
+                        Error::Failed(format!("a stored environment is malformed: {e}"))
+                    })?;
+                    Ok(Cached {
+                        json: (*json).into(),
+                        status: f.status,
+                        owner: f.owner.into(),
+                        template: f.template.into(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let fresh = Arc::new(Environments { stamp: now, list });
+        *self.environments.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The token whose secret this is, from memory when the file has not changed.
+    pub fn authenticate(&self, tokens: &Tokens, secret: &str) -> Result<Option<Token>> {
+        let now = stamp(tokens.path());
+        let cached = self
+            .tokens
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let list = match cached {
+            Some((s, list)) if s == now => list,
+            _ => {
+                let list = Arc::new(tokens.list()?);
+                *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = Some((now, list.clone()));
+                list
+            }
+        };
+        Ok(crate::tokens::find(&list, secret))
+    }
+}
