@@ -733,3 +733,74 @@ async fn lists_follow_the_database_whoever_writes_it() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[test]
+fn the_cli_and_the_api_creating_at_once_lose_nothing() {
+    let sb = Sandbox::new(40300);
+    let config = sb.dir.path().join("config.toml");
+    let mut text_config = std::fs::read_to_string(&config).unwrap();
+    text_config.push_str("\n[api.rate_limit]\nenabled = false\n");
+    std::fs::write(&config, text_config).unwrap();
+    let out = sb.run(&["token", "create", "--name", "ops", "--role", "operator"]);
+    let token = text(&out.stdout).lines().last().unwrap().to_owned();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = sb
+        .cmd()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    }));
+
+    let cli: Vec<_> = (0..6)
+        .map(|i| {
+            sb.cmd()
+                .args(["create", &format!("cli{i}"), "--no-wait", "-q"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let api: Vec<_> = (0..6)
+        .map(|i| {
+            let token = token.clone();
+            std::thread::spawn(move || {
+                let body = format!(r#"{{"name": "api{i}"}}"#);
+                http(
+                    port,
+                    "POST",
+                    "/api/onboarding/new-environment",
+                    &token,
+                    Some(&body),
+                )
+                .0
+            })
+        })
+        .collect();
+    for mut c in cli {
+        assert!(c.wait().unwrap().success());
+    }
+    for a in api {
+        assert_eq!(a.join().unwrap(), 202);
+    }
+    let all_running = wait_until(Duration::from_secs(60), || {
+        let envs = sb.json(&["list"]);
+        let envs = envs.as_array().unwrap();
+        envs.len() == 12 && envs.iter().all(|e| e["status"] == "running")
+    });
+    assert!(all_running, "{}", sb.json(&["list"]));
+    let envs = sb.json(&["list"]);
+    let ports: std::collections::HashSet<u64> = envs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["base_port"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ports.len(), 12, "every environment has its own block");
+    sb.json(&["auto-reset-db", "--empty"]);
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert!(server.wait().unwrap().success());
+}
