@@ -804,3 +804,41 @@ fn the_cli_and_the_api_creating_at_once_lose_nothing() {
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
     assert!(server.wait().unwrap().success());
 }
+
+#[tokio::test]
+async fn the_openapi_spec_is_served_and_lists_every_endpoint() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let (status, spec) = call(&api, "GET", "/api/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = spec["paths"].as_object().unwrap();
+    for path in [
+        "/api/onboarding/environments",
+        "/api/onboarding/environments/{id}",
+        "/api/onboarding/new-environment",
+        "/api/onboarding/events",
+        "/api/admin/cleanup",
+        "/healthz",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing");
+    }
+    let env = &spec["components"]["schemas"]["Environment"]["properties"];
+    for field in [
+        "id",
+        "name",
+        "status",
+        "ready",
+        "base_port",
+        "ports",
+        "urls",
+        "expires_at",
+        "labels",
+        "error",
+    ] {
+        assert!(
+            env.get(field).is_some(),
+            "Environment.{field} missing from the spec"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{ApiError, Shared, caller, require};
+use super::{ApiError, ErrorBody, Shared, caller, require};
 use crate::cleanup::{self, CleanupOptions};
 use crate::reset::{self, ResetOptions};
 use crate::retention::RetentionPolicy;
@@ -38,7 +38,8 @@ fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiEr
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CleanupBody {
+#[derive(utoipa::ToSchema)]
+pub(super) struct CleanupBody {
     keep: Option<usize>,
     older_than: Option<String>,
     failed_grace: Option<String>,
@@ -49,6 +50,8 @@ struct CleanupBody {
 
 /// `POST /api/admin/cleanup`: the retention policy of the config, with the
 /// body's fields overriding it. Never waits for another maintenance run (503).
+#[utoipa::path(post, path = "/api/admin/cleanup", tag = "admin", request_body(content = CleanupBody, description = "Every field is optional"),
+    responses((status = 200, description = "The cleanup report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn cleanup(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -74,7 +77,8 @@ pub async fn cleanup(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SyncBody {
+#[derive(utoipa::ToSchema)]
+pub(super) struct SyncBody {
     #[serde(default)]
     dry_run: bool,
     #[serde(default)]
@@ -84,6 +88,8 @@ struct SyncBody {
 }
 
 /// `POST /api/admin/sync`.
+#[utoipa::path(post, path = "/api/admin/sync", tag = "admin", request_body(content = SyncBody, description = "Every field is optional"),
+    responses((status = 200, description = "The sync report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn sync(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -101,6 +107,8 @@ pub async fn sync(
 }
 
 /// `GET /api/admin/backups`.
+#[utoipa::path(get, path = "/api/admin/backups", tag = "admin",
+    responses((status = 200, description = "The backups, oldest first", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     require(&caller(&app, &headers)?, Role::Admin, "see backups")?;
     let list = super::blocking(&app, |ctx| crate::backup::list(&ctx.store)).await?;
@@ -108,6 +116,8 @@ pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
 }
 
 /// `POST /api/admin/backups`: back the database up now.
+#[utoipa::path(post, path = "/api/admin/backups", tag = "admin",
+    responses((status = 201, description = "The new backup (null when there is no database yet)", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn create_backup(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -122,13 +132,16 @@ pub async fn create_backup(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ResetBody {
+#[derive(utoipa::ToSchema)]
+pub(super) struct ResetBody {
     #[serde(default)]
     empty: bool,
 }
 
 /// `POST /api/admin/reset`: back up, then rebuild the database from Docker
 /// (`{"empty": true}` removes every environment).
+#[utoipa::path(post, path = "/api/admin/reset", tag = "admin", request_body(content = ResetBody, description = "Every field is optional"),
+    responses((status = 200, description = "The reset report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn reset(
     State(app): State<Shared>,
     headers: HeaderMap,

@@ -54,9 +54,10 @@ impl From<Error> for ApiError {
             Error::DockerUnreachable { .. } => {
                 (StatusCode::SERVICE_UNAVAILABLE, "docker_unreachable")
             }
-            Error::Busy { .. } | Error::MaintenanceBusy { .. } => {
-                (StatusCode::SERVICE_UNAVAILABLE, "busy")
-            }
+            Error::MaintenanceBusy { .. } => (StatusCode::CONFLICT, "maintenance_running"),
+            Error::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            // An operation on the environment failed (it is now `failed`, with the reason).
+            Error::Failed(_) => (StatusCode::CONFLICT, "failed"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR
@@ -85,9 +86,27 @@ fn tracing_like_log(e: &Error) {
     eprintln!("envctl serve: error: {}", e.chain_text());
 }
 
+/// The error shape, for the OpenAPI spec.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: unauthorized, forbidden, not_found, conflict, invalid, rate_limited, ...
+    pub code: String,
+    pub message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

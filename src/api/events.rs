@@ -24,7 +24,7 @@ use crate::tokens::Role;
 const POLL: Duration = Duration::from_millis(500);
 
 /// One change, as sent in an event's `data`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusChange {
     pub id: String,
     pub name: String,
@@ -34,6 +34,9 @@ pub struct StatusChange {
     pub error: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/onboarding/events", tag = "environments",
+    responses((status = 200, description = "Server-Sent Events: `event: status`, data a StatusChange", content_type = "text/event-stream", body = StatusChange),
+              (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
 pub async fn stream(
     State(app): State<Shared>,
     headers: HeaderMap,

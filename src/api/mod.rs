@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod limits;
 mod metrics;
+mod openapi;
 mod upkeep;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 pub use error::ApiError;
+use error::ErrorBody;
 
 use crate::context::Context;
 use crate::ops::{self, DeleteOptions};
@@ -91,6 +93,7 @@ pub fn app(state: Arc<App>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(prometheus))
+        .route("/api/openapi.json", get(openapi::spec))
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -233,16 +236,19 @@ async fn count_request(State(app): State<Shared>, request: Request, next: Next) 
     response
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "health", security(), responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 async fn prometheus(State(app): State<Shared>) -> Result<Response, ApiError> {
     let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments)).await?;
     let text = app.metrics.render(&envs);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "health", security(), responses((status = 200, description = "Alive")))]
 async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
 }
 
+#[utoipa::path(get, path = "/readyz", tag = "health", security(), responses((status = 200, description = "Database readable and Docker reachable"), (status = 503, description = "Not ready")))]
 async fn readyz(State(app): State<Shared>) -> Response {
     let db = app.ctx.store.read().map(|_| ());
     let docker = crate::docker::Engine::connect().await.map(|_| ());
@@ -272,6 +278,17 @@ struct ListQuery {
 const DEFAULT_PAGE: usize = 100;
 const MAX_PAGE: usize = 1000;
 
+#[utoipa::path(get, path = "/api/onboarding/environments", tag = "environments",
+    params(
+        ("status" = Option<Status>, Query, description = "Only this status"),
+        ("owner" = Option<String>, Query, description = "Only this owner"),
+        ("template" = Option<String>, Query, description = "Only this template"),
+        ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)", maximum = 1000),
+        ("offset" = Option<usize>, Query, description = "Skip this many"),
+    ),
+    responses((status = 200, description = "A page of environments, oldest first", body = [Environment],
+               headers(("x-total-count" = usize, description = "How many match"))),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn list(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -326,6 +343,9 @@ async fn list(
         .into_response())
 }
 
+#[utoipa::path(get, path = "/api/onboarding/environments/{id}", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name")),
+    responses((status = 200, description = "The environment", body = Environment), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn show(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -337,7 +357,8 @@ async fn show(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+#[derive(utoipa::ToSchema)]
+pub(crate) struct CreateBody {
     name: Option<String>,
     template: Option<String>,
     owner: Option<String>,
@@ -346,6 +367,11 @@ struct CreateBody {
     labels: BTreeMap<String, String>,
 }
 
+#[utoipa::path(post, path = "/api/onboarding/new-environment", tag = "environments",
+    request_body(content = CreateBody, description = "Every field is optional"),
+    responses((status = 202, description = "Reserved (status creating); provisioning goes on", body = Environment,
+               headers(("location" = String, description = "The environment's URL"))),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn create(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -420,7 +446,8 @@ async fn create(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UpdateBody {
+#[derive(utoipa::ToSchema)]
+pub(crate) struct UpdateBody {
     status: Option<String>,
     ttl: Option<String>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -428,6 +455,11 @@ struct UpdateBody {
     pinned: Option<bool>,
 }
 
+#[utoipa::path(put, path = "/api/onboarding/environments/{id}", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name")),
+    request_body = UpdateBody,
+    responses((status = 200, description = "The environment after the change", body = Environment),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn update(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -505,6 +537,10 @@ async fn update(
     Ok(Json(env).into_response())
 }
 
+#[utoipa::path(delete, path = "/api/onboarding/environments/{id}", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name")),
+    responses((status = 202, description = "Being deleted (or already gone)", body = Object),
+              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn delete(
     State(app): State<Shared>,
     headers: HeaderMap,

@@ -69,7 +69,19 @@ impl Default for Database {
 }
 
 /// Where an environment is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Record and ports reserved; Docker objects being made.
@@ -159,7 +171,7 @@ impl std::str::FromStr for Status {
 }
 
 /// One environment: the object every command prints with `--json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Environment {
     pub id: String,
     pub name: String,
@@ -226,7 +238,7 @@ impl Environment {
 }
 
 /// One service of an environment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServiceState {
     pub image: String,
     /// Container name (`envctl-<id>-<service>`).
@@ -236,7 +248,7 @@ pub struct ServiceState {
 
 /// An operation in flight on an environment, so that others (and `sync`) know
 /// who owns it and when it is overdue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Operation {
     /// create, start, stop or delete.
     pub action: String,

@@ -1,0 +1,47 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 spec, generated from the handlers'
+//! annotations and the types' derives (never written by hand).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::error::{ErrorBody, ErrorDetail};
+use super::{CreateBody, UpdateBody, admin, events};
+use crate::store::{Environment, Operation, ServiceState, Status};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "envctl", description = "Per-developer Docker environments: the onboarding API over envctl's database."),
+    paths(
+        super::list, super::show, super::create, super::update, super::delete,
+        events::stream, super::healthz, super::readyz, super::prometheus,
+        admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
+    ),
+    components(schemas(
+        Environment, Status, ServiceState, Operation, ErrorBody, ErrorDetail, CreateBody, UpdateBody,
+        events::StatusChange, admin::CleanupBody, admin::SyncBody, admin::ResetBody,
+    )),
+    modifiers(&Bearer),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("envctl token")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub async fn spec() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
