@@ -15,3 +15,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
     cargo test --no-fail-fast "$@"
 fi
+
+# The API against its own OpenAPI spec (schemathesis, from PyPI).
+scripts/schemathesis.sh

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{ApiError, ErrorBody, Shared, caller, require};
+use super::{ApiError, ErrorBody, Shared, body, caller, require};
 use crate::cleanup::{self, CleanupOptions};
 use crate::reset::{self, ResetOptions};
 use crate::retention::RetentionPolicy;
@@ -28,20 +28,31 @@ fn duration(field: &str, text: Option<String>) -> Result<Option<Duration>, ApiEr
         })
 }
 
-fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.is_empty() {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+/// A whole number from 0 to 1,000,000 (JSON may write it 12 or 12.0).
+fn keep(n: Option<serde_json::Number>) -> Result<Option<usize>, ApiError> {
+    let Some(n) = n else { return Ok(None) };
+    let value = n
+        .as_f64()
+        .filter(|v| v.fract() == 0.0 && (0.0..=1_000_000.0).contains(v));
+    value.map(|v| Some(v as usize)).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "keep: a whole number from 0 to 1000000",
+        )
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[derive(utoipa::ToSchema)]
 pub(super) struct CleanupBody {
-    keep: Option<usize>,
+    /// Keep only this many of the most recent.
+    #[schema(value_type = Option<u32>, minimum = 0, maximum = 1000000)]
+    keep: Option<serde_json::Number>,
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
     older_than: Option<String>,
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
     failed_grace: Option<String>,
     per_owner: Option<bool>,
     #[serde(default)]
@@ -50,7 +61,7 @@ pub(super) struct CleanupBody {
 
 /// `POST /api/admin/cleanup`: the retention policy of the config, with the
 /// body's fields overriding it. Never waits for another maintenance run (503).
-#[utoipa::path(post, path = "/api/admin/cleanup", tag = "admin", request_body(content = CleanupBody, description = "Every field is optional"),
+#[utoipa::path(post, path = "/api/admin/cleanup", tag = "admin", request_body(content = Option<CleanupBody>, description = "Every field is optional"),
     responses((status = 200, description = "The cleanup report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn cleanup(
     State(app): State<Shared>,
@@ -62,7 +73,7 @@ pub async fn cleanup(
     let c = &app.ctx.config.cleanup;
     let opts = CleanupOptions {
         policy: RetentionPolicy {
-            keep: b.keep.or(c.keep),
+            keep: keep(b.keep)?.or(c.keep),
             older_than: duration("older_than", b.older_than)?.or(c.older_than),
             failed_grace: duration("failed_grace", b.failed_grace)?.or(c.failed_grace),
             per_owner: b.per_owner.unwrap_or(c.per_owner),
@@ -88,7 +99,7 @@ pub(super) struct SyncBody {
 }
 
 /// `POST /api/admin/sync`.
-#[utoipa::path(post, path = "/api/admin/sync", tag = "admin", request_body(content = SyncBody, description = "Every field is optional"),
+#[utoipa::path(post, path = "/api/admin/sync", tag = "admin", request_body(content = Option<SyncBody>, description = "Every field is optional"),
     responses((status = 200, description = "The sync report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn sync(
     State(app): State<Shared>,
@@ -108,7 +119,7 @@ pub async fn sync(
 
 /// `GET /api/admin/backups`.
 #[utoipa::path(get, path = "/api/admin/backups", tag = "admin",
-    responses((status = 200, description = "The backups, oldest first", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, description = "The backups, oldest first", body = [Object]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     require(&caller(&app, &headers)?, Role::Admin, "see backups")?;
     let list = super::blocking(&app, |ctx| crate::backup::list(&ctx.store)).await?;
@@ -117,7 +128,7 @@ pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
 
 /// `POST /api/admin/backups`: back the database up now.
 #[utoipa::path(post, path = "/api/admin/backups", tag = "admin",
-    responses((status = 201, description = "The new backup (null when there is no database yet)", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 201, description = "The new backup", body = Object), (status = 401, body = ErrorBody), (status = 409, description = "No database yet", body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn create_backup(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -127,7 +138,14 @@ pub async fn create_backup(
         crate::backup::create(&ctx.store, "api", &ctx.config.backups)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(made)).into_response())
+    match made {
+        Some(backup) => Ok((StatusCode::CREATED, Json(backup)).into_response()),
+        None => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "there is no database yet; nothing to back up",
+        )),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -140,7 +158,7 @@ pub(super) struct ResetBody {
 
 /// `POST /api/admin/reset`: back up, then rebuild the database from Docker
 /// (`{"empty": true}` removes every environment).
-#[utoipa::path(post, path = "/api/admin/reset", tag = "admin", request_body(content = ResetBody, description = "Every field is optional"),
+#[utoipa::path(post, path = "/api/admin/reset", tag = "admin", request_body(content = Option<ResetBody>, description = "Every field is optional"),
     responses((status = 200, description = "The reset report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn reset(
     State(app): State<Shared>,

@@ -212,6 +212,22 @@ fn require_owner(token: &Token, env: &Environment, what: &str) -> Result<(), Api
     }
 }
 
+/// A JSON object body; empty or `null` is the default (every field absent).
+/// Anything but an object (an array, a string) is refused.
+fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiError> {
+    let bad = |e: String| ApiError::bad_request(format!("invalid JSON body: {e}"));
+    if bytes.is_empty() {
+        return Ok(T::default());
+    }
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => Err(bad("expected a JSON object, got only white space".into())),
+        Some(b'{') | Some(b'n') => serde_json::from_slice::<Option<T>>(bytes)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| bad(e.to_string())),
+        Some(_) => Err(bad("expected a JSON object".into())),
+    }
+}
+
 /// Runs a database call off the async workers: the store's lock is a
 /// blocking `flock` that may wait up to the lock timeout.
 async fn blocking<T: Send + 'static>(
@@ -277,14 +293,15 @@ struct ListQuery {
 /// Page size when `limit` is not given, and the largest allowed.
 const DEFAULT_PAGE: usize = 100;
 const MAX_PAGE: usize = 1000;
+const MAX_OFFSET: usize = 1_000_000_000;
 
 #[utoipa::path(get, path = "/api/onboarding/environments", tag = "environments",
     params(
         ("status" = Option<Status>, Query, description = "Only this status"),
         ("owner" = Option<String>, Query, description = "Only this owner"),
         ("template" = Option<String>, Query, description = "Only this template"),
-        ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)", maximum = 1000),
-        ("offset" = Option<usize>, Query, description = "Skip this many"),
+        ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)", minimum = 0, maximum = 1000),
+        ("offset" = Option<usize>, Query, description = "Skip this many", minimum = 0, maximum = 1000000000),
     ),
     responses((status = 200, description = "A page of environments, oldest first", body = [Environment],
                headers(("x-total-count" = usize, description = "How many match"))),
@@ -292,11 +309,19 @@ const MAX_PAGE: usize = 1000;
 async fn list(
     State(app): State<Shared>,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
     let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if q.offset.is_some_and(|o| o > MAX_OFFSET) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("offset may be at most {MAX_OFFSET}"),
+        ));
+    }
     if limit > MAX_PAGE {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -359,19 +384,25 @@ async fn show(
 #[serde(deny_unknown_fields)]
 #[derive(utoipa::ToSchema)]
 pub(crate) struct CreateBody {
+    #[schema(pattern = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")]
     name: Option<String>,
+    /// One of the config's templates (404 for another).
     template: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     owner: Option<String>,
+    /// Time to live: a number and a unit (s, m, h, d, w).
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
     ttl: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = openapi::labels_schema)]
     labels: BTreeMap<String, String>,
 }
 
 #[utoipa::path(post, path = "/api/onboarding/new-environment", tag = "environments",
-    request_body(content = CreateBody, description = "Every field is optional"),
+    request_body(content = Option<CreateBody>, description = "Every field is optional"),
     responses((status = 202, description = "Reserved (status creating); provisioning goes on", body = Environment,
                headers(("location" = String, description = "The environment's URL"))),
-              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such template", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn create(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -379,12 +410,20 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let token = caller(&app, &headers)?;
     require(&token, Role::Developer, "create environments")?;
-    let body: CreateBody = if body.is_empty() {
-        CreateBody::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?
-    };
+    let body: CreateBody = self::body(&body)?;
+    if let Some(o) = &body.owner
+        && (o.is_empty()
+            || o.len() > 64
+            || !o
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._@-".contains(&b)))
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "owner: 1 to 64 letters, digits, '.', '_', '@' or '-'",
+        ));
+    }
     // Developers create for themselves; operators and admins may name an owner.
     let owner = match body.owner {
         Some(o) if token.role >= Role::Operator => o,
@@ -417,6 +456,15 @@ async fn create(
         wait: true,
         ..Default::default()
     };
+    if let Some(t) = &opts.template
+        && !app.ctx.config.templates.contains_key(t)
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no template named '{t}'"),
+        ));
+    }
     let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
     let env = reservation.env.clone();
     let task_app = app.clone();
@@ -448,16 +496,21 @@ async fn create(
 #[serde(deny_unknown_fields)]
 #[derive(utoipa::ToSchema)]
 pub(crate) struct UpdateBody {
+    /// "running" starts the environment, "stopped" stops it.
+    #[schema(pattern = "^(running|stopped)$")]
     status: Option<String>,
+    /// A new time to live from now (s, m, h, d, w). With `expires_at` too, the earlier end wins.
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
     ttl: Option<String>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[schema(schema_with = openapi::optional_labels_schema)]
     labels: Option<BTreeMap<String, String>>,
     pinned: Option<bool>,
 }
 
 #[utoipa::path(put, path = "/api/onboarding/environments/{id}", tag = "environments",
     params(("id" = String, Path, description = "Environment id or name")),
-    request_body = UpdateBody,
+    request_body(content = Option<UpdateBody>, description = "Every field is optional"),
     responses((status = 200, description = "The environment after the change", body = Environment),
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn update(
@@ -467,19 +520,12 @@ async fn update(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let token = caller(&app, &headers)?;
-    let body: UpdateBody = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    let body: UpdateBody = self::body(&body)?;
     let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
     require_owner(&token, &env, "change")?;
-    if body.ttl.is_some() && body.expires_at.is_some() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "give ttl or expires_at, not both",
-        ));
-    }
-    let expires_at = match (&body.ttl, body.expires_at) {
-        (Some(ttl), _) => {
+    // Both given: the earlier end wins.
+    let from_ttl = match &body.ttl {
+        Some(ttl) => {
             let d = humantime::parse_duration(ttl).map_err(|e| {
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -487,12 +533,19 @@ async fn update(
                     format!("ttl: {e}"),
                 )
             })?;
-            Some(Some(
-                chrono::Utc::now() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX),
-            ))
+            let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+            Some(
+                chrono::Utc::now()
+                    .checked_add_signed(d)
+                    .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            )
         }
-        (None, Some(t)) => Some(Some(t)),
-        _ => None,
+        None => None,
+    };
+    let expires_at = match (from_ttl, body.expires_at) {
+        (Some(a), Some(b)) => Some(Some(a.min(b))),
+        (Some(t), None) | (None, Some(t)) => Some(Some(t)),
+        (None, None) => None,
     };
     if let Some(labels) = &body.labels {
         for (k, v) in labels {

@@ -42,6 +42,33 @@ impl Modify for Bearer {
     }
 }
 
+/// Labels: keys of letters, digits, '-', '_', '.' and '/', values without control characters.
+pub fn labels_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let key = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^[A-Za-z0-9._/-]{1,63}$"))
+        .build();
+    let value = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^[^\\x00-\\x1f\\x7f-\\x9f]*$"))
+        .max_length(Some(256));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(key))
+        .additional_properties(Some(value))
+        .description(Some("Labels, key → value"))
+        .build()
+}
+
+/// [`labels_schema`], or null.
+pub fn optional_labels_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let mut schema = labels_schema();
+    schema.schema_type = SchemaType::from_iter([Type::Object, Type::Null]);
+    schema
+}
+
 pub async fn spec() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }
