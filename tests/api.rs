@@ -546,6 +546,7 @@ async fn metrics_count_environments_and_requests_by_route() {
         None,
     )
     .await;
+    call(&api, "POST", "/api/admin/sync", Some(&api.operator), None).await;
     let request = Request::builder()
         .uri("/metrics")
         .body(Body::empty())
@@ -566,6 +567,8 @@ async fn metrics_count_environments_and_requests_by_route() {
     assert!(text.contains("envctl_http_requests_total{route=\"/api/onboarding/environments/{id}\",status=\"200\"} 1"), "{text}");
     assert!(text.contains("envctl_http_requests_total{route=\"/api/onboarding/environments/{id}\",status=\"404\"} 1"), "{text}");
     assert!(text.contains("# TYPE envctl_provisioning_seconds histogram"));
+    assert!(text.contains("envctl_sync_runs_total 1"), "{text}");
+    assert!(text.contains("envctl_cleanup_runs_total 0"), "{text}");
 }
 
 #[tokio::test]

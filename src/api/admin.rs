@@ -83,6 +83,9 @@ pub async fn cleanup(
         wait_for_lock: false,
     };
     let report = cleanup::cleanup(&app.ctx, &opts).await?;
+    if !opts.dry_run {
+        app.metrics.cleanup(&report);
+    }
     Ok(Json(report).into_response())
 }
 
@@ -114,7 +117,11 @@ pub async fn sync(
         adopt: b.adopt,
         wait_for_lock: false,
     };
-    Ok(Json(sync::sync(&app.ctx, &opts).await?).into_response())
+    let report = sync::sync(&app.ctx, &opts).await?;
+    if !opts.dry_run {
+        app.metrics.sync(&report);
+    }
+    Ok(Json(report).into_response())
 }
 
 /// `GET /api/admin/backups`.

@@ -63,7 +63,7 @@ impl From<Error> for ApiError {
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR
             || matches!(e, Error::DockerUnreachable { .. } | Error::Busy { .. })
         {
-            tracing_like_log(&e);
+            tracing::error!(error = %e.chain_text(), code, "request failed");
             match code {
                 "docker_unreachable" => "the Docker engine is not reachable".to_owned(),
                 "busy" => "the database is busy; try again".to_owned(),
@@ -78,12 +78,6 @@ impl From<Error> for ApiError {
             message,
         }
     }
-}
-
-/// Logs an internal error on the server's stderr (the client gets a summary).
-#[allow(clippy::print_stderr)]
-fn tracing_like_log(e: &Error) {
-    eprintln!("envctl serve: error: {}", e.chain_text());
 }
 
 /// The error shape, for the OpenAPI spec.

@@ -15,6 +15,8 @@ const BUCKETS: [f64; 9] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, u16), u64>>,
     provisioning: Mutex<Histogram>,
+    /// name → value, for the cleanup and sync counters.
+    counters: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 #[derive(Default)]
@@ -28,6 +30,30 @@ impl Metrics {
     pub fn request(&self, route: &str, status: u16) {
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
         *requests.entry((route.to_owned(), status)).or_default() += 1;
+    }
+
+    fn add(&self, name: &'static str, n: u64) {
+        *self
+            .counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(name)
+            .or_default() += n;
+    }
+
+    /// A cleanup ran (by the API or the server's upkeep), and its sync.
+    pub fn cleanup(&self, report: &crate::cleanup::CleanupReport) {
+        self.add("envctl_cleanup_runs_total", 1);
+        self.add("envctl_cleanup_removed_total", report.removed() as u64);
+        self.add("envctl_cleanup_failed_total", report.failed() as u64);
+        self.sync(&report.sync);
+    }
+
+    /// A sync ran.
+    pub fn sync(&self, report: &crate::sync::SyncReport) {
+        self.add("envctl_sync_runs_total", 1);
+        self.add("envctl_sync_repairs_total", report.changes.len() as u64);
+        self.add("envctl_sync_orphans_total", report.orphans.len() as u64);
     }
 
     pub fn provisioned(&self, seconds: f64) {
@@ -72,6 +98,32 @@ impl Metrics {
                 "envctl_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
             );
         }
+
+        let counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, help) in [
+            ("envctl_cleanup_runs_total", "Cleanups run by this server."),
+            (
+                "envctl_cleanup_removed_total",
+                "Environments removed by those cleanups.",
+            ),
+            ("envctl_cleanup_failed_total", "Removals that failed."),
+            (
+                "envctl_sync_runs_total",
+                "Syncs run by this server (cleanups include one).",
+            ),
+            (
+                "envctl_sync_repairs_total",
+                "Records those syncs corrected.",
+            ),
+            ("envctl_sync_orphans_total", "Orphans those syncs found."),
+        ] {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                counters.get(name).copied().unwrap_or(0)
+            );
+        }
+        drop(counters);
 
         let h = self.provisioning.lock().unwrap_or_else(|e| e.into_inner());
         out.push_str(

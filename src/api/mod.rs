@@ -104,6 +104,7 @@ pub fn app(state: Arc<App>) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             std::time::Duration::from_secs(60),
         ))
+        .layer(access_log())
         .layer(tower_http::request_id::PropagateRequestIdLayer::new(
             request_id.clone(),
         ))
@@ -112,6 +113,20 @@ pub fn app(state: Arc<App>) -> Router {
             RequestIds::default(),
         ))
         .with_state(state)
+}
+
+/// Structured access logs (tracing): one span per request with its method,
+/// path and request id, and one event per response with status and latency.
+fn access_log() -> tower_http::trace::TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
+> {
+    tower_http::trace::TraceLayer::new_for_http()
+        .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
 }
 
 /// Request ids: a random per-process prefix and a counter.

@@ -109,5 +109,7 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
         concurrency: ctx.config.cleanup.concurrency,
         wait_for_lock: false,
     };
-    let _ = cleanup::cleanup(ctx, &opts).await;
+    if let Ok(report) = cleanup::cleanup(ctx, &opts).await {
+        app.metrics.cleanup(&report);
+    }
 }

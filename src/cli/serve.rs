@@ -21,6 +21,14 @@ pub async fn serve(
     lock_timeout: std::time::Duration,
     printer: &Printer,
 ) -> anyhow::Result<()> {
+    // Access logs and errors as JSON lines on stderr; ENVCTL_LOG filters (default "info").
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ENVCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     let tokens = Tokens::new(ctx.store.dir(), lock_timeout);
     let state = Arc::new(envctl::api::App::new(ctx, tokens));
     printer.note(&format!(
