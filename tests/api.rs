@@ -845,3 +845,119 @@ async fn the_openapi_spec_is_served_and_lists_every_endpoint() {
         );
     }
 }
+
+/// Every endpoint against every role: allowed means anything but 401 and 403.
+#[tokio::test]
+async fn every_endpoint_against_every_role() {
+    let sb = Sandbox::new(40000);
+    let api = api(&sb);
+    let none = Value::Null;
+    // (method, path, body, lowest role allowed); the requests change nothing.
+    let cases: Vec<(&str, &str, Value, Role)> = vec![
+        (
+            "GET",
+            "/api/onboarding/environments",
+            none.clone(),
+            Role::Viewer,
+        ),
+        (
+            "GET",
+            "/api/onboarding/environments/one",
+            none.clone(),
+            Role::Viewer,
+        ),
+        ("GET", "/api/onboarding/events", none.clone(), Role::Viewer),
+        (
+            "POST",
+            "/api/onboarding/new-environment",
+            serde_json::json!({"template": "nope"}),
+            Role::Developer,
+        ),
+        (
+            "PUT",
+            "/api/onboarding/environments/one",
+            serde_json::json!({}),
+            Role::Developer,
+        ),
+        (
+            "DELETE",
+            "/api/onboarding/environments/ghost",
+            none.clone(),
+            Role::Developer,
+        ),
+        (
+            "POST",
+            "/api/admin/cleanup",
+            serde_json::json!({"dry_run": true}),
+            Role::Operator,
+        ),
+        (
+            "POST",
+            "/api/admin/sync",
+            serde_json::json!({"dry_run": true}),
+            Role::Operator,
+        ),
+        ("GET", "/api/admin/backups", none.clone(), Role::Admin),
+    ];
+    let tokens = [
+        (Role::Viewer, &api.viewer),
+        (Role::Developer, &api.alice),
+        (Role::Operator, &api.operator),
+        (Role::Admin, &api.admin),
+    ];
+    for (method, path, body, lowest) in &cases {
+        let (status, _) = call(
+            &api,
+            method,
+            path,
+            None,
+            (!body.is_null()).then(|| body.clone()),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} without a token"
+        );
+        for (role, token) in &tokens {
+            let request = Request::builder()
+                .method(*method)
+                .uri(*path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(if body.is_null() {
+                    Body::empty()
+                } else {
+                    Body::from(body.to_string())
+                })
+                .unwrap();
+            let status = envctl::api::app(api.app.clone())
+                .oneshot(request)
+                .await
+                .unwrap()
+                .status();
+            if role >= lowest {
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                    "{method} {path} as {role}: {status}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} as {role}");
+            }
+        }
+    }
+    // Developers may not touch someone else's environment.
+    let (status, _) = call(
+        &api,
+        "PUT",
+        "/api/onboarding/environments/two",
+        Some(&api.alice),
+        Some(serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Reset last: it rebuilds the database.
+    let (status, _) = call(&api, "POST", "/api/admin/reset", Some(&api.operator), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, report) = call(&api, "POST", "/api/admin/reset", Some(&api.admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+}

@@ -176,7 +176,8 @@ async fn rate_limit(State(app): State<Shared>, request: Request, next: Next) -> 
             format!("addr:{}", addr.map_or("unknown".into(), |a| a.to_string()))
         }
     };
-    let create = request.method() == axum::http::Method::POST;
+    let create = request.method() == axum::http::Method::POST
+        && request.uri().path() == "/api/onboarding/new-environment";
     match limits.check(&key, create) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
