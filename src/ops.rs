@@ -35,23 +35,13 @@ pub fn list(ctx: &Context, filter: &ListFilter) -> Result<Vec<Environment>> {
 /// Copies the stored objects without decoding them (only the filter fields
 /// are read, and only when filtering), so it stays fast at 10,000 records.
 pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
-    #[derive(serde::Deserialize)]
-    struct Fields<'a> {
-        status: Status,
-        #[serde(borrow)]
-        owner: std::borrow::Cow<'a, str>,
-        #[serde(borrow)]
-        template: std::borrow::Cow<'a, str>,
-    }
     ctx.store.read_raw(|envs| {
         let mut out = String::with_capacity(envs.iter().map(|r| r.len() + 2).sum::<usize>() + 4);
         out.push('[');
         let mut first = true;
         for raw in envs {
             if !filter.is_empty() {
-                let f: Fields<'_> = serde_json::from_str(raw).map_err(|e| {
-                    Error::Failed(format!("a stored environment is malformed: {e}"))
-                })?;
+                let f = ListFields::parse(raw)?;
                 if !filter.matches(f.status, &f.owner, &f.template) {
                     continue;
                 }
@@ -63,6 +53,24 @@ pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
         out.push_str(if first { "]\n" } else { "\n]\n" });
         Ok(out)
     })
+}
+
+/// The fields of a stored environment that lists filter on, read from its
+/// JSON text without decoding the rest.
+#[derive(serde::Deserialize)]
+pub struct ListFields<'a> {
+    pub status: Status,
+    #[serde(borrow)]
+    pub owner: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    pub template: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> ListFields<'a> {
+    pub fn parse(json: &'a str) -> Result<ListFields<'a>> {
+        serde_json::from_str(json)
+            .map_err(|e| Error::Failed(format!("a stored environment is malformed: {e}")))
+    }
 }
 
 impl ListFilter {

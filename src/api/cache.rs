@@ -7,9 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use serde::Deserialize;
-
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{Status, Store};
 use crate::tokens::{Token, Tokens};
 
@@ -55,21 +53,11 @@ impl Caches {
     /// Reads the environments again (blocking: takes the database lock).
     pub fn refresh_environments(&self, store: &Store) -> Result<Arc<Environments>> {
         let now = stamp(store.path());
-        #[derive(Deserialize)]
-        struct Fields<'a> {
-            status: Status,
-            #[serde(borrow)]
-            owner: std::borrow::Cow<'a, str>,
-            #[serde(borrow)]
-            template: std::borrow::Cow<'a, str>,
-        }
         // The stamp is taken before the read: a write in between only makes the next call refresh again.
         let list = store.read_raw(|envs| {
             envs.iter()
                 .map(|json| {
-                    let f: Fields<'_> = serde_json::from_str(json).map_err(|e| {
-                        Error::Failed(format!("a stored environment is malformed: {e}"))
-                    })?;
+                    let f = crate::ops::ListFields::parse(json)?;
                     Ok(Cached {
                         json: (*json).into(),
                         status: f.status,

@@ -167,6 +167,9 @@ impl Printer {
         if self.json() {
             return self.json_out(report);
         }
+        if self.quiet() {
+            return Ok(());
+        }
         let mut line = if report.empty {
             format!(
                 "reset: database emptied ({} records before); Docker objects of {} environment(s) removed",
