@@ -470,10 +470,7 @@ async fn fail(
     let rollback = if kept {
         Ok(())
     } else {
-        engine
-            .remove_environment(instance, &env.id, false)
-            .await
-            .map(|_| ())
+        roll_back(engine, instance, &env.id).await
     };
     if deleted_under_us {
         return Error::Conflict(format!(
@@ -500,6 +497,22 @@ async fn fail(
          (`envctl show {}`, `envctl delete {}`)",
         env.name, env.name, env.name
     ))
+}
+
+/// Removes everything labelled with the environment. A create stopped
+/// mid-request (Ctrl-C, a timeout) may have a request still being carried out
+/// by the engine, which then makes its object after the first sweep; so sweep
+/// again, half a second apart, until a sweep finds nothing.
+async fn roll_back(engine: &Engine, instance: &str, env_id: &str) -> Result<()> {
+    for pass in 0..4 {
+        let removed = engine.remove_environment(instance, env_id, false).await?;
+        let nothing = removed.containers + removed.networks + removed.volumes == 0;
+        if pass > 0 && nothing {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Ok(())
 }
 
 /// Changes one record under the lock, unless it was deleted (or is being

@@ -45,6 +45,10 @@ pub struct App {
     events: tokio::sync::broadcast::Sender<events::StatusChange>,
     watching: std::sync::atomic::AtomicBool,
     caches: cache::Caches,
+    /// Set when the server stops: interrupts creates still provisioning.
+    stopping: tokio::sync::watch::Sender<bool>,
+    in_flight: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
 }
 
 impl App {
@@ -58,6 +62,9 @@ impl App {
             events: tokio::sync::broadcast::channel(1024).0,
             watching: std::sync::atomic::AtomicBool::new(false),
             caches: cache::Caches::default(),
+            stopping: tokio::sync::watch::channel(false).0,
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
+            idle: tokio::sync::Notify::new(),
         }
     }
 }
@@ -484,11 +491,17 @@ async fn create(
     let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
     let env = reservation.env.clone();
     let task_app = app.clone();
+    let mut stopping = app.stopping.subscribe();
+    app.in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     tokio::spawn(async move {
         let ctx = &task_app.ctx;
         let started = std::time::Instant::now();
-        let result =
-            provision::provision(ctx, reservation, &opts, &Silent, std::future::pending()).await;
+        // The server stopping interrupts the create, which then rolls back.
+        let cancel = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        let result = provision::provision(ctx, reservation, &opts, &Silent, cancel).await;
         task_app
             .metrics
             .provisioned(started.elapsed().as_secs_f64());
@@ -498,6 +511,13 @@ async fn create(
             &opts.name.clone().unwrap_or_default(),
             &result,
         );
+        if task_app
+            .in_flight
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            task_app.idle.notify_waiters();
+        }
     });
     let location = format!("/api/onboarding/environments/{}", env.id);
     Ok((
@@ -652,11 +672,25 @@ pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Resu
         .await
         .map_err(|e| crate::Error::Failed(format!("cannot listen on {listen}: {e}")))?;
     tokio::spawn(upkeep::run(Arc::downgrade(&state)));
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
+    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
         .await
-        .map_err(|e| crate::Error::Failed(format!("server error: {e}")))
+        .map_err(|e| crate::Error::Failed(format!("server error: {e}")));
+    // Requests are done; creates still provisioning are interrupted and roll
+    // back (bounded), so nothing is left half made.
+    state.stopping.send_replace(true);
+    let settled = async {
+        while state.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            let idle = state.idle.notified();
+            if state.in_flight.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                break;
+            }
+            idle.await;
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), settled).await;
+    served
 }
 
 async fn shutdown() {
