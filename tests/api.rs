@@ -1,4 +1,4 @@
-//! The REST API (issue 4, in progress): in process with `app().oneshot(...)`
+//! The REST API: in process with `app().oneshot(...)`
 //! for auth, roles and errors, and end to end with the real binary and the
 //! real Docker engine.
 

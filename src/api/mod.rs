@@ -1,10 +1,10 @@
 //! `envctl serve`: the REST API over the same database as the CLI.
 //!
 //! [`app`] builds the whole service, so tests call it with `oneshot` and no
-//! socket. Work in progress (issue 4): the seed's five endpoints, health and
-//! readiness, token auth with roles, rate limiting, request ids, a body limit,
-//! a request timeout and one error shape are here; metrics, the OpenAPI spec,
-//! events, admin endpoints and the background maintenance loop are not yet.
+//! socket. Around the seed's five endpoints: health, readiness, metrics, the
+//! OpenAPI spec, events and admin endpoints; token auth with roles, rate
+//! limiting, request ids, a body limit, a timeout, access logs and one error
+//! shape; and the upkeep loop that runs while the server does.
 
 mod admin;
 mod cache;
