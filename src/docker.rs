@@ -49,7 +49,6 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 #[derive(Debug, Clone)]
 pub struct Engine {
     docker: Docker,
-    host: String,
 }
 
 /// Where the engine is, as the user would name it.
@@ -73,11 +72,7 @@ impl Engine {
             Ok(Err(e)) => return Err(unreachable(error_text(&e))),
             Err(_) => return Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
         };
-        Ok(Engine { docker, host })
-    }
-
-    pub fn host(&self) -> &str {
-        &self.host
+        Ok(Engine { docker })
     }
 
     /// True when `image` is present locally.
@@ -404,29 +399,6 @@ impl Engine {
             }
         }
         Ok(inventory)
-    }
-
-    /// Names of the containers carrying this instance's label (all environments
-    /// when `environment` is `None`).
-    pub async fn labelled_containers(
-        &self,
-        instance: &str,
-        environment: Option<&str>,
-    ) -> Result<Vec<String>> {
-        let containers = self
-            .docker
-            .list_containers(Some(ListContainersOptions {
-                all: true,
-                filters: Some(label_filters(instance, environment)),
-                ..Default::default()
-            }))
-            .await
-            .map_err(Error::docker("listing containers"))?;
-        Ok(containers
-            .into_iter()
-            .filter_map(|c| c.names.and_then(|n| n.into_iter().next()))
-            .map(|n| n.trim_start_matches('/').to_owned())
-            .collect())
     }
 
     /// The last `lines` lines a container wrote, for error messages.
