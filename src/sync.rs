@@ -117,7 +117,12 @@ pub async fn sync(ctx: &Context, opts: &SyncOptions) -> Result<SyncReport> {
 pub(crate) async fn sync_locked(ctx: &Context, opts: &SyncOptions) -> Result<SyncReport> {
     let engine = ctx.engine().await?;
     let db = ctx.store.read()?;
-    let instance = ctx.store.instance_id()?;
+    // A missing database reads with a fresh id: persist one before labels are matched.
+    let instance = if ctx.store.path().exists() {
+        db.instance_id.clone()
+    } else {
+        ctx.store.instance_id()?
+    };
     let inventory = engine.inventory(&instance).await?;
     let now = Utc::now();
     let mut report = SyncReport {

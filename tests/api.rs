@@ -380,10 +380,7 @@ fn create_stop_start_and_delete_over_http_on_real_docker() {
     let out = sb.run(&["token", "create", "--name", "dev", "--role", "developer"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let token = text(&out.stdout).lines().last().unwrap().to_owned();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = common::free_port();
     let mut server = sb
         .cmd()
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
@@ -646,24 +643,14 @@ fn the_server_restarts_dead_services_a_bounded_number_of_times_and_removes_expir
         .unwrap()
         .to_owned();
     sb.json(&["create", "short", "--ttl", "1ms", "--no-wait"]);
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = common::free_port();
     let mut server = sb
         .cmd()
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .spawn()
         .unwrap();
 
-    let names = || -> Vec<String> {
-        sb.json(&["list"])
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let names = || sb.names();
     assert!(
         wait_until(Duration::from_secs(20), || names() == ["svc"]),
         "the expired one is removed: {:?}",
@@ -746,10 +733,7 @@ fn the_cli_and_the_api_creating_at_once_lose_nothing() {
     std::fs::write(&config, text_config).unwrap();
     let out = sb.run(&["token", "create", "--name", "ops", "--role", "operator"]);
     let token = text(&out.stdout).lines().last().unwrap().to_owned();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = common::free_port();
     let mut server = sb
         .cmd()
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

@@ -10,12 +10,7 @@ use common::{Sandbox, text, wait_until};
 use serde_json::Value;
 
 fn names(sb: &Sandbox) -> Vec<String> {
-    sb.json(&["list"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap().to_owned())
-        .collect()
+    sb.names()
 }
 
 fn create_all(sb: &Sandbox, names: &[&str]) {
@@ -132,13 +127,7 @@ fn a_backup_is_taken_before_removal_and_restores_to_the_same_content() {
         before,
         "restored to the same content"
     );
-    let reasons: Vec<String> = sb
-        .json(&["backup", "list"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["reason"].as_str().unwrap().to_owned())
-        .collect();
+    let reasons = sb.strings(&["backup", "list"], "reason");
     assert_eq!(reasons, ["cleanup", "before-restore"]);
     // A restore without a terminal asks, and so refuses.
     assert_eq!(sb.run(&["backup", "restore", name]).status.code(), Some(7));
@@ -451,13 +440,7 @@ fn a_corrupt_database_can_be_restored_from_its_newest_backup() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(sb.db_path()).unwrap(), good);
     assert_eq!(names(&sb), ["precious"]);
-    let reasons: Vec<String> = sb
-        .json(&["backup", "list"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["reason"].as_str().unwrap().to_owned())
-        .collect();
+    let reasons = sb.strings(&["backup", "list"], "reason");
     assert!(
         reasons.contains(&"unreadable-before-restore".to_owned()),
         "the corrupt bytes are kept: {reasons:?}"

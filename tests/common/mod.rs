@@ -176,6 +176,21 @@ port = 80
         })
     }
 
+    /// The names `envctl list` shows, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.strings(&["list"], "name")
+    }
+
+    /// `field` of each element of the JSON array `envctl ARGS --json` prints.
+    pub fn strings(&self, args: &[&str], field: &str) -> Vec<String> {
+        self.json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[field].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     pub fn instance_id(&self) -> Option<String> {
         let bytes = std::fs::read(self.db_path()).ok()?;
         let db: Value = serde_json::from_slice(&bytes).ok()?;
@@ -211,6 +226,15 @@ impl Drop for Sandbox {
             }
         }
     }
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn text(bytes: &[u8]) -> String {
