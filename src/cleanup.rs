@@ -37,7 +37,7 @@ pub struct Prepared {
 }
 
 /// The outcome of removing one planned environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub id: String,
     pub name: String,
@@ -47,7 +47,7 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CleanupReport {
     pub dry_run: bool,
     pub sync: SyncReport,

@@ -245,6 +245,54 @@ impl Template {
     }
 }
 
+/// What a template offers, without what only the engine needs (env values
+/// may hold secrets): `envctl templates` and `GET /api/onboarding/templates`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct TemplateSummary {
+    pub description: String,
+    /// True for the config's default template.
+    pub default: bool,
+    /// Consecutive host ports an environment of it holds.
+    pub ports: u16,
+    pub services: Vec<ServiceSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ServiceSummary {
+    pub name: String,
+    pub image: String,
+    /// Container port, published on the host at base + offset.
+    pub port: Option<u16>,
+    pub offset: u16,
+}
+
+impl Config {
+    /// Every template, summarised.
+    pub fn template_summaries(&self) -> BTreeMap<String, TemplateSummary> {
+        self.templates
+            .iter()
+            .map(|(name, t)| {
+                let summary = TemplateSummary {
+                    description: t.description.clone(),
+                    default: *name == self.defaults.template,
+                    ports: t.block_size(),
+                    services: t
+                        .services
+                        .iter()
+                        .map(|s| ServiceSummary {
+                            name: s.name.clone(),
+                            image: s.image.clone(),
+                            port: s.port,
+                            offset: s.offset,
+                        })
+                        .collect(),
+                };
+                (name.clone(), summary)
+            })
+            .collect()
+    }
+}
+
 /// One container of a template.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -702,8 +750,15 @@ pub(crate) mod duration_text {
             }
         }
 
+        /// Absent or `null` is `None` (TOML has no null; JSON reports have).
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-            super::deserialize(d).map(Some)
+            Option::<String>::deserialize(d)?
+                .map(|text| {
+                    humantime::parse_duration(&text).map_err(|e| {
+                        serde::de::Error::custom(format!("expected a duration like \"10m\": {e}"))
+                    })
+                })
+                .transpose()
         }
     }
 }

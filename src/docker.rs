@@ -475,7 +475,7 @@ pub struct ContainerInfo {
 }
 
 /// What [`Engine::remove_environment`] removed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Removed {
     pub containers: usize,
     pub networks: usize,

@@ -25,6 +25,9 @@ pub mod exit {
     pub const CONFIRMATION_REQUIRED: u8 = 7;
     /// The request conflicts with the current state (name taken, impossible transition).
     pub const CONFLICT: u8 = 8;
+    /// Remote mode: the server refused the token (none, unknown or revoked),
+    /// or the token's role may not do this.
+    pub const REFUSED: u8 = 9;
     /// Interrupted by Ctrl-C (128 + SIGINT).
     pub const INTERRUPTED: u8 = 130;
 }
@@ -105,6 +108,21 @@ pub enum Error {
         source: bollard::errors::Error,
     },
 
+    /// Remote mode: the envctl server could not be reached.
+    #[error(
+        "cannot reach the envctl server at {url}: {reason}\n  \
+         Is `envctl serve` running there? Check --server or ENVCTL_SERVER."
+    )]
+    ServerUnreachable { url: String, reason: String },
+
+    /// Remote mode: the server answered with an error (its stable `code` and message).
+    #[error("{message}{}", hint(code, url))]
+    Remote {
+        url: String,
+        code: String,
+        message: String,
+    },
+
     /// Provisioning or another operation failed; the record says why.
     #[error("{0}")]
     Failed(String),
@@ -115,6 +133,20 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What to do about a server's error, by its code.
+fn hint(code: &str, url: &str) -> String {
+    match code {
+        "unauthorized" => {
+            "\n  Set ENVCTL_TOKEN to a valid token (`envctl token create` on the server makes one)."
+                .to_owned()
+        }
+        "forbidden" => "\n  Ask an admin for a token with a higher role.".to_owned(),
+        "rate_limited" => "\n  Too many requests; wait a little and run again.".to_owned(),
+        "docker_unreachable" => format!("\n  The server at {url} cannot reach its Docker engine."),
+        _ => String::new(),
+    }
 }
 
 impl Error {
@@ -129,6 +161,16 @@ impl Error {
             Error::CorruptDatabase { .. } | Error::NewerSchema { .. } => exit::DATABASE,
             Error::ConfirmationRequired(_) => exit::CONFIRMATION_REQUIRED,
             Error::Interrupted => exit::INTERRUPTED,
+            Error::ServerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
+            Error::Remote { code, .. } => match code.as_str() {
+                "unauthorized" | "forbidden" => exit::REFUSED,
+                "not_found" => exit::NOT_FOUND,
+                "conflict" => exit::CONFLICT,
+                "invalid" | "bad_request" => exit::USAGE,
+                "docker_unreachable" => exit::DOCKER_UNREACHABLE,
+                "busy" | "maintenance_running" | "rate_limited" => exit::BUSY,
+                _ => exit::FAILURE,
+            },
             Error::PortsExhausted { .. }
             | Error::Docker { .. }
             | Error::Failed(_)
@@ -149,6 +191,15 @@ impl Error {
             source = s.source();
         }
         text
+    }
+
+    /// True for "does not exist", locally or from a server.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::NotFound { .. } => true,
+            Error::Remote { code, .. } => code == "not_found",
+            _ => false,
+        }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {

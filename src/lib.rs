@@ -6,6 +6,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod api;
+pub mod backend;
 pub mod backup;
 pub mod cleanup;
 pub mod config;
@@ -20,12 +21,14 @@ pub mod ports;
 pub mod progress;
 pub mod provision;
 pub mod readiness;
+pub mod remote;
 pub mod reset;
 pub mod retention;
 pub mod store;
 pub mod sync;
 pub mod tokens;
 
+pub use backend::Backend;
 pub use config::Config;
 pub use context::Context;
 pub use error::{Error, Result, exit};

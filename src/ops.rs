@@ -36,9 +36,7 @@ pub fn list(ctx: &Context, filter: &ListFilter) -> Result<Vec<Environment>> {
 /// are read, and only when filtering), so it stays fast at 10,000 records.
 pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
     ctx.store.read_raw(|envs| {
-        let mut out = String::with_capacity(envs.iter().map(|r| r.len() + 2).sum::<usize>() + 4);
-        out.push('[');
-        let mut first = true;
+        let mut matching = Vec::with_capacity(envs.len());
         for raw in envs {
             if !filter.is_empty() {
                 let f = ListFields::parse(raw)?;
@@ -46,13 +44,25 @@ pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
                     continue;
                 }
             }
-            out.push_str(if first { "\n" } else { ",\n" });
-            out.push_str(raw);
-            first = false;
+            matching.push(raw.as_ref());
         }
-        out.push_str(if first { "]\n" } else { "\n]\n" });
-        Ok(out)
+        Ok(json_array(&matching))
     })
+}
+
+/// A JSON array of already-encoded objects, one per line: the layout of
+/// `list --json`, in both local and remote mode.
+pub fn json_array(items: &[&str]) -> String {
+    let mut out = String::with_capacity(items.iter().map(|i| i.len() + 2).sum::<usize>() + 4);
+    out.push('[');
+    let mut first = true;
+    for item in items {
+        out.push_str(if first { "\n" } else { ",\n" });
+        out.push_str(item);
+        first = false;
+    }
+    out.push_str(if first { "]\n" } else { "\n]\n" });
+    out
 }
 
 /// The fields of a stored environment that lists filter on, read from its
@@ -111,15 +121,28 @@ pub async fn start(
     timeout: Option<Duration>,
     progress: &dyn Progress,
 ) -> Result<Environment> {
-    let result = start_inner(ctx, target, wait, timeout, progress).await;
+    let result = async {
+        let env = begin_start(ctx, target, timeout, progress).await?;
+        if wait {
+            finish_start(ctx, &env, timeout, progress).await
+        } else {
+            commit(&ctx.store, &env.id, |e| {
+                e.operation = None;
+                Ok(())
+            })
+        }
+    }
+    .await;
     log(ctx, "start", target, &result);
     result
 }
 
-async fn start_inner(
+/// The first half of [`start`]: marks the record `running` with a `start`
+/// operation and starts every container. The API answers after this and runs
+/// [`finish_start`] in the background.
+pub async fn begin_start(
     ctx: &Context,
     target: &str,
-    wait: bool,
     timeout: Option<Duration>,
     progress: &dyn Progress,
 ) -> Result<Environment> {
@@ -154,15 +177,19 @@ async fn start_inner(
         })?;
         return Err(e);
     }
-    let env = commit(&ctx.store, &env.id, |e| {
-        if !wait {
-            e.operation = None;
-        }
-        Ok(())
-    })?;
-    if !wait {
-        return Ok(env);
-    }
+    commit(&ctx.store, &env.id, |_| Ok(()))
+}
+
+/// The second half of [`start`]: waits until every service is ready, then
+/// clears the operation (or marks the record `failed` with the reason).
+pub async fn finish_start(
+    ctx: &Context,
+    env: &Environment,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let Ok(template) = ctx.config.template(&env.template).cloned() else {
         // The template left the config: all we can know is that the containers run.
         return commit(&ctx.store, &env.id, |e| {
@@ -173,7 +200,7 @@ async fn start_inner(
     let deadline = Instant::now() + timeout;
     match tokio::time::timeout_at(
         deadline,
-        wait_until_ready(&ctx.store, engine, &env, &template, deadline, progress),
+        wait_until_ready(&ctx.store, engine, env, &template, deadline, progress),
     )
     .await
     {
@@ -249,7 +276,7 @@ pub struct DeleteOptions {
 }
 
 /// The outcome of a delete.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Deleted {
     pub environment: Environment,
     pub removed: Removed,
@@ -329,7 +356,7 @@ async fn delete_inner(
 }
 
 /// A chunk of a service's output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LogChunk {
     pub service: String,
     pub text: String,

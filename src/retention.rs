@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::store::{Environment, Status};
 
 /// The rules a cleanup applies.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RetentionPolicy {
     /// Keep only the N most recent (per owner when `per_owner`).
     pub keep: Option<usize>,
@@ -31,7 +31,7 @@ pub struct RetentionPolicy {
 }
 
 /// Why an environment goes or stays.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum Verdict {
     // Removed:
@@ -74,7 +74,7 @@ impl std::fmt::Display for Verdict {
 }
 
 /// One line of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Decision {
     pub id: String,
     pub name: String,
@@ -88,7 +88,7 @@ pub struct Decision {
 }
 
 /// What a cleanup would do: every environment, with its verdict.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Plan {
     pub remove: Vec<Decision>,
     pub keep: Vec<Decision>,

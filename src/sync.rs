@@ -36,7 +36,7 @@ pub struct SyncOptions {
     pub wait_for_lock: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct SyncReport {
     pub dry_run: bool,
     /// Records looked at.
@@ -56,7 +56,7 @@ impl SyncReport {
 }
 
 /// A record whose status sync corrected (or would correct).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Change {
     pub id: String,
     pub name: String,
@@ -68,7 +68,7 @@ pub struct Change {
 }
 
 /// Labelled Docker objects whose environment has no record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Orphan {
     pub environment: String,
     pub name: Option<String>,

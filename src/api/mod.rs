@@ -11,6 +11,7 @@ mod cache;
 mod error;
 mod events;
 mod limits;
+mod logs;
 mod metrics;
 mod openapi;
 mod upkeep;
@@ -79,10 +80,12 @@ pub fn app(state: Arc<App>) -> Router {
             "/api/onboarding/environments/{id}",
             get(show).put(update).delete(delete),
         )
+        .route("/api/onboarding/environments/{id}/logs", get(logs::logs))
         .route(
             "/api/onboarding/new-environment",
             axum::routing::post(create),
         )
+        .route("/api/onboarding/templates", get(templates))
         .route("/api/onboarding/events", get(events::stream))
         .route("/api/admin/cleanup", axum::routing::post(admin::cleanup))
         .route("/api/admin/sync", axum::routing::post(admin::sync))
@@ -403,6 +406,14 @@ async fn show(
     Ok(Json(blocking(&app, move |ctx| ops::show(ctx, &id)).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/onboarding/templates", tag = "environments",
+    responses((status = 200, description = "The templates environments can be made from, by name", body = BTreeMap<String, crate::config::TemplateSummary>),
+              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
+async fn templates(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Viewer, "read templates")?;
+    Ok(Json(app.ctx.config.template_summaries()).into_response())
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[derive(utoipa::ToSchema)]
@@ -419,6 +430,31 @@ pub(crate) struct CreateBody {
     #[serde(default)]
     #[schema(schema_with = openapi::labels_schema)]
     labels: BTreeMap<String, String>,
+    /// Probe readiness after starting (default true); false leaves `ready` false.
+    wait: Option<bool>,
+    /// Give up (and roll back) after this long: a number and a unit (s, m, h, d, w).
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    timeout: Option<String>,
+    /// On failure keep the containers for inspection.
+    keep_on_failure: Option<bool>,
+    /// Never let cleanup remove it.
+    pinned: Option<bool>,
+}
+
+/// A duration field of a request body ("90s", "8h").
+fn duration_field(
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<std::time::Duration>, ApiError> {
+    text.map(humantime::parse_duration)
+        .transpose()
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("{field}: {e}"),
+            )
+        })
 }
 
 #[utoipa::path(post, path = "/api/onboarding/new-environment", tag = "environments",
@@ -455,18 +491,15 @@ async fn create(
         }
         _ => token.user().to_owned(),
     };
-    let ttl = body
-        .ttl
-        .as_deref()
-        .map(humantime::parse_duration)
-        .transpose()
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("ttl: {e}"),
-            )
-        })?;
+    let ttl = duration_field("ttl", body.ttl.as_deref())?;
+    let timeout = duration_field("timeout", body.timeout.as_deref())?;
+    if timeout.is_some_and(|t| t.is_zero()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "timeout: must be more than zero",
+        ));
+    }
     for (k, v) in &body.labels {
         crate::names::parse_label(&format!("{k}={v}"))?;
     }
@@ -476,8 +509,10 @@ async fn create(
         owner: Some(owner),
         labels: body.labels,
         ttl,
-        wait: true,
-        ..Default::default()
+        wait: body.wait.unwrap_or(true),
+        timeout,
+        keep_on_failure: body.keep_on_failure.unwrap_or(false),
+        pinned: body.pinned.unwrap_or(false),
     };
     if let Some(t) = &opts.template
         && !app.ctx.config.templates.contains_key(t)
@@ -542,6 +577,9 @@ pub(crate) struct UpdateBody {
     #[schema(schema_with = openapi::optional_labels_schema)]
     labels: Option<BTreeMap<String, String>>,
     pinned: Option<bool>,
+    /// With status "running": how long readiness may take before the environment is `failed`.
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    timeout: Option<String>,
 }
 
 #[utoipa::path(put, path = "/api/onboarding/environments/{id}", tag = "environments",
@@ -560,15 +598,9 @@ async fn update(
     let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
     require_owner(&token, &env, "change")?;
     // Both given: the earlier end wins.
-    let from_ttl = match &body.ttl {
-        Some(ttl) => {
-            let d = humantime::parse_duration(ttl).map_err(|e| {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
-                    format!("ttl: {e}"),
-                )
-            })?;
+    let timeout = duration_field("timeout", body.timeout.as_deref())?;
+    let from_ttl = match duration_field("ttl", body.ttl.as_deref())? {
+        Some(d) => {
             let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
             Some(
                 chrono::Utc::now()
@@ -614,7 +646,19 @@ async fn update(
             blocking(&app, move |ctx| ops::show(ctx, &id)).await?
         }
         Some("stopped") => ops::stop(&app.ctx, &env.id, &Silent).await?,
-        Some("running") => ops::start(&app.ctx, &env.id, false, None, &Silent).await?,
+        Some("running") => {
+            // Answer once the containers run; readiness is probed in the
+            // background and shows in `ready` (or the record turns `failed`).
+            let started = ops::begin_start(&app.ctx, &env.id, timeout, &Silent).await;
+            ops::log(&app.ctx, "start", &env.name, &started);
+            let started = started?;
+            let ctx = app.ctx.clone();
+            let env = started.clone();
+            tokio::spawn(async move {
+                let _ = ops::finish_start(&ctx, &env, timeout, &Silent).await;
+            });
+            started
+        }
         Some(other) => {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -626,37 +670,66 @@ async fn update(
     Ok(Json(env).into_response())
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DeleteQuery {
+    /// Answer when the environment is gone (200, with what was removed), not at once (202).
+    #[serde(default)]
+    wait: bool,
+    /// Keep its named volumes.
+    #[serde(default)]
+    keep_volumes: bool,
+}
+
 #[utoipa::path(delete, path = "/api/onboarding/environments/{id}", tag = "environments",
-    params(("id" = String, Path, description = "Environment id or name")),
-    responses((status = 202, description = "Being deleted (or already gone)", body = Object),
-              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+    params(("id" = String, Path, description = "Environment id or name"), DeleteQuery),
+    responses((status = 200, description = "Deleted (with wait=true), or already gone", body = Object),
+              (status = 202, description = "Being deleted (or already gone)", body = Object),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 409, description = "The removal failed", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 async fn delete(
     State(app): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    query: Result<Query<DeleteQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let token = caller(&app, &headers)?;
     require(&token, Role::Developer, "delete environments")?;
+    let answered = if q.wait {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
     let env = match blocking(&app, move |ctx| ops::show(ctx, &id)).await {
         Ok(env) => env,
         // Idempotent: deleting what is gone is accepted.
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             return Ok((
-                StatusCode::ACCEPTED,
-                Json(serde_json::json!({"deleted": false})),
+                answered,
+                Json(serde_json::json!({"deleted": false, "environment": null})),
             )
                 .into_response());
         }
         Err(e) => return Err(e),
     };
     require_owner(&token, &env, "delete")?;
+    let opts = DeleteOptions {
+        if_exists: true,
+        keep_volumes: q.keep_volumes,
+        ..Default::default()
+    };
+    if q.wait {
+        let body = match ops::delete(&app.ctx, &env.id, &opts).await? {
+            Some(d) => {
+                serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed})
+            }
+            None => serde_json::json!({"deleted": false, "environment": null}),
+        };
+        return Ok((StatusCode::OK, Json(body)).into_response());
+    }
     let ctx = app.ctx.clone();
     let target = env.id.clone();
     tokio::spawn(async move {
-        let opts = DeleteOptions {
-            if_exists: true,
-            ..Default::default()
-        };
         let _ = ops::delete(&ctx, &target, &opts).await;
     });
     Ok((

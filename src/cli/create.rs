@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use envctl::{Context, CreateOptions};
+use envctl::{Backend, CreateOptions};
 
 use super::{Printer, interrupted, parse_duration};
 
@@ -34,9 +34,13 @@ pub struct Args {
     /// Never let cleanup remove it
     #[arg(long)]
     pub pin: bool,
+    /// If NAME exists, answer it instead (waiting for it, or starting it when
+    /// stopped); fail only if it failed or comes from another template. For CI.
+    #[arg(long, requires = "name")]
+    pub if_not_exists: bool,
 }
 
-pub async fn exec(ctx: &Context, args: Args, printer: &Printer) -> anyhow::Result<()> {
+pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::Result<()> {
     let labels = args
         .labels
         .iter()
@@ -54,7 +58,11 @@ pub async fn exec(ctx: &Context, args: Args, printer: &Printer) -> anyhow::Resul
         pinned: args.pin,
     };
     let bars = printer.progress();
-    let env = envctl::create(ctx, &opts, &bars, interrupted()).await;
+    let env = if args.if_not_exists {
+        backend.create_if_missing(&opts, &bars, interrupted()).await
+    } else {
+        backend.create(&opts, &bars, interrupted()).await
+    };
     bars.finish();
     printer.created(&env?)
 }

@@ -1,6 +1,6 @@
 //! `envctl delete`: remove an environment from any state.
 
-use envctl::{Context, DeleteOptions};
+use envctl::{Backend, DeleteOptions};
 
 use super::{Printer, confirm};
 
@@ -16,14 +16,19 @@ pub struct Args {
     pub if_exists: bool,
 }
 
-pub async fn exec(ctx: &Context, args: Args, yes: bool, printer: &Printer) -> anyhow::Result<()> {
+pub async fn exec(
+    backend: &Backend,
+    args: Args,
+    yes: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
     let opts = DeleteOptions {
         keep_volumes: args.keep_volumes,
         if_exists: args.if_exists,
         ..Default::default()
     };
     // Ask only about something that exists; a missing one is reported by delete itself.
-    if let Ok(env) = envctl::show(ctx, &args.environment) {
+    if let Ok(env) = backend.show(&args.environment).await {
         let volumes = if args.keep_volumes {
             "keeping its volumes"
         } else {
@@ -37,6 +42,6 @@ pub async fn exec(ctx: &Context, args: Args, yes: bool, printer: &Printer) -> an
             return Err(envctl::Error::Failed("cancelled; nothing was deleted".into()).into());
         }
     }
-    let deleted = envctl::delete(ctx, &args.environment, &opts).await?;
+    let deleted = backend.delete(&args.environment, &opts).await?;
     printer.deleted(&args.environment, deleted.as_ref())
 }

@@ -1,6 +1,6 @@
 //! `envctl list`: the environments, as a table or a JSON array.
 
-use envctl::{Context, ListFilter, Status};
+use envctl::{Backend, ListFilter, Status};
 
 use super::Printer;
 
@@ -21,14 +21,14 @@ fn parse_status(text: &str) -> Result<Status, String> {
     text.parse().map_err(|e: envctl::Error| e.to_string())
 }
 
-pub fn exec(ctx: &Context, args: Args, printer: &Printer) -> anyhow::Result<()> {
+pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::Result<()> {
     let filter = ListFilter {
         status: args.status,
         owner: args.owner,
         template: args.template,
     };
     if printer.json() {
-        return printer.raw_json(&envctl::ops::list_json(ctx, &filter)?);
+        return printer.raw_json(&backend.list_json(&filter).await?);
     }
-    printer.environments(&envctl::list(ctx, &filter)?)
+    printer.environments(&backend.list(&filter).await?)
 }

@@ -1,6 +1,6 @@
 //! `envctl logs`: a service's output, or every service's, prefixed by its name.
 
-use envctl::Context;
+use envctl::Backend;
 use futures_util::StreamExt;
 
 use super::{Printer, interrupted};
@@ -19,15 +19,15 @@ pub struct Args {
     pub tail: Option<usize>,
 }
 
-pub async fn exec(ctx: &Context, args: Args, printer: &Printer) -> anyhow::Result<()> {
-    let mut stream = envctl::logs(
-        ctx,
-        &args.environment,
-        args.service.as_deref(),
-        args.follow,
-        args.tail,
-    )
-    .await?;
+pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::Result<()> {
+    let mut stream = backend
+        .logs(
+            &args.environment,
+            args.service.as_deref(),
+            args.follow,
+            args.tail,
+        )
+        .await?;
     let prefix = args.service.is_none();
     let stop = interrupted();
     tokio::pin!(stop);

@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use envctl::cleanup::{self, CleanupOptions};
+use envctl::backend::CleanupRequest;
 use envctl::reset::{self, ResetOptions};
-use envctl::retention::RetentionPolicy;
-use envctl::sync::{self, SyncOptions};
-use envctl::{Context, Error};
+use envctl::sync::SyncOptions;
+use envctl::{Backend, Context, Error};
 
 use super::{Printer, confirm, parse_duration};
 
@@ -37,17 +36,14 @@ pub struct CleanupArgs {
 }
 
 impl CleanupArgs {
-    fn options(&self, ctx: &Context) -> CleanupOptions {
-        let c = &ctx.config.cleanup;
-        CleanupOptions {
-            policy: RetentionPolicy {
-                keep: self.keep.or(c.keep),
-                older_than: self.older_than.or(c.older_than),
-                failed_grace: self.failed_grace.or(c.failed_grace),
-                per_owner: self.per_owner || c.per_owner,
-            },
+    fn request(&self) -> CleanupRequest {
+        CleanupRequest {
+            keep: self.keep,
+            older_than: self.older_than,
+            failed_grace: self.failed_grace,
+            per_owner: self.per_owner,
             dry_run: self.dry_run,
-            concurrency: self.concurrency.map_or(c.concurrency, usize::from),
+            concurrency: self.concurrency.map(usize::from),
             wait_for_lock: !self.no_wait,
         }
     }
@@ -55,35 +51,34 @@ impl CleanupArgs {
 
 /// `cleanup`: shows the plan, asks, removes.
 pub async fn cleanup(
-    ctx: &Context,
+    backend: &Backend,
     args: CleanupArgs,
     yes: bool,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let opts = args.options(ctx);
-    let prepared = cleanup::prepare(ctx, &opts).await?;
-    if opts.dry_run || prepared.plan.remove.is_empty() {
-        let report = cleanup::execute(ctx, prepared, &opts).await?;
+    let request = args.request();
+    let planned = backend.plan_cleanup(&request).await?;
+    if request.dry_run || planned.plan().remove.is_empty() {
+        let report = backend.run_cleanup(planned).await?;
         return printer.cleanup_plan(&report);
     }
-    printer.plan_table(&prepared.sync, &prepared.plan)?;
-    let question = format!("Remove {} environment(s)?", prepared.plan.remove.len());
+    printer.plan_table(planned.sync(), planned.plan())?;
+    let question = format!("Remove {} environment(s)?", planned.plan().remove.len());
     if !confirm(&question, yes)? {
         return Err(Error::Failed("cancelled; nothing was removed".into()).into());
     }
-    let report = cleanup::execute(ctx, prepared, &opts).await?;
+    let report = backend.run_cleanup(planned).await?;
     printer.cleanup_done("cleanup", &report)?;
     failures(report.has_errors(), report.failed())
 }
 
 /// `auto-cleanup`: the same policy, never asks; one summary line.
 pub async fn auto_cleanup(
-    ctx: &Context,
+    backend: &Backend,
     args: CleanupArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let opts = args.options(ctx);
-    let report = cleanup::cleanup(ctx, &opts).await?;
+    let report = backend.cleanup(&args.request()).await?;
     printer.cleanup_done("auto-cleanup", &report)?;
     failures(report.has_errors(), report.failed())
 }
@@ -113,14 +108,14 @@ pub struct SyncArgs {
     pub no_wait: bool,
 }
 
-pub async fn sync(ctx: &Context, args: SyncArgs, printer: &Printer) -> anyhow::Result<()> {
+pub async fn sync(backend: &Backend, args: SyncArgs, printer: &Printer) -> anyhow::Result<()> {
     let opts = SyncOptions {
         dry_run: args.dry_run,
         remove_orphans: args.remove_orphans,
         adopt: args.adopt,
         wait_for_lock: !args.no_wait,
     };
-    let report = sync::sync(ctx, &opts).await?;
+    let report = backend.sync(&opts).await?;
     printer.sync_report(&report)?;
     if report.has_errors() {
         return Err(Error::Failed("some repairs failed; see above".into()).into());

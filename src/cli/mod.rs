@@ -23,7 +23,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use envctl::{Config, Context, Store};
+use envctl::remote::Remote;
+use envctl::{Backend, Config, Context, Store};
 
 pub use printer::Printer;
 
@@ -54,11 +55,12 @@ Exit status:
   1    the operation failed (provisioning rolled back, a removal or repair failed, no free ports)
   2    bad arguments, bad config, invalid name or label, unknown template
   3    the environment, service or backup does not exist
-  4    the Docker engine cannot be reached
+  4    the Docker engine cannot be reached (remote mode: the server, or its engine)
   5    busy: the database lock, or another cleanup, sync or reset, past --lock-timeout
   6    the database is unreadable, or from a newer envctl
   7    a question needs an answer but there is no terminal; pass --yes
   8    conflict: the name is taken, or the transition is impossible
+  9    remote mode: the server refused ENVCTL_TOKEN, or the token's role may not do this
   130  interrupted (Ctrl-C or SIGTERM); what was being created was rolled back
 
 Files:
@@ -73,6 +75,8 @@ Environment:
   ENVCTL_DATA_DIR      data directory [default: $XDG_DATA_HOME/envctl]
   ENVCTL_CONFIG        config file
   ENVCTL_LOCK_TIMEOUT  how long to wait for locks [default: 30s]
+  ENVCTL_SERVER        remote mode: the URL of an `envctl serve` (as --server)
+  ENVCTL_TOKEN         remote mode: the API token sent to it
   DOCKER_HOST          the Docker engine [default: unix:///var/run/docker.sock]
   NO_COLOR             no colour in output
   USER                 the default owner of new environments";
@@ -85,6 +89,9 @@ pub struct GlobalArgs {
     /// Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]
     #[arg(long, global = true, env = "ENVCTL_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)
+    #[arg(long, global = true, env = "ENVCTL_SERVER", value_name = "URL")]
+    pub server: Option<String>,
     /// Print JSON on stdout, for programs (stable fields; see the README)
     #[arg(long, global = true)]
     pub json: bool,
@@ -156,30 +163,58 @@ pub enum Command {
 pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
-        Command::Templates(args) => templates::exec(&load_config(g)?, args, printer),
+        Command::Templates(args) => templates::exec(g, args, printer).await,
         Command::Generate(command) => generate::exec(command, printer),
-        Command::Serve(args) => serve::serve(context(g)?, args, g.lock_timeout, printer).await,
-        Command::Token(command) => serve::token(&context(g)?, command, g.lock_timeout, printer),
-        Command::Create(args) => create::exec(&context(g)?, args, printer).await,
-        Command::OneClick(args) => one_click::exec(&context(g)?, args, g.yes, printer).await,
-        Command::List(args) => list::exec(&context(g)?, args, printer),
-        Command::Show(args) => show::exec(&context(g)?, args, printer),
-        Command::Start(args) => start_stop::start(&context(g)?, args, printer).await,
-        Command::Stop(args) => start_stop::stop(&context(g)?, args, printer).await,
-        Command::Delete(args) => delete::exec(&context(g)?, args, g.yes, printer).await,
-        Command::Logs(args) => logs::exec(&context(g)?, args, printer).await,
-        Command::Pin(args) => pin::exec(&context(g)?, args, true, printer),
-        Command::Unpin(args) => pin::exec(&context(g)?, args, false, printer),
-        Command::Cleanup(args) => maintenance::cleanup(&context(g)?, args, g.yes, printer).await,
-        Command::AutoCleanup(args) => maintenance::auto_cleanup(&context(g)?, args, printer).await,
-        Command::Sync(args) => maintenance::sync(&context(g)?, args, printer).await,
+        Command::Serve(args) => {
+            let ctx = backend(g)?.into_local("serve")?;
+            serve::serve(ctx, args, g.lock_timeout, printer).await
+        }
+        Command::Token(command) => serve::token(
+            backend(g)?.local("token")?,
+            command,
+            g.lock_timeout,
+            printer,
+        ),
+        Command::Create(args) => create::exec(&backend(g)?, args, printer).await,
+        Command::OneClick(args) => one_click::exec(&backend(g)?, args, g.yes, printer).await,
+        Command::List(args) => list::exec(&backend(g)?, args, printer).await,
+        Command::Show(args) => show::exec(&backend(g)?, args, printer).await,
+        Command::Start(args) => start_stop::start(&backend(g)?, args, printer).await,
+        Command::Stop(args) => start_stop::stop(&backend(g)?, args, printer).await,
+        Command::Delete(args) => delete::exec(&backend(g)?, args, g.yes, printer).await,
+        Command::Logs(args) => logs::exec(&backend(g)?, args, printer).await,
+        Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
+        Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,
+        Command::Cleanup(args) => maintenance::cleanup(&backend(g)?, args, g.yes, printer).await,
+        Command::AutoCleanup(args) => maintenance::auto_cleanup(&backend(g)?, args, printer).await,
+        Command::Sync(args) => maintenance::sync(&backend(g)?, args, printer).await,
         Command::ResetDb(args) => {
-            maintenance::reset(&context(g)?, args, true, g.yes, printer).await
+            let b = backend(g)?;
+            maintenance::reset(b.local("reset-db")?, args, true, g.yes, printer).await
         }
         Command::AutoResetDb(args) => {
-            maintenance::reset(&context(g)?, args, false, g.yes, printer).await
+            let b = backend(g)?;
+            maintenance::reset(b.local("auto-reset-db")?, args, false, g.yes, printer).await
         }
-        Command::Backup(command) => backup::exec(&context(g)?, command, g.yes, printer),
+        Command::Backup(command) => {
+            backup::exec(backend(g)?.local("backup")?, command, g.yes, printer)
+        }
+    }
+}
+
+/// The remote side when --server (or ENVCTL_SERVER) is set, else the local one.
+fn backend(g: &GlobalArgs) -> envctl::Result<Backend> {
+    match g.server.as_deref().filter(|s| !s.is_empty()) {
+        Some(url) => {
+            let token = std::env::var("ENVCTL_TOKEN").ok();
+            if g.verbose {
+                Printer::verbose(&format!("server: {url}"));
+                let state = if token.is_some() { "set" } else { "not set" };
+                Printer::verbose(&format!("ENVCTL_TOKEN: {state}"));
+            }
+            Ok(Backend::Remote(Remote::new(url, token)?))
+        }
+        None => Ok(Backend::Local(context(g)?)),
     }
 }
 

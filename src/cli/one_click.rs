@@ -1,25 +1,41 @@
 //! `envctl one-click`: the guided create. Asks for the template (when there is
 //! more than one), the name and the owner, confirms, then creates and waits.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use dialoguer::{Input, Select};
-use envctl::{Context, CreateOptions, Error};
+use envctl::config::TemplateSummary;
+use envctl::{Backend, CreateOptions, Error};
 
 use super::{Printer, confirm, interrupted};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub async fn exec(ctx: &Context, _args: Args, yes: bool, printer: &Printer) -> anyhow::Result<()> {
-    let owner = envctl::names::current_user();
-    let name = envctl::names::default_name(&owner);
-    let template = ctx.config.defaults.template.clone();
+pub async fn exec(
+    backend: &Backend,
+    _args: Args,
+    yes: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let templates = backend.templates().await?;
+    // Remotely the server owns it by the token's user; locally, $USER.
+    let owner = match backend {
+        Backend::Local(_) => Some(envctl::names::current_user()),
+        Backend::Remote(_) => None,
+    };
+    let name = envctl::names::default_name(owner.as_deref().unwrap_or("env"));
+    let template = templates
+        .iter()
+        .find(|(_, t)| t.default)
+        .map(|(n, _)| n.clone())
+        .unwrap_or_else(|| "onboarding".into());
     let opts = if yes {
         CreateOptions {
             name: Some(name),
             template: Some(template),
-            owner: Some(owner),
+            owner,
             wait: true,
             ..Default::default()
         }
@@ -30,36 +46,34 @@ pub async fn exec(ctx: &Context, _args: Args, yes: bool, printer: &Printer) -> a
             )
             .into());
         }
-        ask(ctx, name, template, owner)?
+        ask(&templates, name, template, owner)?
     };
     let question = format!(
         "Create '{}' from template '{}' for {}?",
         opts.name.as_deref().unwrap_or_default(),
         opts.template.as_deref().unwrap_or_default(),
-        opts.owner.as_deref().unwrap_or_default()
+        opts.owner.as_deref().unwrap_or("you")
     );
     if !confirm(&question, yes)? {
         return Err(Error::Failed("cancelled; nothing was created".into()).into());
     }
     let bars = printer.progress();
-    let env = envctl::create(ctx, &opts, &bars, interrupted()).await;
+    let env = backend.create(&opts, &bars, interrupted()).await;
     bars.finish();
     printer.created(&env?)
 }
 
 fn ask(
-    ctx: &Context,
+    templates: &BTreeMap<String, TemplateSummary>,
     name: String,
     template: String,
-    owner: String,
+    owner: Option<String>,
 ) -> anyhow::Result<CreateOptions> {
     let prompt_error =
         |e: dialoguer::Error| Error::Failed(format!("could not read the answer: {e}"));
-    let templates: Vec<&String> = ctx.config.templates.keys().collect();
-    let template = if templates.len() > 1 {
-        let items: Vec<String> = ctx
-            .config
-            .templates
+    let names: Vec<&String> = templates.keys().collect();
+    let template = if names.len() > 1 {
+        let items: Vec<String> = templates
             .iter()
             .map(|(n, t)| {
                 if t.description.is_empty() {
@@ -69,14 +83,14 @@ fn ask(
                 }
             })
             .collect();
-        let default = templates.iter().position(|t| **t == template).unwrap_or(0);
+        let default = names.iter().position(|t| **t == template).unwrap_or(0);
         let pick = Select::new()
             .with_prompt("Template")
             .items(&items)
             .default(default)
             .interact()
             .map_err(prompt_error)?;
-        templates[pick].clone()
+        names[pick].clone()
     } else {
         template
     };
@@ -86,15 +100,20 @@ fn ask(
         .validate_with(|n: &String| envctl::names::validate_name(n))
         .interact_text()
         .map_err(prompt_error)?;
-    let owner: String = Input::new()
-        .with_prompt("Owner")
-        .default(owner)
-        .interact_text()
-        .map_err(prompt_error)?;
+    let owner = match owner {
+        Some(owner) => Some(
+            Input::new()
+                .with_prompt("Owner")
+                .default(owner)
+                .interact_text()
+                .map_err(prompt_error)?,
+        ),
+        None => None,
+    };
     Ok(CreateOptions {
         name: Some(name),
         template: Some(template),
-        owner: Some(owner),
+        owner,
         wait: true,
         ..Default::default()
     })

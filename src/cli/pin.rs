@@ -1,6 +1,6 @@
 //! `pin` and `unpin`: protect an environment from cleanup, or stop protecting it.
 
-use envctl::Context;
+use envctl::Backend;
 
 use super::Printer;
 
@@ -10,8 +10,13 @@ pub struct Args {
     pub environment: String,
 }
 
-pub fn exec(ctx: &Context, args: Args, pinned: bool, printer: &Printer) -> anyhow::Result<()> {
-    let env = envctl::ops::set_pinned(ctx, &args.environment, pinned)?;
+pub async fn exec(
+    backend: &Backend,
+    args: Args,
+    pinned: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let env = backend.set_pinned(&args.environment, pinned).await?;
     let word = if pinned { "pinned" } else { "unpinned" };
     printer.status_line(&format!("{word} {} ({})", env.name, env.id), &env)
 }

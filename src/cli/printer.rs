@@ -2,13 +2,15 @@
 //! plain lines off a terminal, nothing extra under `--quiet`. Results go to
 //! stdout, everything else (progress, notes, errors) to stderr.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 use chrono::{DateTime, Utc};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
+use envctl::config::TemplateSummary;
 use envctl::ops::LogChunk;
-use envctl::{Config, Deleted, Environment, Status};
+use envctl::{Deleted, Environment, Status};
 
 use super::GlobalArgs;
 use super::progress::Bars;
@@ -186,6 +188,22 @@ impl Printer {
     }
 
     /// A one-line result (stop), or the environment as JSON.
+    /// `show --dotenv`: KEY=value lines a CI job can export.
+    pub fn dotenv(&self, env: &Environment) -> anyhow::Result<()> {
+        let mut text = format!(
+            "ENVCTL_ID={}\nENVCTL_NAME={}\nENVCTL_STATUS={}\nENVCTL_READY={}\n",
+            env.id, env.name, env.status, env.ready
+        );
+        for (service, url) in &env.urls {
+            let key = service.to_ascii_uppercase().replace('-', "_");
+            text.push_str(&format!("{key}_URL={url}\n"));
+            if let Some(port) = env.ports.get(service) {
+                text.push_str(&format!("{key}_PORT={port}\n"));
+            }
+        }
+        self.out(&text)
+    }
+
     pub fn status_line(&self, line: &str, env: &Environment) -> anyhow::Result<()> {
         if self.json {
             return self.json_out(env);
@@ -237,12 +255,12 @@ impl Printer {
         self.out(&text)
     }
 
-    pub fn templates(&self, config: &Config) -> anyhow::Result<()> {
+    pub fn templates(&self, templates: &BTreeMap<String, TemplateSummary>) -> anyhow::Result<()> {
         if self.json {
-            return self.json_out(&config.templates);
+            return self.json_out(templates);
         }
         let mut table = self.table(["TEMPLATE", "SERVICES", "PORTS", "DESCRIPTION"]);
-        for (name, t) in &config.templates {
+        for (name, t) in templates {
             let services: Vec<String> = t
                 .services
                 .iter()
@@ -251,15 +269,11 @@ impl Printer {
                     None => s.name.clone(),
                 })
                 .collect();
-            let marker = if *name == config.defaults.template {
-                " (default)"
-            } else {
-                ""
-            };
+            let marker = if t.default { " (default)" } else { "" };
             table.add_row(vec![
                 Cell::new(format!("{name}{marker}")),
                 Cell::new(services.join(", ")),
-                Cell::new(t.block_size()),
+                Cell::new(t.ports),
                 Cell::new(&t.description),
             ]);
         }

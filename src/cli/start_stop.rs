@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use envctl::Context;
+use envctl::Backend;
 
 use super::{Printer, parse_duration};
 
@@ -24,16 +24,18 @@ pub struct StopArgs {
     pub environment: String,
 }
 
-pub async fn start(ctx: &Context, args: StartArgs, printer: &Printer) -> anyhow::Result<()> {
+pub async fn start(backend: &Backend, args: StartArgs, printer: &Printer) -> anyhow::Result<()> {
     let bars = printer.progress();
-    let env = envctl::start(ctx, &args.environment, !args.no_wait, args.timeout, &bars).await;
+    let env = backend
+        .start(&args.environment, !args.no_wait, args.timeout, &bars)
+        .await;
     bars.finish();
     printer.created(&env?)
 }
 
-pub async fn stop(ctx: &Context, args: StopArgs, printer: &Printer) -> anyhow::Result<()> {
+pub async fn stop(backend: &Backend, args: StopArgs, printer: &Printer) -> anyhow::Result<()> {
     let bars = printer.progress();
-    let env = envctl::stop(ctx, &args.environment, &bars).await;
+    let env = backend.stop(&args.environment, &bars).await;
     bars.finish();
     let env = env?;
     printer.status_line(&format!("stopped {} ({})", env.name, env.id), &env)

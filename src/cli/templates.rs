@@ -1,12 +1,16 @@
 //! `envctl templates`: the templates the config offers.
 
-use envctl::Config;
-
-use super::Printer;
+use super::{GlobalArgs, Printer, backend, load_config};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn exec(config: &Config, _args: Args, printer: &Printer) -> anyhow::Result<()> {
-    printer.templates(config)
+/// Locally only the config is read (no database, no Docker).
+pub async fn exec(g: &GlobalArgs, _args: Args, printer: &Printer) -> anyhow::Result<()> {
+    let templates = if g.server.as_deref().is_some_and(|s| !s.is_empty()) {
+        backend(g)?.templates().await?
+    } else {
+        load_config(g)?.template_summaries()
+    };
+    printer.templates(&templates)
 }

@@ -1,0 +1,495 @@
+//! The remote side of [`crate::backend::Backend`]: one method per endpoint of
+//! `envctl serve`, turning its answers into the library's types and its
+//! errors into [`Error`]s with the same exit codes as local mode. The waiting
+//! (until ready, until gone) is the backend's, shared by both sides.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::cleanup::CleanupReport;
+use crate::config::TemplateSummary;
+use crate::docker::Removed;
+use crate::error::{Error, Result};
+use crate::ops::{DeleteOptions, Deleted, ListFilter, LogChunk, LogStream};
+use crate::provision::CreateOptions;
+use crate::store::Environment;
+use crate::sync::{SyncOptions, SyncReport};
+
+/// How long one request may take (a synchronous delete stops containers).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long, in all, to honour `429 Retry-After` before giving up.
+const RATE_LIMIT_PATIENCE: Duration = Duration::from_secs(60);
+/// The largest page the server serves.
+const PAGE: usize = 1000;
+
+/// A client of one `envctl serve`.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    /// The server's URL, without a trailing slash.
+    base: String,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+/// What a cleanup asks the server for: the CLI's flags, unresolved (the
+/// server fills in its own config).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CleanupBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "seconds")]
+    pub older_than: Option<Duration>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "seconds")]
+    pub failed_grace: Option<Duration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_owner: Option<bool>,
+    pub dry_run: bool,
+}
+
+impl Remote {
+    /// A client of the server at `url` (http or https), sending `token`.
+    pub fn new(url: &str, token: Option<String>) -> Result<Remote> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| {
+            Error::InvalidInput(format!(
+                "server URL '{url}' is not a URL ({e}); expected one like http://envctl.internal:8080"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(Error::InvalidInput(format!(
+                "server URL '{url}' must start with http:// or https:// and name a host"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("envctl/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Failed(format!("cannot make an HTTP client: {e}")))?;
+        Ok(Remote {
+            base: url.trim_end_matches('/').to_owned(),
+            token: token.filter(|t| !t.is_empty()),
+            http,
+        })
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn show(&self, target: &str) -> Result<Environment> {
+        let r = self
+            .call(Method::GET, &env_path(target), &[], None, true)
+            .await?;
+        self.decode(r).await
+    }
+
+    /// Every matching environment as the server stores it (its JSON text),
+    /// fetched a page at a time.
+    pub async fn list_raw(&self, filter: &ListFilter) -> Result<Vec<Box<RawValue>>> {
+        let mut all: Vec<Box<RawValue>> = Vec::new();
+        loop {
+            let mut query = vec![
+                ("limit", PAGE.to_string()),
+                ("offset", all.len().to_string()),
+            ];
+            if let Some(s) = filter.status {
+                query.push(("status", s.as_str().to_owned()));
+            }
+            if let Some(o) = &filter.owner {
+                query.push(("owner", o.clone()));
+            }
+            if let Some(t) = &filter.template {
+                query.push(("template", t.clone()));
+            }
+            let r = self
+                .call(
+                    Method::GET,
+                    "/api/onboarding/environments",
+                    &query,
+                    None,
+                    true,
+                )
+                .await?;
+            let total = r
+                .headers()
+                .get("x-total-count")
+                .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+            let page: Vec<Box<RawValue>> = self.decode(r).await?;
+            let more = page.len() == PAGE && total.is_none_or(|t| all.len() + PAGE < t);
+            all.extend(page);
+            if !more {
+                return Ok(all);
+            }
+        }
+    }
+
+    pub async fn templates(&self) -> Result<BTreeMap<String, TemplateSummary>> {
+        let r = self
+            .call(Method::GET, "/api/onboarding/templates", &[], None, true)
+            .await?;
+        self.decode(r).await
+    }
+
+    /// Asks for a create; the answer is the reserved (`creating`) record.
+    pub async fn create(&self, opts: &CreateOptions) -> Result<Environment> {
+        let mut body = serde_json::json!({
+            "labels": opts.labels,
+            "wait": opts.wait,
+            "keep_on_failure": opts.keep_on_failure,
+            "pinned": opts.pinned,
+        });
+        let fields = [
+            ("name", opts.name.clone()),
+            ("template", opts.template.clone()),
+            ("owner", opts.owner.clone()),
+            ("ttl", opts.ttl.map(seconds::text)),
+            ("timeout", opts.timeout.map(seconds::text)),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                body[key] = serde_json::Value::String(v);
+            }
+        }
+        let r = self
+            .call(
+                Method::POST,
+                "/api/onboarding/new-environment",
+                &[],
+                Some(body),
+                true,
+            )
+            .await
+            .map_err(|e| match e {
+                // Locally an unknown template is a usage error (exit 2); keep it so.
+                Error::Remote { url, code, message } if code == "not_found" => Error::Remote {
+                    url,
+                    code: "invalid".into(),
+                    message,
+                },
+                other => other,
+            })?;
+        self.decode(r).await
+    }
+
+    /// Changes an environment (`PUT`): status, pinned, timeout.
+    pub async fn update(&self, target: &str, body: serde_json::Value) -> Result<Environment> {
+        let r = self
+            .call(Method::PUT, &env_path(target), &[], Some(body), true)
+            .await?;
+        self.decode(r).await
+    }
+
+    /// Deletes and waits until it is gone (`DELETE ?wait=true`).
+    pub async fn delete(&self, target: &str, opts: &DeleteOptions) -> Result<Option<Deleted>> {
+        #[derive(Deserialize)]
+        struct Answer {
+            deleted: bool,
+            environment: Option<Environment>,
+            #[serde(default)]
+            removed: Removed,
+        }
+        let query = [
+            ("wait", "true".to_owned()),
+            ("keep_volumes", opts.keep_volumes.to_string()),
+        ];
+        let r = self
+            .call(Method::DELETE, &env_path(target), &query, None, true)
+            .await?;
+        let answer: Answer = self.decode(r).await?;
+        match (answer.deleted, answer.environment) {
+            (true, Some(environment)) => Ok(Some(Deleted {
+                environment,
+                removed: answer.removed,
+            })),
+            _ if opts.if_exists => Ok(None),
+            _ => Err(Error::not_found(target)),
+        }
+    }
+
+    /// A service's output, or every service's, as the server streams it.
+    pub async fn logs(
+        &self,
+        target: &str,
+        service: Option<&str>,
+        follow: bool,
+        tail: Option<usize>,
+    ) -> Result<LogStream> {
+        let mut query = vec![("follow", follow.to_string())];
+        if let Some(s) = service {
+            query.push(("service", s.to_owned()));
+        }
+        if let Some(t) = tail {
+            query.push(("tail", t.to_string()));
+        }
+        let path = format!("{}/logs", env_path(target));
+        // No overall timeout: a followed log lasts as long as the user wants.
+        let r = self.call(Method::GET, &path, &query, None, false).await?;
+        let base = self.base.clone();
+        let bytes = r.bytes_stream();
+        let lines = futures_util::stream::unfold(
+            (bytes, Vec::<u8>::new(), false),
+            move |(mut bytes, mut buf, done)| {
+                let base = base.clone();
+                async move {
+                    loop {
+                        if let Some(at) = buf.iter().position(|&b| b == b'\n') {
+                            let line: Vec<u8> = buf.drain(..=at).collect();
+                            return Some((log_line(&line), (bytes, buf, done)));
+                        }
+                        if done {
+                            return None;
+                        }
+                        match bytes.next().await {
+                            Some(Ok(chunk)) => buf.extend_from_slice(&chunk),
+                            Some(Err(e)) => {
+                                let error = Error::ServerUnreachable {
+                                    url: base,
+                                    reason: format!("the log stream broke: {e}"),
+                                };
+                                return Some((Err(error), (bytes, Vec::new(), true)));
+                            }
+                            None if buf.is_empty() => return None,
+                            None => {
+                                buf.push(b'\n');
+                                return Some((log_line(&buf), (bytes, Vec::new(), true)));
+                            }
+                        }
+                    }
+                }
+            },
+        );
+        Ok(Box::pin(lines))
+    }
+
+    pub async fn cleanup(&self, request: &CleanupBody) -> Result<CleanupReport> {
+        let body = serde_json::to_value(request)
+            .map_err(|e| Error::Failed(format!("cannot encode the request: {e}")))?;
+        let r = self
+            .call(Method::POST, "/api/admin/cleanup", &[], Some(body), true)
+            .await?;
+        self.decode(r).await
+    }
+
+    pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
+        let body = serde_json::json!({
+            "dry_run": opts.dry_run,
+            "remove_orphans": opts.remove_orphans,
+            "adopt": opts.adopt,
+        });
+        let r = self
+            .call(Method::POST, "/api/admin/sync", &[], Some(body), true)
+            .await?;
+        self.decode(r).await
+    }
+
+    /// Sends one request; waits out rate limits (`429 Retry-After`) for up to
+    /// a minute; turns every non-2xx answer into an [`Error`].
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<serde_json::Value>,
+        bounded: bool,
+    ) -> Result<reqwest::Response> {
+        let url = format!("{}{path}", self.base);
+        let mut waited = Duration::ZERO;
+        loop {
+            let mut request = self.http.request(method.clone(), &url).query(query);
+            if bounded {
+                request = request.timeout(REQUEST_TIMEOUT);
+            }
+            if let Some(token) = &self.token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let response = request.send().await.map_err(|e| self.unreachable(&e))?;
+            let status = response.status();
+            if status.is_success() {
+                return Ok(response);
+            }
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let after = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+                    .map_or(Duration::from_secs(1), Duration::from_secs)
+                    .clamp(Duration::from_millis(100), Duration::from_secs(30));
+                if waited + after <= RATE_LIMIT_PATIENCE {
+                    tokio::time::sleep(after).await;
+                    waited += after;
+                    continue;
+                }
+            }
+            return Err(self.refusal(response).await);
+        }
+    }
+
+    /// The server's error answer as an [`Error`].
+    async fn refusal(&self, response: reqwest::Response) -> Error {
+        #[derive(Deserialize)]
+        struct Body {
+            error: Detail,
+        }
+        #[derive(Deserialize)]
+        struct Detail {
+            code: String,
+            message: String,
+        }
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        match serde_json::from_str::<Body>(&text) {
+            Ok(Body { error }) => {
+                let message = match (error.code.as_str(), &self.token) {
+                    ("unauthorized", None) => format!(
+                        "the server at {} needs a token, and ENVCTL_TOKEN is not set",
+                        self.base
+                    ),
+                    ("unauthorized", Some(_)) => format!(
+                        "the server at {} did not accept ENVCTL_TOKEN (unknown or revoked)",
+                        self.base
+                    ),
+                    _ => error.message,
+                };
+                Error::Remote {
+                    url: self.base.clone(),
+                    code: error.code,
+                    message,
+                }
+            }
+            Err(_) => Error::Remote {
+                url: self.base.clone(),
+                code: format!("http_{}", status.as_u16()),
+                message: format!(
+                    "{} answered {status} without an envctl error; is it an envctl server?",
+                    self.base
+                ),
+            },
+        }
+    }
+
+    fn unreachable(&self, e: &reqwest::Error) -> Error {
+        // The innermost cause says it best ("Connection refused (os error 111)").
+        let mut cause: &dyn std::error::Error = e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        let reason = if e.is_timeout() {
+            format!("no answer within {}s", REQUEST_TIMEOUT.as_secs())
+        } else {
+            cause.to_string()
+        };
+        Error::ServerUnreachable {
+            url: self.base.clone(),
+            reason,
+        }
+    }
+
+    async fn decode<T: DeserializeOwned>(&self, response: reqwest::Response) -> Result<T> {
+        let text = response.text().await.map_err(|e| self.unreachable(&e))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::Failed(format!(
+                "unexpected answer from {}: {e}; is it an envctl server of this version?",
+                self.base
+            ))
+        })
+    }
+}
+
+/// The URL path of one environment, its id or name percent-encoded.
+fn env_path(target: &str) -> String {
+    let mut path = String::from("/api/onboarding/environments/");
+    for b in target.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            path.push(b as char);
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    path
+}
+
+/// One JSON line of the logs endpoint.
+fn log_line(line: &[u8]) -> Result<LogChunk> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Line {
+        Chunk(LogChunk),
+        Error { error: String },
+    }
+    match serde_json::from_slice::<Line>(line) {
+        Ok(Line::Chunk(chunk)) => Ok(chunk),
+        Ok(Line::Error { error }) => Err(Error::Failed(error)),
+        Err(e) => Err(Error::Failed(format!(
+            "malformed log line from the server: {e}"
+        ))),
+    }
+}
+
+/// Durations sent to the server as whole seconds ("90s").
+mod seconds {
+    use std::time::Duration;
+
+    pub fn text(d: Duration) -> String {
+        format!("{}s", d.as_secs().max(1))
+    }
+
+    pub fn serialize<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&text(*d)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_percent_encoded() {
+        assert_eq!(
+            env_path("alice-1a2b"),
+            "/api/onboarding/environments/alice-1a2b"
+        );
+        assert_eq!(
+            env_path("a/b?c d"),
+            "/api/onboarding/environments/a%2Fb%3Fc%20d"
+        );
+    }
+
+    #[test]
+    fn server_urls_are_checked() {
+        assert!(Remote::new("http://127.0.0.1:8080/", None).is_ok());
+        assert_eq!(
+            Remote::new("https://envctl.example/prefix/", None)
+                .unwrap()
+                .url(),
+            "https://envctl.example/prefix"
+        );
+        for bad in ["127.0.0.1:8080", "ftp://host", "http://", "not a url"] {
+            let e = Remote::new(bad, None).unwrap_err();
+            assert_eq!(e.exit_code(), crate::exit::USAGE, "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn log_lines_decode_chunks_and_errors() {
+        let chunk = log_line(br#"{"service":"web","text":"hi\n"}"#).unwrap();
+        assert_eq!(
+            (chunk.service.as_str(), chunk.text.as_str()),
+            ("web", "hi\n")
+        );
+        let e = log_line(br#"{"error":"container gone"}"#).unwrap_err();
+        assert_eq!(e.to_string(), "container gone");
+        assert!(log_line(b"<html>").is_err());
+    }
+}
