@@ -257,7 +257,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +268,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -283,7 +287,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__auto__subcmd__cleanup)
-            opts="-q -v -y -h -V --keep --older-than --failed-grace --per-owner --dry-run --concurrency --no-wait --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --keep --older-than --failed-grace --per-owner --dry-run --concurrency --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,6 +317,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -325,7 +333,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__auto__subcmd__reset__subcmd__db)
-            opts="-q -v -y -h -V --empty --no-wait --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --empty --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +344,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -351,7 +363,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__backup)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version list create restore verify prune help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version list create restore verify prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +374,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -377,7 +393,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__backup__subcmd__create)
-            opts="-q -v -y -h -V --reason --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --reason --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +408,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -505,7 +525,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__backup__subcmd__list)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +536,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,7 +555,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__backup__subcmd__prune)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +566,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -557,7 +585,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__backup__subcmd__restore)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +596,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -583,7 +615,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__backup__subcmd__verify)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +626,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -609,7 +645,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__cleanup)
-            opts="-q -v -y -h -V --keep --older-than --failed-grace --per-owner --dry-run --concurrency --no-wait --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --keep --older-than --failed-grace --per-owner --dry-run --concurrency --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +675,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -651,7 +691,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__create)
-            opts="-t -o -l -q -v -y -h -V --template --owner --label --ttl --no-wait --timeout --keep-on-failure --pin --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-t -o -l -q -v -y -h -V --template --owner --label --ttl --no-wait --wait --timeout --keep-on-failure --pin --if-not-exists --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +737,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -709,7 +753,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__delete)
-            opts="-q -v -y -h -V --keep-volumes --if-exists --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --keep-volumes --if-exists --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -720,6 +764,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -735,7 +783,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__generate)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version completions man help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -746,6 +794,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -761,7 +813,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__generate__subcmd__completions)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version bash elvish fish powershell zsh"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +824,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -843,7 +899,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__generate__subcmd__man)
-            opts="-q -v -y -h -V --out --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --out --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,6 +914,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1321,7 +1381,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__list)
-            opts="-q -v -y -h -V --status --owner --template --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --status --owner --template --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1347,6 +1407,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1359,7 +1423,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__logs)
-            opts="-f -q -v -y -h -V --follow --tail --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-f -q -v -y -h -V --follow --tail --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,6 +1441,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1389,7 +1457,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__one__subcmd__click)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,6 +1468,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1415,7 +1487,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__pin)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1426,6 +1498,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1441,7 +1517,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__reset__subcmd__db)
-            opts="-q -v -y -h -V --empty --no-wait --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --empty --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1452,6 +1528,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1467,7 +1547,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__serve)
-            opts="-q -v -y -h -V --listen --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --listen --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,6 +1565,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1497,7 +1581,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__show)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --dotenv --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1508,6 +1592,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1523,7 +1611,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__start)
-            opts="-q -v -y -h -V --no-wait --timeout --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --no-wait --timeout --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,6 +1629,10 @@ _envctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1553,7 +1645,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__stop)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1564,6 +1656,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1579,7 +1675,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__sync)
-            opts="-q -v -y -h -V --dry-run --remove-orphans --adopt --no-wait --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --dry-run --remove-orphans --adopt --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1590,6 +1686,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1605,7 +1705,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__templates)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1616,6 +1716,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1631,7 +1735,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__token)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version create list revoke help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1642,6 +1746,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1657,7 +1765,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__token__subcmd__create)
-            opts="-q -v -y -h -V --name --role --owner --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --name --role --owner --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1680,6 +1788,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1765,7 +1877,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__token__subcmd__list)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1776,6 +1888,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1791,7 +1907,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__token__subcmd__revoke)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1802,6 +1918,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1817,7 +1937,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__unpin)
-            opts="-q -v -y -h -V --data-dir --config --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,6 +1948,10 @@ _envctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

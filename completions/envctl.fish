@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_envctl_global_optspecs
-    string join \n data-dir= config= json q/quiet v/verbose y/yes lock-timeout= h/help V/version
+    string join \n data-dir= config= server= json q/quiet v/verbose y/yes lock-timeout= h/help V/version
 end
 
 function __fish_envctl_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c envctl -n "__fish_envctl_needs_command" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_needs_command" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_needs_command" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_needs_command" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_needs_command" -s q -l quiet -d 'Print only results and errors'
@@ -61,10 +62,13 @@ complete -c envctl -n "__fish_envctl_using_subcommand create" -l ttl -d 'Time to
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l timeout -d 'Give up (and roll back) after this long [default: the config\'s, 15m]' -r
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l no-wait -d 'Return once the containers are started, without waiting for readiness'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l wait -d 'Wait until every service is ready (the default; for scripts that say so)'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l keep-on-failure -d 'On failure, keep the containers for inspection'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l pin -d 'Never let cleanup remove it'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l if-not-exists -d 'If NAME exists, answer it instead (waiting for it, or starting it when stopped); fail only if it failed or comes from another template. For CI'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -s v -l verbose -d 'Print more about what is happening'
@@ -73,6 +77,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand create" -s h -l help -d 'P
 complete -c envctl -n "__fish_envctl_using_subcommand create" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s q -l quiet -d 'Print only results and errors'
@@ -85,6 +90,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand list" -l owner -d 'Only en
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l template -d 'Only environments made from this template' -r
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand list" -s q -l quiet -d 'Print only results and errors'
@@ -94,7 +100,9 @@ complete -c envctl -n "__fish_envctl_using_subcommand list" -s h -l help -d 'Pri
 complete -c envctl -n "__fish_envctl_using_subcommand list" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l dotenv -d 'Print KEY=value lines (ENVCTL_NAME, JIRA_URL, ...) for $GITHUB_OUTPUT or a GitLab dotenv report'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -s v -l verbose -d 'Print more about what is happening'
@@ -104,6 +112,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand show" -s V -l version -d '
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l timeout -d 'How long to wait for readiness [default: the config\'s, 15m]' -r
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l no-wait -d 'Return once the containers are started, without waiting for readiness'
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
@@ -114,6 +123,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand start" -s h -l help -d 'Pr
 complete -c envctl -n "__fish_envctl_using_subcommand start" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -s q -l quiet -d 'Print only results and errors'
@@ -123,6 +133,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand stop" -s h -l help -d 'Pri
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l keep-volumes -d 'Keep its named volumes (data survives; `docker volume ls` shows them)'
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l if-exists -d 'Succeed when it does not exist (for CI clean-up steps)'
@@ -135,6 +146,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand delete" -s V -l version -d
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l tail -d 'Only the last N lines of each service' -r
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -s f -l follow -d 'Keep printing new output'
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
@@ -145,6 +157,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand logs" -s h -l help -d 'Pri
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -s q -l quiet -d 'Print only results and errors'
@@ -154,6 +167,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand templates" -s h -l help -d
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -s q -l quiet -d 'Print only results and errors'
@@ -163,6 +177,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand pin" -s h -l help -d 'Prin
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s q -l quiet -d 'Print only results and errors'
@@ -176,6 +191,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l failed-grace -
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l concurrency -d 'How many environments to remove at once [config: cleanup.concurrency, 4]' -r
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l per-owner -d 'Apply --keep to each owner separately [config: cleanup.per_owner]'
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l dry-run -d 'Show the plan; change nothing'
@@ -192,6 +208,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l failed-gr
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l concurrency -d 'How many environments to remove at once [config: cleanup.concurrency, 4]' -r
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l per-owner -d 'Apply --keep to each owner separately [config: cleanup.per_owner]'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l dry-run -d 'Show the plan; change nothing'
@@ -204,6 +221,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s h -l help
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l dry-run -d 'Report what is out of step; change nothing'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l remove-orphans -d 'Remove labelled containers, networks and volumes that have no record'
@@ -217,6 +235,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand sync" -s h -l help -d 'Pri
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l empty -d 'Empty the database and remove every container, network and volume of this installation'
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
@@ -228,6 +247,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s h -l help -d 
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l empty -d 'Empty the database and remove every container, network and volume of this installation'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
@@ -239,6 +259,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s h -l hel
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s q -l quiet -d 'Print only results and errors'
@@ -254,6 +275,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_see
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
@@ -264,6 +286,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l reason -d 'Word saying why, put in the file name' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors'
@@ -273,6 +296,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only results and errors'
@@ -282,6 +306,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only results and errors'
@@ -291,6 +316,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print only results and errors'
@@ -307,6 +333,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l listen -d 'Address to listen on (beyond loopback is an explicit choice)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand serve" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -s q -l quiet -d 'Print only results and errors'
@@ -316,6 +343,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand serve" -s h -l help -d 'Pr
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s q -l quiet -d 'Print only results and errors'
@@ -335,6 +363,7 @@ admin\t'Everything: reset, backups, tokens (system administrators)'"
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l owner -d 'The user whose environments it owns [default: its name]' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors'
@@ -344,6 +373,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_sub
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
@@ -353,6 +383,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_sub
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only results and errors'
@@ -366,6 +397,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_sub
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only results and errors'
@@ -378,6 +410,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_s
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only results and errors'
@@ -388,6 +421,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l out -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only results and errors'

@@ -17,6 +17,7 @@ _envctl() {
     _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -50,10 +51,13 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[Give up (and roll back) after this long \[default\: the config'\''s, 15m\]]:TIMEOUT:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--no-wait[Return once the containers are started, without waiting for readiness]' \
+'(--no-wait)--wait[Wait until every service is ready (the default; for scripts that say so)]' \
 '--keep-on-failure[On failure, keep the containers for inspection]' \
 '--pin[Never let cleanup remove it]' \
+'--if-not-exists[If NAME exists, answer it instead (waiting for it, or starting it when stopped); fail only if it failed or comes from another template. For CI]' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -72,6 +76,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -93,6 +98,7 @@ _arguments "${_arguments_options[@]}" : \
 '--template=[Only environments made from this template]:TEMPLATE:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -111,7 +117,9 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'(--json)--dotenv[Print KEY=value lines (ENVCTL_NAME, JIRA_URL, ...) for \$GITHUB_OUTPUT or a GitLab dotenv report]' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -131,6 +139,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long to wait for readiness \[default\: the config'\''s, 15m\]]:TIMEOUT:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--no-wait[Return once the containers are started, without waiting for readiness]' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
@@ -151,6 +160,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -170,6 +180,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--keep-volumes[Keep its named volumes (data survives; \`docker volume ls\` shows them)]' \
 '--if-exists[Succeed when it does not exist (for CI clean-up steps)]' \
@@ -192,6 +203,7 @@ _arguments "${_arguments_options[@]}" : \
 '--tail=[Only the last N lines of each service]:N:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '-f[Keep printing new output]' \
 '--follow[Keep printing new output]' \
@@ -214,6 +226,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -232,6 +245,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -251,6 +265,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -274,6 +289,7 @@ _arguments "${_arguments_options[@]}" : \
 '--concurrency=[How many environments to remove at once \[config\: cleanup.concurrency, 4\]]:N:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--per-owner[Apply --keep to each owner separately \[config\: cleanup.per_owner\]]' \
 '--dry-run[Show the plan; change nothing]' \
@@ -299,6 +315,7 @@ _arguments "${_arguments_options[@]}" : \
 '--concurrency=[How many environments to remove at once \[config\: cleanup.concurrency, 4\]]:N:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--per-owner[Apply --keep to each owner separately \[config\: cleanup.per_owner\]]' \
 '--dry-run[Show the plan; change nothing]' \
@@ -320,6 +337,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--dry-run[Report what is out of step; change nothing]' \
 '(--adopt)--remove-orphans[Remove labelled containers, networks and volumes that have no record]' \
@@ -342,6 +360,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--empty[Empty the database and remove every container, network and volume of this installation]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
@@ -362,6 +381,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--empty[Empty the database and remove every container, network and volume of this installation]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
@@ -382,6 +402,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -408,6 +429,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -427,6 +449,7 @@ _arguments "${_arguments_options[@]}" : \
 '--reason=[Word saying why, put in the file name]:REASON:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -445,6 +468,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -464,6 +488,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -483,6 +508,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -546,6 +572,7 @@ _arguments "${_arguments_options[@]}" : \
 '--listen=[Address to listen on (beyond loopback is an explicit choice)]:LISTEN:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -564,6 +591,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -596,6 +624,7 @@ admin\:"Everything\: reset, backups, tokens (system administrators)"))' \
 '--owner=[The user whose environments it owns \[default\: its name\]]:OWNER:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -614,6 +643,7 @@ admin\:"Everything\: reset, backups, tokens (system administrators)"))' \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -632,6 +662,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -687,6 +718,7 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -713,6 +745,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -733,6 +766,7 @@ _arguments "${_arguments_options[@]}" : \
 '--out=[]:DIR:_files' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \

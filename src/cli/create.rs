@@ -25,6 +25,9 @@ pub struct Args {
     /// Return once the containers are started, without waiting for readiness
     #[arg(long)]
     pub no_wait: bool,
+    /// Wait until every service is ready (the default; for scripts that say so)
+    #[arg(long, conflicts_with = "no_wait")]
+    pub wait: bool,
     /// Give up (and roll back) after this long [default: the config's, 15m]
     #[arg(long, value_parser = parse_duration)]
     pub timeout: Option<Duration>,

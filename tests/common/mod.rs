@@ -271,3 +271,64 @@ pub fn http_get(port: u16) -> Option<String> {
             .to_owned()
     })
 }
+
+impl Sandbox {
+    /// A new API token of `role` for user `name`; its secret.
+    pub fn token(&self, name: &str, role: &str) -> String {
+        let out = self.run(&["token", "create", "--name", name, "--role", role]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().last().unwrap().to_owned()
+    }
+
+    /// `envctl serve` over this sandbox, on a free loopback port.
+    pub fn serve(&self) -> Server {
+        let port = free_port();
+        let child = self
+            .cmd()
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(
+            wait_until(Duration::from_secs(10), || {
+                std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            }),
+            "the server did not come up"
+        );
+        Server { child, port }
+    }
+}
+
+/// A running `envctl serve`, stopped (SIGTERM) when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `envctl` as a CI runner without Docker uses it: ENVCTL_SERVER and
+    /// ENVCTL_TOKEN set, and a data dir and config that do not exist.
+    pub fn client(&self, token: &str) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_envctl"));
+        cmd.env("ENVCTL_SERVER", self.url())
+            .env("ENVCTL_TOKEN", token)
+            .env("ENVCTL_DATA_DIR", "/nonexistent/envctl-runner/data")
+            .env("ENVCTL_CONFIG", "/nonexistent/envctl-runner/config.toml")
+            .env("NO_COLOR", "1")
+            .env("USER", "runner")
+            .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
