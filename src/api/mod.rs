@@ -433,7 +433,7 @@ pub(crate) struct CreateBody {
     /// Probe readiness after starting (default true); false leaves `ready` false.
     wait: Option<bool>,
     /// Give up (and roll back) after this long: a number and a unit (s, m, h, d, w).
-    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    #[schema(pattern = "^[1-9][0-9]{0,5}[smhdw]$")]
     timeout: Option<String>,
     /// On failure keep the containers for inspection.
     keep_on_failure: Option<bool>,
@@ -578,7 +578,7 @@ pub(crate) struct UpdateBody {
     labels: Option<BTreeMap<String, String>>,
     pinned: Option<bool>,
     /// With status "running": how long readiness may take before the environment is `failed`.
-    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    #[schema(pattern = "^[1-9][0-9]{0,5}[smhdw]$")]
     timeout: Option<String>,
 }
 
@@ -599,6 +599,13 @@ async fn update(
     require_owner(&token, &env, "change")?;
     // Both given: the earlier end wins.
     let timeout = duration_field("timeout", body.timeout.as_deref())?;
+    if timeout.is_some_and(|t| t.is_zero()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "timeout: must be more than zero",
+        ));
+    }
     let from_ttl = match duration_field("ttl", body.ttl.as_deref())? {
         Some(d) => {
             let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
