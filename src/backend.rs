@@ -410,6 +410,14 @@ impl Backend {
                 _ => {}
             }
             if let Some(op) = &env.operation {
+                if let Some(reason) = op.abandoned(Utc::now())
+                    && op.deadline > Utc::now()
+                {
+                    return Err(Error::Failed(format!(
+                        "'{}' will not settle: {reason}\n  Run `envctl sync` to settle it.",
+                        env.name
+                    )));
+                }
                 let grace = chrono::Duration::from_std(DEADLINE_GRACE).unwrap_or_default();
                 if Utc::now() > op.deadline + grace {
                     return Err(Error::Failed(format!(
