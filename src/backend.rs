@@ -20,11 +20,14 @@ use crate::progress::{Progress, Step};
 use crate::provision::{self, CreateOptions};
 use crate::remote::{CleanupBody, Remote};
 use crate::retention::{Plan, RetentionPolicy};
+use crate::stats::{self, EnvironmentStats, Overview, Sampler};
 use crate::store::{Environment, Status};
 use crate::sync::{self, SyncOptions, SyncReport};
 
 /// How often a record is read again while waiting for it to settle.
 const POLL: Duration = Duration::from_millis(250);
+/// The gap between the first two samples of a container (for its CPU %).
+const STATS_GAP: Duration = Duration::from_secs(1);
 /// How long past an operation's deadline to wait before giving up on it.
 const DEADLINE_GRACE: Duration = Duration::from_secs(30);
 
@@ -305,6 +308,28 @@ impl Backend {
         match self {
             Backend::Local(ctx) => ops::logs(ctx, target, service, follow, tail).await,
             Backend::Remote(r) => r.logs(target, service, follow, tail).await,
+        }
+    }
+
+    /// One environment's resource figures. Locally `sampler` keeps the last
+    /// sample of each container, so a refresh needs one new sample; remotely
+    /// the server's monitor does.
+    pub async fn environment_stats(
+        &self,
+        target: &str,
+        sampler: &mut Sampler,
+    ) -> Result<EnvironmentStats> {
+        match self {
+            Backend::Local(ctx) => stats::environment_stats(ctx, target, sampler, STATS_GAP).await,
+            Backend::Remote(r) => r.environment_stats(target).await,
+        }
+    }
+
+    /// Host figures and every running environment's (every one with `all`).
+    pub async fn overview(&self, all: bool, sampler: &mut Sampler) -> Result<Overview> {
+        match self {
+            Backend::Local(ctx) => stats::overview(ctx, all, sampler, STATS_GAP).await,
+            Backend::Remote(r) => r.overview(all).await,
         }
     }
 

@@ -39,6 +39,10 @@ pub struct ApiConfig {
     pub maintenance_interval: Duration,
     /// How many times a dead service is restarted before its environment is marked failed.
     pub restart_limit: u32,
+    /// How often the server samples running environments' resource use (for
+    /// `/metrics`, the stats endpoints and the web charts); "0s" turns it off.
+    #[serde(with = "duration_text")]
+    pub stats_interval: Duration,
 }
 
 impl Default for ApiConfig {
@@ -47,6 +51,7 @@ impl Default for ApiConfig {
             rate_limit: RateLimitConfig::default(),
             maintenance_interval: Duration::from_secs(60),
             restart_limit: 3,
+            stats_interval: Duration::from_secs(10),
         }
     }
 }

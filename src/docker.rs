@@ -213,6 +213,109 @@ impl Engine {
         }
     }
 
+    /// One reading of a container's counters (Docker's one-shot stats and
+    /// its inspect), or `None` when it does not exist.
+    pub async fn container_sample(&self, name: &str) -> Result<Option<crate::stats::Sample>> {
+        let inspect = match self.docker.inspect_container(name, None).await {
+            Ok(c) => c,
+            Err(e) if status_of(&e) == Some(404) => return Ok(None),
+            Err(e) => return Err(Error::docker(format!("inspecting container {name}"))(e)),
+        };
+        let state = inspect.state.unwrap_or_default();
+        let options = bollard::query_parameters::StatsOptions {
+            stream: false,
+            one_shot: true,
+        };
+        let stats = match self.docker.stats(name, Some(options)).next().await {
+            Some(Ok(s)) => s,
+            Some(Err(e)) if status_of(&e) == Some(404) => return Ok(None),
+            Some(Err(e)) => return Err(Error::docker(format!("reading stats of {name}"))(e)),
+            None => return Ok(None),
+        };
+        let cpu = stats.cpu_stats.unwrap_or_default();
+        let memory = stats.memory_stats.unwrap_or_default();
+        let (net_rx, net_tx) = stats
+            .networks
+            .unwrap_or_default()
+            .values()
+            .fold((0, 0), |(rx, tx), n| {
+                (rx + n.rx_bytes.unwrap_or(0), tx + n.tx_bytes.unwrap_or(0))
+            });
+        let blkio = stats
+            .blkio_stats
+            .and_then(|b| b.io_service_bytes_recursive)
+            .unwrap_or_default();
+        let (block_read, block_write) = crate::stats::block_io(
+            blkio
+                .iter()
+                .map(|e| (e.op.as_deref().unwrap_or(""), e.value.unwrap_or(0))),
+        );
+        let online_cpus = cpu.online_cpus.unwrap_or(0).max(
+            cpu.cpu_usage
+                .as_ref()
+                .and_then(|u| u.percpu_usage.as_ref())
+                .map_or(0, |p| p.len() as u32),
+        );
+        Ok(Some(crate::stats::Sample {
+            at: chrono::Utc::now(),
+            cpu_total: cpu.cpu_usage.and_then(|u| u.total_usage).unwrap_or(0),
+            system_total: cpu.system_cpu_usage.unwrap_or(0),
+            online_cpus,
+            memory_used: crate::stats::memory_without_cache(
+                memory.usage.unwrap_or(0),
+                &memory.stats.unwrap_or_default(),
+            ),
+            memory_limit: memory.limit.unwrap_or(0),
+            net_rx,
+            net_tx,
+            block_read,
+            block_write,
+            restarts: inspect.restart_count.unwrap_or(0).max(0) as u64,
+            started_at: state
+                .started_at
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc)),
+            running: state.running.unwrap_or(false),
+        }))
+    }
+
+    /// How many named volumes this installation's environments have, and
+    /// their size on disk when the engine can tell (`GET /system/df`, whose
+    /// shape changed in API 1.52: both are read).
+    pub async fn volume_usage(&self, instance: &str) -> Result<(usize, Option<u64>)> {
+        let filter = HashMap::from([(
+            "label".to_owned(),
+            vec![format!("{}={instance}", label::INSTANCE)],
+        )]);
+        let listed = self
+            .docker
+            .list_volumes(Some(ListVolumesOptions {
+                filters: Some(filter),
+            }))
+            .await
+            .map_err(Error::docker("listing volumes"))?;
+        let names: std::collections::HashSet<String> = listed
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        if names.is_empty() {
+            return Ok((0, Some(0)));
+        }
+        let sizes = match disk_usage_json().await {
+            Some(df) => volume_sizes(&df),
+            None => return Ok((names.len(), None)),
+        };
+        let bytes = names
+            .iter()
+            .filter_map(|n| sizes.get(n))
+            .map(|&s| s.max(0) as u64)
+            .sum();
+        Ok((names.len(), Some(bytes)))
+    }
+
     /// Removes every container, network and (unless `keep_volumes`) volume
     /// labelled with this instance and environment. Idempotent. A container
     /// that appears meanwhile (a create still running elsewhere) makes the
@@ -579,6 +682,43 @@ fn is_busy(e: &Error) -> bool {
 }
 
 /// The HTTP status of a Docker error, if it has one.
+/// `GET /system/df?type=volume` as JSON, over the engine's unix socket
+/// (bollard's typed call knows only the newest shape). `None` when the
+/// engine is not on a unix socket or does not answer.
+async fn disk_usage_json() -> Option<serde_json::Value> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = docker_host();
+    let socket = host.strip_prefix("unix://")?;
+    let mut stream = tokio::net::UnixStream::connect(socket).await.ok()?;
+    let request = "GET /system/df?type=volume HTTP/1.0\r\nHost: docker\r\n\r\n";
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut response))
+        .await
+        .ok()?
+        .ok()?;
+    let at = response.windows(4).position(|w| w == b"\r\n\r\n")?;
+    serde_json::from_slice(&response[at + 4..]).ok()
+}
+
+/// Volume name to size, from either shape of `/system/df`: `Volumes` (API
+/// before 1.52) or `VolumeUsage.Items`. A size of -1 means "not computed".
+fn volume_sizes(df: &serde_json::Value) -> HashMap<String, i64> {
+    let items = df["Volumes"]
+        .as_array()
+        .or_else(|| df["VolumeUsage"]["Items"].as_array());
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            Some((
+                v["Name"].as_str()?.to_owned(),
+                v["UsageData"]["Size"].as_i64()?,
+            ))
+        })
+        .collect()
+}
+
 fn status_of(e: &BollardError) -> Option<u16> {
     match e {
         BollardError::DockerResponseServerError { status_code, .. } => Some(*status_code),

@@ -24,6 +24,7 @@ pub mod readiness;
 pub mod remote;
 pub mod reset;
 pub mod retention;
+pub mod stats;
 pub mod store;
 pub mod sync;
 pub mod tokens;

@@ -18,6 +18,7 @@ use crate::docker::Removed;
 use crate::error::{Error, Result};
 use crate::ops::{DeleteOptions, Deleted, ListFilter, LogChunk, LogStream};
 use crate::provision::CreateOptions;
+use crate::stats::{EnvironmentStats, Overview};
 use crate::store::Environment;
 use crate::sync::{SyncOptions, SyncReport};
 
@@ -132,6 +133,20 @@ impl Remote {
     pub async fn templates(&self) -> Result<BTreeMap<String, TemplateSummary>> {
         let r = self
             .call(Method::GET, "/api/onboarding/templates", &[], None, true)
+            .await?;
+        self.decode(r).await
+    }
+
+    pub async fn environment_stats(&self, target: &str) -> Result<EnvironmentStats> {
+        let path = format!("{}/stats", env_path(target));
+        let r = self.call(Method::GET, &path, &[], None, true).await?;
+        self.decode(r).await
+    }
+
+    pub async fn overview(&self, all: bool) -> Result<Overview> {
+        let query = [("all", all.to_string())];
+        let r = self
+            .call(Method::GET, "/api/onboarding/stats", &query, None, true)
             .await?;
         self.decode(r).await
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 
+use crate::stats::{EnvironmentStats, HostStats};
 use crate::store::{Environment, Status};
 
 /// Upper bounds of the provisioning histogram, in seconds.
@@ -144,6 +145,98 @@ impl Metrics {
         let _ = writeln!(out, "envctl_provisioning_seconds_sum {}", h.sum);
         let _ = writeln!(out, "envctl_provisioning_seconds_count {}", h.count);
         out
+    }
+}
+
+/// A Prometheus label value: backslash, double quote and newline escaped.
+fn label_value(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Resource gauges: eight per running environment (the sums over its
+/// services), and the host's ports and volumes.
+pub fn render_resources(out: &mut String, latest: &[EnvironmentStats], host: &HostStats) {
+    type Field = fn(&EnvironmentStats) -> f64;
+    let gauges: [(&str, &str, Field); 8] = [
+        (
+            "envctl_environment_cpu_percent",
+            "CPU use, percent of one CPU, summed over services.",
+            |s| s.total.cpu_percent,
+        ),
+        (
+            "envctl_environment_memory_bytes",
+            "Memory in use without page cache.",
+            |s| s.total.memory_used as f64,
+        ),
+        (
+            "envctl_environment_memory_limit_bytes",
+            "Memory limit (the host's memory for services without one).",
+            |s| s.total.memory_limit as f64,
+        ),
+        (
+            "envctl_environment_network_receive_bytes",
+            "Bytes received since the containers started.",
+            |s| s.total.net_rx as f64,
+        ),
+        (
+            "envctl_environment_network_transmit_bytes",
+            "Bytes sent since the containers started.",
+            |s| s.total.net_tx as f64,
+        ),
+        (
+            "envctl_environment_block_read_bytes",
+            "Bytes read from block devices.",
+            |s| s.total.block_read as f64,
+        ),
+        (
+            "envctl_environment_block_write_bytes",
+            "Bytes written to block devices.",
+            |s| s.total.block_write as f64,
+        ),
+        (
+            "envctl_environment_restarts",
+            "Container restarts, summed over services.",
+            |s| s.total.restarts as f64,
+        ),
+    ];
+    for (name, help, field) in gauges {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+        for s in latest {
+            let _ = writeln!(
+                out,
+                "{name}{{environment=\"{}\"}} {}",
+                label_value(&s.name),
+                field(s)
+            );
+        }
+    }
+    for (name, help, value) in [
+        (
+            "envctl_ports_used",
+            "Host ports in the configured range held by environments.",
+            Some(u64::from(host.ports.used)),
+        ),
+        (
+            "envctl_ports_free",
+            "Host ports in the configured range not held.",
+            Some(u64::from(host.ports.free)),
+        ),
+        (
+            "envctl_volumes",
+            "Named volumes of this installation's environments.",
+            Some(host.volumes as u64),
+        ),
+        (
+            "envctl_volume_bytes",
+            "Disk used by those volumes.",
+            host.volume_bytes,
+        ),
+    ] {
+        if let Some(v) = value {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+        }
     }
 }
 

@@ -13,7 +13,9 @@ mod events;
 mod limits;
 mod logs;
 mod metrics;
+mod monitor;
 mod openapi;
+mod stats;
 mod upkeep;
 
 use std::collections::BTreeMap;
@@ -43,6 +45,7 @@ pub struct App {
     pub tokens: Tokens,
     limits: Option<limits::Limits>,
     metrics: metrics::Metrics,
+    monitor: monitor::Monitor,
     events: tokio::sync::broadcast::Sender<events::StatusChange>,
     watching: std::sync::atomic::AtomicBool,
     caches: cache::Caches,
@@ -60,6 +63,7 @@ impl App {
             tokens,
             limits,
             metrics: metrics::Metrics::default(),
+            monitor: monitor::Monitor::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             watching: std::sync::atomic::AtomicBool::new(false),
             caches: cache::Caches::default(),
@@ -81,6 +85,11 @@ pub fn app(state: Arc<App>) -> Router {
             get(show).put(update).delete(delete),
         )
         .route("/api/onboarding/environments/{id}/logs", get(logs::logs))
+        .route(
+            "/api/onboarding/environments/{id}/stats",
+            get(stats::environment),
+        )
+        .route("/api/onboarding/stats", get(stats::overview))
         .route(
             "/api/onboarding/new-environment",
             axum::routing::post(create),
@@ -281,7 +290,11 @@ async fn count_request(State(app): State<Shared>, request: Request, next: Next) 
 #[utoipa::path(get, path = "/metrics", tag = "health", security(), responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 async fn prometheus(State(app): State<Shared>) -> Result<Response, ApiError> {
     let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments)).await?;
-    let text = app.metrics.render(&envs);
+    let mut text = app.metrics.render(&envs);
+    // Without Docker the volume figures are left out, not the whole scrape.
+    let (volumes, bytes) = app.monitor.volumes(&app).await.unwrap_or((0, None));
+    let host = crate::stats::host_figures(&app.ctx, &envs, volumes, bytes);
+    metrics::render_resources(&mut text, &app.monitor.latest(), &host);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
@@ -752,6 +765,7 @@ pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Resu
         .await
         .map_err(|e| crate::Error::Failed(format!("cannot listen on {listen}: {e}")))?;
     tokio::spawn(upkeep::run(Arc::downgrade(&state)));
+    tokio::spawn(monitor::run(Arc::downgrade(&state)));
     let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())

@@ -5,19 +5,19 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{CreateBody, UpdateBody, admin, events, logs};
+use super::{CreateBody, UpdateBody, admin, events, logs, stats};
 use crate::store::{Environment, Operation, ServiceState, Status};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "envctl", description = "Per-developer Docker environments: the onboarding API over envctl's database."),
     paths(
-        super::list, super::templates, super::show, super::create, super::update, super::delete, logs::logs,
+        super::list, super::templates, super::show, super::create, super::update, super::delete, logs::logs, stats::environment, stats::overview,
         events::stream, super::healthz, super::readyz, super::prometheus,
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
     ),
     components(schemas(
-        Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, Operation, ErrorBody, ErrorDetail, CreateBody, UpdateBody,
+        Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::stats::EnvironmentStats, crate::stats::ServiceStats, crate::stats::Totals, crate::stats::HostStats, crate::stats::PortUsage, crate::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateBody, UpdateBody,
         events::StatusChange, admin::CleanupBody, admin::SyncBody, admin::ResetBody,
     )),
     modifiers(&Bearer),

@@ -17,6 +17,7 @@ mod report;
 mod serve;
 mod show;
 mod start_stop;
+mod stats;
 mod templates;
 
 use std::path::PathBuf;
@@ -130,6 +131,8 @@ pub enum Command {
     Delete(delete::Args),
     /// Print the logs of an environment's services
     Logs(logs::Args),
+    /// Resource use per service (CPU, memory, network and block I/O), and the host's
+    Stats(stats::Args),
     /// List the templates in the config
     Templates(templates::Args),
     /// Protect an environment from cleanup
@@ -183,6 +186,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Stop(args) => start_stop::stop(&backend(g)?, args, printer).await,
         Command::Delete(args) => delete::exec(&backend(g)?, args, g.yes, printer).await,
         Command::Logs(args) => logs::exec(&backend(g)?, args, printer).await,
+        Command::Stats(args) => stats::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,
         Command::Cleanup(args) => maintenance::cleanup(&backend(g)?, args, g.yes, printer).await,

@@ -372,7 +372,7 @@ fn until(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-fn short_duration(secs: i64) -> String {
+pub(super) fn short_duration(secs: i64) -> String {
     let secs = secs.max(0);
     match secs {
         0..=59 => format!("{secs}s"),

@@ -1,0 +1,190 @@
+//! The server's resource monitor: every `[api] stats_interval` it samples
+//! the running environments, keeps the latest figures (for `/metrics` and
+//! the stats endpoints) and the last half hour of each environment's totals
+//! (for the web charts), and a day of the whole installation's figures (the
+//! dashboard). Memory is bounded: 180 points per environment, 1,440 overall
+//! (one per minute).
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::{RwLock, Weak};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::App;
+use crate::error::Result;
+use crate::stats::{EnvironmentStats, Sampler};
+use crate::store::{Environment, Status};
+
+/// Points kept per environment (half an hour at the default 10 s).
+const PER_ENVIRONMENT: usize = 180;
+/// Points kept for the whole installation: a day, one a minute.
+const OVERALL: usize = 1440;
+/// The gap between the two samples of a container seen for the first time.
+const FIRST_GAP: Duration = Duration::from_millis(500);
+
+/// One environment's totals at one time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub at: DateTime<Utc>,
+    pub cpu_percent: f64,
+    pub memory_used: u64,
+}
+
+/// The installation at one time.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverallPoint {
+    pub at: DateTime<Utc>,
+    pub by_status: BTreeMap<String, usize>,
+    pub cpu_percent: f64,
+    pub memory_used: u64,
+}
+
+#[derive(Default)]
+pub struct Monitor {
+    sampler: tokio::sync::Mutex<Sampler>,
+    latest: RwLock<HashMap<String, EnvironmentStats>>,
+    history: RwLock<HashMap<String, VecDeque<Point>>>,
+    overall: RwLock<VecDeque<OverallPoint>>,
+    /// Volumes and their bytes, refreshed at most once a minute (`df` is slow).
+    volumes: RwLock<Option<(DateTime<Utc>, usize, Option<u64>)>>,
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Monitor {
+    /// The figures of `envs` now (a new sample against the last one the
+    /// monitor took; twice, half a second apart, for a container it has
+    /// not seen), remembered as the latest.
+    pub async fn sample(&self, app: &App, envs: &[Environment]) -> Result<Vec<EnvironmentStats>> {
+        let engine = app.ctx.engine().await?;
+        let stats = self
+            .sampler
+            .lock()
+            .await
+            .sample(engine, envs, FIRST_GAP)
+            .await;
+        let mut latest = write(&self.latest);
+        for s in &stats {
+            latest.insert(s.id.clone(), s.clone());
+        }
+        Ok(stats)
+    }
+
+    /// The latest figures of every environment sampled, by id.
+    pub fn latest(&self) -> Vec<EnvironmentStats> {
+        let mut all: Vec<_> = read(&self.latest).values().cloned().collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+
+    /// The last half hour of one environment's totals.
+    pub fn history(&self, id: &str) -> Vec<Point> {
+        read(&self.history)
+            .get(id)
+            .map(|h| h.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The last day of the installation's figures.
+    pub fn overall(&self) -> Vec<OverallPoint> {
+        read(&self.overall).iter().cloned().collect()
+    }
+
+    /// Volumes of this installation and their size, cached for a minute.
+    pub async fn volumes(&self, app: &App) -> Result<(usize, Option<u64>)> {
+        if let Some((at, n, bytes)) = *read(&self.volumes)
+            && Utc::now() - at < chrono::Duration::seconds(60)
+        {
+            return Ok((n, bytes));
+        }
+        let engine = app.ctx.engine().await?;
+        let instance = app.ctx.store.instance_id()?;
+        let (n, bytes) = engine.volume_usage(&instance).await?;
+        *write(&self.volumes) = Some((Utc::now(), n, bytes));
+        Ok((n, bytes))
+    }
+
+    /// One round: sample what runs, record history, forget what is gone.
+    async fn tick(&self, app: &App) {
+        let Ok(db) = app.ctx.store.read() else { return };
+        let running: Vec<Environment> = db
+            .environments
+            .iter()
+            .filter(|e| e.status == Status::Running)
+            .cloned()
+            .collect();
+        let Ok(stats) = self.sample(app, &running).await else {
+            return;
+        };
+        let now = Utc::now();
+        let ids: HashSet<&str> = db.environments.iter().map(|e| e.id.as_str()).collect();
+        {
+            let mut history = write(&self.history);
+            for s in &stats {
+                let h = history.entry(s.id.clone()).or_default();
+                h.push_back(Point {
+                    at: now,
+                    cpu_percent: s.total.cpu_percent,
+                    memory_used: s.total.memory_used,
+                });
+                while h.len() > PER_ENVIRONMENT {
+                    h.pop_front();
+                }
+            }
+            history.retain(|id, _| ids.contains(id.as_str()));
+        }
+        {
+            let running_ids: HashSet<&str> = running.iter().map(|e| e.id.as_str()).collect();
+            write(&self.latest).retain(|id, _| running_ids.contains(id.as_str()));
+            let containers: HashSet<&str> = running
+                .iter()
+                .flat_map(|e| e.services.values().map(|s| s.container.as_str()))
+                .collect();
+            self.sampler.lock().await.retain(&containers);
+        }
+        let mut overall = write(&self.overall);
+        let due = overall
+            .back()
+            .is_none_or(|p| now - p.at >= chrono::Duration::seconds(60));
+        if due {
+            let mut by_status: BTreeMap<String, usize> = Status::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), 0))
+                .collect();
+            for e in &db.environments {
+                *by_status.entry(e.status.as_str().to_owned()).or_default() += 1;
+            }
+            overall.push_back(OverallPoint {
+                at: now,
+                by_status,
+                cpu_percent: stats.iter().map(|s| s.total.cpu_percent).sum(),
+                memory_used: stats.iter().map(|s| s.total.memory_used).sum(),
+            });
+            while overall.len() > OVERALL {
+                overall.pop_front();
+            }
+        }
+    }
+}
+
+/// Samples every `[api] stats_interval` until the server is dropped.
+pub async fn run(app: Weak<App>) {
+    loop {
+        let Some(strong) = app.upgrade() else { return };
+        let interval = strong.ctx.config.api.stats_interval;
+        if interval.is_zero() {
+            return;
+        }
+        strong.monitor.tick(&strong).await;
+        drop(strong);
+        tokio::time::sleep(interval).await;
+    }
+}
