@@ -742,3 +742,26 @@ pub fn error_text(e: &BollardError) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::volume_sizes;
+
+    #[test]
+    fn volume_sizes_read_both_shapes_of_system_df() {
+        // API before 1.52 (Debian's 20.10 engine answers this).
+        let old = serde_json::json!({"Volumes": [
+            {"Name": "a", "UsageData": {"Size": 8388608, "RefCount": 1}},
+            {"Name": "b", "UsageData": {"Size": -1, "RefCount": 0}},
+        ]});
+        let sizes = volume_sizes(&old);
+        assert_eq!(sizes["a"], 8388608);
+        assert_eq!(sizes["b"], -1);
+        // API 1.52 and later.
+        let new = serde_json::json!({"VolumeUsage": {"Items": [
+            {"Name": "c", "UsageData": {"Size": 42, "RefCount": 1}},
+        ]}});
+        assert_eq!(volume_sizes(&new)["c"], 42);
+        assert!(volume_sizes(&serde_json::json!({})).is_empty());
+    }
+}

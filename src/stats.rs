@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures_util::future::join_all;
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
@@ -259,12 +259,11 @@ impl Sampler {
             .filter(|c| !self.previous.contains_key(*c))
             .collect();
         if !unseen.is_empty() {
-            for (c, sample) in take(engine, &unseen).await {
-                self.previous.insert(c.to_owned(), sample);
-            }
+            self.previous.extend(take(engine, &unseen).await);
             tokio::time::sleep(first_gap).await;
         }
-        let current: HashMap<&str, Sample> = take(engine, &containers).await.into_iter().collect();
+        let current: HashMap<String, Sample> =
+            take(engine, &containers).await.into_iter().collect();
         let stats = envs
             .iter()
             .map(|env| {
@@ -294,8 +293,7 @@ impl Sampler {
                 }
             })
             .collect();
-        self.previous
-            .extend(current.into_iter().map(|(c, s)| (c.to_owned(), s)));
+        self.previous.extend(current);
         stats
     }
 
@@ -305,18 +303,23 @@ impl Sampler {
     }
 }
 
-/// One sample of each container, 16 at a time; missing ones left out.
-async fn take<'a>(engine: &Engine, containers: &[&'a str]) -> Vec<(&'a str, Sample)> {
-    let mut out = Vec::with_capacity(containers.len());
-    for chunk in containers.chunks(16) {
-        let samples = join_all(chunk.iter().map(|c| engine.container_sample(c))).await;
-        for (c, sample) in chunk.iter().zip(samples) {
-            if let Ok(Some(sample)) = sample {
-                out.push((*c, sample));
-            }
-        }
-    }
-    out
+/// How many containers are sampled at once. A sample is mostly waiting:
+/// engines before API 1.42 answer a repeated one-shot read at their next
+/// one-second collection tick.
+const SAMPLING_CONCURRENCY: usize = 64;
+
+/// One sample of each container; missing ones left out.
+async fn take(engine: &Engine, containers: &[&str]) -> Vec<(String, Sample)> {
+    let owned: Vec<String> = containers.iter().map(|c| (*c).to_owned()).collect();
+    futures_util::stream::iter(owned)
+        .map(|c| async move {
+            let sample = engine.container_sample(&c).await;
+            (c, sample)
+        })
+        .buffer_unordered(SAMPLING_CONCURRENCY)
+        .filter_map(|(c, sample)| async move { sample.ok().flatten().map(|s| (c, s)) })
+        .collect()
+        .await
 }
 
 /// The figures of one environment: a new sample against `sampler`'s last

@@ -30,9 +30,17 @@ pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::R
     let stop = interrupted();
     tokio::pin!(stop);
     loop {
-        let figures = match &args.environment {
-            Some(target) => Figures::One(backend.environment_stats(target, &mut sampler).await?),
-            None => Figures::All(backend.overview(args.all, &mut sampler).await?),
+        let fetch = async {
+            Ok::<_, envctl::Error>(match &args.environment {
+                Some(target) => {
+                    Figures::One(backend.environment_stats(target, &mut sampler).await?)
+                }
+                None => Figures::All(backend.overview(args.all, &mut sampler).await?),
+            })
+        };
+        let figures = tokio::select! {
+            figures = fetch => figures?,
+            () = &mut stop => return Ok(()),
         };
         if !args.watch {
             return match &figures {

@@ -117,6 +117,16 @@ port = 80
 command = ["sleep", "3600"]
 ready = {{ tcp = true, timeout = "10m" }}
 
+[templates.busy]
+description = "burns half a CPU after writing 8 MB to its volume"
+[[templates.busy.services]]
+name = "burner"
+image = "{IMAGE}"
+command = ["sh", "-c", "dd if=/dev/zero of=/data/blob bs=1M count=8 2>/dev/null; while :; do :; done"]
+memory = "64m"
+cpus = 0.5
+volumes = ["data:/data"]
+
 [templates.missing]
 [[templates.missing.services]]
 name = "app"
@@ -255,10 +265,15 @@ pub fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
 
 /// HTTP GET on localhost:port, returning the body of a 200.
 pub fn http_get(port: u16) -> Option<String> {
+    http_get_path(port, "/")
+}
+
+/// The body of `GET path` when it answers 200.
+pub fn http_get_path(port: u16, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    s.write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes())
         .ok()?;
     let mut response = String::new();
     s.read_to_string(&mut response).ok()?;
