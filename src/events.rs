@@ -107,3 +107,29 @@ mod tests {
         assert_eq!(fresh.lines().count(), 1);
     }
 }
+
+/// One line of the event log, read back.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Logged {
+    pub time: String,
+    pub user: String,
+    pub action: String,
+    pub environment: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+/// The last `limit` events about an environment (named by its id or its
+/// name), newest first: its status history.
+pub fn history(data_dir: &Path, id: &str, name: &str, limit: usize) -> Vec<Logged> {
+    let Ok(text) = std::fs::read_to_string(data_dir.join(EVENT_LOG)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .rev()
+        .filter(|l| l.contains(id) || l.contains(name))
+        .filter_map(|l| serde_json::from_str::<Logged>(l).ok())
+        .filter(|e| matches!(e.environment.as_deref(), Some(t) if t == id || t == name))
+        .take(limit)
+        .collect()
+}

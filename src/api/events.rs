@@ -42,8 +42,15 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     require(&caller(&app, &headers)?, Role::Viewer, "watch environments")?;
+    Ok(subscribe(&app).await)
+}
+
+/// The event stream for one subscriber (the API's, or a signed-in page's).
+pub(super) async fn subscribe(
+    app: &Shared,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
     let receiver = app.events.subscribe();
-    start_watcher(&app).await;
+    start_watcher(app).await;
     let events = futures_util::stream::unfold(receiver, |mut rx| async move {
         loop {
             match rx.recv().await {
@@ -60,7 +67,7 @@ pub async fn stream(
             }
         }
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    Sse::new(events).keep_alive(KeepAlive::default())
 }
 
 /// Starts the watcher once per server (it stops when the server is

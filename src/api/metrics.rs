@@ -18,7 +18,12 @@ pub struct Metrics {
     provisioning: Mutex<Histogram>,
     /// name → value, for the cleanup and sync counters.
     counters: Mutex<BTreeMap<&'static str, u64>>,
+    /// The last provisioning times, for the dashboard's percentiles.
+    recent: Mutex<std::collections::VecDeque<f64>>,
 }
+
+/// Provisioning times kept for percentiles.
+const RECENT: usize = 1000;
 
 #[derive(Default)]
 struct Histogram {
@@ -57,7 +62,42 @@ impl Metrics {
         self.add("envctl_sync_orphans_total", report.orphans.len() as u64);
     }
 
+    /// A counter's value (0 when never counted).
+    pub fn counter(&self, name: &str) -> u64 {
+        self.counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// p50, p90 and p99 of the last provisioning times (nearest rank), and how many.
+    pub fn provisioning_percentiles(&self) -> Option<(f64, f64, f64, usize)> {
+        let mut times: Vec<f64> = self
+            .recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .copied()
+            .collect();
+        if times.is_empty() {
+            return None;
+        }
+        times.sort_by(f64::total_cmp);
+        let rank =
+            |p: f64| times[((p * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
+        Some((rank(0.5), rank(0.9), rank(0.99), times.len()))
+    }
+
     pub fn provisioned(&self, seconds: f64) {
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+            recent.push_back(seconds);
+            while recent.len() > RECENT {
+                recent.pop_front();
+            }
+        }
         let mut h = self.provisioning.lock().unwrap_or_else(|e| e.into_inner());
         for (i, bound) in BUCKETS.iter().enumerate() {
             if seconds <= *bound {
@@ -266,5 +306,17 @@ mod tests {
         assert!(text.contains("envctl_provisioning_seconds_count 2"));
         assert!(text.contains("envctl_http_requests_total{route=\"/healthz\",status=\"200\"} 1"));
         assert!(text.contains("envctl_environments{status=\"running\"} 0"));
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank_over_recent_creates() {
+        let m = Metrics::default();
+        assert_eq!(m.provisioning_percentiles(), None);
+        for s in 1..=100 {
+            m.provisioned(f64::from(s));
+        }
+        assert_eq!(m.provisioning_percentiles(), Some((50.0, 90.0, 99.0, 100)));
+        m.provisioned(7.0);
+        assert_eq!(m.provisioning_percentiles().unwrap().3, 101);
     }
 }

@@ -17,6 +17,7 @@ mod monitor;
 mod openapi;
 mod stats;
 mod upkeep;
+mod web;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub struct App {
     limits: Option<limits::Limits>,
     metrics: metrics::Metrics,
     monitor: monitor::Monitor,
+    sessions: web::Sessions,
     events: tokio::sync::broadcast::Sender<events::StatusChange>,
     watching: std::sync::atomic::AtomicBool,
     caches: cache::Caches,
@@ -64,6 +66,7 @@ impl App {
             limits,
             metrics: metrics::Metrics::default(),
             monitor: monitor::Monitor::default(),
+            sessions: web::Sessions::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             watching: std::sync::atomic::AtomicBool::new(false),
             caches: cache::Caches::default(),
@@ -114,6 +117,7 @@ pub fn app(state: Arc<App>) -> Router {
         .route("/metrics", get(prometheus))
         .route("/api/openapi.json", get(openapi::spec))
         .merge(api)
+        .merge(web::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_request,
@@ -536,6 +540,19 @@ async fn create(
             format!("no template named '{t}'"),
         ));
     }
+    let env = begin_create(&app, opts).await?;
+    let location = format!("/api/onboarding/environments/{}", env.id);
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(env),
+    )
+        .into_response())
+}
+
+/// Reserves the environment and provisions it in the background (the API's
+/// and the web page's create): answers the `creating` record.
+async fn begin_create(app: &Shared, opts: CreateOptions) -> Result<Environment, ApiError> {
     let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
     let env = reservation.env.clone();
     let task_app = app.clone();
@@ -567,13 +584,33 @@ async fn create(
             task_app.idle.notify_waiters();
         }
     });
-    let location = format!("/api/onboarding/environments/{}", env.id);
-    Ok((
-        StatusCode::ACCEPTED,
-        [(header::LOCATION, location)],
-        Json(env),
-    )
-        .into_response())
+    Ok(env)
+}
+
+/// Starts the containers, answers, and probes readiness in the background.
+async fn begin_start(
+    app: &Shared,
+    env: &Environment,
+    timeout: Option<std::time::Duration>,
+) -> Result<Environment, ApiError> {
+    let started = ops::begin_start(&app.ctx, &env.id, timeout, &Silent).await;
+    ops::log(&app.ctx, "start", &env.name, &started);
+    let started = started?;
+    let ctx = app.ctx.clone();
+    let env = started.clone();
+    tokio::spawn(async move {
+        let _ = ops::finish_start(&ctx, &env, timeout, &Silent).await;
+    });
+    Ok(started)
+}
+
+/// Deletes in the background.
+fn spawn_delete(app: &Shared, id: &str, opts: DeleteOptions) {
+    let ctx = app.ctx.clone();
+    let target = id.to_owned();
+    tokio::spawn(async move {
+        let _ = ops::delete(&ctx, &target, &opts).await;
+    });
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -666,19 +703,9 @@ async fn update(
             blocking(&app, move |ctx| ops::show(ctx, &id)).await?
         }
         Some("stopped") => ops::stop(&app.ctx, &env.id, &Silent).await?,
-        Some("running") => {
-            // Answer once the containers run; readiness is probed in the
-            // background and shows in `ready` (or the record turns `failed`).
-            let started = ops::begin_start(&app.ctx, &env.id, timeout, &Silent).await;
-            ops::log(&app.ctx, "start", &env.name, &started);
-            let started = started?;
-            let ctx = app.ctx.clone();
-            let env = started.clone();
-            tokio::spawn(async move {
-                let _ = ops::finish_start(&ctx, &env, timeout, &Silent).await;
-            });
-            started
-        }
+        // Answer once the containers run; readiness is probed in the
+        // background and shows in `ready` (or the record turns `failed`).
+        Some("running") => begin_start(&app, &env, timeout).await?,
         Some(other) => {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -747,11 +774,7 @@ async fn delete(
         };
         return Ok((StatusCode::OK, Json(body)).into_response());
     }
-    let ctx = app.ctx.clone();
-    let target = env.id.clone();
-    tokio::spawn(async move {
-        let _ = ops::delete(&ctx, &target, &opts).await;
-    });
+    spawn_delete(&app, &env.id, opts);
     Ok((
         StatusCode::ACCEPTED,
         Json(serde_json::json!({"deleted": true, "environment": env})),

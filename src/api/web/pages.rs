@@ -1,0 +1,523 @@
+//! The pages, as maud templates: everything a user typed (names, labels,
+//! owners, log lines) goes through maud's escaping. What a role may not do,
+//! its page does not offer; the handlers refuse it anyway.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use maud::{DOCTYPE, Markup, html};
+
+use super::charts::{Series, line_chart};
+use crate::backup::Backup;
+use crate::cleanup::CleanupReport;
+use crate::config::TemplateSummary;
+use crate::events::Logged;
+use crate::stats::{EnvironmentStats, ServiceStats};
+use crate::store::{Environment, Status};
+use crate::sync::SyncReport;
+use crate::tokens::{Role, Token};
+
+use super::super::monitor::{OverallPoint, Point};
+
+/// Who is looking, for the layout and what the page offers.
+pub struct Viewer<'a> {
+    pub token: &'a Token,
+    pub csrf: &'a str,
+}
+
+impl Viewer<'_> {
+    pub fn may_create(&self) -> bool {
+        self.token.role >= Role::Developer
+    }
+
+    pub fn may_change(&self, env: &Environment) -> bool {
+        self.token.role >= Role::Operator
+            || (self.token.role >= Role::Developer && env.owner == self.token.user())
+    }
+
+    pub fn is_operator(&self) -> bool {
+        self.token.role >= Role::Operator
+    }
+}
+
+fn layout(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · envctl" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                header {
+                    a.brand href="/" { "envctl" }
+                    @if let Some(v) = viewer {
+                        nav aria-label="Main" {
+                            a href="/" { "Environments" }
+                            a href="/dashboard" { "Dashboard" }
+                            @if v.is_operator() { a href="/admin" { "Admin" } }
+                        }
+                        div.who {
+                            span { (v.token.user()) " (" (v.token.role) ")" }
+                            form method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(v.csrf);
+                                button type="submit" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn login(csrf: &str, error: Option<&str>) -> Markup {
+    layout(
+        "Sign in",
+        None,
+        html! {
+            h1 { "Sign in" }
+            @if let Some(e) = error { p.error role="alert" { (e) } }
+            form.card method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="token" { "API token" }
+                input #token type="password" name="token" required autocomplete="off" autofocus;
+                p.hint { "An administrator makes one with " code { "envctl token create" } "." }
+                button type="submit" { "Sign in" }
+            }
+        },
+    )
+}
+
+pub fn error(viewer: Option<&Viewer>, message: &str) -> Markup {
+    layout(
+        "Error",
+        viewer,
+        html! {
+            h1 { "Something went wrong" }
+            p.error role="alert" { (message) }
+            p { a href="/" { "Back to the environments" } }
+        },
+    )
+}
+
+fn status_badge(status: Option<Status>) -> Markup {
+    let text = status.map_or("deleted", Status::as_str);
+    html! { span.status data-status=(text) { (text) } }
+}
+
+fn ready_text(ready: bool) -> &'static str {
+    if ready { "yes" } else { "no" }
+}
+
+fn when(t: DateTime<Utc>) -> Markup {
+    html! { time datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
+}
+
+/// One row of the environment list (also sent alone for a new environment).
+pub fn row(env: &Environment) -> Markup {
+    html! {
+        tr data-env=(env.id) {
+            td { a href=(format!("/environments/{}", env.id)) { (env.name) } }
+            td { (env.template) }
+            td { (env.owner) }
+            td { (status_badge(Some(env.status))) }
+            td.ready { (ready_text(env.ready)) }
+            td {
+                @for (service, url) in &env.urls {
+                    a.url href=(url) rel="noopener noreferrer" { (service) } " "
+                }
+            }
+        }
+    }
+}
+
+pub fn environments(
+    viewer: &Viewer,
+    envs: &[Environment],
+    templates: &BTreeMap<String, TemplateSummary>,
+    notice: Option<&str>,
+    problem: Option<&str>,
+) -> Markup {
+    layout(
+        "Environments",
+        Some(viewer),
+        html! {
+            h1 { "Environments" }
+            @if let Some(n) = notice { p.notice role="status" { (n) } }
+            @if let Some(p) = problem { p.error role="alert" { (p) } }
+            @if viewer.may_create() {
+                details.card open[envs.is_empty()] {
+                    summary { "New environment" }
+                    form #create method="post" action="/environments" {
+                        input type="hidden" name="csrf" value=(viewer.csrf);
+                        label for="template" { "Template" }
+                        select #template name="template" {
+                            @for (name, t) in templates {
+                                option value=(name) selected[t.default] {
+                                    (name) @if !t.description.is_empty() { " — " (t.description) }
+                                }
+                            }
+                        }
+                        label for="name" { "Name " span.hint { "(optional; lowercase letters, digits and -)" } }
+                        input #name type="text" name="name" pattern="[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?" maxlength="40";
+                        label for="ttl" { "Time to live " span.hint { "(optional, e.g. 8h or 7d)" } }
+                        input #ttl type="text" name="ttl" placeholder="8h";
+                        button type="submit" { "Create" }
+                    }
+                }
+            }
+            div.scroll {
+                table {
+                    caption.visually-hidden { "Environments and their status (live)" }
+                    thead { tr { th { "Name" } th { "Template" } th { "Owner" } th { "Status" } th { "Ready" } th { "Services" } } }
+                    tbody data-rows="" data-live="" {
+                        @for env in envs { (row(env)) }
+                    }
+                }
+            }
+            @if envs.is_empty() { p.empty { "No environments yet." } }
+        },
+    )
+}
+
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+fn figures_table(services: &[ServiceStats]) -> Markup {
+    html! {
+        div.scroll {
+            table.figures {
+                caption { "Now" }
+                thead { tr { th { "Service" } th { "CPU" } th { "Memory" } th { "Network in / out" } th { "Disk read / write" } th { "Restarts" } th { "Up" } } }
+                tbody {
+                    @for s in services {
+                        tr {
+                            td { (s.service) }
+                            td.cpu { (format!("{:.1} %", s.cpu_percent)) }
+                            td.memory { (bytes(s.memory_used)) " of " (bytes(s.memory_limit)) }
+                            td { (bytes(s.net_rx)) " / " (bytes(s.net_tx)) }
+                            td { (bytes(s.block_read)) " / " (bytes(s.block_write)) }
+                            td { (s.restarts) }
+                            td { @match s.uptime_seconds { Some(u) => (format!("{}m {}s", u / 60, u % 60)), None => "stopped" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The live part of an environment's page, refreshed by the script.
+pub fn panel(
+    viewer: &Viewer,
+    env: &Environment,
+    figures: Option<&EnvironmentStats>,
+    history: &[Point],
+) -> Markup {
+    let cpu: Vec<(f64, f64)> = history
+        .iter()
+        .map(|p| (p.at.timestamp() as f64, p.cpu_percent))
+        .collect();
+    let memory: Vec<(f64, f64)> = history
+        .iter()
+        .map(|p| (p.at.timestamp() as f64, p.memory_used as f64))
+        .collect();
+    html! {
+        p.state {
+            "Status " (status_badge(Some(env.status)))
+            " · ready " span.ready { (ready_text(env.ready)) }
+            @if let Some(op) = &env.operation { " · " span.busy { (op.action) " in progress" } }
+        }
+        @if let Some(e) = &env.error { p.error role="alert" { (e) } }
+        h2 { "Services" }
+        div.scroll {
+            table {
+                thead { tr { th { "Service" } th { "URL" } th { "Ready" } } }
+                tbody {
+                    @for (name, s) in &env.services {
+                        tr data-service=(name) {
+                            td { (name) }
+                            td { @if let Some(url) = env.urls.get(name) { a href=(url) rel="noopener noreferrer" { (url) } } @else { "—" } }
+                            td.ready { (ready_text(s.ready)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if viewer.may_change(env) {
+            h2 { "Actions" }
+            div.actions {
+                @if matches!(env.status, Status::Stopped | Status::Failed) {
+                    form method="post" action=(format!("/environments/{}/start", env.id)) {
+                        input type="hidden" name="csrf" value=(viewer.csrf);
+                        button type="submit" { "Start" }
+                    }
+                }
+                @if env.status == Status::Running {
+                    details.confirm {
+                        summary { "Stop…" }
+                        form method="post" action=(format!("/environments/{}/stop", env.id)) {
+                            input type="hidden" name="csrf" value=(viewer.csrf);
+                            p { "Stop " strong { (env.name) } "? Its containers and data are kept." }
+                            button type="submit" { "Stop it" }
+                        }
+                    }
+                }
+                details.confirm {
+                    summary.danger { "Delete…" }
+                    form method="post" action=(format!("/environments/{}/delete", env.id)) {
+                        input type="hidden" name="csrf" value=(viewer.csrf);
+                        p { "Delete " strong { (env.name) } " with its containers and volumes? This cannot be undone." }
+                        button.danger type="submit" { "Delete it" }
+                    }
+                }
+            }
+        }
+        h2 { "Resource use" }
+        @if let Some(f) = figures { (figures_table(&f.services)) }
+        @else { p.empty { "No figures: the environment is not running." } }
+        div.charts {
+            (line_chart("CPU, last 30 minutes", &[Series { label: "CPU", class: "a", points: cpu }], |v| format!("{v:.0}%")))
+            (line_chart("Memory, last 30 minutes", &[Series { label: "Memory", class: "b", points: memory }], |v| bytes(v as u64)))
+        }
+    }
+}
+
+pub fn environment(
+    viewer: &Viewer,
+    env: &Environment,
+    panel_html: Markup,
+    events: &[Logged],
+    logs: &[(String, String)],
+) -> Markup {
+    layout(
+        &env.name,
+        Some(viewer),
+        html! {
+            p { a href="/" { "← Environments" } }
+            h1 { (env.name) }
+            dl.facts {
+                dt { "Id" } dd { code { (env.id) } }
+                dt { "Template" } dd { (env.template) }
+                dt { "Owner" } dd { (env.owner) }
+                dt { "Created" } dd { (when(env.created_at)) }
+                dt { "Expires" } dd { @match env.expires_at { Some(t) => (when(t)), None => "never" } }
+                dt { "Pinned" } dd { (if env.pinned { "yes" } else { "no" }) }
+                @if !env.labels.is_empty() {
+                    dt { "Labels" }
+                    dd { @for (k, v) in &env.labels { code.label { (k) "=" (v) } " " } }
+                }
+            }
+            section #panel data-env=(env.id) data-live="" aria-live="polite" { (panel_html) }
+            h2 { "Status history" }
+            @if events.is_empty() { p.empty { "Nothing recorded yet." } }
+            @else {
+                div.scroll {
+                    table {
+                        thead { tr { th { "Time" } th { "What" } th { "Outcome" } th { "By" } th { "Detail" } } }
+                        tbody {
+                            @for e in events {
+                                tr { td { (e.time) } td { (e.action) } td { (e.outcome) } td { (e.user) } td { (e.detail.as_deref().unwrap_or("")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Logs" }
+            @for (service, text) in logs {
+                details.logs open {
+                    summary { (service) " — last lines" }
+                    pre { (text) }
+                }
+            }
+        },
+    )
+}
+
+fn plan_table(report: &CleanupReport) -> Markup {
+    html! {
+        div.scroll {
+            table {
+                caption { (report.plan.remove.len()) " to remove, " (report.plan.keep.len()) " to keep" }
+                thead { tr { th { "Name" } th { "Owner" } th { "Status" } th { "Verdict" } } }
+                tbody {
+                    @for d in &report.plan.remove {
+                        tr.remove { td { (d.name) } td { (d.owner) } td { (d.status) } td { "remove: " (d.verdict) } }
+                    }
+                    @for d in &report.plan.keep {
+                        tr { td { (d.name) } td { (d.owner) } td { (d.status) } td { "keep: " (d.verdict) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sync_table(report: &SyncReport) -> Markup {
+    html! {
+        @if report.changes.is_empty() && report.orphans.is_empty() {
+            p { "The database and Docker agree (" (report.checked) " records checked)." }
+        } @else {
+            ul {
+                @for c in &report.changes {
+                    li { (c.name) ": " (c.from) " → " (c.to.map_or("removed", Status::as_str)) " (" (c.reason) ")"
+                        @if let Some(e) = &c.error { " — failed: " (e) } }
+                }
+                @for o in &report.orphans {
+                    li { "orphan " (o.environment) ": " (o.containers) " containers, " (o.networks) " networks, " (o.volumes) " volumes (" (o.action) ")" }
+                }
+            }
+        }
+    }
+}
+
+pub struct AdminView<'a> {
+    pub cleanup: Result<CleanupReport, String>,
+    pub sync: Result<SyncReport, String>,
+    /// Only for admins.
+    pub backups: Option<Result<Vec<Backup>, String>>,
+    pub outcome: Option<&'a str>,
+}
+
+pub fn admin(viewer: &Viewer, view: &AdminView) -> Markup {
+    layout(
+        "Admin",
+        Some(viewer),
+        html! {
+            h1 { "Admin" }
+            @if let Some(o) = view.outcome { p.notice role="status" { (o) } }
+            section {
+                h2 { "Cleanup plan" }
+                p.hint { "The retention policy of the server's config, as a dry run." }
+                @match &view.cleanup {
+                    Ok(report) => {
+                        (plan_table(report))
+                        @if !report.plan.remove.is_empty() {
+                            details.confirm {
+                                summary.danger { "Run the cleanup…" }
+                                form method="post" action="/admin/cleanup" {
+                                    input type="hidden" name="csrf" value=(viewer.csrf);
+                                    p { "Back up the database, then remove " (report.plan.remove.len()) " environment(s)?" }
+                                    button.danger type="submit" { "Remove them" }
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => p.error { (e) }
+                }
+            }
+            section {
+                h2 { "Sync report" }
+                @match &view.sync {
+                    Ok(report) => {
+                        (sync_table(report))
+                        @if !report.changes.is_empty() {
+                            form method="post" action="/admin/sync" {
+                                input type="hidden" name="csrf" value=(viewer.csrf);
+                                button type="submit" { "Repair the records" }
+                            }
+                        }
+                    }
+                    Err(e) => p.error { (e) }
+                }
+            }
+            @if let Some(backups) = &view.backups {
+                section {
+                    h2 { "Backups" }
+                    @match backups {
+                        Ok(list) if list.is_empty() => p.empty { "No backups yet." },
+                        Ok(list) => div.scroll { table {
+                            thead { tr { th { "Name" } th { "Taken" } th { "Reason" } th { "Size" } } }
+                            tbody { @for b in list.iter().rev() { tr { td { code { (b.name) } } td { (when(b.created_at)) } td { (b.reason) } td { (bytes(b.bytes)) } } } }
+                        } },
+                        Err(e) => p.error { (e) },
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct DashboardView<'a> {
+    pub envs: &'a [Environment],
+    pub overall: &'a [OverallPoint],
+    pub latest: &'a [EnvironmentStats],
+    /// p50, p90, p99 in seconds, and how many.
+    pub provisioning: Option<(f64, f64, f64, usize)>,
+    pub cleanups: [(&'a str, u64); 4],
+}
+
+pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
+    let over = |status: &str| -> Vec<(f64, f64)> {
+        view.overall
+            .iter()
+            .map(|p| {
+                (
+                    p.at.timestamp() as f64,
+                    p.by_status.get(status).copied().unwrap_or(0) as f64,
+                )
+            })
+            .collect()
+    };
+    let counts = Status::ALL.map(|s| (s, view.envs.iter().filter(|e| e.status == s).count()));
+    let mut top: Vec<&EnvironmentStats> = view.latest.iter().collect();
+    top.sort_by(|a, b| b.total.cpu_percent.total_cmp(&a.total.cpu_percent));
+    top.truncate(10);
+    layout(
+        "Dashboard",
+        Some(viewer),
+        html! {
+            h1 { "Dashboard" }
+            section.tiles {
+                @for (status, n) in counts {
+                    div.tile { span.number { (n) } " " (status_badge(Some(status))) }
+                }
+            }
+            h2 { "Environments over time" }
+            (line_chart("Environments by status, last day", &[
+                Series { label: "running", class: "a", points: over("running") },
+                Series { label: "stopped", class: "b", points: over("stopped") },
+                Series { label: "failed", class: "c", points: over("failed") },
+                Series { label: "creating", class: "d", points: over("creating") },
+            ], |v| format!("{v:.0}")))
+            h2 { "Provisioning time" }
+            @match view.provisioning {
+                Some((p50, p90, p99, n)) => {
+                    p { "Over the last " (n) " creates this server ran: " strong { "p50 " (format!("{p50:.1} s")) } ", p90 " (format!("{p90:.1} s")) ", p99 " (format!("{p99:.1} s")) "." }
+                }
+                None => p.empty { "No creates through this server yet." }
+            }
+            h2 { "Cleanups" }
+            dl.facts { @for (what, n) in view.cleanups { dt { (what) } dd { (n) } } }
+            h2 { "Resource use" }
+            div.charts {
+                (line_chart("CPU of all environments", &[Series { label: "CPU", class: "a", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.cpu_percent)).collect() }], |v| format!("{v:.0}%")))
+                (line_chart("Memory of all environments", &[Series { label: "Memory", class: "b", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.memory_used as f64)).collect() }], |v| bytes(v as u64)))
+            }
+            @if !top.is_empty() {
+                div.scroll { table {
+                    caption { "Busiest environments now" }
+                    thead { tr { th { "Environment" } th { "CPU" } th { "Memory" } } }
+                    tbody { @for s in top { tr { td { a href=(format!("/environments/{}", s.id)) { (s.name) } } td { (format!("{:.1} %", s.total.cpu_percent)) } td { (bytes(s.total.memory_used)) } } } }
+                } }
+            }
+        },
+    )
+}
