@@ -64,6 +64,9 @@ _envctl() {
             envctl,start)
                 cmd="envctl__subcmd__start"
                 ;;
+            envctl,stats)
+                cmd="envctl__subcmd__stats"
+                ;;
             envctl,stop)
                 cmd="envctl__subcmd__stop"
                 ;;
@@ -181,6 +184,9 @@ _envctl() {
             envctl__subcmd__help,start)
                 cmd="envctl__subcmd__help__subcmd__start"
                 ;;
+            envctl__subcmd__help,stats)
+                cmd="envctl__subcmd__help__subcmd__stats"
+                ;;
             envctl__subcmd__help,stop)
                 cmd="envctl__subcmd__help__subcmd__stop"
                 ;;
@@ -257,7 +263,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,7 +939,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="create one-click list show start stop delete logs stats templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1255,6 +1261,20 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1618,6 +1638,40 @@ _envctl() {
             fi
             case "${prev}" in
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__stats)
+            opts="-w -q -v -y -h -V --all --watch --interval --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

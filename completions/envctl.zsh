@@ -222,6 +222,30 @@ _arguments "${_arguments_options[@]}" : \
 '::service -- Only this service:_default' \
 && ret=0
 ;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+'--interval=[Time between refreshes]:DUR:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'()--all[Every environment, stopped ones too]' \
+'-w[Refresh in place until Ctrl-C (with --json\: one JSON line per refresh)]' \
+'--watch[Refresh in place until Ctrl-C (with --json\: one JSON line per refresh)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::environment -- Only this environment (id or name) \[default\: every running one, and the host\]:_default' \
+&& ret=0
+;;
 (templates)
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
@@ -857,6 +881,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (templates)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1005,6 +1033,7 @@ _envctl_commands() {
 'stop:Stop an environment, keeping its containers and volumes' \
 'delete:Delete an environment and every container, network and volume it has' \
 'logs:Print the logs of an environment'\''s services' \
+'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
@@ -1179,6 +1208,7 @@ _envctl__subcmd__help_commands() {
 'stop:Stop an environment, keeping its containers and volumes' \
 'delete:Delete an environment and every container, network and volume it has' \
 'logs:Print the logs of an environment'\''s services' \
+'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
@@ -1319,6 +1349,11 @@ _envctl__subcmd__help__subcmd__start_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help start commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__stats_commands] )) ||
+_envctl__subcmd__help__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help stats commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__stop_commands] )) ||
 _envctl__subcmd__help__subcmd__stop_commands() {
     local commands; commands=()
@@ -1402,6 +1437,11 @@ _envctl__subcmd__show_commands() {
 _envctl__subcmd__start_commands() {
     local commands; commands=()
     _describe -t commands 'envctl start commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__stats_commands] )) ||
+_envctl__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl stats commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__stop_commands] )) ||
 _envctl__subcmd__stop_commands() {

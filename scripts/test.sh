@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: builds the test image (no registry needed), then runs every
-# test against the real Docker engine. Usage: scripts/test.sh [nextest args]
+# The test command: builds the test image (no registry needed), installs the
+# browser the web tests drive, then runs every test against the real Docker
+# engine. Usage: scripts/test.sh [nextest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ if ! docker info >/dev/null 2>&1; then
     exit 4
 fi
 scripts/test-image.sh
+# The web interface's tests run in a real (headless) browser.
+scripts/browser.sh
 
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --no-fail-fast "$@"

@@ -74,7 +74,7 @@ fn stats_show_cpu_memory_io_and_the_host_in_every_form() {
             && table.contains("ports"),
         "{table}"
     );
-    let mut watch = sb
+    let watch = sb
         .cmd()
         .args(["stats", "hot", "--watch", "--interval", "300ms", "--json"])
         .stdout(std::process::Stdio::piped())

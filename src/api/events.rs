@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -50,6 +50,7 @@ pub(super) async fn subscribe(
     app: &Shared,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
     let receiver = app.events.subscribe();
+    let mut closing = app.closing.subscribe();
     start_watcher(app).await;
     let events = futures_util::stream::unfold(receiver, |mut rx| async move {
         loop {
@@ -67,7 +68,11 @@ pub(super) async fn subscribe(
             }
         }
     });
-    Sse::new(events).keep_alive(KeepAlive::default())
+    // The stream ends when the server stops, so its connection does not hold the shutdown.
+    let until_closing = async move {
+        let _ = closing.wait_for(|c| *c).await;
+    };
+    Sse::new(events.take_until(until_closing)).keep_alive(KeepAlive::default())
 }
 
 /// Starts the watcher once per server (it stops when the server is

@@ -53,6 +53,9 @@ pub struct App {
     caches: cache::Caches,
     /// Set when the server stops: interrupts creates still provisioning.
     stopping: tokio::sync::watch::Sender<bool>,
+    /// Set when the server is asked to stop: ends the event streams, which
+    /// would otherwise keep their connections (and the shutdown) open.
+    closing: tokio::sync::watch::Sender<bool>,
     in_flight: std::sync::atomic::AtomicUsize,
     idle: tokio::sync::Notify,
 }
@@ -71,6 +74,7 @@ impl App {
             watching: std::sync::atomic::AtomicBool::new(false),
             caches: cache::Caches::default(),
             stopping: tokio::sync::watch::channel(false).0,
+            closing: tokio::sync::watch::channel(false).0,
             in_flight: std::sync::atomic::AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
         }
@@ -791,7 +795,13 @@ pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Resu
     tokio::spawn(monitor::run(Arc::downgrade(&state)));
     let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown({
+            let state = state.clone();
+            async move {
+                shutdown().await;
+                state.closing.send_replace(true);
+            }
+        })
         .await
         .map_err(|e| crate::Error::Failed(format!("server error: {e}")));
     // Requests are done; creates still provisioning are interrupted and roll

@@ -41,6 +41,9 @@ pub struct OverallPoint {
     pub memory_used: u64,
 }
 
+/// When the volumes were counted, how many, and their bytes (if known).
+type VolumeFigures = (DateTime<Utc>, usize, Option<u64>);
+
 #[derive(Default)]
 pub struct Monitor {
     sampler: tokio::sync::Mutex<Sampler>,
@@ -48,7 +51,7 @@ pub struct Monitor {
     history: RwLock<HashMap<String, VecDeque<Point>>>,
     overall: RwLock<VecDeque<OverallPoint>>,
     /// Volumes and their bytes, refreshed at most once a minute (`df` is slow).
-    volumes: RwLock<Option<(DateTime<Utc>, usize, Option<u64>)>>,
+    volumes: RwLock<Option<VolumeFigures>>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

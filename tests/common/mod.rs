@@ -29,6 +29,14 @@ impl Sandbox {
         )
     }
 
+    /// [`Sandbox::new`] with more config (an `[api]` table, say).
+    pub fn with_config(base: u16, extra: &str) -> Sandbox {
+        Sandbox::with(
+            base,
+            &format!("[network]\nsubnet_pool = \"10.213.0.0/16\"\nsubnet_prefix = 28\n{extra}\n"),
+        )
+    }
+
     /// A sandbox that leaves network addressing to Docker.
     pub fn with_docker_networks(base: u16) -> Sandbox {
         Sandbox::with(base, "")
