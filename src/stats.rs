@@ -412,13 +412,13 @@ mod tests {
 
     #[test]
     fn cpu_percent_is_the_share_of_host_time_times_the_cpus() {
-        // 0.5 s of CPU while the host's 2 CPUs ran 2 s in all: a quarter of the
-        // host, which is half of one CPU: 50 %.
+        // 0.5 s of CPU while the host's 2 CPUs ran 2 s in all (1 s of wall
+        // time): a quarter of the host, which is half of one CPU: 50 %.
         let a = sample(1_000_000_000, 10_000_000_000, 2);
         let b = sample(1_500_000_000, 12_000_000_000, 2);
         assert!((cpu_percent(&a, &b) - 50.0).abs() < 1e-9);
-        // Two CPUs flat out: 200 %.
-        let c = sample(5_500_000_000, 14_000_000_000, 2);
+        // Both CPUs flat out for a second: 200 %.
+        let c = sample(3_500_000_000, 14_000_000_000, 2);
         assert!((cpu_percent(&b, &c) - 200.0).abs() < 1e-9);
     }
 
