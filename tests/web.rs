@@ -525,3 +525,74 @@ fn forms_need_their_csrf_secret_pages_have_a_csp_and_user_input_is_escaped() {
     assert_eq!(http.send("GET", "/", None).status, 303);
     sb.run(&["delete", "tricky", "--yes"]);
 }
+
+/// Signs in over plain HTTP; the client and the session's CSRF secret.
+fn signed_in(server: &Server, token: &str) -> (Http, String) {
+    let mut http = Http {
+        port: server.port,
+        cookies: HashMap::new(),
+    };
+    let login = http.send("GET", "/login", None);
+    let csrf = form_value(&login.body, "csrf");
+    let r = http.send(
+        "POST",
+        "/login",
+        Some(&format!("token={token}&csrf={csrf}")),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let csrf = form_value(&http.send("GET", "/", None).body, "csrf");
+    (http, csrf)
+}
+
+#[test]
+fn the_admin_page_shows_the_plan_runs_the_cleanup_and_shows_backups_to_admins() {
+    let sb = Sandbox::with_config(41800, "[cleanup]\nkeep = 1\n");
+    let operator = sb.token("ops", "operator");
+    let admin = sb.token("root", "admin");
+    sb.json(&["create", "older", "--no-wait"]);
+    sb.json(&["create", "newer", "--no-wait"]);
+    let server = sb.serve();
+
+    let (mut ops, csrf) = signed_in(&server, &operator);
+    let page = ops.send("GET", "/admin", None);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("1 to remove, 1 to keep"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("remove: beyond the 1 most recent"));
+    assert!(page.body.contains("Run the cleanup"));
+    assert!(page.body.contains("Sync report"));
+    assert!(
+        !page.body.contains("<h2>Backups</h2>"),
+        "backups are for admins"
+    );
+    assert_eq!(sb.names(), vec!["older", "newer"], "the page is a dry run");
+
+    let done = ops.send("POST", "/admin/cleanup", Some(&format!("csrf={csrf}")));
+    assert_eq!(done.status, 200);
+    assert!(
+        done.body
+            .contains("Cleanup done: 1 removed, 0 failed; backup"),
+        "{}",
+        done.body
+    );
+    assert_eq!(sb.names(), vec!["newer"]);
+
+    let (mut root, _) = signed_in(&server, &admin);
+    let page = root.send("GET", "/admin", None);
+    assert!(page.body.contains("<h2>Backups</h2>") && page.body.contains("cleanup"));
+    let dashboard = root.send("GET", "/dashboard", None);
+    assert_eq!(dashboard.status, 200);
+    for part in [
+        "Environments over time",
+        "Provisioning time",
+        "Cleanups run",
+        "Resource use",
+    ] {
+        assert!(dashboard.body.contains(part), "{part}");
+    }
+    drop(server);
+    sb.run(&["delete", "newer", "--yes"]);
+}
