@@ -63,9 +63,10 @@ impl Frame {
 }
 
 /// A chart of `series`, `format` writing the y values (for the axis and the
-/// summary). "No figures yet" when there is nothing to draw.
-pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String) -> Markup {
-    let Some(frame) = Frame::around(series) else {
+/// summary), its top at least `floor` (so that noise near zero stays flat).
+/// "No figures yet" when there is nothing to draw.
+pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String, floor: f64) -> Markup {
+    let Some(mut frame) = Frame::around(series) else {
         return html! {
             figure.chart {
                 figcaption { (title) }
@@ -73,6 +74,7 @@ pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String) -> 
             }
         };
     };
+    frame.y_max = frame.y_max.max(floor);
     let time = |x: f64| {
         chrono::DateTime::from_timestamp(x as i64, 0)
             .map(|t| t.format("%H:%M").to_string())
@@ -96,7 +98,7 @@ pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String) -> 
     html! {
         figure.chart {
             figcaption { (title) }
-            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(format!("{title}. {}", summary.join("; "))) preserveAspectRatio="none" {
+            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(format!("{title}. {}", summary.join("; "))) {
                 line.axis x1=(LEFT) y1=(base) x2=(WIDTH - RIGHT) y2=(base) {}
                 line.grid x1=(LEFT) y1=(top) x2=(WIDTH - RIGHT) y2=(top) {}
                 text.label x=(LEFT - 4.0) y=(top + 4.0) text-anchor="end" { (format(frame.y_max)) }
@@ -105,6 +107,11 @@ pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String) -> 
                 text.label x=(WIDTH - RIGHT) y=(HEIGHT - 4.0) text-anchor="end" { (time(frame.x_max)) }
                 @for s in series {
                     polyline class=(format!("line {}", s.class)) points=(points(&frame, &s.points)) {}
+                    // The latest point, marked: alone, a line would not show.
+                    @if let Some(&(x, y)) = s.points.last() {
+                        @let (cx, cy) = frame.place(x, y);
+                        circle class=(format!("dot {}", s.class)) cx=(format!("{cx:.1}")) cy=(format!("{cy:.1}")) r="3" {}
+                    }
                 }
             }
             ul.legend {
@@ -171,14 +178,14 @@ mod tests {
             class: "a",
             points: vec![(0.0, 1.0), (60.0, 3.0)],
         }];
-        let html = line_chart("CPU", &s, |v| format!("{v:.0}%")).into_string();
+        let html = line_chart("CPU", &s, |v| format!("{v:.0}%"), 0.0).into_string();
         assert!(html.contains("now 3%, highest 3%"), "{html}");
         assert!(
             html.contains("&lt;b&gt;") && !html.contains("<b>"),
             "{html}"
         );
         assert!(html.contains("<polyline"));
-        let empty = line_chart("CPU", &series(vec![]), |v| v.to_string()).into_string();
+        let empty = line_chart("CPU", &series(vec![]), |v| v.to_string(), 0.0).into_string();
         assert!(empty.contains("No figures yet"));
     }
 }

@@ -200,6 +200,15 @@ fn bytes(n: u64) -> String {
     }
 }
 
+/// CPU percent for axes and summaries: a decimal below 10 %.
+fn cpu_text(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.1}%")
+    } else {
+        format!("{v:.0}%")
+    }
+}
+
 fn figures_table(services: &[ServiceStats]) -> Markup {
     html! {
         div.scroll {
@@ -294,8 +303,8 @@ pub fn panel(
         @if let Some(f) = figures { (figures_table(&f.services)) }
         @else { p.empty { "No figures: the environment is not running." } }
         div.charts {
-            (line_chart("CPU, last 30 minutes", &[Series { label: "CPU", class: "a", points: cpu }], |v| format!("{v:.0}%")))
-            (line_chart("Memory, last 30 minutes", &[Series { label: "Memory", class: "b", points: memory }], |v| bytes(v as u64)))
+            (line_chart("CPU, last 30 minutes", &[Series { label: "CPU", class: "a", points: cpu }], cpu_text, 5.0))
+            (line_chart("Memory, last 30 minutes", &[Series { label: "Memory", class: "b", points: memory }], |v| bytes(v as u64), 0.0))
         }
     }
 }
@@ -496,7 +505,7 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
                 Series { label: "stopped", class: "b", points: over("stopped") },
                 Series { label: "failed", class: "c", points: over("failed") },
                 Series { label: "creating", class: "d", points: over("creating") },
-            ], |v| format!("{v:.0}")))
+            ], |v| format!("{v:.0}"), 1.0))
             h2 { "Provisioning time" }
             @match view.provisioning {
                 Some((p50, p90, p99, n)) => {
@@ -508,8 +517,8 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
             dl.facts { @for (what, n) in view.cleanups { dt { (what) } dd { (n) } } }
             h2 { "Resource use" }
             div.charts {
-                (line_chart("CPU of all environments", &[Series { label: "CPU", class: "a", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.cpu_percent)).collect() }], |v| format!("{v:.0}%")))
-                (line_chart("Memory of all environments", &[Series { label: "Memory", class: "b", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.memory_used as f64)).collect() }], |v| bytes(v as u64)))
+                (line_chart("CPU of all environments", &[Series { label: "CPU", class: "a", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.cpu_percent)).collect() }], cpu_text, 5.0))
+                (line_chart("Memory of all environments", &[Series { label: "Memory", class: "b", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.memory_used as f64)).collect() }], |v| bytes(v as u64), 0.0))
             }
             @if !top.is_empty() {
                 div.scroll { table {
