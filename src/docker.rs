@@ -280,6 +280,29 @@ impl Engine {
         }))
     }
 
+    /// The names of this installation's containers (only running ones with
+    /// `running_only`): one call, so samplers skip what does not exist.
+    pub async fn container_names(
+        &self,
+        instance: &str,
+        running_only: bool,
+    ) -> Result<std::collections::HashSet<String>> {
+        let containers = self
+            .docker
+            .list_containers(Some(ListContainersOptions {
+                all: !running_only,
+                filters: Some(label_filters(instance, None)),
+                ..Default::default()
+            }))
+            .await
+            .map_err(Error::docker("listing containers"))?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|c| c.names?.into_iter().next())
+            .map(|n| n.trim_start_matches('/').to_owned())
+            .collect())
+    }
+
     /// How many named volumes this installation's environments have, and
     /// their size on disk when the engine can tell (`GET /system/df`, whose
     /// shape changed in API 1.52: both are read).

@@ -8,7 +8,7 @@
 //! container, so a refresh (`stats --watch`, the server's sampler) needs one
 //! new sample, not two.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -243,15 +243,19 @@ impl Sampler {
     /// The figures of `envs`, from a new sample of each container and the
     /// previous one. Containers seen for the first time are sampled twice,
     /// `first_gap` apart (concurrently), so their CPU % is real.
+    /// Only containers in `present` (when given) are asked for; the others
+    /// count as gone without a call.
     pub async fn sample(
         &mut self,
         engine: &Engine,
         envs: &[Environment],
         first_gap: Duration,
+        present: Option<&HashSet<String>>,
     ) -> Vec<EnvironmentStats> {
         let containers: Vec<&str> = envs
             .iter()
             .flat_map(|e| e.services.values().map(|s| s.container.as_str()))
+            .filter(|c| present.is_none_or(|p| p.contains(*c)))
             .collect();
         let unseen: Vec<&str> = containers
             .iter()
@@ -298,7 +302,7 @@ impl Sampler {
     }
 
     /// Forgets every container but `keep` (those of deleted environments).
-    pub fn retain(&mut self, keep: &std::collections::HashSet<&str>) {
+    pub fn retain(&mut self, keep: &HashSet<&str>) {
         self.previous.retain(|c, _| keep.contains(c.as_str()));
     }
 }
@@ -332,7 +336,7 @@ pub async fn environment_stats(
 ) -> Result<EnvironmentStats> {
     let env = crate::ops::show(ctx, target)?;
     let engine = ctx.engine().await?;
-    let mut stats = sampler.sample(engine, &[env], gap).await;
+    let mut stats = sampler.sample(engine, &[env], gap, None).await;
     Ok(stats.remove(0))
 }
 
@@ -389,7 +393,10 @@ pub async fn overview(
         .cloned()
         .collect();
     let engine = ctx.engine().await?;
-    let environments = sampler.sample(engine, &measured, gap).await;
+    let present = engine
+        .container_names(&ctx.store.instance_id()?, false)
+        .await?;
+    let environments = sampler.sample(engine, &measured, gap, Some(&present)).await;
     Ok(Overview {
         host: host_stats(ctx, &envs).await?,
         environments,

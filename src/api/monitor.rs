@@ -68,11 +68,15 @@ impl Monitor {
     /// not seen), remembered as the latest.
     pub async fn sample(&self, app: &App, envs: &[Environment]) -> Result<Vec<EnvironmentStats>> {
         let engine = app.ctx.engine().await?;
+        // One list call first, so records whose containers are gone cost nothing.
+        let present = engine
+            .container_names(&app.ctx.store.instance_id()?, false)
+            .await?;
         let stats = self
             .sampler
             .lock()
             .await
-            .sample(engine, envs, FIRST_GAP)
+            .sample(engine, envs, FIRST_GAP, Some(&present))
             .await;
         let mut latest = write(&self.latest);
         for s in &stats {
