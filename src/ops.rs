@@ -69,6 +69,8 @@ pub fn json_array(items: &[&str]) -> String {
 /// JSON text without decoding the rest.
 #[derive(serde::Deserialize)]
 pub struct ListFields<'a> {
+    #[serde(borrow)]
+    pub id: std::borrow::Cow<'a, str>,
     pub status: Status,
     #[serde(borrow)]
     pub owner: std::borrow::Cow<'a, str>,

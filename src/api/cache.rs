@@ -22,6 +22,7 @@ pub fn stamp(path: &Path) -> Stamp {
 /// One environment as stored: its JSON text and the fields lists filter on.
 pub struct Cached {
     pub json: Box<str>,
+    pub id: Box<str>,
     pub status: Status,
     pub owner: Box<str>,
     pub template: Box<str>,
@@ -36,6 +37,7 @@ pub struct Environments {
 #[derive(Default)]
 pub struct Caches {
     environments: RwLock<Option<Arc<Environments>>>,
+    refreshing: std::sync::Mutex<()>,
     tokens: RwLock<Option<(Stamp, Arc<Vec<Token>>)>>,
 }
 
@@ -52,6 +54,12 @@ impl Caches {
 
     /// Reads the environments again (blocking: takes the database lock).
     pub fn refresh_environments(&self, store: &Store) -> Result<Arc<Environments>> {
+        // One refresh at a time: callers that waited find the copy just made,
+        // so a burst of requests (or the monitor with a request) parses once.
+        let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(fresh) = self.current_environments(store) {
+            return Ok(fresh);
+        }
         let now = stamp(store.path());
         // The stamp is taken before the read: a write in between only makes the next call refresh again.
         let list = store.read_raw(|envs| {
@@ -60,6 +68,7 @@ impl Caches {
                     let f = crate::ops::ListFields::parse(json)?;
                     Ok(Cached {
                         json: (*json).into(),
+                        id: f.id.into(),
                         status: f.status,
                         owner: f.owner.into(),
                         template: f.template.into(),

@@ -271,6 +271,18 @@ fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiEr
     }
 }
 
+/// The environments as stored, from memory when the file has not changed.
+async fn cached_environments(app: &Shared) -> Result<Arc<cache::Environments>, ApiError> {
+    if let Some(envs) = app.caches.current_environments(&app.ctx.store) {
+        return Ok(envs);
+    }
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.caches.refresh_environments(&app.ctx.store))
+        .await
+        .map_err(|e| ApiError::from(crate::Error::Failed(format!("database task failed: {e}"))))?
+        .map_err(ApiError::from)
+}
+
 /// Runs a database call off the async workers: the store's lock is a
 /// blocking `flock` that may wait up to the lock timeout.
 async fn blocking<T: Send + 'static>(
@@ -376,17 +388,7 @@ async fn list(
             format!("limit may be at most {MAX_PAGE}"),
         ));
     }
-    let envs = match app.caches.current_environments(&app.ctx.store) {
-        Some(envs) => envs,
-        None => {
-            let app = app.clone();
-            tokio::task::spawn_blocking(move || app.caches.refresh_environments(&app.ctx.store))
-                .await
-                .map_err(|e| {
-                    ApiError::from(crate::Error::Failed(format!("database task failed: {e}")))
-                })??
-        }
-    };
+    let envs = cached_environments(&app).await?;
     let matching = envs.list.iter().filter(|e| {
         status.is_none_or(|s| e.status == s)
             && q.owner.as_deref().is_none_or(|o| &*e.owner == o)

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::App;
+use super::{App, Shared};
 use crate::error::Result;
 use crate::stats::{EnvironmentStats, Sampler};
 use crate::store::{Environment, Status};
@@ -120,19 +120,45 @@ impl Monitor {
     }
 
     /// One round: sample what runs, record history, forget what is gone.
-    async fn tick(&self, app: &App) {
-        let Ok(db) = app.ctx.store.read() else { return };
-        let running: Vec<Environment> = db
-            .environments
-            .iter()
-            .filter(|e| e.status == Status::Running)
-            .cloned()
-            .collect();
-        let Ok(stats) = self.sample(app, &running).await else {
+    /// Reads the server's in-memory copy of the database and decodes only
+    /// the records whose containers are running (one list call tells), so a
+    /// large database costs no more memory than the list cache already holds.
+    async fn tick(&self, app: &Shared) {
+        let Ok(envs) = super::cached_environments(app).await else {
             return;
         };
+        let (Ok(engine), Ok(instance)) = (app.ctx.engine().await, app.ctx.store.instance_id())
+        else {
+            return;
+        };
+        let Ok(running_containers) = engine.container_names(&instance, true).await else {
+            return;
+        };
+        let running: Vec<Environment> = envs
+            .list
+            .iter()
+            .filter(|c| c.status == Status::Running)
+            .filter(|c| {
+                let prefix = format!("envctl-{}-", c.id);
+                running_containers.iter().any(|n| n.starts_with(&prefix))
+            })
+            .filter_map(|c| serde_json::from_str(&c.json).ok())
+            .collect();
+        let stats = self
+            .sampler
+            .lock()
+            .await
+            .sample(engine, &running, FIRST_GAP, Some(&running_containers))
+            .await;
         let now = Utc::now();
-        let ids: HashSet<&str> = db.environments.iter().map(|e| e.id.as_str()).collect();
+        let ids: HashSet<&str> = envs.list.iter().map(|c| &*c.id).collect();
+        {
+            let mut latest = write(&self.latest);
+            latest.clear();
+            for s in &stats {
+                latest.insert(s.id.clone(), s.clone());
+            }
+        }
         {
             let mut history = write(&self.history);
             for s in &stats {
@@ -149,8 +175,6 @@ impl Monitor {
             history.retain(|id, _| ids.contains(id.as_str()));
         }
         {
-            let running_ids: HashSet<&str> = running.iter().map(|e| e.id.as_str()).collect();
-            write(&self.latest).retain(|id, _| running_ids.contains(id.as_str()));
             let containers: HashSet<&str> = running
                 .iter()
                 .flat_map(|e| e.services.values().map(|s| s.container.as_str()))
@@ -166,8 +190,8 @@ impl Monitor {
                 .iter()
                 .map(|s| (s.as_str().to_owned(), 0))
                 .collect();
-            for e in &db.environments {
-                *by_status.entry(e.status.as_str().to_owned()).or_default() += 1;
+            for c in &envs.list {
+                *by_status.entry(c.status.as_str().to_owned()).or_default() += 1;
             }
             overall.push_back(OverallPoint {
                 at: now,
