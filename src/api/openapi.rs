@@ -4,15 +4,16 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::environments::{self, CreateBody, UpdateBody};
 use super::error::{ErrorBody, ErrorDetail};
-use super::{CreateBody, UpdateBody, admin, events, logs, stats};
+use super::{admin, events, logs, stats};
 use crate::store::{Environment, Operation, ServiceState, Status};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "envctl", description = "Per-developer Docker environments: the onboarding API over envctl's database."),
     paths(
-        super::list, super::templates, super::show, super::create, super::update, super::delete, logs::logs, stats::environment, stats::overview,
+        environments::list, environments::templates, environments::show, environments::create, environments::update, environments::delete, logs::logs, stats::environment, stats::overview,
         events::stream, super::healthz, super::readyz, super::prometheus,
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
     ),

@@ -23,7 +23,8 @@ use serde::Deserialize;
 
 pub use session::Sessions;
 
-use super::{ApiError, Shared, begin_create, begin_start, spawn_delete};
+use super::environments::{begin_create, begin_start, spawn_delete};
+use super::{ApiError, Shared};
 use crate::cleanup::{self, CleanupOptions};
 use crate::ops::{self, DeleteOptions};
 use crate::progress::Silent;

@@ -1,0 +1,475 @@
+//! The environment endpoints: the seed's five (list, show, create, update,
+//! delete) and the templates; and the background work a create, start or
+//! delete leaves running after the answer (shared with the web pages).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{
+    ApiError, ErrorBody, Shared, blocking, body, cached_environments, caller, openapi, require,
+    require_owner,
+};
+use crate::ops::{self, DeleteOptions};
+use crate::progress::Silent;
+use crate::provision::{self, CreateOptions};
+use crate::store::{Environment, Status};
+use crate::tokens::Role;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ListQuery {
+    status: Option<String>,
+    owner: Option<String>,
+    template: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// Page size when `limit` is not given, and the largest allowed.
+const DEFAULT_PAGE: usize = 100;
+const MAX_PAGE: usize = 1000;
+const MAX_OFFSET: usize = 1_000_000_000;
+
+#[utoipa::path(get, path = "/api/onboarding/environments", tag = "environments",
+    params(
+        ("status" = Option<Status>, Query, description = "Only this status"),
+        ("owner" = Option<String>, Query, description = "Only this owner"),
+        ("template" = Option<String>, Query, description = "Only this template"),
+        ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)", minimum = 0, maximum = 1000),
+        ("offset" = Option<usize>, Query, description = "Skip this many", minimum = 0, maximum = 1000000000),
+    ),
+    responses((status = 200, description = "A page of environments, oldest first", body = [Environment],
+               headers(("x-total-count" = usize, description = "How many match"))),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+pub(super) async fn list(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
+    let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if q.offset.is_some_and(|o| o > MAX_OFFSET) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("offset may be at most {MAX_OFFSET}"),
+        ));
+    }
+    if limit > MAX_PAGE {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("limit may be at most {MAX_PAGE}"),
+        ));
+    }
+    let envs = cached_environments(&app).await?;
+    let matching = envs.list.iter().filter(|e| {
+        status.is_none_or(|s| e.status == s)
+            && q.owner.as_deref().is_none_or(|o| &*e.owner == o)
+            && q.template.as_deref().is_none_or(|t| &*e.template == t)
+    });
+    let mut total = 0usize;
+    let mut body = String::with_capacity(limit.min(envs.list.len()) * 900 + 2);
+    body.push('[');
+    for (i, e) in matching.enumerate() {
+        total += 1;
+        if i >= q.offset.unwrap_or(0) && i < q.offset.unwrap_or(0).saturating_add(limit) {
+            if body.len() > 1 {
+                body.push(',');
+            }
+            body.push_str(&e.json);
+        }
+    }
+    body.push(']');
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (HeaderName::from_static("x-total-count"), total.to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/onboarding/environments/{id}", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name")),
+    responses((status = 200, description = "The environment", body = Environment), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+pub(super) async fn show(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
+    Ok(Json(blocking(&app, move |ctx| ops::show(ctx, &id)).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/onboarding/templates", tag = "environments",
+    responses((status = 200, description = "The templates environments can be made from, by name", body = BTreeMap<String, crate::config::TemplateSummary>),
+              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
+pub(super) async fn templates(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require(&caller(&app, &headers)?, Role::Viewer, "read templates")?;
+    Ok(Json(app.ctx.config.template_summaries()).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
+pub(crate) struct CreateBody {
+    #[schema(pattern = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")]
+    name: Option<String>,
+    /// One of the config's templates (404 for another).
+    template: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
+    owner: Option<String>,
+    /// Time to live: a number and a unit (s, m, h, d, w).
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    ttl: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = openapi::labels_schema)]
+    labels: BTreeMap<String, String>,
+    /// Probe readiness after starting (default true); false leaves `ready` false.
+    wait: Option<bool>,
+    /// Give up (and roll back) after this long: a number and a unit (s, m, h, d, w).
+    #[schema(pattern = "^[1-9][0-9]{0,5}[smhdw]$")]
+    timeout: Option<String>,
+    /// On failure keep the containers for inspection.
+    keep_on_failure: Option<bool>,
+    /// Never let cleanup remove it.
+    pinned: Option<bool>,
+}
+
+/// A duration field of a request body ("90s", "8h").
+fn duration_field(
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<std::time::Duration>, ApiError> {
+    text.map(humantime::parse_duration)
+        .transpose()
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("{field}: {e}"),
+            )
+        })
+}
+
+#[utoipa::path(post, path = "/api/onboarding/new-environment", tag = "environments",
+    request_body(content = Option<CreateBody>, description = "Every field is optional"),
+    responses((status = 202, description = "Reserved (status creating); provisioning goes on", body = Environment,
+               headers(("location" = String, description = "The environment's URL"))),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such template", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+pub(super) async fn create(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let token = caller(&app, &headers)?;
+    require(&token, Role::Developer, "create environments")?;
+    let body: CreateBody = self::body(&body)?;
+    if let Some(o) = &body.owner
+        && (o.is_empty()
+            || o.len() > 64
+            || !o
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._@-".contains(&b)))
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "owner: 1 to 64 letters, digits, '.', '_', '@' or '-'",
+        ));
+    }
+    // Developers create for themselves; operators and admins may name an owner.
+    let owner = match body.owner {
+        Some(o) if token.role >= Role::Operator => o,
+        Some(o) if o != token.user() => {
+            return Err(ApiError::forbidden("create environments for someone else"));
+        }
+        _ => token.user().to_owned(),
+    };
+    let ttl = duration_field("ttl", body.ttl.as_deref())?;
+    let timeout = duration_field("timeout", body.timeout.as_deref())?;
+    if timeout.is_some_and(|t| t.is_zero()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "timeout: must be more than zero",
+        ));
+    }
+    for (k, v) in &body.labels {
+        crate::names::parse_label(&format!("{k}={v}"))?;
+    }
+    let opts = CreateOptions {
+        name: body.name,
+        template: body.template,
+        owner: Some(owner),
+        labels: body.labels,
+        ttl,
+        wait: body.wait.unwrap_or(true),
+        timeout,
+        keep_on_failure: body.keep_on_failure.unwrap_or(false),
+        pinned: body.pinned.unwrap_or(false),
+    };
+    if let Some(t) = &opts.template
+        && !app.ctx.config.templates.contains_key(t)
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no template named '{t}'"),
+        ));
+    }
+    let env = begin_create(&app, opts).await?;
+    let location = format!("/api/onboarding/environments/{}", env.id);
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(env),
+    )
+        .into_response())
+}
+
+/// Reserves the environment and provisions it in the background (the API's
+/// and the web page's create): answers the `creating` record.
+pub(super) async fn begin_create(
+    app: &Shared,
+    opts: CreateOptions,
+) -> Result<Environment, ApiError> {
+    let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
+    let env = reservation.env.clone();
+    let task_app = app.clone();
+    let mut stopping = app.stopping.subscribe();
+    app.in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    tokio::spawn(async move {
+        let ctx = &task_app.ctx;
+        let started = std::time::Instant::now();
+        // The server stopping interrupts the create, which then rolls back.
+        let cancel = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        let result = provision::provision(ctx, reservation, &opts, &Silent, cancel).await;
+        task_app
+            .metrics
+            .provisioned(started.elapsed().as_secs_f64());
+        crate::ops::log(
+            ctx,
+            "create",
+            &opts.name.clone().unwrap_or_default(),
+            &result,
+        );
+        if task_app
+            .in_flight
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            task_app.idle.notify_waiters();
+        }
+    });
+    Ok(env)
+}
+
+/// Starts the containers, answers, and probes readiness in the background.
+pub(super) async fn begin_start(
+    app: &Shared,
+    env: &Environment,
+    timeout: Option<std::time::Duration>,
+) -> Result<Environment, ApiError> {
+    let started = ops::begin_start(&app.ctx, &env.id, timeout, &Silent).await;
+    ops::log(&app.ctx, "start", &env.name, &started);
+    let started = started?;
+    let ctx = app.ctx.clone();
+    let env = started.clone();
+    tokio::spawn(async move {
+        let _ = ops::finish_start(&ctx, &env, timeout, &Silent).await;
+    });
+    Ok(started)
+}
+
+/// Deletes in the background.
+pub(super) fn spawn_delete(app: &Shared, id: &str, opts: DeleteOptions) {
+    let ctx = app.ctx.clone();
+    let target = id.to_owned();
+    tokio::spawn(async move {
+        let _ = ops::delete(&ctx, &target, &opts).await;
+    });
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
+pub(crate) struct UpdateBody {
+    /// "running" starts the environment, "stopped" stops it.
+    #[schema(pattern = "^(running|stopped)$")]
+    status: Option<String>,
+    /// A new time to live from now (s, m, h, d, w). With `expires_at` too, the earlier end wins.
+    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    ttl: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[schema(schema_with = openapi::optional_labels_schema)]
+    labels: Option<BTreeMap<String, String>>,
+    pinned: Option<bool>,
+    /// With status "running": how long readiness may take before the environment is `failed`.
+    #[schema(pattern = "^[1-9][0-9]{0,5}[smhdw]$")]
+    timeout: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/onboarding/environments/{id}", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name")),
+    request_body(content = Option<UpdateBody>, description = "Every field is optional"),
+    responses((status = 200, description = "The environment after the change", body = Environment),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+pub(super) async fn update(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let token = caller(&app, &headers)?;
+    let body: UpdateBody = self::body(&body)?;
+    let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
+    require_owner(&token, &env, "change")?;
+    // Both given: the earlier end wins.
+    let timeout = duration_field("timeout", body.timeout.as_deref())?;
+    if timeout.is_some_and(|t| t.is_zero()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "timeout: must be more than zero",
+        ));
+    }
+    let from_ttl = match duration_field("ttl", body.ttl.as_deref())? {
+        Some(d) => {
+            let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+            Some(
+                chrono::Utc::now()
+                    .checked_add_signed(d)
+                    .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            )
+        }
+        None => None,
+    };
+    let expires_at = match (from_ttl, body.expires_at) {
+        (Some(a), Some(b)) => Some(Some(a.min(b))),
+        (Some(t), None) | (None, Some(t)) => Some(Some(t)),
+        (None, None) => None,
+    };
+    if let Some(labels) = &body.labels {
+        for (k, v) in labels {
+            crate::names::parse_label(&format!("{k}={v}"))?;
+        }
+    }
+    if expires_at.is_some() || body.labels.is_some() || body.pinned.is_some() {
+        let (id, labels, pinned) = (env.id.clone(), body.labels.clone(), body.pinned);
+        blocking(&app, move |ctx| {
+            ctx.store.update(|db| {
+                let e = db.get_mut(&id)?;
+                if let Some(t) = expires_at {
+                    e.expires_at = t;
+                }
+                if let Some(labels) = labels {
+                    e.labels = labels;
+                }
+                if let Some(p) = pinned {
+                    e.pinned = p;
+                }
+                e.updated_at = chrono::Utc::now();
+                Ok(())
+            })
+        })
+        .await?;
+    }
+    let env = match body.status.as_deref() {
+        None => {
+            let id = env.id.clone();
+            blocking(&app, move |ctx| ops::show(ctx, &id)).await?
+        }
+        Some("stopped") => ops::stop(&app.ctx, &env.id, &Silent).await?,
+        // Answer once the containers run; readiness is probed in the
+        // background and shows in `ready` (or the record turns `failed`).
+        Some("running") => begin_start(&app, &env, timeout).await?,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("status may be \"running\" or \"stopped\", not \"{other}\""),
+            ));
+        }
+    };
+    Ok(Json(env).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DeleteQuery {
+    /// Answer when the environment is gone (200, with what was removed), not at once (202).
+    #[serde(default)]
+    wait: bool,
+    /// Keep its named volumes.
+    #[serde(default)]
+    keep_volumes: bool,
+}
+
+#[utoipa::path(delete, path = "/api/onboarding/environments/{id}", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name"), DeleteQuery),
+    responses((status = 200, description = "Deleted (with wait=true), or already gone", body = Object),
+              (status = 202, description = "Being deleted (or already gone)", body = Object),
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 409, description = "The removal failed", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+pub(super) async fn delete(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    query: Result<Query<DeleteQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let token = caller(&app, &headers)?;
+    require(&token, Role::Developer, "delete environments")?;
+    let answered = if q.wait {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    let env = match blocking(&app, move |ctx| ops::show(ctx, &id)).await {
+        Ok(env) => env,
+        // Idempotent: deleting what is gone is accepted.
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            return Ok((
+                answered,
+                Json(serde_json::json!({"deleted": false, "environment": null})),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e),
+    };
+    require_owner(&token, &env, "delete")?;
+    let opts = DeleteOptions {
+        if_exists: true,
+        keep_volumes: q.keep_volumes,
+        ..Default::default()
+    };
+    if q.wait {
+        let body = match ops::delete(&app.ctx, &env.id, &opts).await? {
+            Some(d) => {
+                serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed})
+            }
+            None => serde_json::json!({"deleted": false, "environment": null}),
+        };
+        return Ok((StatusCode::OK, Json(body)).into_response());
+    }
+    spawn_delete(&app, &env.id, opts);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"deleted": true, "environment": env})),
+    )
+        .into_response())
+}
