@@ -1,0 +1,157 @@
+//! The dashboard and the admin page (cleanup plan and run, sync, backups).
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::{CsrfForm, Shared, User, fail, page, pages, read_envs, require_user};
+use crate::api::ApiError;
+use crate::cleanup::{self, CleanupOptions};
+use crate::retention::RetentionPolicy;
+use crate::sync::{self, SyncOptions};
+use crate::tokens::Role;
+
+pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let envs = match read_envs(&app).await {
+        Ok(envs) => envs,
+        Err(e) => return fail(&user, e),
+    };
+    let overall = app.monitor.overall();
+    let latest = app.monitor.latest();
+    let m = &app.metrics;
+    let view = pages::DashboardView {
+        envs: &envs,
+        overall: &overall,
+        latest: &latest,
+        provisioning: m.provisioning_percentiles(),
+        cleanups: [
+            ("Cleanups run", m.counter("envctl_cleanup_runs_total")),
+            (
+                "Environments they removed",
+                m.counter("envctl_cleanup_removed_total"),
+            ),
+            (
+                "Removals that failed",
+                m.counter("envctl_cleanup_failed_total"),
+            ),
+            ("Syncs run", m.counter("envctl_sync_runs_total")),
+        ],
+    };
+    page(StatusCode::OK, pages::dashboard(&user.viewer(), &view))
+}
+
+fn policy(app: &Shared) -> CleanupOptions {
+    let c = &app.ctx.config.cleanup;
+    CleanupOptions {
+        policy: RetentionPolicy {
+            keep: c.keep,
+            older_than: c.older_than,
+            failed_grace: c.failed_grace,
+            per_owner: c.per_owner,
+        },
+        dry_run: true,
+        concurrency: c.concurrency,
+        wait_for_lock: false,
+    }
+}
+
+pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>) -> Response {
+    if user.token.role < Role::Operator {
+        return fail(user, ApiError::forbidden("see the admin page"));
+    }
+    let cleanup = cleanup::cleanup(&app.ctx, &policy(app))
+        .await
+        .map_err(|e| ApiError::from(e).message);
+    let sync = sync::sync(
+        &app.ctx,
+        &SyncOptions {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| ApiError::from(e).message);
+    let backups = (user.token.role >= Role::Admin)
+        .then(|| crate::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
+    let view = pages::AdminView {
+        cleanup,
+        sync,
+        backups,
+        outcome,
+    };
+    page(StatusCode::OK, pages::admin(&user.viewer(), &view))
+}
+
+pub(super) async fn admin(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    admin_page(&app, &user, None).await
+}
+
+pub(super) async fn run_cleanup(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = user.check(&form.csrf) {
+        return r;
+    }
+    if user.token.role < Role::Operator {
+        return fail(&user, ApiError::forbidden("run cleanups"));
+    }
+    let mut opts = policy(&app);
+    opts.dry_run = false;
+    let outcome = match cleanup::cleanup(&app.ctx, &opts).await {
+        Ok(report) => {
+            app.metrics.cleanup(&report);
+            format!(
+                "Cleanup done: {} removed, {} failed{}.",
+                report.removed(),
+                report.failed(),
+                report
+                    .backup
+                    .as_deref()
+                    .map(|b| format!("; backup {b}"))
+                    .unwrap_or_default()
+            )
+        }
+        Err(e) => format!("Cleanup did not run: {}", ApiError::from(e).message),
+    };
+    admin_page(&app, &user, Some(&outcome)).await
+}
+
+pub(super) async fn run_sync(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = user.check(&form.csrf) {
+        return r;
+    }
+    if user.token.role < Role::Operator {
+        return fail(&user, ApiError::forbidden("run syncs"));
+    }
+    let outcome = match sync::sync(&app.ctx, &SyncOptions::default()).await {
+        Ok(report) => {
+            app.metrics.sync(&report);
+            format!("Sync done: {} records corrected.", report.changes.len())
+        }
+        Err(e) => format!("Sync did not run: {}", ApiError::from(e).message),
+    };
+    admin_page(&app, &user, Some(&outcome)).await
+}

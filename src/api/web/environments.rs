@@ -1,0 +1,274 @@
+//! The environment pages: the live list with its create form, one
+//! environment's page and the fragments its script refreshes, and actions.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::super::environments::{begin_create, begin_start, spawn_delete};
+use super::{CsrfForm, Shared, User, fail, find, page, pages, read_envs, require_user};
+use crate::api::ApiError;
+use crate::ops::{self, DeleteOptions};
+use crate::progress::Silent;
+use crate::provision::CreateOptions;
+use crate::store::Environment;
+use crate::tokens::Role;
+
+#[derive(Deserialize, Default)]
+pub(super) struct ListQuery {
+    deleted: Option<String>,
+}
+
+pub(super) async fn list(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    list_page(
+        &app,
+        &user,
+        q.deleted.map(|n| format!("Deleting {n}.")).as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn list_page(
+    app: &Shared,
+    user: &User,
+    notice: Option<&str>,
+    problem: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    match read_envs(app).await {
+        Ok(envs) => page(
+            status,
+            pages::environments(
+                &user.viewer(),
+                &envs,
+                &app.ctx.config.template_summaries(),
+                notice,
+                problem,
+            ),
+        ),
+        Err(e) => fail(user, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct CreateForm {
+    #[serde(default)]
+    csrf: String,
+    template: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    ttl: String,
+}
+
+pub(super) async fn create(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<CreateForm>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = user.check(&form.csrf) {
+        return r;
+    }
+    if user.token.role < Role::Developer {
+        return fail(&user, ApiError::forbidden("create environments"));
+    }
+    let ttl = match form.ttl.trim() {
+        "" => None,
+        t => match humantime::parse_duration(t) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let problem = format!("Time to live: {e} (write it like 8h or 7d).");
+                return list_page(
+                    &app,
+                    &user,
+                    None,
+                    Some(&problem),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        },
+    };
+    let opts = CreateOptions {
+        name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
+        template: Some(form.template),
+        owner: Some(user.token.user().to_owned()),
+        ttl,
+        wait: true,
+        ..Default::default()
+    };
+    if let Some(t) = &opts.template
+        && !app.ctx.config.templates.contains_key(t)
+    {
+        let problem = format!("There is no template named '{t}'.");
+        return list_page(
+            &app,
+            &user,
+            None,
+            Some(&problem),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match begin_create(&app, opts).await {
+        Ok(env) => Redirect::to(&format!("/environments/{}", env.id)).into_response(),
+        Err(e) => list_page(&app, &user, None, Some(&e.message), e.status).await,
+    }
+}
+
+/// Figures for the page: the monitor's latest when the environment runs.
+fn figures(app: &Shared, env: &Environment) -> Option<crate::stats::EnvironmentStats> {
+    app.monitor.latest().into_iter().find(|s| s.id == env.id)
+}
+
+pub(super) async fn environment(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let env = match find(&app, id).await {
+        Ok(env) => env,
+        Err(e) => return fail(&user, e),
+    };
+    let figures = figures(&app, &env);
+    let panel = pages::panel(
+        &user.viewer(),
+        &env,
+        figures.as_ref(),
+        &app.monitor.history(&env.id),
+    );
+    let dir = app.ctx.store.dir().to_owned();
+    let (id, name) = (env.id.clone(), env.name.clone());
+    let events = tokio::task::spawn_blocking(move || crate::events::history(&dir, &id, &name, 30))
+        .await
+        .unwrap_or_default();
+    let mut logs = Vec::new();
+    if let Ok(engine) = app.ctx.engine().await {
+        for (service, s) in &env.services {
+            logs.push((service.clone(), engine.tail(&s.container, 40).await));
+        }
+    }
+    page(
+        StatusCode::OK,
+        pages::environment(&user.viewer(), &env, panel, &events, &logs),
+    )
+}
+
+pub(super) async fn panel(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match require_user(&app, &headers, false) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match find(&app, id).await {
+        Ok(env) => {
+            let figures = figures(&app, &env);
+            let html = pages::panel(
+                &user.viewer(),
+                &env,
+                figures.as_ref(),
+                &app.monitor.history(&env.id),
+            );
+            page(StatusCode::OK, html)
+        }
+        Err(e) => (e.status, e.message).into_response(),
+    }
+}
+
+pub(super) async fn row(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = require_user(&app, &headers, false) {
+        return r;
+    }
+    match find(&app, id).await {
+        Ok(env) => page(StatusCode::OK, pages::row(&env)),
+        Err(e) => (e.status, e.message).into_response(),
+    }
+}
+
+pub(super) async fn act(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = user.check(&form.csrf) {
+        return r;
+    }
+    let env = match find(&app, id).await {
+        Ok(env) => env,
+        Err(e) => return fail(&user, e),
+    };
+    if !user.viewer().may_change(&env) {
+        return fail(
+            &user,
+            ApiError::forbidden(&format!("{action} an environment owned by someone else")),
+        );
+    }
+    let back = Redirect::to(&format!("/environments/{}", env.id)).into_response();
+    let result = match action.as_str() {
+        "start" => begin_start(&app, &env, None).await.map(|_| back),
+        "stop" => ops::stop(&app.ctx, &env.id, &Silent)
+            .await
+            .map(|_| back)
+            .map_err(ApiError::from),
+        "delete" => {
+            spawn_delete(
+                &app,
+                &env.id,
+                DeleteOptions {
+                    if_exists: true,
+                    ..Default::default()
+                },
+            );
+            let name: String = url_safe(&env.name);
+            Ok(Redirect::to(&format!("/?deleted={name}")).into_response())
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    result.unwrap_or_else(|e| fail(&user, e))
+}
+
+/// Environment names are [a-z0-9-]; anything else is dropped from a URL.
+fn url_safe(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+pub(super) async fn events(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = require_user(&app, &headers, false) {
+        return r;
+    }
+    crate::api::events::subscribe(&app).await.into_response()
+}
