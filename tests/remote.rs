@@ -115,6 +115,21 @@ fn remote_and_local_give_the_same_json_for_the_same_operations() {
     ok(remote(), &["unpin", "r1"]);
     ok(local(), &["unpin", "l1"]);
 
+    // Maintenance (an operator's token): the same plan and the same sync report.
+    let operator = sb.token("ops", "operator");
+    for args in [
+        vec!["cleanup", "--dry-run", "--keep", "1", "--json"],
+        vec!["sync", "--dry-run", "--json"],
+    ] {
+        assert_eq!(
+            json(server.client(&operator), &args),
+            json(local(), &args),
+            "{args:?}"
+        );
+    }
+    let out = run(remote(), &["sync", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(9), "a developer may not sync");
+
     let r = json(remote(), &["delete", "r1", "--yes", "--json"]);
     let l = json(local(), &["delete", "l1", "--yes", "--json"]);
     assert_eq!(

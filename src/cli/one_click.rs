@@ -33,7 +33,8 @@ pub async fn exec(
         .unwrap_or_else(|| "onboarding".into());
     let opts = if yes {
         CreateOptions {
-            name: Some(name),
+            // Remotely the server names it after the token's user.
+            name: owner.is_some().then_some(name),
             template: Some(template),
             owner,
             wait: true,
@@ -49,8 +50,10 @@ pub async fn exec(
         ask(&templates, name, template, owner)?
     };
     let question = format!(
-        "Create '{}' from template '{}' for {}?",
-        opts.name.as_deref().unwrap_or_default(),
+        "Create {} from template '{}' for {}?",
+        opts.name
+            .as_deref()
+            .map_or("a new environment".to_owned(), |n| format!("'{n}'")),
         opts.template.as_deref().unwrap_or_default(),
         opts.owner.as_deref().unwrap_or("you")
     );
