@@ -24,8 +24,16 @@ use crate::stats::{self, EnvironmentStats, Overview, Sampler};
 use crate::store::{Environment, Status};
 use crate::sync::{self, SyncOptions, SyncReport};
 
-/// How often a record is read again while waiting for it to settle.
+/// A record is read again soon at first (most waits are short), then every
+/// quarter second.
+const POLL_FIRST: Duration = Duration::from_millis(40);
 const POLL: Duration = Duration::from_millis(250);
+
+/// The next pause between reads: half as long again, up to [`POLL`].
+fn next_poll(pause: Duration) -> Duration {
+    (pause * 3 / 2).min(POLL)
+}
+
 /// The gap between the first two samples of a container (for its CPU %).
 const STATS_GAP: Duration = Duration::from_secs(1);
 /// How long past an operation's deadline to wait before giving up on it.
@@ -390,6 +398,7 @@ impl Backend {
     pub async fn settle(&self, id: &str, progress: &dyn Progress) -> Result<Environment> {
         let mut steps: BTreeMap<String, Step> = BTreeMap::new();
         let mut last: Option<(Status, bool)> = None;
+        let mut pause = POLL_FIRST;
         loop {
             let env = match self.show(id).await {
                 Ok(env) => env,
@@ -454,12 +463,14 @@ impl Backend {
                     )));
                 }
             }
-            tokio::time::sleep(POLL).await;
+            tokio::time::sleep(pause).await;
+            pause = next_poll(pause);
         }
     }
 
     /// Waits until the environment `id` no longer exists.
     async fn gone(&self, id: &str, mut cancel: impl Future<Output = ()> + Unpin) -> Result<()> {
+        let mut pause = POLL_FIRST;
         loop {
             match self.show(id).await {
                 Err(e) if e.is_not_found() => return Ok(()),
@@ -467,7 +478,7 @@ impl Backend {
                 Ok(_) => {}
             }
             tokio::select! {
-                () = tokio::time::sleep(POLL) => {}
+                () = tokio::time::sleep(pause) => { pause = next_poll(pause); }
                 () = &mut cancel => return Err(Error::Interrupted),
             }
         }
