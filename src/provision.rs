@@ -300,9 +300,15 @@ async fn build(
     )
     .await?;
 
-    try_join_all(template.services.iter().map(|s| {
+    // Each service starts as soon as its container exists (the engine's
+    // starts are the slowest step); the record turns `prepared` when every
+    // container exists, while the first ones may already be starting.
+    let (created_tx, mut created_rx) = tokio::sync::watch::channel(0usize);
+    let services = template.services.len();
+    let make_and_start = try_join_all(template.services.iter().map(|s| {
         let labels = base_labels.clone();
         let network = network.clone();
+        let created_tx = &created_tx;
         async move {
             progress.service(&s.name, Step::Creating);
             let mut volumes = Vec::new();
@@ -316,22 +322,24 @@ async fn build(
             }
             engine
                 .create_container(container_spec(env, s, labels, network, volumes))
+                .await?;
+            created_tx.send_modify(|n| *n += 1);
+            progress.service(&s.name, Step::Starting);
+            engine
+                .start_container(&container_name(&env.id, &s.name))
                 .await
+                .map_err(|e| Error::Failed(format!("service {}: {e}", s.name)))
         }
-    }))
-    .await?;
-    let env = commit(store, &env.id, |e| e.transition(Status::Prepared))?;
-    progress.environment(&env);
+    }));
+    let prepared = async {
+        // Ends only when all are made; a failure above ends the join first.
+        let _ = created_rx.wait_for(|n| *n == services).await;
+        let env = commit(store, &env.id, |e| e.transition(Status::Prepared))?;
+        progress.environment(&env);
+        Ok::<_, Error>(())
+    };
+    futures_util::future::try_join(make_and_start, prepared).await?;
 
-    let env = &env;
-    try_join_all(template.services.iter().map(|s| async move {
-        progress.service(&s.name, Step::Starting);
-        engine
-            .start_container(&container_name(&env.id, &s.name))
-            .await
-            .map_err(|e| Error::Failed(format!("service {}: {e}", s.name)))
-    }))
-    .await?;
     let env = commit(store, &env.id, |e| {
         e.transition(Status::Running)?;
         if !wait {
