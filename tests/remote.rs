@@ -497,3 +497,27 @@ fn the_example_pipelines_run_against_a_local_server() {
     drop(server);
     assert!(sb.labelled("container").is_empty());
 }
+
+#[test]
+fn remote_logs_follow_streams_until_ctrl_c() {
+    let sb = Sandbox::new(42000);
+    let token = sb.token("tester", "developer");
+    sb.json(&["create", "ticking", "--template", "ticker"]);
+    let server = sb.serve();
+    let child = server
+        .client(&token)
+        .args(["logs", "ticking", "--follow", "--tail", "1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    // One from --tail, then about three a second as they are printed.
+    assert!(lines.len() >= 4, "{lines:?}");
+    assert!(lines.iter().all(|l| l == "clock | tick"), "{lines:?}");
+    drop(server);
+    sb.run(&["delete", "ticking", "--yes"]);
+}

@@ -135,6 +135,13 @@ memory = "64m"
 cpus = 0.5
 volumes = ["data:/data"]
 
+[templates.ticker]
+description = "prints a line every 0.3 s"
+[[templates.ticker.services]]
+name = "clock"
+image = "{IMAGE}"
+command = ["sh", "-c", "while :; do echo tick; sleep 0.3; done"]
+
 [templates.missing]
 [[templates.missing.services]]
 name = "app"
