@@ -33,7 +33,9 @@ pub(super) async fn list(
     list_page(
         &app,
         &user,
-        q.deleted.map(|n| format!("Deleting {n}.")).as_deref(),
+        q.deleted
+            .map(|n| format!("Deleting {}.", url_safe(&n)))
+            .as_deref(),
         None,
         StatusCode::OK,
     )
