@@ -262,11 +262,7 @@ impl Backend {
         match self {
             Backend::Local(ctx) => ops::start(ctx, target, wait, timeout, progress).await,
             Backend::Remote(r) => {
-                let mut body = serde_json::json!({"status": "running"});
-                if let Some(t) = timeout {
-                    body["timeout"] = format!("{}s", t.as_secs().max(1)).into();
-                }
-                let env = r.update(target, body).await?;
+                let env = r.start(target, timeout).await?;
                 progress.environment(&env);
                 if !wait {
                     return Ok(env);
@@ -280,9 +276,7 @@ impl Backend {
         match self {
             Backend::Local(ctx) => ops::stop(ctx, target, progress).await,
             Backend::Remote(r) => {
-                let env = r
-                    .update(target, serde_json::json!({"status": "stopped"}))
-                    .await?;
+                let env = r.stop(target).await?;
                 progress.environment(&env);
                 Ok(env)
             }
@@ -299,10 +293,7 @@ impl Backend {
     pub async fn set_pinned(&self, target: &str, pinned: bool) -> Result<Environment> {
         match self {
             Backend::Local(ctx) => ops::set_pinned(ctx, target, pinned),
-            Backend::Remote(r) => {
-                r.update(target, serde_json::json!({"pinned": pinned}))
-                    .await
-            }
+            Backend::Remote(r) => r.set_pinned(target, pinned).await,
         }
     }
 

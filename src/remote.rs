@@ -192,8 +192,28 @@ impl Remote {
         self.decode(r).await
     }
 
-    /// Changes an environment (`PUT`): status, pinned, timeout.
-    pub async fn update(&self, target: &str, body: serde_json::Value) -> Result<Environment> {
+    /// Starts the containers; the server probes readiness in the background
+    /// (the environment `failed` past `timeout`).
+    pub async fn start(&self, target: &str, timeout: Option<Duration>) -> Result<Environment> {
+        let mut body = serde_json::json!({"status": "running"});
+        if let Some(t) = timeout {
+            body["timeout"] = seconds::text(t).into();
+        }
+        self.update(target, body).await
+    }
+
+    pub async fn stop(&self, target: &str) -> Result<Environment> {
+        self.update(target, serde_json::json!({"status": "stopped"}))
+            .await
+    }
+
+    pub async fn set_pinned(&self, target: &str, pinned: bool) -> Result<Environment> {
+        self.update(target, serde_json::json!({"pinned": pinned}))
+            .await
+    }
+
+    /// Changes an environment (`PUT`).
+    async fn update(&self, target: &str, body: serde_json::Value) -> Result<Environment> {
         let r = self
             .call(Method::PUT, &env_path(target), &[], Some(body), true)
             .await?;

@@ -1,32 +1,18 @@
 //! Admin endpoints: cleanup (with dry run) and sync for operators; backups
 //! and reset for admins. Each runs the same library call as the CLI command.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{ApiError, ErrorBody, Shared, body, caller, require};
+use super::{ApiError, ErrorBody, Shared, body, caller, duration_field, require};
 use crate::cleanup::{self, CleanupOptions};
 use crate::reset::{self, ResetOptions};
 use crate::retention::RetentionPolicy;
 use crate::sync::{self, SyncOptions};
 use crate::tokens::Role;
-
-fn duration(field: &str, text: Option<String>) -> Result<Option<Duration>, ApiError> {
-    text.map(|t| humantime::parse_duration(&t))
-        .transpose()
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("{field}: {e}"),
-            )
-        })
-}
 
 /// A whole number from 0 to 1,000,000 (JSON may write it 12 or 12.0).
 fn keep(n: Option<serde_json::Number>) -> Result<Option<usize>, ApiError> {
@@ -74,8 +60,9 @@ pub async fn cleanup(
     let opts = CleanupOptions {
         policy: RetentionPolicy {
             keep: keep(b.keep)?.or(c.keep),
-            older_than: duration("older_than", b.older_than)?.or(c.older_than),
-            failed_grace: duration("failed_grace", b.failed_grace)?.or(c.failed_grace),
+            older_than: duration_field("older_than", b.older_than.as_deref())?.or(c.older_than),
+            failed_grace: duration_field("failed_grace", b.failed_grace.as_deref())?
+                .or(c.failed_grace),
             per_owner: b.per_owner.unwrap_or(c.per_owner),
         },
         dry_run: b.dry_run,

@@ -81,22 +81,26 @@ impl Caches {
         Ok(fresh)
     }
 
-    /// The token whose secret this is, from memory when the file has not changed.
-    pub fn authenticate(&self, tokens: &Tokens, secret: &str) -> Result<Option<Token>> {
+    /// Every token, from memory when the file has not changed.
+    pub fn tokens(&self, tokens: &Tokens) -> Result<Arc<Vec<Token>>> {
         let now = stamp(tokens.path());
         let cached = self
             .tokens
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let list = match cached {
-            Some((s, list)) if s == now => list,
+        match cached {
+            Some((s, list)) if s == now => Ok(list),
             _ => {
                 let list = Arc::new(tokens.list()?);
                 *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = Some((now, list.clone()));
-                list
+                Ok(list)
             }
-        };
-        Ok(crate::tokens::find(&list, secret))
+        }
+    }
+
+    /// The token whose secret this is.
+    pub fn authenticate(&self, tokens: &Tokens, secret: &str) -> Result<Option<Token>> {
+        Ok(crate::tokens::find(&self.tokens(tokens)?, secret))
     }
 }

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{
-    ApiError, ErrorBody, Shared, blocking, body, cached_environments, caller, openapi, require,
-    require_owner,
+    ApiError, ErrorBody, Shared, blocking, body, cached_environments, caller, duration_field,
+    openapi, require, require_owner,
 };
 use crate::ops::{self, DeleteOptions};
 use crate::progress::Silent;
@@ -145,22 +145,6 @@ pub(crate) struct CreateBody {
     keep_on_failure: Option<bool>,
     /// Never let cleanup remove it.
     pinned: Option<bool>,
-}
-
-/// A duration field of a request body ("90s", "8h").
-fn duration_field(
-    field: &str,
-    text: Option<&str>,
-) -> Result<Option<std::time::Duration>, ApiError> {
-    text.map(humantime::parse_duration)
-        .transpose()
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("{field}: {e}"),
-            )
-        })
 }
 
 #[utoipa::path(post, path = "/api/onboarding/new-environment", tag = "environments",

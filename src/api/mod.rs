@@ -270,6 +270,22 @@ fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiEr
     }
 }
 
+/// A duration field of a request body ("90s", "8h"); 422 when malformed.
+fn duration_field(
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<std::time::Duration>, ApiError> {
+    text.map(humantime::parse_duration)
+        .transpose()
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("{field}: {e}"),
+            )
+        })
+}
+
 /// The environments as stored, from memory when the file has not changed.
 async fn cached_environments(app: &Shared) -> Result<Arc<cache::Environments>, ApiError> {
     if let Some(envs) = app.caches.current_environments(&app.ctx.store) {

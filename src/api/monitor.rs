@@ -92,6 +92,11 @@ impl Monitor {
         all
     }
 
+    /// The latest figures of one environment, if it was sampled.
+    pub fn latest_of(&self, id: &str) -> Option<EnvironmentStats> {
+        read(&self.latest).get(id).cloned()
+    }
+
     /// The last half hour of one environment's totals.
     pub fn history(&self, id: &str) -> Vec<Point> {
         read(&self.history)

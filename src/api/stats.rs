@@ -19,14 +19,12 @@ use crate::tokens::Role;
 async fn figures(app: &App, envs: &[Environment]) -> Result<Vec<EnvironmentStats>, ApiError> {
     let interval = app.ctx.config.api.stats_interval;
     let fresh_after = Utc::now() - chrono::Duration::from_std(interval * 2).unwrap_or_default();
-    let latest = app.monitor.latest();
     let found: Vec<EnvironmentStats> = envs
         .iter()
         .filter_map(|e| {
-            latest
-                .iter()
-                .find(|s| s.id == e.id && s.status == e.status && s.sampled_at >= fresh_after)
-                .cloned()
+            app.monitor
+                .latest_of(&e.id)
+                .filter(|s| s.status == e.status && s.sampled_at >= fresh_after)
         })
         .collect();
     if !interval.is_zero() && found.len() == envs.len() {

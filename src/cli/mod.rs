@@ -111,6 +111,13 @@ pub struct GlobalArgs {
     pub lock_timeout: Duration,
 }
 
+impl GlobalArgs {
+    /// The server of remote mode; an empty ENVCTL_SERVER means local.
+    pub fn server_url(&self) -> Option<&str> {
+        self.server.as_deref().filter(|s| !s.is_empty())
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an environment from a template and wait until it is ready
@@ -208,7 +215,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
 
 /// The remote side when --server (or ENVCTL_SERVER) is set, else the local one.
 fn backend(g: &GlobalArgs) -> envctl::Result<Backend> {
-    match g.server.as_deref().filter(|s| !s.is_empty()) {
+    match g.server_url() {
         Some(url) => {
             let token = std::env::var("ENVCTL_TOKEN").ok();
             if g.verbose {

@@ -7,7 +7,7 @@ pub struct Args {}
 
 /// Locally only the config is read (no database, no Docker).
 pub async fn exec(g: &GlobalArgs, _args: Args, printer: &Printer) -> anyhow::Result<()> {
-    let templates = if g.server.as_deref().is_some_and(|s| !s.is_empty()) {
+    let templates = if g.server_url().is_some() {
         backend(g)?.templates().await?
     } else {
         load_config(g)?.template_summaries()

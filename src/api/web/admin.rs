@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{CsrfForm, Shared, User, fail, page, pages, read_envs, require_user};
+use super::{CsrfForm, Shared, User, fail, form_user, page, pages, read_envs, require_user};
 use crate::api::ApiError;
 use crate::cleanup::{self, CleanupOptions};
 use crate::retention::RetentionPolicy;
@@ -64,18 +64,14 @@ pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>)
     if user.token.role < Role::Operator {
         return fail(user, ApiError::forbidden("see the admin page"));
     }
+    // The dry run syncs (as a dry run) before it plans: its report is the page's sync report.
     let cleanup = cleanup::cleanup(&app.ctx, &policy(app))
         .await
         .map_err(|e| ApiError::from(e).message);
-    let sync = sync::sync(
-        &app.ctx,
-        &SyncOptions {
-            dry_run: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .map_err(|e| ApiError::from(e).message);
+    let sync = cleanup
+        .as_ref()
+        .map(|r| r.sync.clone())
+        .map_err(Clone::clone);
     let backups = (user.token.role >= Role::Admin)
         .then(|| crate::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
     let view = pages::AdminView {
@@ -100,16 +96,15 @@ pub(super) async fn run_cleanup(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let user = match require_user(&app, &headers, true) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Role::Operator, "run cleanups")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = user.check(&form.csrf) {
-        return r;
-    }
-    if user.token.role < Role::Operator {
-        return fail(&user, ApiError::forbidden("run cleanups"));
-    }
     let mut opts = policy(&app);
     opts.dry_run = false;
     let outcome = match cleanup::cleanup(&app.ctx, &opts).await {
@@ -136,16 +131,15 @@ pub(super) async fn run_sync(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let user = match require_user(&app, &headers, true) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Role::Operator, "run syncs")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = user.check(&form.csrf) {
-        return r;
-    }
-    if user.token.role < Role::Operator {
-        return fail(&user, ApiError::forbidden("run syncs"));
-    }
     let outcome = match sync::sync(&app.ctx, &SyncOptions::default()).await {
         Ok(report) => {
             app.metrics.sync(&report);

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::super::environments::{begin_create, begin_start, spawn_delete};
-use super::{CsrfForm, Shared, User, fail, find, page, pages, read_envs, require_user};
+use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, read_envs, require_user};
 use crate::api::ApiError;
 use crate::ops::{self, DeleteOptions};
 use crate::progress::Silent;
@@ -80,16 +80,15 @@ pub(super) async fn create(
     headers: HeaderMap,
     Form(form): Form<CreateForm>,
 ) -> Response {
-    let user = match require_user(&app, &headers, true) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Role::Developer, "create environments")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = user.check(&form.csrf) {
-        return r;
-    }
-    if user.token.role < Role::Developer {
-        return fail(&user, ApiError::forbidden("create environments"));
-    }
     let ttl = match form.ttl.trim() {
         "" => None,
         t => match humantime::parse_duration(t) {
@@ -136,7 +135,7 @@ pub(super) async fn create(
 
 /// Figures for the page: the monitor's latest when the environment runs.
 fn figures(app: &Shared, env: &Environment) -> Option<crate::stats::EnvironmentStats> {
-    app.monitor.latest().into_iter().find(|s| s.id == env.id)
+    app.monitor.latest_of(&env.id)
 }
 
 pub(super) async fn environment(
@@ -220,13 +219,10 @@ pub(super) async fn act(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let user = match require_user(&app, &headers, true) {
+    let user = match form_user(&app, &headers, &form.csrf, None) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = user.check(&form.csrf) {
-        return r;
-    }
     let env = match find(&app, id).await {
         Ok(env) => env,
         Err(e) => return fail(&user, e),

@@ -29,7 +29,7 @@ pub use session::Sessions;
 use super::{ApiError, Shared};
 use crate::ops;
 use crate::store::Environment;
-use crate::tokens::Token;
+use crate::tokens::{Role, Token};
 use pages::Viewer;
 
 const CSS: &str = include_str!("app.css");
@@ -132,11 +132,12 @@ fn signed_in(app: &Shared, headers: &HeaderMap) -> Option<User> {
     let id = session::cookie(headers, session::COOKIE)?;
     let s = app.sessions.get(id)?;
     let token = app
-        .tokens
-        .list()
+        .caches
+        .tokens(&app.tokens)
         .ok()?
-        .into_iter()
-        .find(|t| t.id == s.token_id)?;
+        .iter()
+        .find(|t| t.id == s.token_id)?
+        .clone();
     Some(User {
         token,
         session: id.to_owned(),
@@ -154,6 +155,25 @@ fn require_user(app: &Shared, headers: &HeaderMap, page_request: bool) -> Result
             StatusCode::UNAUTHORIZED.into_response()
         }
     })
+}
+
+/// The user of a state-changing form: signed in, with this session's CSRF
+/// secret, and (when `needs` says so) a role of at least `needs.0`; else
+/// the page to send instead (`needs.1` says what the role may not do).
+fn form_user(
+    app: &Shared,
+    headers: &HeaderMap,
+    csrf: &str,
+    needs: Option<(Role, &str)>,
+) -> Result<User, Response> {
+    let user = require_user(app, headers, true)?;
+    user.check(csrf)?;
+    if let Some((role, what)) = needs
+        && user.token.role < role
+    {
+        return Err(fail(&user, ApiError::forbidden(what)));
+    }
+    Ok(user)
 }
 
 fn page(status: StatusCode, markup: Markup) -> Response {

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{CsrfForm, Shared, page, pages, require_user, secure, session, signed_in};
+use super::{CsrfForm, Shared, form_user, page, pages, secure, session, signed_in};
 
 pub(super) async fn login_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
     if signed_in(&app, &headers).is_some() {
@@ -93,13 +93,10 @@ pub(super) async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let user = match require_user(&app, &headers, true) {
+    let user = match form_user(&app, &headers, &form.csrf, None) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = user.check(&form.csrf) {
-        return r;
-    }
     app.sessions.remove(&user.session);
     let mut response = Redirect::to("/login").into_response();
     set_cookie(
