@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::access::Caller;
 use crate::cleanup::{self, CleanupOptions, CleanupReport, Prepared};
 use crate::config::TemplateSummary;
 use crate::context::Context;
@@ -154,7 +155,9 @@ impl Backend {
         cancel: impl Future<Output = ()>,
     ) -> Result<Environment> {
         match self {
-            Backend::Local(ctx) => provision::create(ctx, opts, progress, cancel).await,
+            Backend::Local(ctx) => {
+                provision::create(ctx, &Caller::local(), opts, progress, cancel).await
+            }
             Backend::Remote(r) => {
                 let env = r.create(opts).await?;
                 progress.environment(&env);
@@ -260,7 +263,9 @@ impl Backend {
         progress: &dyn Progress,
     ) -> Result<Environment> {
         match self {
-            Backend::Local(ctx) => ops::start(ctx, target, wait, timeout, progress).await,
+            Backend::Local(ctx) => {
+                ops::start(ctx, &Caller::local(), target, wait, timeout, progress).await
+            }
             Backend::Remote(r) => {
                 let env = r.start(target, timeout).await?;
                 progress.environment(&env);
@@ -274,7 +279,7 @@ impl Backend {
 
     pub async fn stop(&self, target: &str, progress: &dyn Progress) -> Result<Environment> {
         match self {
-            Backend::Local(ctx) => ops::stop(ctx, target, progress).await,
+            Backend::Local(ctx) => ops::stop(ctx, &Caller::local(), target, progress).await,
             Backend::Remote(r) => {
                 let env = r.stop(target).await?;
                 progress.environment(&env);
@@ -285,14 +290,14 @@ impl Backend {
 
     pub async fn delete(&self, target: &str, opts: &DeleteOptions) -> Result<Option<Deleted>> {
         match self {
-            Backend::Local(ctx) => ops::delete(ctx, target, opts).await,
+            Backend::Local(ctx) => ops::delete(ctx, &Caller::local(), target, opts).await,
             Backend::Remote(r) => r.delete(target, opts).await,
         }
     }
 
     pub async fn set_pinned(&self, target: &str, pinned: bool) -> Result<Environment> {
         match self {
-            Backend::Local(ctx) => ops::set_pinned(ctx, target, pinned),
+            Backend::Local(ctx) => ops::set_pinned(ctx, &Caller::local(), target, pinned),
             Backend::Remote(r) => r.set_pinned(target, pinned).await,
         }
     }
@@ -305,7 +310,9 @@ impl Backend {
         tail: Option<usize>,
     ) -> Result<LogStream> {
         match self {
-            Backend::Local(ctx) => ops::logs(ctx, target, service, follow, tail).await,
+            Backend::Local(ctx) => {
+                ops::logs(ctx, &Caller::local(), target, service, follow, tail).await
+            }
             Backend::Remote(r) => r.logs(target, service, follow, tail).await,
         }
     }
@@ -334,7 +341,7 @@ impl Backend {
 
     pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
         match self {
-            Backend::Local(ctx) => sync::sync(ctx, opts).await,
+            Backend::Local(ctx) => sync::sync(ctx, &Caller::local(), opts).await,
             Backend::Remote(r) => r.sync(opts).await,
         }
     }
@@ -344,7 +351,7 @@ impl Backend {
         match self {
             Backend::Local(ctx) => {
                 let opts = local_cleanup_options(ctx, request);
-                let prepared = cleanup::prepare(ctx, &opts).await?;
+                let prepared = cleanup::prepare(ctx, &Caller::local(), &opts).await?;
                 Ok(PlannedCleanup::Local(prepared, opts))
             }
             Backend::Remote(r) => {
@@ -361,7 +368,7 @@ impl Backend {
     pub async fn run_cleanup(&self, planned: PlannedCleanup) -> Result<CleanupReport> {
         match (self, planned) {
             (Backend::Local(ctx), PlannedCleanup::Local(prepared, opts)) => {
-                cleanup::execute(ctx, prepared, &opts).await
+                cleanup::execute(ctx, &Caller::local(), prepared, &opts).await
             }
             (Backend::Remote(_), PlannedCleanup::Remote(report, request)) if request.dry_run => {
                 Ok(report)
@@ -377,7 +384,7 @@ impl Backend {
     pub async fn cleanup(&self, request: &CleanupRequest) -> Result<CleanupReport> {
         match self {
             Backend::Local(ctx) => {
-                cleanup::cleanup(ctx, &local_cleanup_options(ctx, request)).await
+                cleanup::cleanup(ctx, &Caller::local(), &local_cleanup_options(ctx, request)).await
             }
             Backend::Remote(r) => r.cleanup(&remote_cleanup_request(request)).await,
         }

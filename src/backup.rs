@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use crate::config::BackupConfig;
+use crate::config::{BackupConfig, PortsConfig};
 use crate::error::{Error, Result};
 use crate::store::{BACKUP_DIR, Database, SCHEMA_VERSION, Store};
 
@@ -64,7 +64,7 @@ fn write_backup(
     config: &BackupConfig,
 ) -> Result<Backup> {
     let dir = dir(store);
-    std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+    crate::store::create_private_dir(&dir)?;
     let now = Utc::now();
     let name = format!("environments-{}-{reason}.json", now.format(TIME_FORMAT));
     let path = dir.join(&name);
@@ -128,8 +128,9 @@ pub fn find(store: &Store, name: &str) -> Result<Backup> {
         })
 }
 
-/// Reads a backup and checks that envctl can load it.
-pub fn read(backup: &Backup) -> Result<Database> {
+/// Reads a backup and checks that envctl can load it and that every record
+/// is one envctl could have written (see [`crate::store::validate`]).
+pub fn read(backup: &Backup, ports: &PortsConfig) -> Result<Database> {
     let bytes = std::fs::read(&backup.path).map_err(Error::io(&backup.path))?;
     let db: Database = serde_json::from_slice(&bytes).map_err(|e| Error::CorruptDatabase {
         path: backup.path.clone(),
@@ -143,18 +144,76 @@ pub fn read(backup: &Backup) -> Result<Database> {
             supported: SCHEMA_VERSION,
         });
     }
+    let problems = crate::store::validate::problems(&db, ports);
+    if !problems.is_empty() {
+        let shown: Vec<&str> = problems.iter().take(10).map(String::as_str).collect();
+        let more = problems.len().saturating_sub(shown.len());
+        return Err(Error::CorruptDatabase {
+            path: backup.path.clone(),
+            reason: format!(
+                "{} invalid record(s): {}{}",
+                problems.len(),
+                shown.join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            hint: "This backup cannot be restored: envctl would not have written it.".into(),
+        });
+    }
     Ok(db)
 }
 
+/// What restoring a backup would change, by environment name.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RestorePreview {
+    pub backup: String,
+    /// In the backup, not in the database.
+    pub added: Vec<String>,
+    /// In the database, not in the backup.
+    pub removed: Vec<String>,
+    /// In both, with a different record.
+    pub changed: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// Reads and validates the backup `name` and says what restoring it would
+/// change; changes nothing.
+pub fn preview(store: &Store, name: &str, ports: &PortsConfig) -> Result<RestorePreview> {
+    let backup = find(store, name)?;
+    let restored = read(&backup, ports)?;
+    // An unreadable current database is replaced whole: everything is "added".
+    let current = store.read().map(|db| db.environments).unwrap_or_default();
+    let mut preview = RestorePreview {
+        backup: backup.name,
+        ..Default::default()
+    };
+    for env in &restored.environments {
+        match current.iter().find(|c| c.id == env.id) {
+            None => preview.added.push(env.name.clone()),
+            Some(c) if c == env => preview.unchanged += 1,
+            Some(_) => preview.changed.push(env.name.clone()),
+        }
+    }
+    for c in &current {
+        if restored.environments.iter().all(|e| e.id != c.id) {
+            preview.removed.push(c.name.clone());
+        }
+    }
+    Ok(preview)
+}
+
 /// Checks every backup (or the one named).
-pub fn verify(store: &Store, name: Option<&str>) -> Result<Vec<Verified>> {
+pub fn verify(store: &Store, name: Option<&str>, ports: &PortsConfig) -> Result<Vec<Verified>> {
     let backups = match name {
         Some(n) => vec![find(store, n)?],
         None => list(store)?,
     };
     Ok(backups
         .into_iter()
-        .map(|b| match read(&b) {
+        .map(|b| match read(&b, ports) {
             Ok(db) => Verified {
                 name: b.name,
                 ok: true,
@@ -173,9 +232,14 @@ pub fn verify(store: &Store, name: Option<&str>) -> Result<Vec<Verified>> {
 
 /// Replaces the database with a backup, after validating it and backing up
 /// the current database. Returns the safety backup of what was replaced.
-pub fn restore(store: &Store, name: &str, config: &BackupConfig) -> Result<Option<Backup>> {
+pub fn restore(
+    store: &Store,
+    name: &str,
+    config: &BackupConfig,
+    ports: &PortsConfig,
+) -> Result<Option<Backup>> {
     let backup = find(store, name)?;
-    let restored = read(&backup)?;
+    let restored = read(&backup, ports)?;
     let safety = match create(store, "before-restore", config) {
         Ok(b) => b,
         // The database to replace is unreadable (the usual reason to restore):
@@ -255,7 +319,12 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        restore(&store, &first.name, &config).unwrap();
+        let ports = PortsConfig {
+            base: 8090,
+            max: 8190,
+            public_host: "localhost".into(),
+        };
+        restore(&store, &first.name, &config, &ports).unwrap();
         assert_eq!(
             std::fs::read(store.path()).unwrap(),
             original,
@@ -271,6 +340,6 @@ mod tests {
             create(&store, "more", &config).unwrap();
         }
         assert_eq!(list(&store).unwrap().len(), 3);
-        assert!(verify(&store, None).unwrap().iter().all(|v| v.ok));
+        assert!(verify(&store, None, &ports).unwrap().iter().all(|v| v.ok));
     }
 }

@@ -9,6 +9,7 @@
 use futures_util::StreamExt;
 use serde::Serialize;
 
+use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::events;
@@ -78,13 +79,14 @@ impl CleanupReport {
 }
 
 /// Takes the maintenance lock, syncs and plans.
-pub async fn prepare(ctx: &Context, opts: &CleanupOptions) -> Result<Prepared> {
+pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> Result<Prepared> {
+    caller.authorize(Action::Maintain, None)?;
     let lock = ctx.store.maintenance_lock(opts.wait_for_lock)?;
     let sync_opts = SyncOptions {
         dry_run: opts.dry_run,
         ..Default::default()
     };
-    let sync = sync_locked(ctx, &sync_opts).await?;
+    let sync = sync_locked(ctx, caller, &sync_opts).await?;
     let envs = ctx.store.read()?.environments;
     let plan = retention::plan(&envs, &opts.policy, chrono::Utc::now());
     Ok(Prepared {
@@ -97,6 +99,7 @@ pub async fn prepare(ctx: &Context, opts: &CleanupOptions) -> Result<Prepared> {
 /// Carries out a prepared plan (nothing is removed when `dry_run`).
 pub async fn execute(
     ctx: &Context,
+    caller: &Caller,
     prepared: Prepared,
     opts: &CleanupOptions,
 ) -> Result<CleanupReport> {
@@ -118,13 +121,14 @@ pub async fn execute(
         .remove
         .clone()
         .into_iter()
-        .map(|d| remove(ctx, d));
+        .map(|d| remove(ctx, caller, d));
     report.outcomes = futures_util::stream::iter(removals)
         .buffer_unordered(opts.concurrency.max(1))
         .collect()
         .await;
     events::record(
         ctx.store.dir(),
+        caller,
         "cleanup",
         None,
         if report.failed() > 0 { "partial" } else { "ok" },
@@ -138,18 +142,22 @@ pub async fn execute(
 }
 
 /// Plans and, unless `dry_run`, removes: `auto-cleanup` in one call.
-pub async fn cleanup(ctx: &Context, opts: &CleanupOptions) -> Result<CleanupReport> {
-    let prepared = prepare(ctx, opts).await?;
-    execute(ctx, prepared, opts).await
+pub async fn cleanup(
+    ctx: &Context,
+    caller: &Caller,
+    opts: &CleanupOptions,
+) -> Result<CleanupReport> {
+    let prepared = prepare(ctx, caller, opts).await?;
+    execute(ctx, caller, prepared, opts).await
 }
 
-async fn remove(ctx: &Context, d: Decision) -> Outcome {
+async fn remove(ctx: &Context, caller: &Caller, d: Decision) -> Outcome {
     let opts = DeleteOptions {
         keep_volumes: false,
         if_exists: true,
         expect_updated_at: Some(d.updated_at),
     };
-    let (result, error) = match ops::delete(ctx, &d.id, &opts).await {
+    let (result, error) = match ops::delete(ctx, caller, &d.id, &opts).await {
         Ok(Some(_)) => ("removed", None),
         Ok(None) => ("skipped", Some("already gone".to_owned())),
         Err(Error::Conflict(why)) => ("skipped", Some(why)),

@@ -43,6 +43,19 @@ pub struct ApiConfig {
     /// `/metrics`, the stats endpoints and the web charts); "0s" turns it off.
     #[serde(with = "duration_text")]
     pub stats_interval: Duration,
+    /// A connection that does not send a whole request header within this
+    /// long (a new one, or a kept-alive one between requests) is closed.
+    #[serde(with = "duration_text")]
+    pub header_timeout: Duration,
+    /// Connections served at once; past it, new ones wait in the listen queue.
+    pub max_connections: usize,
+    /// Open `logs?follow` and event streams per token (per client address
+    /// without one).
+    pub max_streams: usize,
+    /// On SIGTERM, how long requests in flight may take before their
+    /// connections are closed.
+    #[serde(with = "duration_text")]
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ApiConfig {
@@ -52,6 +65,10 @@ impl Default for ApiConfig {
             maintenance_interval: Duration::from_secs(60),
             restart_limit: 3,
             stats_interval: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            max_streams: 8,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -65,9 +82,12 @@ pub struct RateLimitConfig {
     pub per_second: u32,
     /// Requests allowed at once above the sustained rate.
     pub burst: u32,
-    /// Creates per minute (stricter: each starts containers).
+    /// Creates per minute (stricter: each starts containers), through the API and the web alike.
     pub create_per_minute: u32,
     pub create_burst: u32,
+    /// Web sign-in attempts per minute, per client address.
+    pub sign_in_per_minute: u32,
+    pub sign_in_burst: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -78,6 +98,8 @@ impl Default for RateLimitConfig {
             burst: 40,
             create_per_minute: 6,
             create_burst: 3,
+            sign_in_per_minute: 6,
+            sign_in_burst: 5,
         }
     }
 }
@@ -351,7 +373,7 @@ impl ServiceSpec {
         self.ready
             .as_ref()
             .and_then(|r| r.timeout.as_deref())
-            .and_then(|t| humantime::parse_duration(t).ok())
+            .and_then(|t| crate::durations::parse(t).ok())
     }
 }
 
@@ -505,7 +527,22 @@ impl Config {
             }
         }
         let r = &self.api.rate_limit;
-        if r.per_second == 0 || r.burst == 0 || r.create_per_minute == 0 || r.create_burst == 0 {
+        if self.api.header_timeout.is_zero()
+            || self.api.max_connections == 0
+            || self.api.max_streams == 0
+        {
+            return Err(
+                "key `api`: header_timeout, max_connections and max_streams must be more than zero"
+                    .into(),
+            );
+        }
+        if r.per_second == 0
+            || r.burst == 0
+            || r.create_per_minute == 0
+            || r.create_burst == 0
+            || r.sign_in_per_minute == 0
+            || r.sign_in_burst == 0
+        {
             return Err("key `api.rate_limit`: rates and bursts must be at least 1 (set enabled = false to turn it off)".into());
         }
         if self.backups.keep == 0 {
@@ -638,9 +675,8 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
                 ));
             }
             if let Some(t) = &r.timeout {
-                humantime::parse_duration(t).map_err(|e| {
-                    format!("key `{key}.ready.timeout`: expected a duration like \"10m\": {e}")
-                })?;
+                crate::durations::parse(t)
+                    .map_err(|e| format!("key `{key}.ready.timeout`: {e}"))?;
             }
         }
     }
@@ -741,8 +777,7 @@ pub(crate) mod duration_text {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
-        humantime::parse_duration(&text)
-            .map_err(|e| serde::de::Error::custom(format!("expected a duration like \"10m\": {e}")))
+        crate::durations::parse(&text).map_err(serde::de::Error::custom)
     }
 
     pub mod option {
@@ -758,11 +793,7 @@ pub(crate) mod duration_text {
         /// Absent or `null` is `None` (TOML has no null; JSON reports have).
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
             Option::<String>::deserialize(d)?
-                .map(|text| {
-                    humantime::parse_duration(&text).map_err(|e| {
-                        serde::de::Error::custom(format!("expected a duration like \"10m\": {e}"))
-                    })
-                })
+                .map(|text| crate::durations::parse(&text).map_err(serde::de::Error::custom))
                 .transpose()
         }
     }

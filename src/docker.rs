@@ -204,6 +204,30 @@ impl Engine {
         }
     }
 
+    /// Checks that container `name` exists and carries this installation's
+    /// instance label and environment `env_id`'s label, so a record naming
+    /// someone else's container (a crafted backup, a hand edit) can never
+    /// make envctl start, stop or read it. `Ok(false)` when it is gone.
+    pub async fn check_owned(&self, instance: &str, env_id: &str, name: &str) -> Result<bool> {
+        let inspect = match self.docker.inspect_container(name, None).await {
+            Ok(c) => c,
+            Err(e) if status_of(&e) == Some(404) => return Ok(false),
+            Err(e) => return Err(Error::docker(format!("inspecting container {name}"))(e)),
+        };
+        let labels = inspect.config.and_then(|c| c.labels).unwrap_or_default();
+        let ours = labels.get(label::INSTANCE).map(String::as_str) == Some(instance)
+            && labels.get(label::ENVIRONMENT).map(String::as_str) == Some(env_id);
+        if ours {
+            Ok(true)
+        } else {
+            Err(Error::Conflict(format!(
+                "container {} is not one of this installation's containers for environment {env_id}; \
+                 envctl leaves it alone (was the record edited or restored from a foreign backup?)",
+                crate::names::printable(name, 80)
+            )))
+        }
+    }
+
     /// The state of a container, or `None` when it does not exist.
     pub async fn container_state(&self, name: &str) -> Result<Option<ContainerState>> {
         match self.docker.inspect_container(name, None).await {

@@ -48,6 +48,10 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// The caller's role may not do this (see `access`): what, in words.
+    #[error("this token's role may not {0}")]
+    Forbidden(String),
+
     #[error(
         "cannot reach the Docker engine at {host}: {reason}\n  \
          Is Docker running? Set DOCKER_HOST if it listens elsewhere."
@@ -156,6 +160,7 @@ impl Error {
             Error::InvalidInput(_) | Error::Config { .. } => exit::USAGE,
             Error::NotFound { .. } => exit::NOT_FOUND,
             Error::Conflict(_) => exit::CONFLICT,
+            Error::Forbidden(_) => exit::REFUSED,
             Error::DockerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
             Error::Busy { .. } | Error::MaintenanceBusy { .. } => exit::BUSY,
             Error::CorruptDatabase { .. } | Error::NewerSchema { .. } => exit::DATABASE,

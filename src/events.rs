@@ -6,10 +6,13 @@
 
 use std::fs::OpenOptions;
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use chrono::Utc;
 use serde::Serialize;
+
+use crate::access::Caller;
 
 pub const EVENT_LOG: &str = "events.log";
 /// Rotate when the log passes this size.
@@ -18,7 +21,10 @@ pub const MAX_LOG_BYTES: u64 = 10 * 1024 * 1024;
 #[derive(Debug, Serialize)]
 struct Event<'a> {
     time: String,
-    user: String,
+    /// Who asked: the token's user through the API or the web, the OS user locally.
+    user: &'a str,
+    /// Which door: cli, api, web, server.
+    via: &'a str,
     pid: u32,
     action: &'a str,
     environment: Option<&'a str>,
@@ -27,9 +33,10 @@ struct Event<'a> {
     detail: Option<&'a str>,
 }
 
-/// Appends one event to the log in `data_dir`.
+/// Appends one event to the log in `data_dir`, naming `caller`.
 pub fn record(
     data_dir: &Path,
+    caller: &Caller,
     action: &str,
     environment: Option<&str>,
     outcome: &str,
@@ -37,7 +44,8 @@ pub fn record(
 ) {
     let event = Event {
         time: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        user: crate::names::current_user(),
+        user: &caller.user,
+        via: caller.door,
         pid: std::process::id(),
         action,
         environment,
@@ -52,8 +60,15 @@ pub fn record(
     if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_LOG_BYTES) {
         let _ = std::fs::rename(&path, data_dir.join(format!("{EVENT_LOG}.1")));
     }
-    // One write of a short line with O_APPEND: lines from concurrent processes do not interleave.
-    if let Ok(mut file) = OpenOptions::new().create(true).append(true).open(&path) {
+    // One write of a short line with O_APPEND: lines from concurrent
+    // processes do not interleave. 0600, and never through a planted symlink.
+    if let Ok(mut file) = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+    {
         let _ = file.write_all(&line);
     }
 }
@@ -61,14 +76,16 @@ pub fn record(
 /// `Ok` → "ok", `Err` → "error" with the message as detail.
 pub fn record_result<T>(
     data_dir: &Path,
+    caller: &Caller,
     action: &str,
     environment: Option<&str>,
     result: &crate::Result<T>,
 ) {
     match result {
-        Ok(_) => record(data_dir, action, environment, "ok", None),
+        Ok(_) => record(data_dir, caller, action, environment, "ok", None),
         Err(e) => record(
             data_dir,
+            caller,
             action,
             environment,
             "error",
@@ -84,8 +101,9 @@ mod tests {
     #[test]
     fn events_are_json_lines_and_the_log_rotates_by_size() {
         let dir = tempfile::tempdir().unwrap();
-        record(dir.path(), "create", Some("a"), "ok", None);
-        record(dir.path(), "delete", Some("a"), "error", Some("boom"));
+        let me = Caller::local();
+        record(dir.path(), &me, "create", Some("a"), "ok", None);
+        record(dir.path(), &me, "delete", Some("a"), "error", Some("boom"));
         let text = std::fs::read_to_string(dir.path().join(EVENT_LOG)).unwrap();
         let lines: Vec<serde_json::Value> = text
             .lines()
@@ -94,17 +112,42 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1]["action"], "delete");
         assert_eq!(lines[1]["detail"], "boom");
+        assert_eq!(lines[1]["user"], me.user.as_str());
+        assert_eq!(lines[1]["via"], "cli");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join(EVENT_LOG))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
 
         let log = std::fs::OpenOptions::new()
             .append(true)
             .open(dir.path().join(EVENT_LOG))
             .unwrap();
         log.set_len(MAX_LOG_BYTES + 1).unwrap();
-        record(dir.path(), "sync", None, "ok", None);
+        record(dir.path(), &me, "sync", None, "ok", None);
         let rotated = std::fs::metadata(dir.path().join(format!("{EVENT_LOG}.1"))).unwrap();
         assert_eq!(rotated.len(), MAX_LOG_BYTES + 1);
         let fresh = std::fs::read_to_string(dir.path().join(EVENT_LOG)).unwrap();
         assert_eq!(fresh.lines().count(), 1);
+    }
+
+    #[test]
+    fn the_log_never_follows_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("victim");
+        std::fs::write(&target, "untouched\n").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(EVENT_LOG)).unwrap();
+        record(
+            dir.path(),
+            &Caller::local(),
+            "create",
+            Some("a"),
+            "ok",
+            None,
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
     }
 }
 

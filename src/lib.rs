@@ -5,6 +5,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod access;
 pub mod api;
 pub mod backend;
 pub mod backup;
@@ -12,6 +13,7 @@ pub mod cleanup;
 pub mod config;
 pub mod context;
 pub mod docker;
+pub mod durations;
 pub mod error;
 pub mod events;
 pub mod host;
@@ -29,6 +31,7 @@ pub mod store;
 pub mod sync;
 pub mod tokens;
 
+pub use access::{Action, Caller};
 pub use backend::Backend;
 pub use config::Config;
 pub use context::Context;

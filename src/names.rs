@@ -71,26 +71,88 @@ pub fn default_name(owner: &str) -> String {
     )
 }
 
-/// Parses `key=value` labels given on the command line or over the API.
+/// Parses `key=value` labels given on the command line: split at the first
+/// `=`, then [`check_label`].
 pub fn parse_label(text: &str) -> Result<(String, String)> {
     let (k, v) = text
         .split_once('=')
         .ok_or_else(|| Error::InvalidInput(format!("label '{text}' is not key=value")))?;
-    let key_ok = !k.is_empty()
-        && k.len() <= 63
-        && k.bytes()
+    check_label(k, v)?;
+    Ok((k.to_owned(), v.to_owned()))
+}
+
+/// The one rule for a label, its key and its value checked apart (never
+/// joined and split again): keys are 1 to 63 letters, digits, '-', '_', '.'
+/// or '/'; values at most 256 characters with no control characters.
+pub fn check_label(key: &str, value: &str) -> Result<()> {
+    let key_ok = !key.is_empty()
+        && key.len() <= 63
+        && key
+            .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
     if !key_ok {
         return Err(Error::InvalidInput(format!(
-            "label key '{k}' is invalid: use at most 63 letters, digits, '-', '_', '.' or '/'"
+            "label key '{}' is invalid: use 1 to 63 letters, digits, '-', '_', '.' or '/'",
+            printable(key, 70)
         )));
     }
-    if v.len() > 256 || v.chars().any(char::is_control) {
+    if value.chars().count() > 256 || value.chars().any(char::is_control) {
         return Err(Error::InvalidInput(format!(
-            "label value for '{k}' is invalid: at most 256 characters, no control characters"
+            "label value for '{key}' is invalid: at most 256 characters, no control characters"
         )));
     }
-    Ok((k.to_owned(), v.to_owned()))
+    Ok(())
+}
+
+/// Every label of a map, by [`check_label`].
+pub fn check_labels<'a>(labels: impl IntoIterator<Item = (&'a String, &'a String)>) -> Result<()> {
+    labels.into_iter().try_for_each(|(k, v)| check_label(k, v))
+}
+
+/// The longest owner.
+pub const MAX_OWNER: usize = 64;
+
+/// The one rule for owners (of environments and tokens), in every door:
+/// 1 to 64 letters, digits, '.', '_', '@' or '-'.
+pub fn check_owner(owner: &str) -> Result<()> {
+    let ok = !owner.is_empty()
+        && owner.len() <= MAX_OWNER
+        && owner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._@-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "owner '{}' is invalid: use 1 to {MAX_OWNER} letters, digits, '.', '_', '@' or '-'",
+            printable(owner, 70)
+        )))
+    }
+}
+
+/// The current OS user as an owner: [`current_user`] when it is a valid
+/// owner, else "unknown" (a `$USER` holding odd characters is not trusted).
+pub fn current_owner() -> String {
+    let user = current_user();
+    if check_owner(&user).is_ok() {
+        user
+    } else {
+        "unknown".into()
+    }
+}
+
+/// `text` safe to print on a terminal or in a message: control characters
+/// (escape sequences, newlines) become '?', and it is cut at `max` characters.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -125,5 +187,33 @@ mod tests {
         assert_eq!(parse_label("a=b=c").unwrap(), ("a".into(), "b=c".into()));
         assert!(parse_label("novalue").is_err());
         assert!(parse_label("=x").is_err());
+    }
+
+    #[test]
+    fn label_keys_and_values_are_checked_apart() {
+        // A key holding '=' must not pass by being joined and split again.
+        assert!(check_label("k=\"><img src=x>", "1").is_err());
+        assert!(check_label("a=b", "c").is_err());
+        assert!(check_label("team", "a=b").is_ok());
+        assert!(check_label("team", "line\nbreak").is_err());
+        assert!(check_label(&"k".repeat(64), "v").is_err());
+        assert!(check_label("k", &"v".repeat(257)).is_err());
+    }
+
+    #[test]
+    fn owners_follow_one_rule() {
+        for ok in ["alice", "bob.smith@example.com", "ci_runner-1"] {
+            assert!(check_owner(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "a b", "evil\n\x1b[31m", &"x".repeat(65), "ünï"] {
+            let e = check_owner(bad).unwrap_err().to_string();
+            assert!(!e.contains('\x1b') && !e.contains('\n'), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn printable_replaces_control_characters_and_cuts() {
+        assert_eq!(printable("a\x1b[2Jb\n", 40), "a?[2Jb?");
+        assert_eq!(printable(&"x".repeat(10), 4), "xxxx…");
     }
 }

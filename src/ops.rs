@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use futures_util::future::{join_all, try_join_all};
 use futures_util::stream::{self, Stream, StreamExt};
-use tokio::time::Instant;
 
+use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::docker::Removed;
 use crate::error::{Error, Result};
@@ -103,14 +103,85 @@ pub fn show(ctx: &Context, target: &str) -> Result<Environment> {
 }
 
 /// Pins (never removed by cleanup) or unpins an environment.
-pub fn set_pinned(ctx: &Context, target: &str, pinned: bool) -> Result<Environment> {
+pub fn set_pinned(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    pinned: bool,
+) -> Result<Environment> {
+    update(
+        ctx,
+        caller,
+        target,
+        &Update {
+            pinned: Some(pinned),
+            ..Default::default()
+        },
+    )
+}
+
+/// What [`update`] changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    /// A new end of life (`Some(None)` removes it).
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The whole new set of labels.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+    pub pinned: Option<bool>,
+}
+
+impl Update {
+    fn is_empty(&self) -> bool {
+        self.expires_at.is_none() && self.labels.is_none() && self.pinned.is_none()
+    }
+
+    /// The event this change is logged as.
+    fn action(&self) -> &'static str {
+        match (
+            self.pinned,
+            self.labels.is_some() || self.expires_at.is_some(),
+        ) {
+            (Some(true), false) => "pin",
+            (Some(false), false) => "unpin",
+            _ => "update",
+        }
+    }
+}
+
+/// Changes an environment's record (pin, labels, end of life): authorised
+/// for the caller, validated, and logged once. Nothing to change answers the
+/// record as it is.
+pub fn update(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    change: &Update,
+) -> Result<Environment> {
+    if let Some(labels) = &change.labels {
+        crate::names::check_labels(labels)?;
+    }
     let result = ctx.store.update(|db| {
         let env = db.get_mut(target)?;
-        env.pinned = pinned;
+        caller.authorize(Action::Change, Some(&env.owner))?;
+        if change.is_empty() {
+            return Ok(env.clone());
+        }
+        if let Some(t) = change.expires_at {
+            env.expires_at = t;
+        }
+        if let Some(labels) = &change.labels {
+            env.labels = labels.clone();
+        }
+        if let Some(p) = change.pinned {
+            env.pinned = p;
+        }
         env.updated_at = chrono::Utc::now();
         Ok(env.clone())
     });
-    log(ctx, if pinned { "pin" } else { "unpin" }, target, &result);
+    if !change.is_empty() {
+        let name = result.as_ref().map_or(target, |e| e.name.as_str());
+        log(ctx, caller, change.action(), name, &result);
+    }
     result
 }
 
@@ -118,13 +189,14 @@ pub fn set_pinned(ctx: &Context, target: &str, pinned: bool) -> Result<Environme
 /// failure) and, when `wait`, waits until it is ready.
 pub async fn start(
     ctx: &Context,
+    caller: &Caller,
     target: &str,
     wait: bool,
     timeout: Option<Duration>,
     progress: &dyn Progress,
 ) -> Result<Environment> {
     let result = async {
-        let env = begin_start(ctx, target, timeout, progress).await?;
+        let env = begin_start(ctx, caller, target, timeout, progress).await?;
         if wait {
             finish_start(ctx, &env, timeout, progress).await
         } else {
@@ -135,7 +207,8 @@ pub async fn start(
         }
     }
     .await;
-    log(ctx, "start", target, &result);
+    let name = result.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "start", name, &result);
     result
 }
 
@@ -144,25 +217,30 @@ pub async fn start(
 /// [`finish_start`] in the background.
 pub async fn begin_start(
     ctx: &Context,
+    caller: &Caller,
     target: &str,
     timeout: Option<Duration>,
     progress: &dyn Progress,
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    let env = ctx.store.update(|db| {
+    crate::durations::check("timeout", timeout)?;
+    let (env, instance) = ctx.store.update(|db| {
+        let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
+        caller.authorize(Action::Change, Some(&env.owner))?;
         env.transition(Status::Running)?;
         env.error = None;
         env.operation = Some(operation("start", timeout));
-        Ok(env.clone())
+        Ok((env.clone(), instance))
     })?;
     progress.environment(&env);
+    let (instance, id) = (instance.as_str(), env.id.as_str());
     let started = try_join_all(env.services.iter().map(|(name, s)| async move {
         progress.service(name, Step::Starting);
-        match engine.container_state(&s.container).await? {
-            Some(_) => engine.start_container(&s.container).await,
-            None => Err(Error::Failed(format!(
+        match engine.check_owned(instance, id, &s.container).await? {
+            true => engine.start_container(&s.container).await,
+            false => Err(Error::Failed(format!(
                 "service {name}: container {} is gone; delete and re-create the environment",
                 s.container
             ))),
@@ -199,7 +277,7 @@ pub async fn finish_start(
             Ok(())
         });
     };
-    let deadline = Instant::now() + timeout;
+    let deadline = crate::durations::instant_after(timeout);
     match tokio::time::timeout_at(
         deadline,
         wait_until_ready(&ctx.store, engine, env, &template, deadline, progress),
@@ -233,25 +311,42 @@ fn record_start_failure(ctx: &Context, id: &str, error: Error) -> Error {
 }
 
 /// Stops every container of an environment, keeping containers and volumes.
-pub async fn stop(ctx: &Context, target: &str, progress: &dyn Progress) -> Result<Environment> {
-    let result = stop_inner(ctx, target, progress).await;
-    log(ctx, "stop", target, &result);
+pub async fn stop(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let result = stop_inner(ctx, caller, target, progress).await;
+    let name = result.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "stop", name, &result);
     result
 }
 
-async fn stop_inner(ctx: &Context, target: &str, progress: &dyn Progress) -> Result<Environment> {
+async fn stop_inner(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    progress: &dyn Progress,
+) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let grace = ctx.config.defaults.stop_timeout;
-    let env = ctx.store.update(|db| {
+    let (env, instance) = ctx.store.update(|db| {
+        let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
+        caller.authorize(Action::Change, Some(&env.owner))?;
         env.status.check(Status::Stopped, &env.name)?;
-        env.operation = Some(operation("stop", grace * 2));
-        Ok(env.clone())
+        env.operation = Some(operation("stop", grace.saturating_mul(2)));
+        Ok((env.clone(), instance))
     })?;
     progress.environment(&env);
+    let (instance, id) = (instance.as_str(), env.id.as_str());
     let stops = env.services.iter().map(|(name, s)| async move {
         progress.service(name, Step::Stopping);
-        let r = engine.stop_container(&s.container, grace).await;
+        let r = match engine.check_owned(instance, id, &s.container).await {
+            Ok(_) => engine.stop_container(&s.container, grace).await,
+            Err(e) => Err(e),
+        };
         progress.service(name, Step::Stopped);
         r
     });
@@ -287,25 +382,43 @@ pub struct Deleted {
 /// Deletes an environment from any state: marks it `deleting`, removes every
 /// labelled Docker object, then the record (freeing its ports). `Ok(None)`
 /// when it did not exist and `if_exists` is set.
-pub async fn delete(ctx: &Context, target: &str, opts: &DeleteOptions) -> Result<Option<Deleted>> {
-    let result = delete_inner(ctx, target, opts).await;
+pub async fn delete(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    opts: &DeleteOptions,
+) -> Result<Option<Deleted>> {
+    let result = delete_inner(ctx, caller, target, opts).await;
     if !matches!(result, Ok(None)) {
         let name = match &result {
             Ok(Some(d)) => Some(d.environment.name.clone()),
             _ => None,
         };
-        log(ctx, "delete", name.as_deref().unwrap_or(target), &result);
+        log(
+            ctx,
+            caller,
+            "delete",
+            name.as_deref().unwrap_or(target),
+            &result,
+        );
     }
     result
 }
 
-/// Appends the outcome of an operation on `target` to the event log.
-pub(crate) fn log<T>(ctx: &Context, action: &str, target: &str, result: &Result<T>) {
-    crate::events::record_result(ctx.store.dir(), action, Some(target), result);
+/// Appends the outcome of an operation on `target` (by `caller`) to the event log.
+pub(crate) fn log<T>(
+    ctx: &Context,
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    result: &Result<T>,
+) {
+    crate::events::record_result(ctx.store.dir(), caller, action, Some(target), result);
 }
 
 async fn delete_inner(
     ctx: &Context,
+    caller: &Caller,
     target: &str,
     opts: &DeleteOptions,
 ) -> Result<Option<Deleted>> {
@@ -313,6 +426,7 @@ async fn delete_inner(
     let marked = ctx.store.update(|db| {
         let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
+        caller.authorize(Action::Delete, Some(&env.owner))?;
         if let Some(expected) = opts.expect_updated_at
             && (env.updated_at != expected || env.pinned)
         {
@@ -370,12 +484,16 @@ pub type LogStream = Pin<Box<dyn Stream<Item = Result<LogChunk>> + Send>>;
 /// they come when `follow`).
 pub async fn logs(
     ctx: &Context,
+    caller: &Caller,
     target: &str,
     service: Option<&str>,
     follow: bool,
     tail: Option<usize>,
 ) -> Result<LogStream> {
-    let env = show(ctx, target)?;
+    let db = ctx.store.read()?;
+    let env = db.get(target)?;
+    // Logs may hold secrets: the owner's, or an operator's.
+    caller.authorize(Action::ReadLogs, Some(&env.owner))?;
     let engine = ctx.engine().await?;
     let services: Vec<(String, String)> = match service {
         Some(name) => {
@@ -391,6 +509,11 @@ pub async fn logs(
             .map(|(n, s)| (n.clone(), s.container.clone()))
             .collect(),
     };
+    for (_, container) in &services {
+        engine
+            .check_owned(&db.instance_id, &env.id, container)
+            .await?;
+    }
     let streams: Vec<LogStream> = services
         .into_iter()
         .map(|(service, container)| {
@@ -408,4 +531,29 @@ pub async fn logs(
     } else {
         Box::pin(stream::iter(streams).flatten())
     })
+}
+
+/// The last `lines` lines of each service (the web page's log panel), or
+/// `None` when the caller may not read this environment's logs.
+pub async fn tail(
+    ctx: &Context,
+    caller: &Caller,
+    env: &Environment,
+    lines: usize,
+) -> Option<Vec<(String, String)>> {
+    if !caller.may(Action::ReadLogs, Some(&env.owner)) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for service in env.services.keys() {
+        let mut text = String::new();
+        if let Ok(mut stream) = logs(ctx, caller, &env.id, Some(service), false, Some(lines)).await
+        {
+            while let Some(Ok(chunk)) = stream.next().await {
+                text.push_str(&chunk.text);
+            }
+        }
+        out.push((service.clone(), text));
+    }
+    Some(out)
 }

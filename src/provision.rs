@@ -12,6 +12,7 @@ use chrono::Utc;
 use futures_util::future::try_join_all;
 use tokio::time::Instant;
 
+use crate::access::{Action, Caller};
 use crate::config::{Config, NetworkConfig, ServiceSpec, Template, parse_volume};
 use crate::context::Context;
 use crate::docker::{ContainerSpec, Engine, NetworkError, label};
@@ -44,31 +45,56 @@ pub struct CreateOptions {
     pub pinned: bool,
 }
 
-/// Creates an environment. `cancel` resolving (Ctrl-C) stops the work and rolls back.
-pub async fn create(
-    ctx: &Context,
-    opts: &CreateOptions,
-    progress: &dyn Progress,
-    cancel: impl Future<Output = ()>,
-) -> Result<Environment> {
-    let result = create_inner(ctx, opts, progress, cancel).await;
-    let name = match &result {
-        Ok(env) => env.name.clone(),
-        Err(_) => opts.name.clone().unwrap_or_else(|| "-".into()),
-    };
-    crate::ops::log(ctx, "create", &name, &result);
-    result
+impl CreateOptions {
+    /// The one check of a create request, whichever door it came through:
+    /// name, owner, labels, durations within their maximum, the template.
+    pub fn validate(&self, config: &Config) -> Result<()> {
+        if let Some(name) = &self.name {
+            names::check_name(name)?;
+        }
+        if let Some(owner) = &self.owner {
+            names::check_owner(owner)?;
+        }
+        names::check_labels(&self.labels)?;
+        if let Some(ttl) = self.ttl {
+            crate::durations::check("ttl", ttl)?;
+        }
+        if let Some(timeout) = self.timeout {
+            crate::durations::check("timeout", timeout)?;
+            if timeout.is_zero() {
+                return Err(Error::InvalidInput(
+                    "timeout: must be more than zero".into(),
+                ));
+            }
+        }
+        if let Some(t) = &self.template {
+            config.template(t)?;
+        }
+        Ok(())
+    }
 }
 
-async fn create_inner(
+/// Creates an environment for `caller`. `cancel` resolving (Ctrl-C) stops
+/// the work and rolls back.
+pub async fn create(
     ctx: &Context,
+    caller: &Caller,
     opts: &CreateOptions,
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Environment> {
-    let reservation = reserve_environment(ctx, opts).await?;
+    let reservation = match reserve_environment(ctx, caller, opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            let refused = Err(e);
+            let name = opts.name.as_deref().unwrap_or("-");
+            crate::ops::log(ctx, caller, "create", name, &refused);
+            return refused;
+        }
+    };
     progress.environment(&reservation.env);
-    provision(ctx, reservation, opts, progress, cancel).await
+    // Logged there, with the record's (perhaps generated) name.
+    provision(ctx, caller, reservation, opts, progress, cancel).await
 }
 
 /// A record reserved (status `creating`, ports held) and not yet built.
@@ -84,20 +110,24 @@ pub struct Reservation {
 /// The first half of a create: checks the request, reaches Docker, and
 /// writes the `creating` record with its ports. The API answers with this
 /// record and runs [`provision`] in the background.
-pub async fn reserve_environment(ctx: &Context, opts: &CreateOptions) -> Result<Reservation> {
+pub async fn reserve_environment(
+    ctx: &Context,
+    caller: &Caller,
+    opts: &CreateOptions,
+) -> Result<Reservation> {
+    opts.validate(&ctx.config)?;
     let template_name = opts
         .template
         .clone()
         .unwrap_or_else(|| ctx.config.defaults.template.clone());
     let template = ctx.config.template(&template_name)?.clone();
-    let owner = opts.owner.clone().unwrap_or_else(names::current_user);
-    if let Some(name) = &opts.name {
-        names::check_name(name)?;
-    }
+    // Developers create for themselves; operators and admins may name an owner.
+    let owner = opts.owner.clone().unwrap_or_else(|| caller.user.clone());
+    caller.authorize(Action::Create, Some(&owner))?;
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
     ctx.engine().await?;
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    let deadline = Instant::now() + timeout;
+    let deadline = crate::durations::instant_after(timeout);
     let (env, instance) = reserve(
         &ctx.store,
         &ctx.config,
@@ -119,6 +149,20 @@ pub async fn reserve_environment(ctx: &Context, opts: &CreateOptions) -> Result<
 /// The second half of a create: builds what `reservation` describes, rolling
 /// back on failure or when `cancel` resolves.
 pub async fn provision(
+    ctx: &Context,
+    caller: &Caller,
+    reservation: Reservation,
+    opts: &CreateOptions,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<Environment> {
+    let name = reservation.env.name.clone();
+    let result = provision_inner(ctx, reservation, opts, progress, cancel).await;
+    crate::ops::log(ctx, caller, "create", &name, &result);
+    result
+}
+
+async fn provision_inner(
     ctx: &Context,
     reservation: Reservation,
     opts: &CreateOptions,
@@ -221,9 +265,7 @@ fn reserve(
             services: BTreeMap::new(),
             created_at: now,
             updated_at: now,
-            expires_at: ttl
-                .and_then(|t| chrono::Duration::from_std(t).ok())
-                .map(|t| now + t),
+            expires_at: ttl.map(|t| crate::durations::add(now, t)),
             labels: opts.labels.clone(),
             error: None,
             pinned: opts.pinned,
@@ -551,14 +593,14 @@ pub(crate) fn commit(
 /// The operation record for work starting now and allowed `timeout`.
 pub(crate) fn operation(action: &str, timeout: Duration) -> Operation {
     let now = Utc::now();
-    let slack = chrono::Duration::from_std(timeout + Duration::from_secs(60))
-        .unwrap_or(chrono::Duration::MAX);
+    // Saturating: a deadline can be far away, never before now.
+    let slack = timeout.saturating_add(Duration::from_secs(60));
     Operation {
         action: action.to_owned(),
         pid: std::process::id(),
         host: crate::host::hostname(),
         started_at: now,
-        deadline: now.checked_add_signed(slack).unwrap_or(now),
+        deadline: crate::durations::add(now, slack),
     }
 }
 

@@ -9,6 +9,7 @@
 use futures_util::StreamExt;
 use serde::Serialize;
 
+use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::error::Result;
 use crate::events;
@@ -42,20 +43,28 @@ pub struct ResetReport {
     pub backup: Option<String>,
 }
 
-pub async fn reset(ctx: &Context, opts: &ResetOptions) -> Result<ResetReport> {
+pub async fn reset(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Result<ResetReport> {
+    caller.authorize(Action::Administer, None)?;
     let _maintenance = ctx.store.maintenance_lock(opts.wait_for_lock)?;
-    let result = reset_locked(ctx, opts).await;
+    let result = reset_locked(ctx, caller, opts).await;
     let detail = match &result {
         Ok(r) => format!("{} records before, {} after", r.before, r.after),
         Err(e) => e.to_string(),
     };
     let outcome = if result.is_ok() { "ok" } else { "error" };
     let action = if opts.empty { "reset-empty" } else { "reset" };
-    events::record(ctx.store.dir(), action, None, outcome, Some(&detail));
+    events::record(
+        ctx.store.dir(),
+        caller,
+        action,
+        None,
+        outcome,
+        Some(&detail),
+    );
     result
 }
 
-async fn reset_locked(ctx: &Context, opts: &ResetOptions) -> Result<ResetReport> {
+async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Result<ResetReport> {
     let engine = ctx.engine().await?;
     let instance = ctx.store.instance_id()?;
     let reason = if opts.empty { "reset-empty" } else { "reset" };
@@ -97,7 +106,7 @@ async fn reset_locked(ctx: &Context, opts: &ResetOptions) -> Result<ResetReport>
 
     // Give every record its true status first (and finish abandoned operations),
     // then look again at what is left.
-    sync_locked(ctx, &SyncOptions::default()).await?;
+    sync_locked(ctx, caller, &SyncOptions::default()).await?;
     let inventory = engine.inventory(&instance).await?;
     let db = ctx.store.read()?;
     let now = chrono::Utc::now();

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::docker::{EnvironmentObjects, label};
 use crate::error::{Error, Result};
@@ -92,12 +93,20 @@ enum Repair {
     FinishDelete {
         reason: String,
     },
+    /// Clear an operation whose process is gone from a settled record
+    /// (running or stopped), keeping its status: a create killed while it
+    /// waited for readiness leaves `running`, not ready, for the next
+    /// `start` or `create --if-not-exists` to probe again.
+    Settle {
+        reason: String,
+    },
 }
 
 /// Runs sync under the maintenance lock.
-pub async fn sync(ctx: &Context, opts: &SyncOptions) -> Result<SyncReport> {
+pub async fn sync(ctx: &Context, caller: &Caller, opts: &SyncOptions) -> Result<SyncReport> {
+    caller.authorize(Action::Maintain, None)?;
     let _maintenance = ctx.store.maintenance_lock(opts.wait_for_lock)?;
-    let report = sync_locked(ctx, opts).await;
+    let report = sync_locked(ctx, caller, opts).await;
     let outcome = match &report {
         Ok(r) if r.has_errors() => "partial",
         Ok(_) => "ok",
@@ -108,13 +117,24 @@ pub async fn sync(ctx: &Context, opts: &SyncOptions) -> Result<SyncReport> {
         |r| format!("{} changes, {} orphans", r.changes.len(), r.orphans.len()),
     );
     if !opts.dry_run {
-        events::record(ctx.store.dir(), "sync", None, outcome, Some(&detail));
+        events::record(
+            ctx.store.dir(),
+            caller,
+            "sync",
+            None,
+            outcome,
+            Some(&detail),
+        );
     }
     report
 }
 
 /// Sync for callers that already hold the maintenance lock (cleanup, reset).
-pub(crate) async fn sync_locked(ctx: &Context, opts: &SyncOptions) -> Result<SyncReport> {
+pub(crate) async fn sync_locked(
+    ctx: &Context,
+    caller: &Caller,
+    opts: &SyncOptions,
+) -> Result<SyncReport> {
     let engine = ctx.engine().await?;
     let db = ctx.store.read()?;
     // A missing database reads with a fresh id: persist one before labels are matched.
@@ -153,6 +173,7 @@ pub(crate) async fn sync_locked(ctx: &Context, opts: &SyncOptions) -> Result<Syn
             Repair::Fail { reason, .. } => (Some(Status::Failed), reason.clone()),
             Repair::Stop { reason } => (Some(Status::Stopped), reason.clone()),
             Repair::FinishDelete { reason } => (None, reason.clone()),
+            Repair::Settle { reason } => (Some(env.status), reason.clone()),
         };
         let mut change = Change {
             id: env.id.clone(),
@@ -173,6 +194,7 @@ pub(crate) async fn sync_locked(ctx: &Context, opts: &SyncOptions) -> Result<Syn
             };
             events::record(
                 ctx.store.dir(),
+                caller,
                 "sync-repair",
                 Some(&env.id),
                 outcome,
@@ -268,7 +290,11 @@ fn diagnose(
             }
         });
     }
-    None
+    // Whatever the status: an operation whose process is gone is settled.
+    let abandoned = env.operation.as_ref().and_then(|op| op.abandoned(now))?;
+    Some(Repair::Settle {
+        reason: format!("unfinished, left {}: {abandoned}", env.status),
+    })
 }
 
 async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair) -> Result<()> {
@@ -299,6 +325,15 @@ async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair
             let env = db.get_mut(&seen.id)?;
             env.transition(Status::Stopped)?;
             env.error = Some(reason);
+            env.operation = None;
+            Ok(())
+        })?,
+        Repair::Settle { .. } => ctx.store.update(|db| {
+            unchanged(db)?;
+            let env = db.get_mut(&seen.id)?;
+            env.operation = None;
+            env.ready = false;
+            env.updated_at = Utc::now();
             Ok(())
         })?,
         Repair::FinishDelete { .. } => {

@@ -89,13 +89,24 @@ impl Tokens {
 
     /// Every token (without secrets).
     pub fn list(&self) -> Result<Vec<Token>> {
-        let _guard = lock::acquire(&self.lock_path, &self.path, Mode::Shared, self.lock_timeout)?;
-        Ok(self.load()?.tokens)
+        crate::store::off_worker(|| {
+            let _guard =
+                lock::acquire(&self.lock_path, &self.path, Mode::Shared, self.lock_timeout)?;
+            Ok(self.load()?.tokens)
+        })
     }
 
     /// Creates a token; returns it and its secret, which is not stored.
     pub fn create(&self, name: &str, role: Role, owner: Option<&str>) -> Result<(Token, String)> {
         crate::names::check_name(name)?;
+        if looks_like_id(name) {
+            return Err(Error::InvalidInput(format!(
+                "token name '{name}' looks like a token id (8 hex digits); choose a name \
+                 with another letter in it, so `token revoke` can never mistake one for the other"
+            )));
+        }
+        // A token acts as its owner (or its name): held to the owner rule.
+        crate::names::check_owner(owner.unwrap_or(name))?;
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let secret = format!("{PREFIX}{}", hex(&bytes));
@@ -119,18 +130,39 @@ impl Tokens {
         Ok((token, secret))
     }
 
-    /// Removes the token with this id or name.
+    /// Removes the token with this id or name. An argument that is one
+    /// token's id and another's name (a name made before names were kept
+    /// apart from ids) is refused, saying which is which.
     pub fn revoke(&self, id_or_name: &str) -> Result<Token> {
         self.update(|file| {
-            let index = file
+            let matches: Vec<usize> = file
                 .tokens
                 .iter()
-                .position(|t| t.id == id_or_name || t.name == id_or_name)
-                .ok_or_else(|| Error::NotFound {
+                .enumerate()
+                .filter(|(_, t)| t.id == id_or_name || t.name == id_or_name)
+                .map(|(i, _)| i)
+                .collect();
+            match matches.as_slice() {
+                [] => Err(Error::NotFound {
                     what: "token",
                     name: id_or_name.to_owned(),
-                })?;
-            Ok(file.tokens.remove(index))
+                }),
+                [index] => Ok(file.tokens.remove(*index)),
+                _ => {
+                    let which: Vec<String> = matches
+                        .iter()
+                        .map(|&i| {
+                            let t = &file.tokens[i];
+                            format!("id {} (named '{}')", t.id, t.name)
+                        })
+                        .collect();
+                    Err(Error::Conflict(format!(
+                        "'{id_or_name}' names more than one token: {}; revoke by the id of \
+                         the one you mean (`envctl token list` shows them)",
+                        which.join(" and ")
+                    )))
+                }
+            }
         })
     }
 
@@ -158,6 +190,10 @@ impl Tokens {
     }
 
     fn update<T>(&self, change: impl FnOnce(&mut TokenFile) -> Result<T>) -> Result<T> {
+        crate::store::off_worker(|| self.update_here(change))
+    }
+
+    fn update_here<T>(&self, change: impl FnOnce(&mut TokenFile) -> Result<T>) -> Result<T> {
         let _guard = lock::acquire(
             &self.lock_path,
             &self.path,
@@ -171,6 +207,11 @@ impl Tokens {
         crate::store::write_atomic(&self.path, &bytes)?;
         Ok(value)
     }
+}
+
+/// A token id is 8 lowercase hex digits; no name may look like one.
+fn looks_like_id(name: &str) -> bool {
+    name.len() == 8 && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The token among `tokens` whose secret this is, compared in constant time.
@@ -234,6 +275,33 @@ mod tests {
         );
         tokens.revoke("ci").unwrap();
         assert_eq!(tokens.authenticate(&secret).unwrap(), None);
+    }
+
+    #[test]
+    fn names_cannot_look_like_ids_and_revoke_refuses_an_ambiguous_argument() {
+        let dir = tempfile::tempdir().unwrap();
+        let tokens = Tokens::new(dir.path(), std::time::Duration::from_secs(1));
+        let (victim, _) = tokens.create("victim", Role::Admin, None).unwrap();
+        let e = tokens.create(&victim.id, Role::Viewer, None).unwrap_err();
+        assert!(e.to_string().contains("looks like a token id"), "{e}");
+        assert!(tokens.create("deadbeef", Role::Viewer, None).is_err());
+        assert!(
+            tokens
+                .create("ci", Role::Viewer, Some("bad owner\n"))
+                .is_err()
+        );
+        // A file written before the rule: a name equal to another's id.
+        let (old, _) = tokens.create("old", Role::Viewer, None).unwrap();
+        tokens
+            .update(|f| {
+                f.tokens.iter_mut().find(|t| t.id == old.id).unwrap().name = victim.id.clone();
+                Ok(())
+            })
+            .unwrap();
+        let e = tokens.revoke(&victim.id).unwrap_err();
+        assert!(matches!(e, Error::Conflict(_)), "{e}");
+        assert_eq!(tokens.list().unwrap().len(), 2, "nothing was revoked");
+        assert_eq!(tokens.revoke(&old.id).unwrap().id, old.id);
     }
 
     #[test]

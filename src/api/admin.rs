@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{ApiError, ErrorBody, Shared, body, caller, duration_field, require};
+use crate::access::Action;
 use crate::cleanup::{self, CleanupOptions};
 use crate::reset::{self, ResetOptions};
 use crate::retention::RetentionPolicy;
 use crate::sync::{self, SyncOptions};
-use crate::tokens::Role;
 
 /// A whole number from 0 to 1,000,000 (JSON may write it 12 or 12.0).
 fn keep(n: Option<serde_json::Number>) -> Result<Option<usize>, ApiError> {
@@ -54,7 +54,8 @@ pub async fn cleanup(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Operator, "run cleanups")?;
+    let caller = caller(&app, &headers).await?;
+    require(&caller, Action::Maintain)?;
     let b: CleanupBody = body(&bytes)?;
     let c = &app.ctx.config.cleanup;
     let opts = CleanupOptions {
@@ -69,7 +70,7 @@ pub async fn cleanup(
         concurrency: c.concurrency,
         wait_for_lock: false,
     };
-    let report = cleanup::cleanup(&app.ctx, &opts).await?;
+    let report = cleanup::cleanup(&app.ctx, &caller, &opts).await?;
     if !opts.dry_run {
         app.metrics.cleanup(&report);
     }
@@ -96,7 +97,8 @@ pub async fn sync(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Operator, "run syncs")?;
+    let caller = caller(&app, &headers).await?;
+    require(&caller, Action::Maintain)?;
     let b: SyncBody = body(&bytes)?;
     let opts = SyncOptions {
         dry_run: b.dry_run,
@@ -104,7 +106,7 @@ pub async fn sync(
         adopt: b.adopt,
         wait_for_lock: false,
     };
-    let report = sync::sync(&app.ctx, &opts).await?;
+    let report = sync::sync(&app.ctx, &caller, &opts).await?;
     if !opts.dry_run {
         app.metrics.sync(&report);
     }
@@ -115,7 +117,7 @@ pub async fn sync(
 #[utoipa::path(get, path = "/api/admin/backups", tag = "admin",
     responses((status = 200, description = "The backups, oldest first", body = [Object]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Admin, "see backups")?;
+    require(&caller(&app, &headers).await?, Action::Administer)?;
     let list = super::blocking(&app, |ctx| crate::backup::list(&ctx.store)).await?;
     Ok(Json(list).into_response())
 }
@@ -127,7 +129,7 @@ pub async fn create_backup(
     State(app): State<Shared>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Admin, "make backups")?;
+    require(&caller(&app, &headers).await?, Action::Administer)?;
     let made = super::blocking(&app, |ctx| {
         crate::backup::create(&ctx.store, "api", &ctx.config.backups)
     })
@@ -159,12 +161,13 @@ pub async fn reset(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Admin, "reset the database")?;
+    let caller = caller(&app, &headers).await?;
+    require(&caller, Action::Administer)?;
     let b: ResetBody = body(&bytes)?;
     let opts = ResetOptions {
         empty: b.empty,
         wait_for_lock: false,
         concurrency: app.ctx.config.cleanup.concurrency,
     };
-    Ok(Json(reset::reset(&app.ctx, &opts).await?).into_response())
+    Ok(Json(reset::reset(&app.ctx, &caller, &opts).await?).into_response())
 }

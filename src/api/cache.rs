@@ -1,23 +1,18 @@
 //! In-memory copies of the environments and the tokens, refreshed whenever
-//! their file changes (size or modification time), so that reads cost a
-//! `stat` rather than a locked read and a parse, and yet never go stale:
-//! the CLI, cron and the server all write the same files.
+//! their file's content changes (its fingerprint: a checksum written with
+//! the data, never the clock), so that reads cost a short read rather than a
+//! locked read and a parse, and yet never go stale: the CLI, cron and the
+//! server all write the same files, and a revoked token stops working at
+//! once even on a filesystem with coarse timestamps.
 
-use std::path::Path;
 use std::sync::{Arc, RwLock};
-use std::time::SystemTime;
 
 use crate::error::Result;
 use crate::store::{Status, Store};
 use crate::tokens::{Token, Tokens};
 
-/// A file's identity for caching: its size and modification time.
-pub type Stamp = Option<(u64, SystemTime)>;
-
-pub fn stamp(path: &Path) -> Stamp {
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()?))
-}
+/// A file's content identity for caching (see [`Store::fingerprint`]).
+pub type Stamp = Option<(u64, u32)>;
 
 /// One environment as stored: its JSON text and the fields lists filter on.
 pub struct Cached {
@@ -44,7 +39,7 @@ pub struct Caches {
 impl Caches {
     /// The environments in memory, if the file has not changed since (a `stat`).
     pub fn current_environments(&self, store: &Store) -> Option<Arc<Environments>> {
-        let now = stamp(store.path());
+        let now = store.fingerprint();
         let cached = self.environments.read().unwrap_or_else(|e| e.into_inner());
         cached
             .as_ref()
@@ -60,7 +55,7 @@ impl Caches {
         if let Some(fresh) = self.current_environments(store) {
             return Ok(fresh);
         }
-        let now = stamp(store.path());
+        let now = store.fingerprint();
         // The stamp is taken before the read: a write in between only makes the next call refresh again.
         let list = store.read_raw(|envs| {
             envs.iter()
@@ -83,7 +78,7 @@ impl Caches {
 
     /// Every token, from memory when the file has not changed.
     pub fn tokens(&self, tokens: &Tokens) -> Result<Arc<Vec<Token>>> {
-        let now = stamp(tokens.path());
+        let now = crate::store::file_fingerprint(tokens.path());
         let cached = self
             .tokens
             .read()

@@ -12,13 +12,13 @@ use serde::Deserialize;
 
 use super::{
     ApiError, ErrorBody, Shared, blocking, body, cached_environments, caller, duration_field,
-    openapi, require, require_owner,
+    openapi, require,
 };
+use crate::access::{Action, Caller};
 use crate::ops::{self, DeleteOptions};
 use crate::progress::Silent;
 use crate::provision::{self, CreateOptions};
 use crate::store::{Environment, Status};
-use crate::tokens::Role;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ListQuery {
@@ -51,7 +51,7 @@ pub(super) async fn list(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
+    require(&caller(&app, &headers).await?, Action::Read)?;
     let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if q.offset.is_some_and(|o| o > MAX_OFFSET) {
@@ -105,7 +105,7 @@ pub(super) async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Viewer, "read environments")?;
+    require(&caller(&app, &headers).await?, Action::Read)?;
     Ok(Json(blocking(&app, move |ctx| ops::show(ctx, &id)).await?).into_response())
 }
 
@@ -116,7 +116,7 @@ pub(super) async fn templates(
     State(app): State<Shared>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers)?, Role::Viewer, "read templates")?;
+    require(&caller(&app, &headers).await?, Action::Read)?;
     Ok(Json(app.ctx.config.template_summaries()).into_response())
 }
 
@@ -157,63 +157,20 @@ pub(super) async fn create(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let token = caller(&app, &headers)?;
-    require(&token, Role::Developer, "create environments")?;
+    let caller = caller(&app, &headers).await?;
     let body: CreateBody = self::body(&body)?;
-    if let Some(o) = &body.owner
-        && (o.is_empty()
-            || o.len() > 64
-            || !o
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._@-".contains(&b)))
-    {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "owner: 1 to 64 letters, digits, '.', '_', '@' or '-'",
-        ));
-    }
-    // Developers create for themselves; operators and admins may name an owner.
-    let owner = match body.owner {
-        Some(o) if token.role >= Role::Operator => o,
-        Some(o) if o != token.user() => {
-            return Err(ApiError::forbidden("create environments for someone else"));
-        }
-        _ => token.user().to_owned(),
-    };
-    let ttl = duration_field("ttl", body.ttl.as_deref())?;
-    let timeout = duration_field("timeout", body.timeout.as_deref())?;
-    if timeout.is_some_and(|t| t.is_zero()) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "timeout: must be more than zero",
-        ));
-    }
-    for (k, v) in &body.labels {
-        crate::names::parse_label(&format!("{k}={v}"))?;
-    }
     let opts = CreateOptions {
         name: body.name,
         template: body.template,
-        owner: Some(owner),
+        owner: body.owner,
         labels: body.labels,
-        ttl,
+        ttl: duration_field("ttl", body.ttl.as_deref())?,
         wait: body.wait.unwrap_or(true),
-        timeout,
+        timeout: duration_field("timeout", body.timeout.as_deref())?,
         keep_on_failure: body.keep_on_failure.unwrap_or(false),
         pinned: body.pinned.unwrap_or(false),
     };
-    if let Some(t) = &opts.template
-        && !app.ctx.config.templates.contains_key(t)
-    {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no template named '{t}'"),
-        ));
-    }
-    let env = begin_create(&app, opts).await?;
+    let env = begin_create(&app, &caller, opts).await?;
     let location = format!("/api/onboarding/environments/{}", env.id);
     Ok((
         StatusCode::ACCEPTED,
@@ -227,11 +184,21 @@ pub(super) async fn create(
 /// and the web page's create): answers the `creating` record.
 pub(super) async fn begin_create(
     app: &Shared,
+    caller: &Caller,
     opts: CreateOptions,
 ) -> Result<Environment, ApiError> {
-    let reservation = provision::reserve_environment(&app.ctx, &opts).await?;
+    let reservation = match provision::reserve_environment(&app.ctx, caller, &opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            let refused = Err(e);
+            let name = opts.name.as_deref().unwrap_or("-");
+            ops::log(&app.ctx, caller, "create", name, &refused);
+            return refused.map_err(ApiError::from);
+        }
+    };
     let env = reservation.env.clone();
     let task_app = app.clone();
+    let caller = caller.clone();
     let mut stopping = app.stopping.subscribe();
     app.in_flight
         .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -242,16 +209,11 @@ pub(super) async fn begin_create(
         let cancel = async move {
             let _ = stopping.wait_for(|stop| *stop).await;
         };
-        let result = provision::provision(ctx, reservation, &opts, &Silent, cancel).await;
+        // Logs the create, naming the caller and the record's name.
+        let _ = provision::provision(ctx, &caller, reservation, &opts, &Silent, cancel).await;
         task_app
             .metrics
             .provisioned(started.elapsed().as_secs_f64());
-        crate::ops::log(
-            ctx,
-            "create",
-            &opts.name.clone().unwrap_or_default(),
-            &result,
-        );
         if task_app
             .in_flight
             .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
@@ -266,11 +228,12 @@ pub(super) async fn begin_create(
 /// Starts the containers, answers, and probes readiness in the background.
 pub(super) async fn begin_start(
     app: &Shared,
+    caller: &Caller,
     env: &Environment,
     timeout: Option<std::time::Duration>,
 ) -> Result<Environment, ApiError> {
-    let started = ops::begin_start(&app.ctx, &env.id, timeout, &Silent).await;
-    ops::log(&app.ctx, "start", &env.name, &started);
+    let started = ops::begin_start(&app.ctx, caller, &env.id, timeout, &Silent).await;
+    ops::log(&app.ctx, caller, "start", &env.name, &started);
     let started = started?;
     let ctx = app.ctx.clone();
     let env = started.clone();
@@ -280,12 +243,13 @@ pub(super) async fn begin_start(
     Ok(started)
 }
 
-/// Deletes in the background.
-pub(super) fn spawn_delete(app: &Shared, id: &str, opts: DeleteOptions) {
+/// Deletes in the background (the caller was authorised by the caller of this).
+pub(super) fn spawn_delete(app: &Shared, caller: &Caller, id: &str, opts: DeleteOptions) {
     let ctx = app.ctx.clone();
     let target = id.to_owned();
+    let caller = caller.clone();
     tokio::spawn(async move {
-        let _ = ops::delete(&ctx, &target, &opts).await;
+        let _ = ops::delete(&ctx, &caller, &target, &opts).await;
     });
 }
 
@@ -319,76 +283,45 @@ pub(super) async fn update(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let token = caller(&app, &headers)?;
+    let caller = caller(&app, &headers).await?;
     let body: UpdateBody = self::body(&body)?;
-    let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
-    require_owner(&token, &env, "change")?;
-    // Both given: the earlier end wins.
+    let status = match body.status.as_deref() {
+        None => None,
+        Some("running") => Some(Status::Running),
+        Some("stopped") => Some(Status::Stopped),
+        Some(other) => {
+            return Err(crate::Error::InvalidInput(format!(
+                "status may be \"running\" or \"stopped\", not \"{}\"",
+                crate::names::printable(other, 40)
+            ))
+            .into());
+        }
+    };
     let timeout = duration_field("timeout", body.timeout.as_deref())?;
     if timeout.is_some_and(|t| t.is_zero()) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "timeout: must be more than zero",
-        ));
+        return Err(crate::Error::InvalidInput("timeout: must be more than zero".into()).into());
     }
-    let from_ttl = match duration_field("ttl", body.ttl.as_deref())? {
-        Some(d) => {
-            let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
-            Some(
-                chrono::Utc::now()
-                    .checked_add_signed(d)
-                    .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
-            )
-        }
-        None => None,
-    };
+    // Both given: the earlier end wins.
+    let from_ttl = duration_field("ttl", body.ttl.as_deref())?
+        .map(|d| crate::durations::add(chrono::Utc::now(), d));
     let expires_at = match (from_ttl, body.expires_at) {
         (Some(a), Some(b)) => Some(Some(a.min(b))),
         (Some(t), None) | (None, Some(t)) => Some(Some(t)),
         (None, None) => None,
     };
-    if let Some(labels) = &body.labels {
-        for (k, v) in labels {
-            crate::names::parse_label(&format!("{k}={v}"))?;
-        }
-    }
-    if expires_at.is_some() || body.labels.is_some() || body.pinned.is_some() {
-        let (id, labels, pinned) = (env.id.clone(), body.labels.clone(), body.pinned);
-        blocking(&app, move |ctx| {
-            ctx.store.update(|db| {
-                let e = db.get_mut(&id)?;
-                if let Some(t) = expires_at {
-                    e.expires_at = t;
-                }
-                if let Some(labels) = labels {
-                    e.labels = labels;
-                }
-                if let Some(p) = pinned {
-                    e.pinned = p;
-                }
-                e.updated_at = chrono::Utc::now();
-                Ok(())
-            })
-        })
-        .await?;
-    }
-    let env = match body.status.as_deref() {
-        None => {
-            let id = env.id.clone();
-            blocking(&app, move |ctx| ops::show(ctx, &id)).await?
-        }
-        Some("stopped") => ops::stop(&app.ctx, &env.id, &Silent).await?,
+    let change = ops::Update {
+        expires_at,
+        labels: body.labels,
+        pinned: body.pinned,
+    };
+    let who = caller.clone();
+    let env = blocking(&app, move |ctx| ops::update(ctx, &who, &id, &change)).await?;
+    let env = match status {
+        None => env,
+        Some(Status::Stopped) => ops::stop(&app.ctx, &caller, &env.id, &Silent).await?,
         // Answer once the containers run; readiness is probed in the
         // background and shows in `ready` (or the record turns `failed`).
-        Some("running") => begin_start(&app, &env, timeout).await?,
-        Some(other) => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("status may be \"running\" or \"stopped\", not \"{other}\""),
-            ));
-        }
+        Some(_) => begin_start(&app, &caller, &env, timeout).await?,
     };
     Ok(Json(env).into_response())
 }
@@ -416,8 +349,8 @@ pub(super) async fn delete(
     query: Result<Query<DeleteQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let token = caller(&app, &headers)?;
-    require(&token, Role::Developer, "delete environments")?;
+    let caller = caller(&app, &headers).await?;
+    require(&caller, Action::Delete)?;
     let answered = if q.wait {
         StatusCode::OK
     } else {
@@ -435,14 +368,16 @@ pub(super) async fn delete(
         }
         Err(e) => return Err(e),
     };
-    require_owner(&token, &env, "delete")?;
+    caller
+        .authorize(Action::Delete, Some(&env.owner))
+        .map_err(ApiError::from)?;
     let opts = DeleteOptions {
         if_exists: true,
         keep_volumes: q.keep_volumes,
         ..Default::default()
     };
     if q.wait {
-        let body = match ops::delete(&app.ctx, &env.id, &opts).await? {
+        let body = match ops::delete(&app.ctx, &caller, &env.id, &opts).await? {
             Some(d) => {
                 serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed})
             }
@@ -450,7 +385,7 @@ pub(super) async fn delete(
         };
         return Ok((StatusCode::OK, Json(body)).into_response());
     }
-    spawn_delete(&app, &env.id, opts);
+    spawn_delete(&app, &caller, &env.id, opts);
     Ok((
         StatusCode::ACCEPTED,
         Json(serde_json::json!({"deleted": true, "environment": env})),

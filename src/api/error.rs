@@ -50,6 +50,7 @@ impl From<Error> for ApiError {
             Error::InvalidInput(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Error::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::PortsExhausted { .. } => (StatusCode::CONFLICT, "ports_exhausted"),
             Error::DockerUnreachable { .. } => {
                 (StatusCode::SERVICE_UNAVAILABLE, "docker_unreachable")

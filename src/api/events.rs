@@ -18,8 +18,8 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use super::{ApiError, App, Shared, caller, require};
+use crate::access::Action;
 use crate::store::{Environment, Status};
-use crate::tokens::Role;
 
 const POLL: Duration = Duration::from_millis(500);
 
@@ -41,18 +41,25 @@ pub async fn stream(
     State(app): State<Shared>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    require(&caller(&app, &headers)?, Role::Viewer, "watch environments")?;
-    Ok(subscribe(&app).await)
+    let caller = caller(&app, &headers).await?;
+    require(&caller, Action::Read)?;
+    let slot = app.streams.open(
+        caller.token.as_deref().unwrap_or("-"),
+        app.ctx.config.api.max_streams,
+    )?;
+    Ok(subscribe(&app, slot).await)
 }
 
 /// The event stream for one subscriber (the API's, or a signed-in page's).
 pub(super) async fn subscribe(
     app: &Shared,
+    slot: super::limits::StreamSlot,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
-    let receiver = app.events.subscribe();
+    let receiver = (app.events.subscribe(), slot);
     let mut closing = app.closing.subscribe();
     start_watcher(app).await;
-    let events = futures_util::stream::unfold(receiver, |mut rx| async move {
+    // The slot lives as long as the stream, so its count drops with it.
+    let events = futures_util::stream::unfold(receiver, |(mut rx, slot)| async move {
         loop {
             match rx.recv().await {
                 Ok(change) => {
@@ -60,7 +67,7 @@ pub(super) async fn subscribe(
                         .event("status")
                         .json_data(&change)
                         .unwrap_or_default();
-                    return Some((Ok(event), rx));
+                    return Some((Ok(event), (rx, slot)));
                 }
                 // A slow client missed some: carry on with the next.
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
@@ -90,7 +97,7 @@ type Snapshot = HashMap<String, (Status, bool)>;
 use super::cache::Stamp;
 
 fn stamp_of(app: &App) -> Stamp {
-    super::cache::stamp(app.ctx.store.path())
+    app.ctx.store.fingerprint()
 }
 
 async fn look(app: &Arc<App>) -> (Stamp, Option<Snapshot>) {

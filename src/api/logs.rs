@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{ApiError, ErrorBody, Shared, blocking, caller, require_owner};
+use super::{ApiError, ErrorBody, Shared, caller};
 use crate::ops;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -36,13 +36,26 @@ pub(super) async fn logs(
     query: Result<Query<LogsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let token = caller(&app, &headers)?;
-    let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
-    // Logs may hold secrets: the owner's, or an operator's.
-    require_owner(&token, &env, "read the logs of")?;
+    let caller = caller(&app, &headers).await?;
     let tail = q.tail.map(|t| t.min(1_000_000));
-    let stream = ops::logs(&app.ctx, &env.id, q.service.as_deref(), q.follow, tail).await?;
-    let lines = stream.map(|chunk| {
+    // Held as long as a followed stream is open.
+    let slot = if q.follow {
+        Some(app.streams.open(
+            caller.token.as_deref().unwrap_or("-"),
+            app.ctx.config.api.max_streams,
+        )?)
+    } else {
+        None
+    };
+    // Authorised there: logs may hold secrets, so the owner's or an operator's.
+    let stream = ops::logs(&app.ctx, &caller, &id, q.service.as_deref(), q.follow, tail).await?;
+    // A followed stream ends when the server stops, so it cannot hold the shutdown open.
+    let mut closing = app.closing.subscribe();
+    let until_closing = async move {
+        let _ = closing.wait_for(|c| *c).await;
+    };
+    let lines = stream.take_until(until_closing).map(move |chunk| {
+        let _held = &slot;
         let line = match chunk {
             Ok(chunk) => serde_json::to_string(&chunk),
             Err(e) => serde_json::to_string(&serde_json::json!({"error": e.chain_text()})),

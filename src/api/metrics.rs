@@ -109,20 +109,30 @@ impl Metrics {
     }
 
     /// The exposition text.
-    pub fn render(&self, envs: &[Environment]) -> String {
+    /// The scrape; `envs` is `None` when the database cannot be read, and
+    /// then only the process's own figures are served, with
+    /// `envctl_database_readable 0`.
+    pub fn render(&self, envs: Option<&[Environment]>) -> String {
         let mut out = String::new();
-        out.push_str("# HELP envctl_environments Environments in the database, by status.\n");
-        out.push_str("# TYPE envctl_environments gauge\n");
-        for status in Status::ALL {
-            let n = envs.iter().filter(|e| e.status == status).count();
-            let _ = writeln!(out, "envctl_environments{{status=\"{status}\"}} {n}");
-        }
-        let ready = envs.iter().filter(|e| e.ready).count();
         out.push_str(
-            "# HELP envctl_environments_ready Environments running with every service ready.\n",
+            "# HELP envctl_database_readable 1 when the environments database can be read.\n",
         );
-        out.push_str("# TYPE envctl_environments_ready gauge\n");
-        let _ = writeln!(out, "envctl_environments_ready {ready}");
+        out.push_str("# TYPE envctl_database_readable gauge\n");
+        let _ = writeln!(out, "envctl_database_readable {}", u8::from(envs.is_some()));
+        if let Some(envs) = envs {
+            out.push_str("# HELP envctl_environments Environments in the database, by status.\n");
+            out.push_str("# TYPE envctl_environments gauge\n");
+            for status in Status::ALL {
+                let n = envs.iter().filter(|e| e.status == status).count();
+                let _ = writeln!(out, "envctl_environments{{status=\"{status}\"}} {n}");
+            }
+            let ready = envs.iter().filter(|e| e.ready).count();
+            out.push_str(
+                "# HELP envctl_environments_ready Environments running with every service ready.\n",
+            );
+            out.push_str("# TYPE envctl_environments_ready gauge\n");
+            let _ = writeln!(out, "envctl_environments_ready {ready}");
+        }
 
         out.push_str(
             "# HELP envctl_http_requests_total HTTP requests answered, by route and status.\n",
@@ -290,7 +300,7 @@ mod tests {
         m.provisioned(3.0);
         m.provisioned(100.0);
         m.request("/healthz", 200);
-        let text = m.render(&[]);
+        let text = m.render(Some(&[]));
         assert!(
             text.contains("envctl_provisioning_seconds_bucket{le=\"1\"} 0"),
             "{text}"

@@ -16,6 +16,7 @@ mod logs;
 mod metrics;
 mod monitor;
 mod openapi;
+mod server;
 mod stats;
 mod upkeep;
 mod web;
@@ -32,16 +33,18 @@ use serde::Deserialize;
 
 pub use error::ApiError;
 use error::ErrorBody;
+pub use server::serve;
 
+use crate::access::{Action, Caller};
 use crate::context::Context;
-use crate::store::Environment;
-use crate::tokens::{Role, Token, Tokens};
+use crate::tokens::{Token, Tokens};
 
 /// Everything a handler needs.
 pub struct App {
     pub ctx: Arc<Context>,
     pub tokens: Tokens,
-    limits: Option<limits::Limits>,
+    pub(crate) limits: Option<limits::Limits>,
+    streams: limits::Streams,
     metrics: metrics::Metrics,
     monitor: monitor::Monitor,
     sessions: web::Sessions,
@@ -64,6 +67,7 @@ impl App {
             ctx: Arc::new(ctx),
             tokens,
             limits,
+            streams: limits::Streams::default(),
             metrics: metrics::Metrics::default(),
             monitor: monitor::Monitor::default(),
             sessions: web::Sessions::default(),
@@ -120,7 +124,8 @@ pub fn app(state: Arc<App>) -> Router {
         .route("/metrics", get(prometheus))
         .route("/api/openapi.json", get(openapi::spec))
         .merge(api)
-        .merge(web::routes())
+        .merge(web::routes(state.clone()))
+        .layer(axum::middleware::from_fn(error_shape))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_request,
@@ -182,76 +187,68 @@ impl tower_http::request_id::MakeRequestId for RequestIds {
     }
 }
 
-/// Counts the request against its caller's quota (the token presented, else
-/// the client address); past it, 429 with Retry-After.
+/// Counts an API request against its caller's quota; past it, 429 with
+/// Retry-After. The caller is the authenticated token (however its header is
+/// spaced); a request without a valid token counts against its client
+/// address, so failed authentication is limited too.
 async fn rate_limit(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let Some(limits) = &app.limits else {
         return next.run(request).await;
     };
-    let key = match request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(auth) => format!("token:{}", crate::tokens::fingerprint(auth)),
-        None => {
-            let addr = request
-                .extensions()
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip());
-            format!("addr:{}", addr.map_or("unknown".into(), |a| a.to_string()))
-        }
-    };
     let create = request.method() == axum::http::Method::POST
         && request.uri().path() == "/api/onboarding/new-environment";
-    match limits.check(&key, create) {
+    let key = match authenticated(&app, request.headers()).await {
+        Some(token) => limits::Key::Token(token.id),
+        None => limits::Key::Address(client_address(&request)),
+    };
+    match limits.check(key, create) {
         Ok(()) => next.run(request).await,
-        Err(wait) => {
-            let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
-            let mut response = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!("too many requests; retry in {secs} s"),
-            )
-            .into_response();
-            if let Ok(v) = secs.to_string().parse() {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            response
-        }
+        Err(wait) => limits::too_many(wait),
     }
+}
+
+/// The client's address, as the listener saw it.
+pub(crate) fn client_address(request: &Request) -> Option<std::net::IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// The secret of `Authorization: Bearer <token>`, however it is spaced: the
+/// one reading of the header, for authentication and for rate limits alike.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, secret) = value.split_once(|c: char| c.is_ascii_whitespace())?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(secret.trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// The token a request presents, if it is valid. Reads the token file only
+/// when it changed, off the async workers.
+async fn authenticated(app: &Shared, headers: &HeaderMap) -> Option<Token> {
+    let secret = bearer(headers)?.to_owned();
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.caches.authenticate(&app.tokens, &secret))
+        .await
+        .ok()?
+        .ok()?
 }
 
 /// Who is calling, from `Authorization: Bearer <token>`.
-fn caller(app: &App, headers: &HeaderMap) -> Result<Token, ApiError> {
-    let secret = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+async fn caller(app: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    bearer(headers).ok_or_else(ApiError::unauthorized)?;
+    let token = authenticated(app, headers)
+        .await
         .ok_or_else(ApiError::unauthorized)?;
-    app.caches
-        .authenticate(&app.tokens, secret.trim())?
-        .ok_or_else(ApiError::unauthorized)
+    Ok(Caller::token(&token, "api"))
 }
 
-fn require(token: &Token, role: Role, what: &str) -> Result<(), ApiError> {
-    if token.role >= role {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(what))
-    }
-}
-
-/// Developers may change only their own environments; operators and admins any.
-fn require_owner(token: &Token, env: &Environment, what: &str) -> Result<(), ApiError> {
-    require(token, Role::Developer, what)?;
-    if token.role >= Role::Operator || env.owner == token.user() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(&format!(
-            "{what} an environment owned by someone else"
-        )))
-    }
+/// The caller may do `action` (to no environment in particular).
+fn require(caller: &Caller, action: Action) -> Result<(), ApiError> {
+    caller.authorize(action, None).map_err(ApiError::from)
 }
 
 /// A JSON object body; empty or `null` is the default (every field absent).
@@ -270,20 +267,15 @@ fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiEr
     }
 }
 
-/// A duration field of a request body ("90s", "8h"); 422 when malformed.
+/// A duration field of a request body ("90s", "8h"); 422 when malformed
+/// or past the maximum.
 fn duration_field(
     field: &str,
     text: Option<&str>,
 ) -> Result<Option<std::time::Duration>, ApiError> {
-    text.map(humantime::parse_duration)
+    text.map(|t| crate::durations::parse_field(field, t))
         .transpose()
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("{field}: {e}"),
-            )
-        })
+        .map_err(ApiError::from)
 }
 
 /// The environments as stored, from memory when the file has not changed.
@@ -311,6 +303,40 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
+/// Answers the framework's own refusals of API requests (no such route,
+/// method not allowed, body too large, wrong content type) in the API's
+/// one error shape, like every other error.
+async fn error_shape(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || json || !(response.status().is_client_error()) {
+        return response;
+    }
+    let status = response.status();
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not take that method",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the body is over 64 KiB"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        _ => ("bad_request", "the request was refused"),
+    };
+    let mut shaped = ApiError::new(status, code, message).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        shaped.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    shaped
+}
+
 /// Counts every answered request by route (the pattern, not the path) and status.
 async fn count_request(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let route = request
@@ -324,8 +350,12 @@ async fn count_request(State(app): State<Shared>, request: Request, next: Next) 
 
 #[utoipa::path(get, path = "/metrics", tag = "health", security(), responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 async fn prometheus(State(app): State<Shared>) -> Result<Response, ApiError> {
-    let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments)).await?;
-    let mut text = app.metrics.render(&envs);
+    // An unreadable database is reported, not a failed scrape.
+    let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments))
+        .await
+        .ok();
+    let mut text = app.metrics.render(envs.as_deref());
+    let envs = envs.unwrap_or_default();
     // Without Docker the volume figures are left out, not the whole scrape.
     let (volumes, bytes) = app.monitor.volumes(&app).await.unwrap_or((0, None));
     let host = crate::stats::host_figures(&app.ctx, &envs, volumes, bytes);
@@ -353,49 +383,4 @@ async fn readyz(State(app): State<Shared>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body)).into_response()
-}
-
-/// Serves `app` on `listen` until Ctrl-C or SIGTERM, letting requests in flight finish.
-pub async fn serve(state: Arc<App>, listen: std::net::SocketAddr) -> crate::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| crate::Error::Failed(format!("cannot listen on {listen}: {e}")))?;
-    tokio::spawn(upkeep::run(Arc::downgrade(&state)));
-    tokio::spawn(monitor::run(Arc::downgrade(&state)));
-    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service)
-        .with_graceful_shutdown({
-            let state = state.clone();
-            async move {
-                shutdown().await;
-                state.closing.send_replace(true);
-            }
-        })
-        .await
-        .map_err(|e| crate::Error::Failed(format!("server error: {e}")));
-    // Requests are done; creates still provisioning are interrupted and roll
-    // back (bounded), so nothing is left half made.
-    state.stopping.send_replace(true);
-    let settled = async {
-        while state.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
-            let idle = state.idle.notified();
-            if state.in_flight.load(std::sync::atomic::Ordering::SeqCst) == 0 {
-                break;
-            }
-            idle.await;
-        }
-    };
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), settled).await;
-    served
-}
-
-async fn shutdown() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut term) = signal(SignalKind::terminate()) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
 }

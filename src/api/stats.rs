@@ -10,10 +10,10 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{ApiError, App, ErrorBody, Shared, blocking, caller, require};
+use crate::access::Action;
 use crate::ops;
 use crate::stats::{EnvironmentStats, Overview};
 use crate::store::{Environment, Status};
-use crate::tokens::Role;
 
 /// The figures of `envs`: the monitor's when fresh, else sampled now.
 async fn figures(app: &App, envs: &[Environment]) -> Result<Vec<EnvironmentStats>, ApiError> {
@@ -42,11 +42,7 @@ pub(super) async fn environment(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require(
-        &caller(&app, &headers)?,
-        Role::Viewer,
-        "read resource figures",
-    )?;
+    require(&caller(&app, &headers).await?, Action::Read)?;
     let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
     let mut stats = figures(&app, std::slice::from_ref(&env)).await?;
     Ok(Json(stats.remove(0)).into_response())
@@ -69,11 +65,7 @@ pub(super) async fn overview(
     query: Result<Query<OverviewQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    require(
-        &caller(&app, &headers)?,
-        Role::Viewer,
-        "read resource figures",
-    )?;
+    require(&caller(&app, &headers).await?, Action::Read)?;
     let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments)).await?;
     let measured: Vec<Environment> = envs
         .iter()

@@ -5,6 +5,7 @@
 //! which syncs first). Each action goes to the event log. A tick that finds
 //! another maintenance run going skips its cleanup.
 
+use crate::access::Caller;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
@@ -74,6 +75,7 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
                 let outcome = if result.is_ok() { "ok" } else { "error" };
                 events::record(
                     ctx.store.dir(),
+                    &Caller::server(),
                     "restart",
                     Some(&env.name),
                     outcome,
@@ -97,7 +99,13 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
                     }
                     Ok(())
                 });
-                events::record_result(ctx.store.dir(), "fail", Some(&env.name), &marked);
+                events::record_result(
+                    ctx.store.dir(),
+                    &Caller::server(),
+                    "fail",
+                    Some(&env.name),
+                    &marked,
+                );
                 restarts.retain(|(e, _), _| e != &env.id);
                 break;
             }
@@ -109,7 +117,7 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
         concurrency: ctx.config.cleanup.concurrency,
         wait_for_lock: false,
     };
-    if let Ok(report) = cleanup::cleanup(ctx, &opts).await {
+    if let Ok(report) = cleanup::cleanup(ctx, &Caller::server(), &opts).await {
         app.metrics.cleanup(&report);
     }
 }

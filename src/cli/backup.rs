@@ -39,17 +39,37 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
             }
         },
         Command::Restore { name } => {
-            let found = backup::find(&ctx.store, &name)?;
-            backup::read(&found)?;
-            if !confirm(&format!("Replace the database with {}?", found.name), yes)? {
+            let ports = &ctx.config.ports;
+            // Validates every record first; an invalid backup is refused here.
+            let preview = backup::preview(&ctx.store, &name, ports)?;
+            let list = |names: &[String]| {
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            };
+            printer.note(&format!(
+                "restoring {} changes: added {}; removed {}; changed {}; {} unchanged",
+                preview.backup,
+                list(&preview.added),
+                list(&preview.removed),
+                list(&preview.changed),
+                preview.unchanged
+            ));
+            if !confirm(
+                &format!("Replace the database with {}?", preview.backup),
+                yes,
+            )? {
                 return Err(Error::Failed("cancelled; nothing was changed".into()).into());
             }
-            let safety = backup::restore(&ctx.store, &found.name, config);
-            envctl::events::record_result(ctx.store.dir(), "restore", None, &safety);
+            let safety = backup::restore(&ctx.store, &preview.backup, config, ports);
+            let caller = envctl::Caller::local();
+            envctl::events::record_result(ctx.store.dir(), &caller, "restore", None, &safety);
             let safety = safety?;
             printer.note(&format!(
                 "restored {}{}",
-                found.name,
+                preview.backup,
                 safety
                     .map(|s| format!("; the replaced database is in {}", s.name))
                     .unwrap_or_default()
@@ -57,7 +77,7 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
             Ok(())
         }
         Command::Verify { name } => {
-            let results = backup::verify(&ctx.store, name.as_deref())?;
+            let results = backup::verify(&ctx.store, name.as_deref(), &ctx.config.ports)?;
             printer.verified(&results)?;
             if results.iter().any(|v| !v.ok) {
                 return Err(Error::Failed("some backups cannot be restored".into()).into());

@@ -156,6 +156,6 @@ pub async fn reset(
         wait_for_lock: !args.no_wait,
         concurrency: ctx.config.cleanup.concurrency,
     };
-    let report = reset::reset(ctx, &opts).await?;
+    let report = reset::reset(ctx, &envctl::Caller::local(), &opts).await?;
     printer.reset_report(&report)
 }

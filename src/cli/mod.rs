@@ -254,12 +254,17 @@ fn context(g: &GlobalArgs) -> envctl::Result<Context> {
         Printer::verbose(&format!("docker: {}", envctl::docker::docker_host()));
     }
     let store = Store::open(&dir, g.lock_timeout)?;
+    if let Some(warning) = envctl::store::permission_warning(&dir)
+        && !g.quiet
+    {
+        Printer::warning(&warning);
+    }
     Ok(Context::new(config, store))
 }
 
+/// Durations on the command line: the library's one parser and maximum.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text)
-        .map_err(|e| format!("expected a duration like 30s, 10m or 7d: {e}"))
+    envctl::durations::parse(text)
 }
 
 /// A future that resolves on Ctrl-C or SIGTERM (a CI job being cancelled).

@@ -98,10 +98,10 @@ impl Printer {
                 u32::from(e.base_port) + u32::from(e.port_count) - 1
             );
             table.add_row(vec![
-                Cell::new(&e.id),
-                Cell::new(&e.name),
-                Cell::new(&e.template),
-                Cell::new(&e.owner),
+                text_cell(&e.id),
+                text_cell(&e.name),
+                text_cell(&e.template),
+                text_cell(&e.owner),
                 self.status_cell(e.status),
                 self.ready_cell(e.ready),
                 Cell::new(ports),
@@ -124,10 +124,10 @@ impl Printer {
         let labels: Vec<String> = env.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let fmt_time = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
         let rows: Vec<(&str, Cell)> = vec![
-            ("id", Cell::new(&env.id)),
-            ("name", Cell::new(&env.name)),
-            ("template", Cell::new(&env.template)),
-            ("owner", Cell::new(&env.owner)),
+            ("id", text_cell(&env.id)),
+            ("name", text_cell(&env.name)),
+            ("template", text_cell(&env.template)),
+            ("owner", text_cell(&env.owner)),
             ("status", self.status_cell(env.status)),
             ("ready", self.ready_cell(env.ready)),
             (
@@ -151,13 +151,13 @@ impl Printer {
             ("pinned", Cell::new(env.pinned)),
             (
                 "labels",
-                Cell::new(if labels.is_empty() {
+                text_cell(if labels.is_empty() {
                     "-".into()
                 } else {
                     labels.join(", ")
                 }),
             ),
-            ("error", Cell::new(env.error.as_deref().unwrap_or("-"))),
+            ("error", text_cell(env.error.as_deref().unwrap_or("-"))),
         ];
         for (k, v) in rows {
             t.add_row(vec![Cell::new(k), v]);
@@ -178,8 +178,8 @@ impl Printer {
         for (name, state) in by_port(env) {
             s.add_row(vec![
                 Cell::new(name),
-                Cell::new(&state.container),
-                Cell::new(&state.image),
+                text_cell(&state.container),
+                text_cell(&state.image),
                 Cell::new(env.urls.get(name).map(String::as_str).unwrap_or("-")),
                 self.ready_cell(state.ready),
             ]);
@@ -274,7 +274,7 @@ impl Printer {
                 Cell::new(format!("{name}{marker}")),
                 Cell::new(services.join(", ")),
                 Cell::new(t.ports),
-                Cell::new(&t.description),
+                text_cell(&t.description),
             ]);
         }
         self.out(&format!("{table}\n"))
@@ -302,6 +302,11 @@ impl Printer {
     }
 
     /// A note for people on stderr (not under --quiet or --json).
+    /// A warning on stderr (even with `--json`: stdout stays clean).
+    pub fn warning(text: &str) {
+        let _ = writeln!(std::io::stderr(), "warning: {text}");
+    }
+
     pub fn note(&self, text: &str) {
         if !self.quiet && !self.json {
             let _ = writeln!(std::io::stderr(), "{text}");
@@ -380,4 +385,11 @@ pub(super) fn short_duration(secs: i64) -> String {
         3600..=86399 => format!("{}h", secs / 3600),
         _ => format!("{}d", secs / 86400),
     }
+}
+
+/// A table cell of stored text (names, owners, labels, errors): control
+/// characters (escape sequences, newlines) never reach the terminal, and a
+/// huge value cannot make every row huge.
+fn text_cell(text: impl AsRef<str>) -> Cell {
+    Cell::new(envctl::names::printable(text.as_ref(), 200))
 }

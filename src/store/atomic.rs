@@ -18,7 +18,13 @@ pub const FAULT_PAUSE_ENV: &str = "ENVCTL_FAULT_PAUSE_IN_WRITE_MS";
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{file_name}{TEMP_MARKER}{}", std::process::id()));
+    // Unguessable, and created exclusively without following links: a file
+    // or symlink planted under the name makes the write fail, never redirects it.
+    let temp = dir.join(format!(
+        ".{file_name}{TEMP_MARKER}{}-{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
     let result = write_temp(&temp, bytes).and_then(|()| {
         std::fs::rename(&temp, path).map_err(Error::io(path))?;
         File::open(dir)
@@ -34,9 +40,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 fn write_temp(temp: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(temp)
         .map_err(Error::io(temp))?;
     let pause = std::env::var(FAULT_PAUSE_ENV)

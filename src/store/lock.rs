@@ -3,6 +3,7 @@
 //! clear "busy" error rather than a hang.
 
 use std::fs::{File, OpenOptions, TryLockError};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -29,6 +30,8 @@ pub fn acquire(path: &Path, db_path: &Path, mode: Mode, timeout: Duration) -> Re
         .write(true)
         .create(true)
         .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .map_err(Error::io(path))?;
     let start = Instant::now();

@@ -12,6 +12,7 @@
 mod atomic;
 pub(crate) mod lock;
 mod model;
+pub mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,6 +32,23 @@ pub const MAINTENANCE_LOCK_FILE: &str = "maintenance.lock";
 
 pub use atomic::write as write_atomic;
 pub use lock::LockGuard;
+
+/// Runs blocking file work (a lock wait, a read, an fsync) so that it never
+/// holds up an async worker: on a worker of a multi-thread runtime (the
+/// server, the CLI), the worker first hands its other tasks to another
+/// thread (`block_in_place`), so `/healthz` answers while a create waits 30 s
+/// for a lock another process holds. Elsewhere (a blocking thread, a
+/// single-thread test runtime, no runtime) it simply runs. Every method of
+/// [`Store`] and of the token file goes through this, so no caller can get it
+/// wrong.
+pub fn off_worker<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
 
 /// Handle on the database in one data directory.
 #[derive(Debug, Clone)]
@@ -63,19 +81,23 @@ impl Store {
 
     /// Reads the database under a shared lock. A missing file reads as empty.
     pub fn read(&self) -> Result<Database> {
-        let _guard = self.lock(LockMode::Shared)?;
-        self.load()
+        off_worker(|| {
+            let _guard = self.lock(LockMode::Shared)?;
+            self.load()
+        })
     }
 
     /// Reads, changes and writes the database under the exclusive lock.
     /// Nothing is written when `change` fails.
     pub fn update<T>(&self, change: impl FnOnce(&mut Database) -> Result<T>) -> Result<T> {
-        let _guard = self.lock(LockMode::Exclusive)?;
-        atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
-        let mut db = self.load()?;
-        let value = change(&mut db)?;
-        atomic::write(&self.db_path, &encode(&db)?)?;
-        Ok(value)
+        off_worker(|| {
+            let _guard = self.lock(LockMode::Exclusive)?;
+            atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
+            let mut db = self.load()?;
+            let value = change(&mut db)?;
+            atomic::write(&self.db_path, &encode(&db)?)?;
+            Ok(value)
+        })
     }
 
     /// Reads the database under a shared lock without decoding the records:
@@ -84,6 +106,10 @@ impl Store {
     /// split by lines without parsing; any other takes the parsing path. This
     /// is what keeps `list --json` fast at 10,000 records.
     pub fn read_raw<T>(&self, f: impl FnOnce(&[&str]) -> Result<T>) -> Result<T> {
+        off_worker(|| self.read_raw_here(f))
+    }
+
+    fn read_raw_here<T>(&self, f: impl FnOnce(&[&str]) -> Result<T>) -> Result<T> {
         let _guard = self.lock(LockMode::Shared)?;
         let Some(bytes) = self.bytes()? else {
             return f(&[]);
@@ -117,21 +143,35 @@ impl Store {
     /// The database file's bytes, read under the shared lock (`None` when
     /// there is no database yet). Refuses an unreadable file.
     pub fn snapshot(&self) -> Result<Option<Vec<u8>>> {
-        let _guard = self.lock(LockMode::Shared)?;
-        let bytes = self.bytes()?;
-        if bytes.is_some() {
-            self.load()?;
-        }
-        Ok(bytes)
+        off_worker(|| {
+            let _guard = self.lock(LockMode::Shared)?;
+            let bytes = self.bytes()?;
+            if bytes.is_some() {
+                self.load()?;
+            }
+            Ok(bytes)
+        })
     }
 
     /// Replaces the whole database (restore, reset) under the exclusive lock.
     /// This is the one write that does not read the current file first, so
     /// it also repairs an unreadable one.
     pub fn replace(&self, db: Database) -> Result<()> {
-        let _guard = self.lock(LockMode::Exclusive)?;
-        atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
-        atomic::write(&self.db_path, &encode(&db)?)
+        off_worker(|| {
+            let _guard = self.lock(LockMode::Exclusive)?;
+            atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
+            atomic::write(&self.db_path, &encode(&db)?)
+        })
+    }
+
+    /// What identifies the database's content, cheaply: the file's length and
+    /// a CRC-32 of its header line, which carries the CRC-32 of every
+    /// environment line (a file envctl wrote); else a CRC-32 of the whole
+    /// file (one edited by hand). Equal fingerprints mean equal content,
+    /// unlike a size and a modification time, which two writes within one
+    /// timestamp tick share. `None` when there is no file.
+    pub fn fingerprint(&self) -> Option<(u64, u32)> {
+        off_worker(|| content_fingerprint(&self.db_path))
     }
 
     /// Takes the maintenance lock that serialises cleanup, sync and reset runs
@@ -143,12 +183,14 @@ impl Store {
         } else {
             Duration::ZERO
         };
-        lock::acquire(
-            &self.dir.join(MAINTENANCE_LOCK_FILE),
-            &self.db_path,
-            LockMode::Exclusive,
-            timeout,
-        )
+        off_worker(|| {
+            lock::acquire(
+                &self.dir.join(MAINTENANCE_LOCK_FILE),
+                &self.db_path,
+                LockMode::Exclusive,
+                timeout,
+            )
+        })
         .map_err(|e| match e {
             Error::Busy { waited, .. } => Error::MaintenanceBusy { waited },
             other => other,
@@ -328,7 +370,56 @@ fn newest_backup(dir: &Path) -> Option<PathBuf> {
         .max_by_key(|p| p.file_name().map(|n| n.to_owned()))
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// A warning when `dir` (a data directory) is writable by its group or by
+/// everyone: whoever can write there can plant files beside the database.
+pub fn permission_warning(dir: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o7777;
+    (mode & 0o022 != 0).then(|| {
+        format!(
+            "data directory {} is writable by {} (mode {mode:04o}); anyone who can write \
+             there can plant files beside the database. Run `chmod 700 {}`.",
+            dir.display(),
+            if mode & 0o002 != 0 {
+                "everyone"
+            } else {
+                "its group"
+            },
+            dir.display()
+        )
+    })
+}
+
+fn content_fingerprint(path: &Path) -> Option<(u64, u32)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = Vec::with_capacity(512);
+    file.by_ref().take(512).read_to_end(&mut head).ok()?;
+    if let Some(end) = head.iter().position(|&b| b == b'\n') {
+        let header = &head[..end];
+        if header
+            .windows(CHECKSUM_KEY.len())
+            .any(|w| w == CHECKSUM_KEY.as_bytes())
+        {
+            return Some((len, crc32fast::hash(header)));
+        }
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some((bytes.len() as u64, crc32fast::hash(&bytes)))
+}
+
+/// A CRC-32 of a whole (small) file and its length: the token file's
+/// fingerprint for caches. `None` when it does not exist.
+pub fn file_fingerprint(path: &Path) -> Option<(u64, u32)> {
+    off_worker(|| {
+        let bytes = std::fs::read(path).ok()?;
+        Some((bytes.len() as u64, crc32fast::hash(&bytes)))
+    })
+}
+
+/// Creates `dir` (and its parents) 0700 when missing.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)

@@ -65,7 +65,7 @@ pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>)
         return fail(user, ApiError::forbidden("see the admin page"));
     }
     // The dry run syncs (as a dry run) before it plans: its report is the page's sync report.
-    let cleanup = cleanup::cleanup(&app.ctx, &policy(app))
+    let cleanup = cleanup::cleanup(&app.ctx, &user.caller(), &policy(app))
         .await
         .map_err(|e| ApiError::from(e).message);
     let sync = cleanup
@@ -107,7 +107,7 @@ pub(super) async fn run_cleanup(
     };
     let mut opts = policy(&app);
     opts.dry_run = false;
-    let outcome = match cleanup::cleanup(&app.ctx, &opts).await {
+    let outcome = match cleanup::cleanup(&app.ctx, &user.caller(), &opts).await {
         Ok(report) => {
             app.metrics.cleanup(&report);
             format!(
@@ -140,7 +140,7 @@ pub(super) async fn run_sync(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let outcome = match sync::sync(&app.ctx, &SyncOptions::default()).await {
+    let outcome = match sync::sync(&app.ctx, &user.caller(), &SyncOptions::default()).await {
         Ok(report) => {
             app.metrics.sync(&report);
             format!("Sync done: {} records corrected.", report.changes.len())

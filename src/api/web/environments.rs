@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::super::environments::{begin_create, begin_start, spawn_delete};
 use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, read_envs, require_user};
+use crate::access::Action;
 use crate::api::ApiError;
 use crate::ops::{self, DeleteOptions};
 use crate::progress::Silent;
@@ -91,10 +92,10 @@ pub(super) async fn create(
     };
     let ttl = match form.ttl.trim() {
         "" => None,
-        t => match humantime::parse_duration(t) {
+        t => match crate::durations::parse(t) {
             Ok(d) => Some(d),
             Err(e) => {
-                let problem = format!("Time to live: {e} (write it like 8h or 7d).");
+                let problem = format!("Time to live: {e}.");
                 return list_page(
                     &app,
                     &user,
@@ -109,25 +110,12 @@ pub(super) async fn create(
     let opts = CreateOptions {
         name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
         template: Some(form.template),
-        owner: Some(user.token.user().to_owned()),
         ttl,
         wait: true,
         ..Default::default()
     };
-    if let Some(t) = &opts.template
-        && !app.ctx.config.templates.contains_key(t)
-    {
-        let problem = format!("There is no template named '{t}'.");
-        return list_page(
-            &app,
-            &user,
-            None,
-            Some(&problem),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match begin_create(&app, opts).await {
+    // Validated and authorised in the core, as through the API.
+    match begin_create(&app, &user.caller(), opts).await {
         Ok(env) => Redirect::to(&format!("/environments/{}", env.id)).into_response(),
         Err(e) => list_page(&app, &user, None, Some(&e.message), e.status).await,
     }
@@ -163,15 +151,11 @@ pub(super) async fn environment(
     let events = tokio::task::spawn_blocking(move || crate::events::history(&dir, &id, &name, 30))
         .await
         .unwrap_or_default();
-    let mut logs = Vec::new();
-    if let Ok(engine) = app.ctx.engine().await {
-        for (service, s) in &env.services {
-            logs.push((service.clone(), engine.tail(&s.container, 40).await));
-        }
-    }
+    // `None` when this user may not read the logs (the API's rule, in the core).
+    let logs = crate::ops::tail(&app.ctx, &user.caller(), &env, 40).await;
     page(
         StatusCode::OK,
-        pages::environment(&user.viewer(), &env, panel, &events, &logs),
+        pages::environment(&user.viewer(), &env, panel, &events, logs.as_deref()),
     )
 }
 
@@ -227,22 +211,22 @@ pub(super) async fn act(
         Ok(env) => env,
         Err(e) => return fail(&user, e),
     };
-    if !user.viewer().may_change(&env) {
-        return fail(
-            &user,
-            ApiError::forbidden(&format!("{action} an environment owned by someone else")),
-        );
-    }
+    let caller = user.caller();
     let back = Redirect::to(&format!("/environments/{}", env.id)).into_response();
     let result = match action.as_str() {
-        "start" => begin_start(&app, &env, None).await.map(|_| back),
-        "stop" => ops::stop(&app.ctx, &env.id, &Silent)
+        "start" => begin_start(&app, &caller, &env, None).await.map(|_| back),
+        "stop" => ops::stop(&app.ctx, &caller, &env.id, &Silent)
             .await
             .map(|_| back)
             .map_err(ApiError::from),
         "delete" => {
+            // Authorised now: the delete itself runs in the background.
+            if let Err(e) = caller.authorize(Action::Delete, Some(&env.owner)) {
+                return fail(&user, e.into());
+            }
             spawn_delete(
                 &app,
+                &caller,
                 &env.id,
                 DeleteOptions {
                     if_exists: true,
@@ -265,8 +249,17 @@ fn url_safe(text: &str) -> String {
 }
 
 pub(super) async fn events(State(app): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(r) = require_user(&app, &headers, false) {
-        return r;
+    let user = match require_user(&app, &headers, false) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match app
+        .streams
+        .open(&user.token.id, app.ctx.config.api.max_streams)
+    {
+        Ok(slot) => crate::api::events::subscribe(&app, slot)
+            .await
+            .into_response(),
+        Err(e) => e.into_response(),
     }
-    crate::api::events::subscribe(&app).await.into_response()
 }

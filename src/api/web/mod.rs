@@ -39,7 +39,7 @@ const JS: &str = include_str!("app.js");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-pub fn routes() -> Router<Shared> {
+pub fn routes(state: Shared) -> Router<Shared> {
     Router::new()
         .route("/", get(environments::list))
         .route("/login", get(signin::login_page).post(signin::login))
@@ -59,7 +59,53 @@ pub fn routes() -> Router<Shared> {
             "/static/app.js",
             get(|| async { asset(JS, "text/javascript") }),
         )
+        .layer(axum::middleware::from_fn_with_state(state, rate_limit))
         .layer(axum::middleware::from_fn(security_headers))
+}
+
+/// The API's limits, for the web interface: the same general and create
+/// quotas (a create through the form counts as one through the API, for
+/// the same token), and a strict quota on sign-in attempts per client
+/// address.
+async fn rate_limit(
+    axum::extract::State(app): axum::extract::State<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(limits) = &app.limits else {
+        return next.run(request).await;
+    };
+    let post = request.method() == axum::http::Method::POST;
+    let path = request.uri().path();
+    let address = super::client_address(&request);
+    if post
+        && path == "/login"
+        && let Err(wait) = limits.check_sign_in(address)
+    {
+        return too_many(wait);
+    }
+    let create = post && path == "/environments";
+    let key = match signed_in(&app, request.headers()) {
+        Some(user) => super::limits::Key::Token(user.token.id),
+        None => super::limits::Key::Address(address),
+    };
+    match limits.check(key, create) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => too_many(wait),
+    }
+}
+
+/// The web's `429`: a page saying when to try again, with `Retry-After`.
+fn too_many(wait: std::time::Duration) -> Response {
+    let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let mut response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        pages::error(None, &format!("Too many requests; try again in {secs} s.")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 fn asset(body: &'static str, kind: &'static str) -> Response {
@@ -103,6 +149,11 @@ struct User {
 }
 
 impl User {
+    /// The caller of the operations this user asks for.
+    fn caller(&self) -> crate::access::Caller {
+        crate::access::Caller::token(&self.token, "web")
+    }
+
     fn viewer(&self) -> Viewer<'_> {
         Viewer {
             token: &self.token,

@@ -60,6 +60,7 @@ pub(super) async fn login(
     let (id, _) = app.sessions.create(&token);
     crate::events::record(
         app.ctx.store.dir(),
+        &crate::access::Caller::token(&token, "web"),
         "web-sign-in",
         None,
         "ok",
