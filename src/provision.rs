@@ -115,6 +115,8 @@ pub async fn reserve_environment(
     caller: &Caller,
     opts: &CreateOptions,
 ) -> Result<Reservation> {
+    // The role first: a viewer is told it may not create, whatever it sent.
+    caller.authorize(Action::Create, None)?;
     opts.validate(&ctx.config)?;
     let template_name = opts
         .template

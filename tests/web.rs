@@ -5,11 +5,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{Sandbox, Server, wait_until};
+use common::{Http, Sandbox, Server, form_value, signed_in, wait_until};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// chromedriver on a free port, stopped when dropped.
@@ -334,61 +333,6 @@ async fn in_a_browser_sign_in_create_watch_it_run_see_figures_delete_and_sign_ou
     sb.run(&["delete", "from-cli", "--yes"]);
 }
 
-/// A minimal HTTP/1.1 client with a cookie jar.
-struct Http {
-    port: u16,
-    cookies: HashMap<String, String>,
-}
-
-struct Answer {
-    status: u16,
-    headers: String,
-    body: String,
-}
-
-impl Http {
-    fn send(&mut self, method: &str, path: &str, form: Option<&str>) -> Answer {
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let body = form.unwrap_or("");
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            cookie.join("; "),
-            body.len()
-        )
-        .unwrap();
-        let mut raw = String::new();
-        s.read_to_string(&mut raw).unwrap();
-        let (headers, body) = raw.split_once("\r\n\r\n").unwrap();
-        for line in headers.lines() {
-            if let Some(c) = line.strip_prefix("set-cookie: ") {
-                let (k, v) = c.split(';').next().unwrap().split_once('=').unwrap();
-                if v.is_empty() {
-                    self.cookies.remove(k);
-                } else {
-                    self.cookies.insert(k.to_owned(), v.to_owned());
-                }
-            }
-        }
-        Answer {
-            status: headers[9..12].parse().unwrap(),
-            headers: headers.to_owned(),
-            body: body.to_owned(),
-        }
-    }
-}
-
-fn form_value(html: &str, name: &str) -> String {
-    let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap();
-    let rest = &html[at + name.len() + 15..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
-
 #[test]
 fn forms_need_their_csrf_secret_pages_have_a_csp_and_user_input_is_escaped() {
     let sb = Sandbox::new(41700);
@@ -524,24 +468,6 @@ fn forms_need_their_csrf_secret_pages_have_a_csp_and_user_input_is_escaped() {
     assert!(sb.run(&["token", "revoke", "alice"]).status.success());
     assert_eq!(http.send("GET", "/", None).status, 303);
     sb.run(&["delete", "tricky", "--yes"]);
-}
-
-/// Signs in over plain HTTP; the client and the session's CSRF secret.
-fn signed_in(server: &Server, token: &str) -> (Http, String) {
-    let mut http = Http {
-        port: server.port,
-        cookies: HashMap::new(),
-    };
-    let login = http.send("GET", "/login", None);
-    let csrf = form_value(&login.body, "csrf");
-    let r = http.send(
-        "POST",
-        "/login",
-        Some(&format!("token={token}&csrf={csrf}")),
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    let csrf = form_value(&http.send("GET", "/", None).body, "csrf");
-    (http, csrf)
 }
 
 #[test]

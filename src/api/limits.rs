@@ -93,7 +93,7 @@ impl Limits {
     fn bounded(&self, key: Key) -> Key {
         let n = self.checks.fetch_add(1, Ordering::Relaxed);
         let full = self.general.len() >= MAX_KEYS;
-        if n % PRUNE_EVERY == 0 || full {
+        if n.is_multiple_of(PRUNE_EVERY) || full {
             for limiter in [&self.general, &self.create, &self.sign_in] {
                 limiter.retain_recent();
                 limiter.shrink_to_fit();

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -361,4 +363,79 @@ impl Drop for Server {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let _ = self.child.wait();
     }
+}
+
+// The web interface over plain HTTP: a cookie jar and signing in.
+
+/// A minimal HTTP/1.1 client with a cookie jar.
+pub struct Http {
+    pub port: u16,
+    pub cookies: HashMap<String, String>,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: String,
+    pub body: String,
+}
+
+impl Http {
+    pub fn send(&mut self, method: &str, path: &str, form: Option<&str>) -> Answer {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let body = form.unwrap_or("");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            cookie.join("; "),
+            body.len()
+        )
+        .unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        let (headers, body) = raw.split_once("\r\n\r\n").unwrap();
+        for line in headers.lines() {
+            if let Some(c) = line.strip_prefix("set-cookie: ") {
+                let (k, v) = c.split(';').next().unwrap().split_once('=').unwrap();
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        Answer {
+            status: headers[9..12].parse().unwrap(),
+            headers: headers.to_owned(),
+            body: body.to_owned(),
+        }
+    }
+}
+
+pub fn form_value(html: &str, name: &str) -> String {
+    let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap();
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// Signs in over plain HTTP; the client and the session's CSRF secret.
+pub fn signed_in(server: &Server, token: &str) -> (Http, String) {
+    let mut http = Http {
+        port: server.port,
+        cookies: HashMap::new(),
+    };
+    let login = http.send("GET", "/login", None);
+    let csrf = form_value(&login.body, "csrf");
+    let r = http.send(
+        "POST",
+        "/login",
+        Some(&format!("token={token}&csrf={csrf}")),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let csrf = form_value(&http.send("GET", "/", None).body, "csrf");
+    (http, csrf)
 }
