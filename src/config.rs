@@ -495,8 +495,9 @@ impl Config {
     pub fn template(&self, name: &str) -> Result<&Template> {
         self.templates.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.templates.keys().map(String::as_str).collect();
-            Error::InvalidInput(format!(
-                "unknown template '{name}' (known: {})",
+            Error::UnknownTemplate(format!(
+                "unknown template '{}' (known: {})",
+                names::printable(name, 40),
                 known.join(", ")
             ))
         })

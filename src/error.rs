@@ -48,6 +48,10 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// A template the config does not have (exit 2 locally, 404 from the API).
+    #[error("{0}")]
+    UnknownTemplate(String),
+
     /// The caller's role may not do this (see `access`): what, in words.
     #[error("this token's role may not {0}")]
     Forbidden(String),
@@ -157,7 +161,9 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::InvalidInput(_) | Error::Config { .. } => exit::USAGE,
+            Error::InvalidInput(_) | Error::Config { .. } | Error::UnknownTemplate(_) => {
+                exit::USAGE
+            }
             Error::NotFound { .. } => exit::NOT_FOUND,
             Error::Conflict(_) => exit::CONFLICT,
             Error::Forbidden(_) => exit::REFUSED,

@@ -36,9 +36,9 @@ pub(super) struct CleanupBody {
     /// Keep only this many of the most recent.
     #[schema(value_type = Option<u32>, minimum = 0, maximum = 1000000)]
     keep: Option<serde_json::Number>,
-    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
     older_than: Option<String>,
-    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
     failed_grace: Option<String>,
     per_owner: Option<bool>,
     #[serde(default)]

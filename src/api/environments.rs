@@ -131,7 +131,7 @@ pub(crate) struct CreateBody {
     #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     owner: Option<String>,
     /// Time to live: a number and a unit (s, m, h, d, w).
-    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
     ttl: Option<String>,
     #[serde(default)]
     #[schema(schema_with = openapi::labels_schema)]
@@ -139,7 +139,9 @@ pub(crate) struct CreateBody {
     /// Probe readiness after starting (default true); false leaves `ready` false.
     wait: Option<bool>,
     /// Give up (and roll back) after this long: a number and a unit (s, m, h, d, w).
-    #[schema(pattern = "^[1-9][0-9]{0,5}[smhdw]$")]
+    #[schema(
+        pattern = "^([1-9][0-9]{0,7}s|[1-9][0-9]{0,5}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d|[1-9][0-9]?w)$"
+    )]
     timeout: Option<String>,
     /// On failure keep the containers for inspection.
     keep_on_failure: Option<bool>,
@@ -261,14 +263,16 @@ pub(crate) struct UpdateBody {
     #[schema(pattern = "^(running|stopped)$")]
     status: Option<String>,
     /// A new time to live from now (s, m, h, d, w). With `expires_at` too, the earlier end wins.
-    #[schema(pattern = "^[0-9]{1,6}[smhdw]$")]
+    #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
     ttl: Option<String>,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
     #[schema(schema_with = openapi::optional_labels_schema)]
     labels: Option<BTreeMap<String, String>>,
     pinned: Option<bool>,
     /// With status "running": how long readiness may take before the environment is `failed`.
-    #[schema(pattern = "^[1-9][0-9]{0,5}[smhdw]$")]
+    #[schema(
+        pattern = "^([1-9][0-9]{0,7}s|[1-9][0-9]{0,5}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d|[1-9][0-9]?w)$"
+    )]
     timeout: Option<String>,
 }
 

@@ -48,7 +48,9 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         let (status, code) = match &e {
             Error::InvalidInput(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            Error::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            Error::NotFound { .. } | Error::UnknownTemplate(_) => {
+                (StatusCode::NOT_FOUND, "not_found")
+            }
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::PortsExhausted { .. } => (StatusCode::CONFLICT, "ports_exhausted"),

@@ -1,0 +1,89 @@
+//! Per-environment secrets: `<data dir>/secrets/<environment id>.json`
+//! (0600, in a 0700 directory), outside `environments.json` so they never
+//! appear in `list`, `--json`, the API's environment object, backups of the
+//! database or the event log. Keyed by environment id, so they survive a
+//! `reset-db` (which rebuilds records with the same ids); removed with the
+//! environment.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rand::Rng;
+
+use crate::config::SecretSpec;
+use crate::error::{Error, Result};
+
+pub const SECRETS_DIR: &str = "secrets";
+
+/// Letters and digits: safe in every config syntax a secret is pasted into.
+const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+fn path(data_dir: &Path, env_id: &str) -> PathBuf {
+    data_dir.join(SECRETS_DIR).join(format!("{env_id}.json"))
+}
+
+/// Generates one value per declared secret.
+pub fn generate(specs: &BTreeMap<String, SecretSpec>) -> BTreeMap<String, String> {
+    let mut rng = rand::rngs::OsRng;
+    specs
+        .iter()
+        .map(|(name, spec)| {
+            let value = (0..spec.length)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect();
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// Stores an environment's secrets (nothing when there are none).
+pub fn save(data_dir: &Path, env_id: &str, secrets: &BTreeMap<String, String>) -> Result<()> {
+    if secrets.is_empty() {
+        return Ok(());
+    }
+    let dir = data_dir.join(SECRETS_DIR);
+    crate::store::create_private_dir(&dir)?;
+    let bytes = serde_json::to_vec_pretty(secrets).map_err(|e| Error::Failed(e.to_string()))?;
+    crate::store::write_atomic(&path(data_dir, env_id), &bytes)
+}
+
+/// An environment's secrets; empty when it has none.
+pub fn load(data_dir: &Path, env_id: &str) -> Result<BTreeMap<String, String>> {
+    let file = path(data_dir, env_id);
+    match std::fs::read(&file) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::CorruptDatabase {
+            path: file,
+            reason: e.to_string(),
+            hint: "The environment's secrets cannot be read; delete and re-create it.".into(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(Error::io(&file)(e)),
+    }
+}
+
+/// Removes an environment's secrets (done when it is deleted).
+pub fn remove(data_dir: &Path, env_id: &str) {
+    let _ = std::fs::remove_file(path(data_dir, env_id));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_private_and_removable() {
+        let dir = tempfile::tempdir().unwrap();
+        let specs = BTreeMap::from([("root".to_owned(), SecretSpec { length: 24 })]);
+        let a = generate(&specs);
+        let b = generate(&specs);
+        assert_eq!(a["root"].len(), 24);
+        assert_ne!(a, b, "every environment gets its own");
+        save(dir.path(), "0000abcd", &a).unwrap();
+        assert_eq!(load(dir.path(), "0000abcd").unwrap(), a);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path(dir.path(), "0000abcd")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        remove(dir.path(), "0000abcd");
+        assert!(load(dir.path(), "0000abcd").unwrap().is_empty());
+    }
+}
