@@ -28,6 +28,9 @@ _envctl() {
             envctl,cleanup)
                 cmd="envctl__subcmd__cleanup"
                 ;;
+            envctl,config)
+                cmd="envctl__subcmd__config"
+                ;;
             envctl,create)
                 cmd="envctl__subcmd__create"
                 ;;
@@ -118,6 +121,18 @@ _envctl() {
             envctl__subcmd__backup__subcmd__help,verify)
                 cmd="envctl__subcmd__backup__subcmd__help__subcmd__verify"
                 ;;
+            envctl__subcmd__config,check)
+                cmd="envctl__subcmd__config__subcmd__check"
+                ;;
+            envctl__subcmd__config,help)
+                cmd="envctl__subcmd__config__subcmd__help"
+                ;;
+            envctl__subcmd__config__subcmd__help,check)
+                cmd="envctl__subcmd__config__subcmd__help__subcmd__check"
+                ;;
+            envctl__subcmd__config__subcmd__help,help)
+                cmd="envctl__subcmd__config__subcmd__help__subcmd__help"
+                ;;
             envctl__subcmd__generate,completions)
                 cmd="envctl__subcmd__generate__subcmd__completions"
                 ;;
@@ -147,6 +162,9 @@ _envctl() {
                 ;;
             envctl__subcmd__help,cleanup)
                 cmd="envctl__subcmd__help__subcmd__cleanup"
+                ;;
+            envctl__subcmd__help,config)
+                cmd="envctl__subcmd__help__subcmd__config"
                 ;;
             envctl__subcmd__help,create)
                 cmd="envctl__subcmd__help__subcmd__create"
@@ -217,6 +235,9 @@ _envctl() {
             envctl__subcmd__help__subcmd__backup,verify)
                 cmd="envctl__subcmd__help__subcmd__backup__subcmd__verify"
                 ;;
+            envctl__subcmd__help__subcmd__config,check)
+                cmd="envctl__subcmd__help__subcmd__config__subcmd__check"
+                ;;
             envctl__subcmd__help__subcmd__generate,completions)
                 cmd="envctl__subcmd__help__subcmd__generate__subcmd__completions"
                 ;;
@@ -263,7 +284,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,6 +717,128 @@ _envctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        envctl__subcmd__config)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__config__subcmd__check)
+            opts="-q -v -y -h -V --render --base-port --name --owner --label --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --render)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__config__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__config__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         envctl__subcmd__create)
             opts="-t -o -l -q -v -y -h -V --template --owner --label --ttl --no-wait --wait --timeout --keep-on-failure --pin --if-not-exists --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -939,7 +1082,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs stats templates pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="create one-click list show start stop delete logs stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +1210,34 @@ _envctl() {
         envctl__subcmd__help__subcmd__cleanup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__config)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__config__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1601,7 +1772,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__show)
-            opts="-q -v -y -h -V --dotenv --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --dotenv --secrets --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

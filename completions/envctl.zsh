@@ -120,6 +120,7 @@ _arguments "${_arguments_options[@]}" : \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '(--json)--dotenv[Print KEY=value lines (ENVCTL_NAME, JIRA_URL, ...) for \$GITHUB_OUTPUT or a GitLab dotenv report]' \
+'--secrets[Also print its generated secrets (passwords)\: its owner and admins only]' \
 '--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -264,6 +265,85 @@ _arguments "${_arguments_options[@]}" : \
 '-V[Print version]' \
 '--version[Print version]' \
 && ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-config-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+'--render=[Show this template'\''s env values, commands and sign-in hints, resolved]:TEMPLATE:_default' \
+'--base-port=[The base port to render for \[default\: the first of \[ports\]\]]:PORT:_default' \
+'--name=[The environment name to render for]:NAME:_default' \
+'--owner=[The owner to render for \[default\: \$USER\]]:OWNER:_default' \
+'*--label=[A label the template reads as \${labels.KEY} (repeatable)]:KEY=VALUE:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__config__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-config-help-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
 ;;
 (pin)
 _arguments "${_arguments_options[@]}" : \
@@ -889,6 +969,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-config-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (pin)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1035,6 +1135,7 @@ _envctl_commands() {
 'logs:Print the logs of an environment'\''s services' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
+'config:Check the config, or show what a template resolves to' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
 'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
@@ -1144,6 +1245,37 @@ _envctl__subcmd__cleanup_commands() {
     local commands; commands=()
     _describe -t commands 'envctl cleanup commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__config_commands] )) ||
+_envctl__subcmd__config_commands() {
+    local commands; commands=(
+'check:Check the config; with --render, show a template'\''s resolved env and commands' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl config commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__config__subcmd__check_commands] )) ||
+_envctl__subcmd__config__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl config check commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__config__subcmd__help_commands] )) ||
+_envctl__subcmd__config__subcmd__help_commands() {
+    local commands; commands=(
+'check:Check the config; with --render, show a template'\''s resolved env and commands' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl config help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__config__subcmd__help__subcmd__check_commands] )) ||
+_envctl__subcmd__config__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl config help check commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__config__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__config__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl config help help commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__create_commands] )) ||
 _envctl__subcmd__create_commands() {
     local commands; commands=()
@@ -1210,6 +1342,7 @@ _envctl__subcmd__help_commands() {
 'logs:Print the logs of an environment'\''s services' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
+'config:Check the config, or show what a template resolves to' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
 'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
@@ -1275,6 +1408,18 @@ _envctl__subcmd__help__subcmd__backup__subcmd__verify_commands() {
 _envctl__subcmd__help__subcmd__cleanup_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help cleanup commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__config_commands] )) ||
+_envctl__subcmd__help__subcmd__config_commands() {
+    local commands; commands=(
+'check:Check the config; with --render, show a template'\''s resolved env and commands' \
+    )
+    _describe -t commands 'envctl help config commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__config__subcmd__check_commands] )) ||
+_envctl__subcmd__help__subcmd__config__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help config check commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__help__subcmd__create_commands] )) ||
 _envctl__subcmd__help__subcmd__create_commands() {

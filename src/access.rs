@@ -27,6 +27,8 @@ pub enum Action {
     Read,
     /// Read an environment's logs (they may hold secrets).
     ReadLogs,
+    /// Read an environment's generated secrets: its owner and admins only.
+    ReadSecrets,
     /// Create an environment for `owner`.
     Create,
     /// Start, stop, pin, relabel or extend an environment.
@@ -45,6 +47,7 @@ impl Action {
         match self {
             Action::Read => "read environments",
             Action::ReadLogs => "read the logs of",
+            Action::ReadSecrets => "read the secrets of",
             Action::Create => "create environments",
             Action::Change => "change",
             Action::Delete => "delete",
@@ -57,7 +60,11 @@ impl Action {
     fn least_role(self) -> Role {
         match self {
             Action::Read => Role::Viewer,
-            Action::ReadLogs | Action::Create | Action::Change | Action::Delete => Role::Developer,
+            Action::ReadLogs
+            | Action::ReadSecrets
+            | Action::Create
+            | Action::Change
+            | Action::Delete => Role::Developer,
             Action::Maintain => Role::Operator,
             Action::Administer => Role::Admin,
         }
@@ -67,8 +74,21 @@ impl Action {
     fn owned(self) -> bool {
         matches!(
             self,
-            Action::ReadLogs | Action::Create | Action::Change | Action::Delete
+            Action::ReadLogs
+                | Action::ReadSecrets
+                | Action::Create
+                | Action::Change
+                | Action::Delete
         )
+    }
+
+    /// The least role that may do this to someone else's environment.
+    fn others_role(self) -> Role {
+        match self {
+            // Passwords are the owner's: not even operators read them.
+            Action::ReadSecrets => Role::Admin,
+            _ => Role::Operator,
+        }
     }
 }
 
@@ -115,14 +135,14 @@ impl Caller {
     pub fn authorize(&self, action: Action, owner: Option<&str>) -> Result<()> {
         if self.role < action.least_role() {
             return Err(Error::Forbidden(match action {
-                Action::Change | Action::Delete | Action::ReadLogs => {
+                Action::Change | Action::Delete | Action::ReadLogs | Action::ReadSecrets => {
                     format!("{} environments", action.what())
                 }
                 _ => action.what().to_owned(),
             }));
         }
         let someone_else = owner.is_some_and(|o| o != self.user);
-        if action.owned() && someone_else && self.role < Role::Operator {
+        if action.owned() && someone_else && self.role < action.others_role() {
             return Err(Error::Forbidden(match action {
                 Action::Create => "create environments for someone else".to_owned(),
                 _ => format!("{} an environment owned by someone else", action.what()),
@@ -154,6 +174,7 @@ mod tests {
         let table = [
             (Read, Viewer, true, true, true),
             (ReadLogs, Viewer, false, false, false),
+            (ReadSecrets, Viewer, false, false, false),
             (Create, Viewer, false, false, false),
             (Change, Viewer, false, false, false),
             (Delete, Viewer, false, false, false),
@@ -161,6 +182,7 @@ mod tests {
             (Administer, Viewer, false, false, false),
             (Read, Developer, true, true, true),
             (ReadLogs, Developer, true, false, true),
+            (ReadSecrets, Developer, true, false, true),
             (Create, Developer, true, false, true),
             (Change, Developer, true, false, true),
             (Delete, Developer, true, false, true),
@@ -168,6 +190,7 @@ mod tests {
             (Administer, Developer, false, false, false),
             (Read, Operator, true, true, true),
             (ReadLogs, Operator, true, true, true),
+            (ReadSecrets, Operator, true, false, true),
             (Create, Operator, true, true, true),
             (Change, Operator, true, true, true),
             (Delete, Operator, true, true, true),
@@ -175,6 +198,7 @@ mod tests {
             (Administer, Operator, false, false, false),
             (Read, Admin, true, true, true),
             (ReadLogs, Admin, true, true, true),
+            (ReadSecrets, Admin, true, true, true),
             (Create, Admin, true, true, true),
             (Change, Admin, true, true, true),
             (Delete, Admin, true, true, true),
@@ -187,7 +211,7 @@ mod tests {
             assert_eq!(c.may(action, Some("bob")), other, "{action:?} {role} bob's");
             assert_eq!(c.may(action, None), none, "{action:?} {role} none");
         }
-        assert_eq!(table.len(), 7 * 4);
+        assert_eq!(table.len(), 8 * 4);
     }
 
     #[test]

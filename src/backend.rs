@@ -117,6 +117,14 @@ impl Backend {
         }
     }
 
+    /// An environment's generated secrets (its owner and admins only).
+    pub async fn secrets(&self, target: &str) -> Result<BTreeMap<String, String>> {
+        match self {
+            Backend::Local(ctx) => ops::secrets(ctx, &Caller::local(), target),
+            Backend::Remote(r) => r.secrets(target).await,
+        }
+    }
+
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<Environment>> {
         match self {
             Backend::Local(ctx) => ops::list(ctx, filter),

@@ -239,6 +239,9 @@ pub struct Defaults {
     /// Default time to live of new environments (none: they live until deleted).
     #[serde(with = "duration_text::option")]
     pub ttl: Option<Duration>,
+    /// Variables of envctl's own environment that templates may read as
+    /// `${host.VAR}`; none unless listed.
+    pub pass_env: Vec<String>,
 }
 
 impl Default for Defaults {
@@ -248,6 +251,7 @@ impl Default for Defaults {
             create_timeout: Duration::from_secs(15 * 60),
             stop_timeout: Duration::from_secs(10),
             ttl: None,
+            pass_env: Vec::new(),
         }
     }
 }
@@ -259,9 +263,83 @@ pub struct Template {
     #[serde(default)]
     pub description: String,
     pub services: Vec<ServiceSpec>,
+    /// Secrets generated for each environment, by name: `${secret.NAME}`.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, SecretSpec>,
+}
+
+/// `name = { length = 24 }`: a random secret of letters and digits.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSpec {
+    #[serde(default = "SecretSpec::default_length")]
+    pub length: usize,
+}
+
+impl SecretSpec {
+    fn default_length() -> usize {
+        24
+    }
 }
 
 impl Template {
+    /// This template with every variable of its strings (env values, command
+    /// items, readiness paths and commands, sign-in hints) replaced by its
+    /// value for one environment.
+    pub fn resolve(&self, values: &crate::variables::Values<'_>) -> Result<Template> {
+        let mut out = self.clone();
+        for s in &mut out.services {
+            for v in s.env.values_mut() {
+                *v = values.resolve(v)?;
+            }
+            if let Some(command) = &mut s.command {
+                for item in command.iter_mut() {
+                    *item = values.resolve(item)?;
+                }
+            }
+            if let Some(r) = &mut s.ready {
+                if let Some(h) = &mut r.http {
+                    *h = values.resolve(h)?;
+                }
+                if let Some(cmd) = &mut r.cmd {
+                    for item in cmd.iter_mut() {
+                        *item = values.resolve(item)?;
+                    }
+                }
+            }
+            if let Some(hint) = &mut s.sign_in {
+                *hint = values.resolve(hint)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every string of the template that may hold variables, with its key.
+    fn strings(&self, name: &str) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        for (i, s) in self.services.iter().enumerate() {
+            let key = format!("templates.{name}.services[{i}]");
+            for (k, v) in &s.env {
+                out.push((format!("{key}.env.{k}"), v.as_str()));
+            }
+            for (j, item) in s.command.iter().flatten().enumerate() {
+                out.push((format!("{key}.command[{j}]"), item.as_str()));
+            }
+            if let Some(r) = &s.ready {
+                if let Some(h) = &r.http {
+                    out.push((format!("{key}.ready.http"), h.as_str()));
+                }
+                for (j, item) in r.cmd.iter().flatten().enumerate() {
+                    out.push((format!("{key}.ready.cmd[{j}]"), item.as_str()));
+                }
+            }
+            if let Some(hint) = &s.sign_in {
+                out.push((format!("{key}.sign_in"), hint.as_str()));
+            }
+        }
+        out
+    }
+
     /// Number of consecutive host ports an environment of this template holds.
     pub fn block_size(&self) -> u16 {
         self.services
@@ -347,6 +425,10 @@ pub struct ServiceSpec {
     pub pids: Option<i64>,
     #[serde(default)]
     pub ready: Option<ReadySpec>,
+    /// Where and how to sign in, shown by `envctl show` and the web page
+    /// (variables allowed, secrets not: name the secret instead).
+    #[serde(default)]
+    pub sign_in: Option<String>,
 }
 
 impl ServiceSpec {
@@ -466,7 +548,13 @@ impl Config {
                 config_error(format!("key `{key}`{location}: {message}"))
             }
         })?;
-        Config::from_raw(raw, Some(path))
+        Config::from_raw(raw, Some(path)).map_err(|e| match e {
+            Error::Config { path, message } => Error::Config {
+                path,
+                message: with_variable_line(text, message),
+            },
+            other => other,
+        })
     }
 
     fn from_raw(raw: RawConfig, path: Option<&Path>) -> Result<Config> {
@@ -557,6 +645,7 @@ impl Config {
         }
         for (name, template) in &self.templates {
             validate_template(name, template)?;
+            validate_variables(name, template, &self.defaults.pass_env)?;
             let size = u32::from(template.block_size());
             if size > u32::from(p.max) - u32::from(p.base) + 1 {
                 return Err(format!(
@@ -682,6 +771,66 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Every variable of every string of a template must be one it can resolve;
+/// secret names are `[a-z0-9_]`, 1 to 40, of 8 to 256 characters.
+fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> Result<(), String> {
+    for (secret, spec) in &template.secrets {
+        let ok = !secret.is_empty()
+            && secret.len() <= 40
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            return Err(format!(
+                "key `templates.{name}.secrets.{secret}`: a secret name is 1 to 40 lowercase letters, digits or '_'"
+            ));
+        }
+        if !(8..=256).contains(&spec.length) {
+            return Err(format!(
+                "key `templates.{name}.secrets.{secret}.length`: expected 8 to 256, got {}",
+                spec.length
+            ));
+        }
+    }
+    let services: Vec<(String, bool)> = template
+        .services
+        .iter()
+        .map(|s| (s.name.clone(), s.port.is_some()))
+        .collect();
+    let secrets: Vec<String> = template.secrets.keys().cloned().collect();
+    let scope = crate::variables::Scope {
+        services: &services,
+        secrets: &secrets,
+        pass_env,
+    };
+    for (key, text) in template.strings(name) {
+        crate::variables::check(text, &scope).map_err(|e| format!("key `{key}`: {e}"))?;
+        if key.ends_with(".sign_in") && crate::variables::mentions_secret(text) {
+            return Err(format!(
+                "key `{key}`: a sign-in hint is shown to every reader, so it may not hold a secret; \
+                 name it instead (`envctl show --secrets` prints it)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `message` with the line of the config where the variable it names is
+/// written, when it names one (`'${...}'`).
+fn with_variable_line(text: &str, message: String) -> String {
+    let Some(start) = message.find("'${") else {
+        return message;
+    };
+    let Some(len) = message[start + 1..].find("}'") else {
+        return message;
+    };
+    let token = &message[start + 1..start + 2 + len];
+    match text.find(token) {
+        Some(at) => format!("{message} (line {})", line_of(text, at)),
+        None => message,
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

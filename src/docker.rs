@@ -39,6 +39,8 @@ pub mod label {
     pub const EXPIRES_AT: &str = "io.envctl.expires-at";
     /// User labels are stored under this prefix.
     pub const USER_PREFIX: &str = "io.envctl.label.";
+    /// A service's sign-in hint (resolved), so an adopted record keeps it.
+    pub const SIGN_IN: &str = "io.envctl.sign-in";
 }
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

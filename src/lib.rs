@@ -26,10 +26,12 @@ pub mod readiness;
 pub mod remote;
 pub mod reset;
 pub mod retention;
+pub mod secrets;
 pub mod stats;
 pub mod store;
 pub mod sync;
 pub mod tokens;
+pub mod variables;
 
 pub use access::{Action, Caller};
 pub use backend::Backend;

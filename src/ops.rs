@@ -270,7 +270,7 @@ pub async fn finish_start(
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    let Ok(template) = ctx.config.template(&env.template).cloned() else {
+    let Ok(template) = crate::provision::resolved_template(ctx, env) else {
         // The template left the config: all we can know is that the containers run.
         return commit(&ctx.store, &env.id, |e| {
             e.operation = None;
@@ -465,6 +465,7 @@ async fn delete_inner(
         db.remove(&env.id);
         Ok(())
     })?;
+    crate::secrets::remove(ctx.store.dir(), &env.id);
     Ok(Some(Deleted {
         environment: env,
         removed,
@@ -531,6 +532,18 @@ pub async fn logs(
     } else {
         Box::pin(stream::iter(streams).flatten())
     })
+}
+
+/// An environment's generated secrets, by name: for its owner and admins
+/// only (see [`Action::ReadSecrets`]). Empty when its template has none.
+pub fn secrets(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let env = show(ctx, target)?;
+    caller.authorize(Action::ReadSecrets, Some(&env.owner))?;
+    crate::secrets::load(ctx.store.dir(), &env.id)
 }
 
 /// The last `lines` lines of each service (the web page's log panel), or

@@ -130,7 +130,8 @@ pub async fn reserve_environment(
     ctx.engine().await?;
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let deadline = crate::durations::instant_after(timeout);
-    let (env, instance) = reserve(
+    let secrets = crate::secrets::generate(&template.secrets);
+    let (env, instance, template) = reserve(
         &ctx.store,
         &ctx.config,
         &template_name,
@@ -138,6 +139,7 @@ pub async fn reserve_environment(
         &owner,
         opts,
         timeout,
+        &secrets,
     )?;
     Ok(Reservation {
         env,
@@ -204,7 +206,10 @@ async fn provision_inner(
     }
 }
 
-/// Under the lock: check the name, pick the port block, write the `creating` record.
+/// Under the lock: check the name, pick the port block, resolve the
+/// template's variables, store the secrets and write the `creating` record.
+/// Answers the record, the instance id and the resolved template.
+#[allow(clippy::too_many_arguments)]
 fn reserve(
     store: &Store,
     config: &Config,
@@ -213,7 +218,8 @@ fn reserve(
     owner: &str,
     opts: &CreateOptions,
     timeout: Duration,
-) -> Result<(Environment, String)> {
+    secrets: &BTreeMap<String, String>,
+) -> Result<(Environment, String, Template)> {
     store.update(|db| {
         let name = match &opts.name {
             Some(name) => {
@@ -288,12 +294,116 @@ fn reserve(
                     image: s.image.clone(),
                     container: container_name(&id, &s.name),
                     ready: false,
+                    sign_in: None,
                 },
             );
         }
+        // Resolved once, here: a label the template needs and the create
+        // lacks fails before anything is written.
+        let resolved = template.resolve(&values(&env, config, secrets, &host_values(config)))?;
+        for s in &resolved.services {
+            if let Some(state) = env.services.get_mut(&s.name) {
+                state.sign_in = s.sign_in.clone();
+            }
+        }
+        crate::secrets::save(store.dir(), &id, secrets)?;
         db.environments.push(env.clone());
-        Ok((env, db.instance_id.clone()))
+        Ok((env, db.instance_id.clone(), resolved))
     })
+}
+
+/// The values of a template's variables for `env`.
+fn values<'a>(
+    env: &'a Environment,
+    config: &'a Config,
+    secrets: &'a BTreeMap<String, String>,
+    host: &'a BTreeMap<String, String>,
+) -> crate::variables::Values<'a> {
+    crate::variables::Values {
+        name: &env.name,
+        id: &env.id,
+        owner: &env.owner,
+        base_port: env.base_port,
+        public_host: &config.ports.public_host,
+        ports: &env.ports,
+        urls: &env.urls,
+        secrets,
+        labels: &env.labels,
+        host,
+    }
+}
+
+/// The variables of envctl's own environment that `[defaults] pass_env` lets
+/// templates read.
+fn host_values(config: &Config) -> BTreeMap<String, String> {
+    config
+        .defaults
+        .pass_env
+        .iter()
+        .filter_map(|k| std::env::var(k).ok().map(|v| (k.clone(), v)))
+        .collect()
+}
+
+/// What `template_name` resolves to for an environment called `name` of
+/// `owner` on `base_port` (`config check --render`): no environment is made,
+/// and each secret shows as `<secret NAME>`.
+pub fn render_template(
+    config: &Config,
+    template_name: &str,
+    name: &str,
+    owner: &str,
+    base_port: u16,
+    labels: &BTreeMap<String, String>,
+) -> Result<Template> {
+    let template = config.template(template_name)?;
+    let id = "00000000";
+    let mut env = Environment {
+        id: id.into(),
+        name: name.into(),
+        template: template_name.into(),
+        owner: owner.into(),
+        status: Status::Creating,
+        ready: false,
+        base_port,
+        port_count: template.block_size(),
+        ports: BTreeMap::new(),
+        urls: BTreeMap::new(),
+        services: BTreeMap::new(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+        expires_at: None,
+        labels: labels.clone(),
+        error: None,
+        pinned: false,
+        operation: None,
+    };
+    for s in template.services.iter().filter(|s| s.port.is_some()) {
+        let port = base_port.saturating_add(s.offset);
+        env.ports.insert(s.name.clone(), port);
+        env.urls.insert(
+            s.name.clone(),
+            format!("http://{}:{port}", config.ports.public_host),
+        );
+    }
+    let secrets = template
+        .secrets
+        .keys()
+        .map(|k| (k.clone(), format!("<secret {k}>")))
+        .collect();
+    template.resolve(&values(&env, config, &secrets, &host_values(config)))
+}
+
+/// `env`'s template with its variables resolved as they were at create time
+/// (the same record, the same stored secrets): what start probes.
+pub fn resolved_template(ctx: &Context, env: &Environment) -> Result<Template> {
+    let template = ctx.config.template(&env.template)?;
+    let secrets = crate::secrets::load(ctx.store.dir(), &env.id)?;
+    template.resolve(&values(
+        env,
+        &ctx.config,
+        &secrets,
+        &host_values(&ctx.config),
+    ))
 }
 
 /// The Docker work of a create, unlocked, committing each status as it is reached.
@@ -644,6 +754,9 @@ fn container_spec(
     volumes: Vec<(String, String, bool)>,
 ) -> ContainerSpec {
     labels.insert(label::SERVICE.into(), s.name.clone());
+    if let Some(hint) = &s.sign_in {
+        labels.insert(label::SIGN_IN.into(), hint.clone());
+    }
     let host_port = env.ports.get(&s.name).copied();
     if let Some(p) = host_port {
         labels.insert(label::HOST_PORT.into(), p.to_string());

@@ -90,6 +90,16 @@ impl Remote {
         self.decode(r).await
     }
 
+    /// An environment's generated secrets.
+    pub async fn secrets(
+        &self,
+        target: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let path = format!("{}/secrets", env_path(target));
+        let r = self.call(Method::GET, &path, &[], None, true).await?;
+        self.decode(r).await
+    }
+
     /// Every matching environment as the server stores it (its JSON text),
     /// fetched a page at a time.
     pub async fn list_raw(&self, filter: &ListFilter) -> Result<Vec<Box<RawValue>>> {

@@ -101,6 +101,7 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
             db.environments.clear();
             Ok(())
         })?;
+        crate::secrets::retain(ctx.store.dir(), &[]);
         return Ok(report);
     }
 
@@ -148,6 +149,10 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
             }
         }
         db.environments = std::mem::take(&mut rebuilt);
+        // The secrets of environments that are gone go with them; the kept
+        // and adopted keep theirs (same ids).
+        let ids: Vec<&str> = db.environments.iter().map(|e| e.id.as_str()).collect();
+        crate::secrets::retain(ctx.store.dir(), &ids);
         Ok(())
     })?;
     Ok(report)

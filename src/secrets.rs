@@ -66,6 +66,20 @@ pub fn remove(data_dir: &Path, env_id: &str) {
     let _ = std::fs::remove_file(path(data_dir, env_id));
 }
 
+/// Removes the secrets of every environment not in `ids` (after a reset).
+pub fn retain(data_dir: &Path, ids: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(data_dir.join(SECRETS_DIR)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let id = name.to_str().and_then(|n| n.strip_suffix(".json"));
+        if id.is_some_and(|id| !ids.contains(&id)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,7 +95,10 @@ mod tests {
         save(dir.path(), "0000abcd", &a).unwrap();
         assert_eq!(load(dir.path(), "0000abcd").unwrap(), a);
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path(dir.path(), "0000abcd")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(path(dir.path(), "0000abcd"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         remove(dir.path(), "0000abcd");
         assert!(load(dir.path(), "0000abcd").unwrap().is_empty());

@@ -351,6 +351,7 @@ async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair
                 db.remove(&seen.id);
                 Ok(())
             })?;
+            crate::secrets::remove(ctx.store.dir(), &seen.id);
         }
     }
     Ok(())
@@ -428,6 +429,7 @@ pub fn record_from_labels(
                 image: c.image.clone(),
                 container: c.name.clone(),
                 ready: false,
+                sign_in: c.labels.get(label::SIGN_IN).cloned(),
             },
         );
     }

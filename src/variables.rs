@@ -60,9 +60,9 @@ fn parse(text: &str) -> Result<Vec<Piece>, String> {
             literal.push('$');
             rest = tail;
         } else if let Some(body) = after.strip_prefix('{') {
-            let end = body
-                .find('}')
-                .ok_or_else(|| format!("unclosed variable '${{{body}' (write $$ for a literal $)"))?;
+            let end = body.find('}').ok_or_else(|| {
+                format!("unclosed variable '${{{body}' (write $$ for a literal $)")
+            })?;
             if !literal.is_empty() {
                 pieces.push(Piece::Text(std::mem::take(&mut literal)));
             }
@@ -120,8 +120,14 @@ pub struct Scope<'a> {
 pub fn check(text: &str, scope: &Scope<'_>) -> Result<(), String> {
     for piece in parse(text)? {
         let Piece::Var(v) = piece else { continue };
-        let service = |name: &str, needs_port: bool| match scope.services.iter().find(|(n, _)| n == name) {
-            None => Err(format!("'${{services.{name}...}}': the template has no service '{name}'")),
+        let service = |name: &str, needs_port: bool| match scope
+            .services
+            .iter()
+            .find(|(n, _)| n == name)
+        {
+            None => Err(format!(
+                "'${{services.{name}...}}': the template has no service '{name}'"
+            )),
             Some((_, false)) if needs_port => Err(format!(
                 "'${{services.{name}...}}': service '{name}' publishes no port, so it has no host port or URL"
             )),
@@ -236,7 +242,11 @@ mod tests {
     #[test]
     fn every_kind_of_variable_is_known_and_checked() {
         let (services, secrets, pass_env) = scope();
-        let s = Scope { services: &services, secrets: &secrets, pass_env: &pass_env };
+        let s = Scope {
+            services: &services,
+            secrets: &secrets,
+            pass_env: &pass_env,
+        };
         let ok = "${env.name} ${env.id} ${env.owner} ${env.base_port} ${env.public_host} \
                   ${services.web.port} ${services.web.url} ${services.worker.host} ${secret.root} \
                   ${labels.team.name} ${host.CI} $$ $HOME";
@@ -274,8 +284,10 @@ mod tests {
             host: &host,
         };
         assert_eq!(
-            v.resolve("external_url '${services.web.url}'; pw=${secret.root}; $$x $HOME ${labels.team}")
-                .unwrap(),
+            v.resolve(
+                "external_url '${services.web.url}'; pw=${secret.root}; $$x $HOME ${labels.team}"
+            )
+            .unwrap(),
             "external_url 'http://h:8091'; pw=s3cret; $x $HOME core"
         );
         let e = v.resolve("${labels.missing}").unwrap_err().to_string();

@@ -109,6 +109,20 @@ pub(super) async fn show(
     Ok(Json(blocking(&app, move |ctx| ops::show(ctx, &id)).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/onboarding/environments/{id}/secrets", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name")),
+    responses((status = 200, description = "The environment's generated secrets by name (its template's [secrets]); for its owner and admins only", body = BTreeMap<String, String>), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an admin", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "The database busy", body = ErrorBody)))]
+pub(super) async fn secrets(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let caller = caller(&app, &headers).await?;
+    // Authorised there: the owner and admins only.
+    let secrets = blocking(&app, move |ctx| ops::secrets(ctx, &caller, &id)).await?;
+    Ok(Json(secrets).into_response())
+}
+
 #[utoipa::path(get, path = "/api/onboarding/templates", tag = "environments",
     responses((status = 200, description = "The templates environments can be made from, by name", body = BTreeMap<String, crate::config::TemplateSummary>),
               (status = 401, description = "No or a bad token", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]

@@ -96,6 +96,10 @@ pub fn app(state: Arc<App>) -> Router {
         )
         .route("/api/onboarding/environments/{id}/logs", get(logs::logs))
         .route(
+            "/api/onboarding/environments/{id}/secrets",
+            get(environments::secrets),
+        )
+        .route(
             "/api/onboarding/environments/{id}/stats",
             get(stats::environment),
         )

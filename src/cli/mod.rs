@@ -3,6 +3,7 @@
 //! function and prints. No Docker call and no file I/O here.
 
 mod backup;
+mod config;
 mod create;
 mod delete;
 mod generate;
@@ -142,6 +143,9 @@ pub enum Command {
     Stats(stats::Args),
     /// List the templates in the config
     Templates(templates::Args),
+    /// Check the config, or show what a template resolves to
+    #[command(subcommand)]
+    Config(config::Command),
     /// Protect an environment from cleanup
     Pin(pin::Args),
     /// Let cleanup remove an environment again
@@ -174,6 +178,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
         Command::Templates(args) => templates::exec(g, args, printer).await,
+        Command::Config(command) => config::exec(g, command, printer),
         Command::Generate(command) => generate::exec(command, printer),
         Command::Serve(args) => {
             let ctx = backend(g)?.into_local("serve")?;

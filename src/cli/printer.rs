@@ -116,9 +116,22 @@ impl Printer {
         self.out(&format!("{table}\n"))
     }
 
-    pub fn environment(&self, env: &Environment) -> anyhow::Result<()> {
+    /// `show --secrets`: the environment and its generated secrets (as JSON,
+    /// the environment object with a `secrets` object added).
+    pub fn environment_and_secrets(
+        &self,
+        env: &Environment,
+        secrets: Option<&BTreeMap<String, String>>,
+    ) -> anyhow::Result<()> {
         if self.json {
-            return self.json_out(env);
+            return match secrets {
+                None => self.json_out(env),
+                Some(secrets) => {
+                    let mut value = serde_json::to_value(env)?;
+                    value["secrets"] = serde_json::to_value(secrets)?;
+                    self.json_out(&value)
+                }
+            };
         }
         let mut t = self.table(["FIELD", "VALUE"]);
         let labels: Vec<String> = env.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -184,12 +197,84 @@ impl Printer {
                 self.ready_cell(state.ready),
             ]);
         }
-        self.out(&format!("{t}\n{s}\n"))
+        let mut text = format!("{t}\n{s}\n");
+        let hints: Vec<String> = by_port(env)
+            .into_iter()
+            .filter_map(|(name, state)| {
+                let hint = envctl::names::printable(state.sign_in.as_deref()?, 300);
+                let url = env.urls.get(name).map(String::as_str).unwrap_or("-");
+                Some(format!("  {name}: {url}  {hint}"))
+            })
+            .collect();
+        if !hints.is_empty() {
+            text.push_str(&format!("Sign in:\n{}\n", hints.join("\n")));
+            if secrets.is_none() {
+                text.push_str(&format!(
+                    "  (passwords: envctl show {} --secrets)\n",
+                    env.name
+                ));
+            }
+        }
+        if let Some(secrets) = secrets {
+            let mut table = self.table(["SECRET", "VALUE"]);
+            for (k, v) in secrets {
+                table.add_row(vec![text_cell(k), text_cell(v)]);
+            }
+            text.push_str(&format!("{table}\n"));
+        }
+        self.out(&text)
+    }
+
+    /// `config check`: the config loaded.
+    pub fn config_checked(&self, source: &str, templates: usize) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(
+                &serde_json::json!({"ok": true, "config": source, "templates": templates}),
+            );
+        }
+        self.out(&format!("config OK: {source} ({templates} templates)\n"))
+    }
+
+    /// `config check --render`: each service's resolved env, command and hint.
+    pub fn rendered(&self, name: &str, template: &envctl::config::Template) -> anyhow::Result<()> {
+        if self.json {
+            let services: Vec<serde_json::Value> = template
+                .services
+                .iter()
+                .map(|s| {
+                    serde_json::json!({"name": s.name, "image": s.image, "env": s.env,
+                        "command": s.command, "sign_in": s.sign_in,
+                        "ready_http": s.ready.as_ref().and_then(|r| r.http.clone())})
+                })
+                .collect();
+            return self.json_out(&serde_json::json!({"template": name, "services": services}));
+        }
+        let mut text = String::new();
+        for s in &template.services {
+            text.push_str(&format!("[{}] {}\n", s.name, s.image));
+            for (k, v) in &s.env {
+                text.push_str(&format!("  env {k}={v}\n"));
+            }
+            if let Some(command) = &s.command {
+                text.push_str(&format!("  command {command:?}\n"));
+            }
+            if let Some(http) = s.ready.as_ref().and_then(|r| r.http.as_deref()) {
+                text.push_str(&format!("  ready http {http}\n"));
+            }
+            if let Some(hint) = &s.sign_in {
+                text.push_str(&format!("  sign in: {hint}\n"));
+            }
+        }
+        self.out(&text)
     }
 
     /// A one-line result (stop), or the environment as JSON.
     /// `show --dotenv`: KEY=value lines a CI job can export.
-    pub fn dotenv(&self, env: &Environment) -> anyhow::Result<()> {
+    pub fn dotenv(
+        &self,
+        env: &Environment,
+        secrets: Option<&BTreeMap<String, String>>,
+    ) -> anyhow::Result<()> {
         let mut text = format!(
             "ENVCTL_ID={}\nENVCTL_NAME={}\nENVCTL_STATUS={}\nENVCTL_READY={}\n",
             env.id, env.name, env.status, env.ready
@@ -200,6 +285,10 @@ impl Printer {
             if let Some(port) = env.ports.get(service) {
                 text.push_str(&format!("{key}_PORT={port}\n"));
             }
+        }
+        for (name, value) in secrets.into_iter().flatten() {
+            let key = name.to_ascii_uppercase().replace('-', "_");
+            text.push_str(&format!("SECRET_{key}={value}\n"));
         }
         self.out(&text)
     }

@@ -244,6 +244,9 @@ pub struct ServiceState {
     /// Container name (`envctl-<id>-<service>`).
     pub container: String,
     pub ready: bool,
+    /// Where and how to sign in (the template's hint, resolved; never a secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<String>,
 }
 
 /// An operation in flight on an environment, so that others (and `sync`) know

@@ -153,9 +153,23 @@ pub(super) async fn environment(
         .unwrap_or_default();
     // `None` when this user may not read the logs (the API's rule, in the core).
     let logs = crate::ops::tail(&app.ctx, &user.caller(), &env, 40).await;
+    // Only for the owner and admins (the core says), else nothing to reveal.
+    let secrets = {
+        let (app, caller, id) = (app.clone(), user.caller(), env.id.clone());
+        tokio::task::spawn_blocking(move || crate::ops::secrets(&app.ctx, &caller, &id).ok())
+            .await
+            .ok()
+            .flatten()
+            .filter(|s| !s.is_empty())
+    };
+    let extras = pages::Extras {
+        events: &events,
+        logs: logs.as_deref(),
+        secrets: secrets.as_ref(),
+    };
     page(
         StatusCode::OK,
-        pages::environment(&user.viewer(), &env, panel, &events, logs.as_deref()),
+        pages::environment(&user.viewer(), &env, panel, &extras),
     )
 }
 

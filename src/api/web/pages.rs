@@ -310,13 +310,28 @@ pub fn panel(
     }
 }
 
+/// What an environment's page shows besides the record, each only when the
+/// viewer may see it.
+pub struct Extras<'a> {
+    pub events: &'a [Logged],
+    /// `None`: this viewer may not read the logs.
+    pub logs: Option<&'a [(String, String)]>,
+    /// `None`: not the owner nor an admin, or no secrets.
+    pub secrets: Option<&'a std::collections::BTreeMap<String, String>>,
+}
+
 pub fn environment(
     viewer: &Viewer,
     env: &Environment,
     panel_html: Markup,
-    events: &[Logged],
-    logs: Option<&[(String, String)]>,
+    extras: &Extras,
 ) -> Markup {
+    let (events, logs) = (extras.events, extras.logs);
+    let hints: Vec<(&String, &str)> = env
+        .services
+        .iter()
+        .filter_map(|(name, s)| Some((name, s.sign_in.as_deref()?)))
+        .collect();
     layout(
         &env.name,
         Some(viewer),
@@ -336,6 +351,30 @@ pub fn environment(
                 }
             }
             section #panel data-env=(env.id) data-live="" aria-live="polite" { (panel_html) }
+            @if !hints.is_empty() {
+                h2 { "Sign in" }
+                ul.hints {
+                    @for (service, hint) in &hints {
+                        li {
+                            strong { (service) } " "
+                            @if let Some(url) = env.urls.get(*service) { a href=(url) { (url) } " " }
+                            "— " (hint)
+                        }
+                    }
+                }
+            }
+            @if let Some(secrets) = extras.secrets {
+                details.secrets {
+                    summary { "Reveal passwords" }
+                    table {
+                        tbody {
+                            @for (name, value) in secrets {
+                                tr { th { (name) } td { code { (value) } } }
+                            }
+                        }
+                    }
+                }
+            }
             h2 { "Status history" }
             @if events.is_empty() { p.empty { "Nothing recorded yet." } }
             @else {
