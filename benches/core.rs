@@ -79,6 +79,7 @@ fn bench_list(root: &Path) {
                     image: format!("{s}:latest"),
                     container: format!("envctl-{id}-{s}"),
                     ready: true,
+                    sign_in: None,
                 },
             );
         }

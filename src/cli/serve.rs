@@ -22,8 +22,11 @@ pub async fn serve(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     // Access logs and errors as JSON lines on stderr; ENVCTL_LOG filters (default "info").
+    // bollard's debug output copies Docker's answers, containers' environment
+    // (so generated secrets) included: it is never logged, whatever the level.
     let filter = tracing_subscriber::EnvFilter::try_from_env("ENVCTL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        .add_directive("bollard=warn".parse().expect("a valid directive"));
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
