@@ -459,7 +459,11 @@ impl Backend {
                     )));
                 }
                 let grace = chrono::Duration::from_std(DEADLINE_GRACE).unwrap_or_default();
-                if Utc::now() > op.deadline + grace {
+                if op
+                    .deadline
+                    .checked_add_signed(grace)
+                    .is_some_and(|d| Utc::now() > d)
+                {
                     return Err(Error::Failed(format!(
                         "the {} of '{}' passed its deadline ({}) without finishing\n  \
                          Run `envctl sync` to settle it.",

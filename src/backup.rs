@@ -64,7 +64,7 @@ fn write_backup(
     config: &BackupConfig,
 ) -> Result<Backup> {
     let dir = dir(store);
-    crate::store::create_private_dir(&dir)?;
+    crate::store::ensure_private_dir(&dir)?;
     let now = Utc::now();
     let name = format!("environments-{}-{reason}.json", now.format(TIME_FORMAT));
     let path = dir.join(&name);
@@ -255,6 +255,12 @@ pub fn restore(
         }
         Err(e) => return Err(e),
     };
+    let ids: Vec<&str> = restored
+        .environments
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    crate::secrets::retain(store.dir(), &ids);
     store.replace(restored)?;
     Ok(safety)
 }

@@ -813,6 +813,11 @@ fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> R
                  name it instead (`envctl show --secrets` prints it)"
             ));
         }
+        if key.ends_with(".ready.http") && crate::variables::mentions_secret(text) {
+            return Err(format!(
+                "key `{key}`: a readiness path is shown in progress and errors, so it may not hold a secret"
+            ));
+        }
     }
     Ok(())
 }

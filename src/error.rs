@@ -135,12 +135,30 @@ pub enum Error {
     #[error("{0}")]
     Failed(String),
 
+    /// A service's container exited. Its last output is shown to whoever
+    /// ran the command, but never stored in the record or the event log:
+    /// output may hold secrets that only those who may read logs may see.
+    #[error("service {service} exited with code {code}{}", last_output(output))]
+    ServiceExited {
+        service: String,
+        code: i64,
+        output: String,
+    },
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+fn last_output(output: &str) -> String {
+    if output.is_empty() {
+        String::new()
+    } else {
+        format!("; last output:\n{output}")
+    }
 }
 
 /// What to do about a server's error, by its code.
@@ -185,12 +203,20 @@ impl Error {
             Error::PortsExhausted { .. }
             | Error::Docker { .. }
             | Error::Failed(_)
+            | Error::ServiceExited { .. }
             | Error::Io { .. } => exit::FAILURE,
         }
     }
 
-    /// The message with its causes, on one line: what records and reports store.
+    /// The message with its causes, on one line: what records, reports and
+    /// the event log store, so never a container's output (see
+    /// [`Error::ServiceExited`]), which is for those who may read logs.
     pub fn chain_text(&self) -> String {
+        if let Error::ServiceExited { service, code, .. } = self {
+            return format!(
+                "service {service} exited with code {code} (its output: `envctl logs NAME {service}`)"
+            );
+        }
         let mut text = self.to_string();
         let mut source = std::error::Error::source(self);
         while let Some(s) = source {

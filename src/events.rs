@@ -57,8 +57,12 @@ pub fn record(
     };
     line.push(b'\n');
     let path = data_dir.join(EVENT_LOG);
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_LOG_BYTES) {
-        let _ = std::fs::rename(&path, data_dir.join(format!("{EVENT_LOG}.1")));
+    crate::store::off_worker(|| append(data_dir, &path, &line));
+}
+
+fn append(data_dir: &Path, path: &Path, line: &[u8]) {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_LOG_BYTES) {
+        let _ = std::fs::rename(path, data_dir.join(format!("{EVENT_LOG}.1")));
     }
     // One write of a short line with O_APPEND: lines from concurrent
     // processes do not interleave. 0600, and never through a planted symlink.
@@ -67,9 +71,17 @@ pub fn record(
         .append(true)
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)
+        .open(path)
     {
-        let _ = file.write_all(&line);
+        // A log made by an older envctl may be readable by others: not any more.
+        use std::os::unix::fs::PermissionsExt;
+        if file
+            .metadata()
+            .is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+        {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
+        let _ = file.write_all(line);
     }
 }
 

@@ -8,6 +8,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // `--version --json` (clap answers `--version` before it reads other flags).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() == 2
+        && args.iter().any(|a| a == "--version" || a == "-V")
+        && args.iter().any(|a| a == "--json")
+    {
+        println!("{}", cli::version_json());
+        return ExitCode::SUCCESS;
+    }
     let cli = cli::Cli::parse();
     let printer = cli::Printer::new(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()

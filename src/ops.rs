@@ -270,7 +270,14 @@ pub async fn finish_start(
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    let Ok(template) = crate::provision::resolved_template(ctx, env) else {
+    let template = match crate::provision::resolved_template(ctx, env) {
+        Ok(t) => Ok(t),
+        // The template left the config: all we can know is that the containers run.
+        Err(Error::UnknownTemplate(_)) => Err(()),
+        // Its variables no longer resolve (a label it needs was removed): say so.
+        Err(e) => return Err(record_start_failure(ctx, &env.id, e)),
+    };
+    let Ok(template) = template else {
         // The template left the config: all we can know is that the containers run.
         return commit(&ctx.store, &env.id, |e| {
             e.operation = None;

@@ -42,15 +42,11 @@ pub async fn wait_ready(
         if !running && state.status != Some(ContainerStateStatusEnum::CREATED) {
             let code = state.exit_code.unwrap_or_default();
             let tail = engine.tail(container, 5).await;
-            let tail = tail.trim();
-            let output = if tail.is_empty() {
-                String::new()
-            } else {
-                format!("; last output:\n{tail}")
-            };
-            return Err(Error::Failed(format!(
-                "service {service} exited with code {code}{output}"
-            )));
+            return Err(Error::ServiceExited {
+                service: service.to_owned(),
+                code,
+                output: tail.trim().to_owned(),
+            });
         }
         if running {
             let ready = match probe {

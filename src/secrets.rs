@@ -18,8 +18,18 @@ pub const SECRETS_DIR: &str = "secrets";
 /// Letters and digits: safe in every config syntax a secret is pasted into.
 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-fn path(data_dir: &Path, env_id: &str) -> PathBuf {
-    data_dir.join(SECRETS_DIR).join(format!("{env_id}.json"))
+/// The file of `env_id`; `None` for an id that is not a name (a record
+/// built from crafted labels must not reach outside the directory).
+fn path(data_dir: &Path, env_id: &str) -> Option<PathBuf> {
+    crate::names::validate_name(env_id).ok()?;
+    Some(data_dir.join(SECRETS_DIR).join(format!("{env_id}.json")))
+}
+
+fn bad_id(env_id: &str) -> Error {
+    Error::InvalidInput(format!(
+        "'{}' is not an environment id",
+        crate::names::printable(env_id, 40)
+    ))
 }
 
 /// Generates one value per declared secret.
@@ -42,15 +52,16 @@ pub fn save(data_dir: &Path, env_id: &str, secrets: &BTreeMap<String, String>) -
         return Ok(());
     }
     let dir = data_dir.join(SECRETS_DIR);
-    crate::store::create_private_dir(&dir)?;
+    crate::store::ensure_private_dir(&dir)?;
     let bytes = serde_json::to_vec_pretty(secrets).map_err(|e| Error::Failed(e.to_string()))?;
-    crate::store::write_atomic(&path(data_dir, env_id), &bytes)
+    let file = path(data_dir, env_id).ok_or_else(|| bad_id(env_id))?;
+    crate::store::write_atomic(&file, &bytes)
 }
 
 /// An environment's secrets; empty when it has none.
 pub fn load(data_dir: &Path, env_id: &str) -> Result<BTreeMap<String, String>> {
-    let file = path(data_dir, env_id);
-    match std::fs::read(&file) {
+    let file = path(data_dir, env_id).ok_or_else(|| bad_id(env_id))?;
+    match crate::store::off_worker(|| std::fs::read(&file)) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::CorruptDatabase {
             path: file,
             reason: e.to_string(),
@@ -63,7 +74,9 @@ pub fn load(data_dir: &Path, env_id: &str) -> Result<BTreeMap<String, String>> {
 
 /// Removes an environment's secrets (done when it is deleted).
 pub fn remove(data_dir: &Path, env_id: &str) {
-    let _ = std::fs::remove_file(path(data_dir, env_id));
+    if let Some(file) = path(data_dir, env_id) {
+        let _ = crate::store::off_worker(|| std::fs::remove_file(file));
+    }
 }
 
 /// Removes the secrets of every environment not in `ids` (after a reset).
@@ -95,12 +108,16 @@ mod tests {
         save(dir.path(), "0000abcd", &a).unwrap();
         assert_eq!(load(dir.path(), "0000abcd").unwrap(), a);
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path(dir.path(), "0000abcd"))
+        let mode = std::fs::metadata(path(dir.path(), "0000abcd").unwrap())
             .unwrap()
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         remove(dir.path(), "0000abcd");
         assert!(load(dir.path(), "0000abcd").unwrap().is_empty());
+        assert!(
+            path(dir.path(), "../environments").is_none(),
+            "no way out of the directory"
+        );
     }
 }

@@ -196,7 +196,7 @@ pub(crate) async fn sync_locked(
                 ctx.store.dir(),
                 caller,
                 "sync-repair",
-                Some(&env.id),
+                Some(&env.name),
                 outcome,
                 Some(&change.reason),
             );
@@ -225,7 +225,10 @@ pub(crate) async fn sync_locked(
             }
         } else if !opts.dry_run && opts.remove_orphans {
             match engine.remove_environment(&instance, id, false).await {
-                Ok(_) => orphan.action = "removed".into(),
+                Ok(_) => {
+                    crate::secrets::remove(ctx.store.dir(), id);
+                    orphan.action = "removed".into();
+                }
                 Err(e) => orphan.error = Some(e.to_string()),
             }
         }
@@ -395,6 +398,9 @@ pub fn record_from_labels(
     objects: &EnvironmentObjects,
     public_host: &str,
 ) -> Option<Environment> {
+    // Labels are data anyone with Docker access could have written: a record
+    // is rebuilt only when they pass the rules a create applies.
+    crate::names::validate_name(id).ok()?;
     let first = objects.containers.first()?;
     let get = |key: &str| first.labels.get(key).cloned();
     let created_at = DateTime::parse_from_rfc3339(&get(label::CREATED_AT)?)
@@ -434,11 +440,24 @@ pub fn record_from_labels(
         );
     }
     let all_running = objects.containers.iter().all(|c| c.running);
+    let (name, template, owner) = (get(label::NAME)?, get(label::TEMPLATE)?, get(label::OWNER)?);
+    let sound = crate::names::validate_name(&name).is_ok()
+        && crate::names::validate_name(&template).is_ok()
+        && crate::names::check_owner(&owner).is_ok()
+        && crate::names::check_labels(&labels).is_ok()
+        && services.values().all(|s: &ServiceState| {
+            s.sign_in
+                .as_deref()
+                .is_none_or(|h| h.len() <= 1000 && !h.chars().any(char::is_control))
+        });
+    if !sound {
+        return None;
+    }
     Some(Environment {
         id: id.to_owned(),
-        name: get(label::NAME)?,
-        template: get(label::TEMPLATE)?,
-        owner: get(label::OWNER)?,
+        name,
+        template,
+        owner,
         status: if all_running {
             Status::Running
         } else {

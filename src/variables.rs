@@ -120,22 +120,20 @@ pub struct Scope<'a> {
 pub fn check(text: &str, scope: &Scope<'_>) -> Result<(), String> {
     for piece in parse(text)? {
         let Piece::Var(v) = piece else { continue };
-        let service = |name: &str, needs_port: bool| match scope
-            .services
-            .iter()
-            .find(|(n, _)| n == name)
-        {
-            None => Err(format!(
-                "'${{services.{name}...}}': the template has no service '{name}'"
-            )),
-            Some((_, false)) if needs_port => Err(format!(
-                "'${{services.{name}...}}': service '{name}' publishes no port, so it has no host port or URL"
-            )),
-            Some(_) => Ok(()),
+        let service = |name: &str, field: &str| {
+            let var = format!("'${{services.{name}.{field}}}'");
+            match scope.services.iter().find(|(n, _)| n == name) {
+                None => Err(format!("{var}: the template has no service '{name}'")),
+                Some((_, false)) if field != "host" => Err(format!(
+                    "{var}: service '{name}' publishes no port, so it has no host port or URL"
+                )),
+                Some(_) => Ok(()),
+            }
         };
         match &v {
-            Variable::Port(s) | Variable::Url(s) => service(s, true)?,
-            Variable::Host(s) => service(s, false)?,
+            Variable::Port(s) => service(s, "port")?,
+            Variable::Url(s) => service(s, "url")?,
+            Variable::Host(s) => service(s, "host")?,
             Variable::Secret(s) if !scope.secrets.contains(s) => {
                 return Err(format!(
                     "'${{secret.{s}}}': no secret '{s}' is declared in the template's [secrets]"

@@ -193,7 +193,7 @@ fn committed_completions_and_man_pages_are_current() {
     }
     let page = String::from_utf8(std::fs::read(root.join("man/envctl.1")).unwrap()).unwrap();
     assert!(
-        page.contains("Exit status")
+        page.contains("EXIT STATUS")
             && page.contains("ENVCTL_DATA_DIR")
             && page.contains("events.log")
     );

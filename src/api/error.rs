@@ -60,7 +60,7 @@ impl From<Error> for ApiError {
             Error::MaintenanceBusy { .. } => (StatusCode::CONFLICT, "maintenance_running"),
             Error::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             // An operation on the environment failed (it is now `failed`, with the reason).
-            Error::Failed(_) => (StatusCode::CONFLICT, "failed"),
+            Error::Failed(_) | Error::ServiceExited { .. } => (StatusCode::CONFLICT, "failed"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR
@@ -73,7 +73,8 @@ impl From<Error> for ApiError {
                 _ => "internal error; see the server's log".to_owned(),
             }
         } else {
-            e.to_string()
+            // Never a container's output (see Error::chain_text).
+            e.chain_text()
         };
         ApiError {
             status,

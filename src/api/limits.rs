@@ -43,6 +43,7 @@ pub struct Limits {
     sign_in: DefaultKeyedRateLimiter<Key>,
     clock: DefaultClock,
     checks: AtomicU64,
+    pruned: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Limits {
@@ -63,6 +64,7 @@ impl Limits {
             sign_in: DefaultKeyedRateLimiter::keyed(sign_in),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
+            pruned: std::sync::Mutex::new(None),
         })
     }
 
@@ -93,7 +95,17 @@ impl Limits {
     fn bounded(&self, key: Key) -> Key {
         let n = self.checks.fetch_add(1, Ordering::Relaxed);
         let full = self.general.len() >= MAX_KEYS;
-        if n.is_multiple_of(PRUNE_EVERY) || full {
+        // When full, prune at most once a second: a prune walks every bucket.
+        let now = std::time::Instant::now();
+        let due = full && {
+            let mut last = self.pruned.lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1));
+            if due {
+                *last = Some(now);
+            }
+            due
+        };
+        if n.is_multiple_of(PRUNE_EVERY) || due {
             for limiter in [&self.general, &self.create, &self.sign_in] {
                 limiter.retain_recent();
                 limiter.shrink_to_fit();

@@ -46,16 +46,13 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
     let router = app(state.clone());
     let slots = Arc::new(tokio::sync::Semaphore::new(api.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: every client speaks it, and its header timeout also
+    // closes idle kept-alive connections (HTTP/2 has no such timer).
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(api.header_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(api.header_timeout)
-        .keep_alive_timeout(api.header_timeout);
 
     let stop = shutdown_signal();
     tokio::pin!(stop);

@@ -14,6 +14,7 @@ mod one_click;
 mod pin;
 mod printer;
 mod progress;
+mod reference;
 mod report;
 mod serve;
 mod show;
@@ -39,8 +40,9 @@ pub use printer::Printer;
 #[command(
     name = "envctl",
     version,
+    long_version = LONG_VERSION,
     propagate_version = true,
-    after_long_help = AFTER_HELP,
+    after_long_help = reference::after_help(),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -50,38 +52,22 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The exit codes, files and environment variables: in `--help` and the man page.
-const AFTER_HELP: &str = "\
-Exit status:
-  0    success (also when stdout is a closed pipe)
-  1    the operation failed (provisioning rolled back, a removal or repair failed, no free ports)
-  2    bad arguments, bad config, invalid name or label, unknown template
-  3    the environment, service or backup does not exist
-  4    the Docker engine cannot be reached (remote mode: the server, or its engine)
-  5    busy: the database lock, or another cleanup, sync or reset, past --lock-timeout
-  6    the database is unreadable, or from a newer envctl
-  7    a question needs an answer but there is no terminal; pass --yes
-  8    conflict: the name is taken, or the transition is impossible
-  9    remote mode: the server refused ENVCTL_TOKEN, or the token's role may not do this
-  130  interrupted (Ctrl-C or SIGTERM); what was being created was rolled back
+/// `envctl --version`: the version and the commit it was built from.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ENVCTL_GIT_COMMIT"),
+    ")"
+);
 
-Files:
-  $ENVCTL_DATA_DIR/environments.json       the database (one environment per line)
-  $ENVCTL_DATA_DIR/environments.json.lock  its lock
-  $ENVCTL_DATA_DIR/maintenance.lock        held by cleanup, sync and reset runs
-  $ENVCTL_DATA_DIR/backups/                database backups
-  $ENVCTL_DATA_DIR/events.log              one JSON line per operation
-  $XDG_CONFIG_HOME/envctl/config.toml      the config, when --config is not given
-
-Environment:
-  ENVCTL_DATA_DIR      data directory [default: $XDG_DATA_HOME/envctl]
-  ENVCTL_CONFIG        config file
-  ENVCTL_LOCK_TIMEOUT  how long to wait for locks [default: 30s]
-  ENVCTL_SERVER        remote mode: the URL of an `envctl serve` (as --server)
-  ENVCTL_TOKEN         remote mode: the API token sent to it
-  DOCKER_HOST          the Docker engine [default: unix:///var/run/docker.sock]
-  NO_COLOR             no colour in output
-  USER                 the default owner of new environments";
+/// `envctl --version --json`, for programs.
+pub fn version_json() -> String {
+    serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "commit": env!("ENVCTL_GIT_COMMIT"),
+    })
+    .to_string()
+}
 
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {

@@ -218,7 +218,8 @@ impl Printer {
         if let Some(secrets) = secrets {
             let mut table = self.table(["SECRET", "VALUE"]);
             for (k, v) in secrets {
-                table.add_row(vec![text_cell(k), text_cell(v)]);
+                // Whole: a cut password is a wrong one (the alphabet is letters and digits).
+                table.add_row(vec![text_cell(k), Cell::new(v)]);
             }
             text.push_str(&format!("{table}\n"));
         }
@@ -370,13 +371,23 @@ impl Printer {
     }
 
     /// Prints an error and its causes to stderr.
+    /// Messages may quote stored or remote text (a record's error, a
+    /// container's output): control characters other than newlines never
+    /// reach the terminal.
     pub fn error(&self, error: &anyhow::Error) {
+        let safe = |text: String| -> String {
+            text.lines()
+                .map(|l| envctl::names::printable(l, 2000))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         let mut text = format!(
-            "{} {error}\n",
-            console::style("error:").red().bold().for_stderr()
+            "{} {}\n",
+            console::style("error:").red().bold().for_stderr(),
+            safe(error.to_string())
         );
         for cause in error.chain().skip(1) {
-            text.push_str(&format!("  Caused by: {cause}\n"));
+            text.push_str(&format!("  Caused by: {}\n", safe(cause.to_string())));
         }
         let _ = std::io::stderr().write_all(text.as_bytes());
     }

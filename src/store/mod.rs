@@ -428,6 +428,22 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(Error::io(dir))
 }
 
+/// [`create_private_dir`] for envctl's own subdirectories (backups,
+/// secrets): an existing one made by an older envctl is made 0700 too.
+pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    create_private_dir(dir)?;
+    let mode = std::fs::metadata(dir)
+        .map_err(Error::io(dir))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(Error::io(dir))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
