@@ -12,6 +12,8 @@ fi
 scripts/test-image.sh
 # The web interface's tests run in a real (headless) browser.
 scripts/browser.sh
+# The package, man page and metrics tests: mandoc, systemd-analyze, promtool, cargo-deb.
+scripts/tools.sh
 
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --no-fail-fast "$@"

@@ -1,0 +1,216 @@
+//! The Debian package (issue 17): built with cargo-deb, installed with
+//! `dpkg -i` as root on this machine, every file checked, used as the
+//! `envctl` system user on the real engine, then purged. And the man pages
+//! `mandoc -T lint` finds nothing to say about.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use common::{Sandbox, text};
+
+fn run(program: &str, args: &[&str]) -> std::process::Output {
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"))
+}
+
+fn ok(program: &str, args: &[&str]) -> String {
+    let out = run(program, args);
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn mode(path: &str) -> u32 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Purges the package (and what the test made) even when an assertion fails.
+struct Purge;
+
+impl Drop for Purge {
+    fn drop(&mut self) {
+        let _ = run("dpkg", &["--purge", "envctl"]);
+    }
+}
+
+#[test]
+fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly() {
+    if run("sh", &["-c", "command -v dpkg"]).stdout.is_empty() {
+        eprintln!("skipped: dpkg is missing (not a Debian system)");
+        return;
+    }
+    assert_eq!(
+        unsafe { libc::geteuid() },
+        0,
+        "the package test installs a package: run it as root (as CI does)"
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = Command::new(root.join("scripts/package.sh"))
+        .args(["--profile", "dev"])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let deb = text(&built.stdout)
+        .lines()
+        .rev()
+        .find(|l| l.ends_with(".deb"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no .deb in: {}", text(&built.stdout)));
+    let _purge = Purge;
+    ok("dpkg", &["-i", &deb]);
+
+    for (path, want) in [
+        ("/usr/bin/envctl", 0o755),
+        ("/usr/share/man/man1/envctl.1.gz", 0o644),
+        ("/usr/share/man/man1/envctl-create.1.gz", 0o644),
+        ("/usr/share/bash-completion/completions/envctl", 0o644),
+        ("/usr/share/zsh/vendor-completions/_envctl", 0o644),
+        ("/usr/share/fish/vendor_completions.d/envctl.fish", 0o644),
+        ("/lib/systemd/system/envctl.service", 0o644),
+        ("/lib/systemd/system/envctl-cleanup.service", 0o644),
+        ("/lib/systemd/system/envctl-cleanup.timer", 0o644),
+        ("/lib/systemd/system/envctl-reset-db.service", 0o644),
+        ("/lib/systemd/system/envctl-reset-db.timer", 0o644),
+        ("/etc/cron.d/envctl", 0o644),
+        ("/usr/share/doc/envctl/examples/config.toml", 0o644),
+        ("/usr/share/doc/envctl/copyright", 0o644),
+        ("/var/lib/envctl", 0o700),
+    ] {
+        assert_eq!(mode(path), want, "{path}");
+    }
+    let cron = std::fs::read_to_string("/etc/cron.d/envctl").unwrap();
+    assert!(
+        cron.lines()
+            .filter(|l| !l.trim().is_empty())
+            .all(|l| l.starts_with('#')),
+        "the cron file is present but commented out"
+    );
+    let user = ok("id", &["envctl"]);
+    assert!(user.contains("(docker)"), "in the docker group: {user}");
+    let owner = ok("stat", &["-c", "%U:%G", "/var/lib/envctl"]);
+    assert_eq!(owner.trim(), "envctl:envctl");
+
+    assert!(ok("envctl", &["--version"]).starts_with("envctl 0.1.0 (commit "));
+    let version: serde_json::Value =
+        serde_json::from_str(&ok("envctl", &["--version", "--json"])).unwrap();
+    assert_eq!(version["version"], "0.1.0");
+    assert_eq!(
+        ok("man", &["-w", "envctl"]).trim(),
+        "/usr/share/man/man1/envctl.1.gz"
+    );
+    let completion = ok(
+        "bash",
+        &[
+            "-c",
+            "source /usr/share/bash-completion/bash_completion; \
+             source /usr/share/bash-completion/completions/envctl; \
+             COMP_WORDS=(envctl cr); COMP_CWORD=1; COMP_LINE='envctl cr'; COMP_POINT=9; \
+             _envctl envctl cr envctl; printf '%s\\n' \"${COMPREPLY[@]}\"",
+        ],
+    );
+    assert_eq!(completion.trim(), "create", "envctl cr<TAB>");
+    ok(
+        "systemd-analyze",
+        &[
+            "verify",
+            "/lib/systemd/system/envctl.service",
+            "/lib/systemd/system/envctl-cleanup.service",
+            "/lib/systemd/system/envctl-cleanup.timer",
+            "/lib/systemd/system/envctl-reset-db.service",
+            "/lib/systemd/system/envctl-reset-db.timer",
+        ],
+    );
+
+    // As the units run it: the envctl user, /var/lib/envctl, /etc/envctl/config.toml.
+    let sb = Sandbox::new(27000);
+    std::fs::copy(sb.dir.path().join("config.toml"), "/etc/envctl/config.toml").unwrap();
+    let as_envctl = |args: &[&str]| {
+        let mut all = vec![
+            "-u",
+            "envctl",
+            "--",
+            "env",
+            "ENVCTL_DATA_DIR=/var/lib/envctl",
+            "XDG_CONFIG_HOME=/etc",
+            "NO_COLOR=1",
+            "envctl",
+        ];
+        all.extend_from_slice(args);
+        run("runuser", &all)
+    };
+    let made = as_envctl(&["create", "packaged", "--json"]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let env: serde_json::Value = serde_json::from_slice(&made.stdout).unwrap();
+    assert_eq!(env["ready"], true);
+    let gone = as_envctl(&["delete", "packaged", "--yes"]);
+    assert!(gone.status.success(), "{}", text(&gone.stderr));
+    assert_eq!(mode("/var/lib/envctl/environments.json"), 0o600);
+
+    drop(_purge);
+    for path in [
+        "/usr/bin/envctl",
+        "/usr/share/man/man1/envctl.1.gz",
+        "/usr/share/bash-completion/completions/envctl",
+        "/lib/systemd/system/envctl.service",
+        "/etc/cron.d/envctl",
+        "/etc/envctl",
+        "/usr/share/doc/envctl",
+    ] {
+        assert!(!Path::new(path).exists(), "{path} is left after purge");
+    }
+    // Debian policy keeps the system user; the data is never the package's to remove.
+    assert!(Path::new("/var/lib/envctl/environments.json").exists());
+    assert!(
+        run("dpkg", &["-s", "envctl"]).status.code() != Some(0),
+        "purged"
+    );
+}
+
+#[test]
+fn the_man_pages_pass_mandoc_lint_and_document_exits_variables_and_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages: Vec<_> = std::fs::read_dir(root.join("man"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    pages.sort();
+    let mut args = vec!["-T".to_owned(), "lint".to_owned()];
+    args.extend(pages.iter().map(|p| p.display().to_string()));
+    let out = Command::new("mandoc")
+        .args(&args)
+        .output()
+        .expect("mandoc is missing: run scripts/test.sh (it installs it)");
+    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success() && said.is_empty(), "{said}");
+    let main = std::fs::read_to_string(root.join("man/envctl.1")).unwrap();
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH EXAMPLES",
+        ".SH \"SEE ALSO\"",
+    ] {
+        assert!(main.contains(section), "{section}");
+    }
+    assert!(
+        main.starts_with(".ie") && main.contains(".TH ENVCTL 1 20"),
+        "a dated title"
+    );
+    for code in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "130"] {
+        assert!(main.contains(&format!(".B {code}\n")), "exit code {code}");
+    }
+}
