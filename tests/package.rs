@@ -214,3 +214,79 @@ fn the_man_pages_pass_mandoc_lint_and_document_exits_variables_and_files() {
         assert!(main.contains(&format!(".B {code}\n")), "exit code {code}");
     }
 }
+
+/// `GET /metrics` with an Accept header; (content type, body).
+fn scrape(port: u16, accept: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let kind = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-type: "))
+        .unwrap_or_default()
+        .to_owned();
+    (kind, body.to_owned())
+}
+
+#[test]
+fn metrics_pass_promtool_and_speak_openmetrics_when_asked() {
+    let sb = Sandbox::with_config(27100, "[api]\nstats_interval = \"1s\"\n");
+    sb.json(&["create", "measured"]);
+    let server = sb.serve();
+    // Wait for the monitor's first sample, so the per-environment gauges are there.
+    assert!(common::wait_until(
+        std::time::Duration::from_secs(30),
+        || {
+            scrape(server.port, "text/plain")
+                .1
+                .contains("environment=\"measured\"")
+        }
+    ));
+    let (kind, classic) = scrape(server.port, "text/plain;version=0.0.4");
+    assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
+    for name in [
+        "envctl_environments{status=\"running\"} 1",
+        "envctl_environments_ready 1",
+        "# TYPE envctl_http_requests_total counter",
+        "# TYPE envctl_provisioning_seconds histogram",
+        "envctl_environment_memory_limit_bytes{environment=\"measured\"} 67108864",
+        "envctl_ports_used 1",
+    ] {
+        assert!(classic.contains(name), "{name} in:\n{classic}");
+    }
+    let mut check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool is missing: run scripts/test.sh (it installs Debian's prometheus)");
+    use std::io::Write;
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(classic.as_bytes())
+        .unwrap();
+    let out = check.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let (kind, open) = scrape(
+        server.port,
+        "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+    );
+    assert!(kind.starts_with("application/openmetrics-text"), "{kind}");
+    assert!(open.ends_with("# EOF\n"), "{open}");
+    assert!(open.contains("# TYPE envctl_http_requests counter"));
+}

@@ -1,10 +1,19 @@
-//! `GET /metrics`: Prometheus text. Environments by status (read from the
-//! database at scrape time), HTTP requests by route and status, and a
-//! histogram of provisioning time for creates this server ran.
+//! `GET /metrics`, written by the Prometheus project's own client
+//! (`prometheus-client`): environments by status (read from the database at
+//! scrape time), HTTP requests by route and status, cleanup and sync
+//! counters, a histogram of provisioning time for creates this server ran,
+//! and resource gauges. OpenMetrics when the scraper asks for it
+//! (`Accept: application/openmetrics-text`), else the classic text format.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 use crate::stats::{EnvironmentStats, HostStats};
 use crate::store::{Environment, Status};
@@ -12,64 +21,101 @@ use crate::store::{Environment, Status};
 /// Upper bounds of the provisioning histogram, in seconds.
 const BUCKETS: [f64; 9] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0];
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EnvironmentLabels {
+    environment: String,
+}
+
+/// What this server counts as it runs (the Prometheus project's client
+/// holds it); the gauges are read afresh at each scrape.
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
-    provisioning: Mutex<Histogram>,
-    /// name → value, for the cleanup and sync counters.
-    counters: Mutex<BTreeMap<&'static str, u64>>,
+    requests: Family<RequestLabels, Counter>,
+    provisioning: Histogram,
+    cleanup_runs: Counter,
+    cleanup_removed: Counter,
+    cleanup_failed: Counter,
+    sync_runs: Counter,
+    sync_repairs: Counter,
+    sync_orphans: Counter,
     /// The last provisioning times, for the dashboard's percentiles.
     recent: Mutex<std::collections::VecDeque<f64>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            requests: Family::default(),
+            provisioning: Histogram::new(BUCKETS),
+            cleanup_runs: Counter::default(),
+            cleanup_removed: Counter::default(),
+            cleanup_failed: Counter::default(),
+            sync_runs: Counter::default(),
+            sync_repairs: Counter::default(),
+            sync_orphans: Counter::default(),
+            recent: Mutex::default(),
+        }
+    }
 }
 
 /// Provisioning times kept for percentiles.
 const RECENT: usize = 1000;
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+/// What one scrape reads besides the counters.
+pub struct Scrape<'a> {
+    /// `None` when the database cannot be read: then only the process's own
+    /// figures are served, with `envctl_database_readable 0`.
+    pub environments: Option<&'a [Environment]>,
+    pub latest: &'a [EnvironmentStats],
+    pub host: &'a HostStats,
 }
 
 impl Metrics {
     pub fn request(&self, route: &str, status: u16) {
-        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        *requests.entry((route.to_owned(), status)).or_default() += 1;
-    }
-
-    fn add(&self, name: &'static str, n: u64) {
-        *self
-            .counters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(name)
-            .or_default() += n;
+        self.requests
+            .get_or_create(&RequestLabels {
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
     }
 
     /// A cleanup ran (by the API or the server's upkeep), and its sync.
     pub fn cleanup(&self, report: &crate::cleanup::CleanupReport) {
-        self.add("envctl_cleanup_runs_total", 1);
-        self.add("envctl_cleanup_removed_total", report.removed() as u64);
-        self.add("envctl_cleanup_failed_total", report.failed() as u64);
+        self.cleanup_runs.inc();
+        self.cleanup_removed.inc_by(report.removed() as u64);
+        self.cleanup_failed.inc_by(report.failed() as u64);
         self.sync(&report.sync);
     }
 
     /// A sync ran.
     pub fn sync(&self, report: &crate::sync::SyncReport) {
-        self.add("envctl_sync_runs_total", 1);
-        self.add("envctl_sync_repairs_total", report.changes.len() as u64);
-        self.add("envctl_sync_orphans_total", report.orphans.len() as u64);
+        self.sync_runs.inc();
+        self.sync_repairs.inc_by(report.changes.len() as u64);
+        self.sync_orphans.inc_by(report.orphans.len() as u64);
     }
 
-    /// A counter's value (0 when never counted).
+    /// A counter's value by its exposed name (0 for another name).
     pub fn counter(&self, name: &str) -> u64 {
-        self.counters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(name)
-            .copied()
-            .unwrap_or(0)
+        match name {
+            "envctl_cleanup_runs_total" => self.cleanup_runs.get(),
+            "envctl_cleanup_removed_total" => self.cleanup_removed.get(),
+            "envctl_cleanup_failed_total" => self.cleanup_failed.get(),
+            "envctl_sync_runs_total" => self.sync_runs.get(),
+            "envctl_sync_repairs_total" => self.sync_repairs.get(),
+            "envctl_sync_orphans_total" => self.sync_orphans.get(),
+            _ => 0,
+        }
     }
 
     /// p50, p90 and p99 of the last provisioning times (nearest rank), and how many.
@@ -98,196 +144,218 @@ impl Metrics {
                 recent.pop_front();
             }
         }
-        let mut h = self.provisioning.lock().unwrap_or_else(|e| e.into_inner());
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                h.counts[i] += 1;
-            }
-        }
-        h.count += 1;
-        h.sum += seconds;
+        self.provisioning.observe(seconds);
     }
 
-    /// The exposition text.
-    /// The scrape; `envs` is `None` when the database cannot be read, and
-    /// then only the process's own figures are served, with
-    /// `envctl_database_readable 0`.
-    pub fn render(&self, envs: Option<&[Environment]>) -> String {
-        let mut out = String::new();
-        out.push_str(
-            "# HELP envctl_database_readable 1 when the environments database can be read.\n",
+    /// The scrape in OpenMetrics text (what the client writes), or, unless
+    /// `open_metrics`, in Prometheus' classic text format 0.0.4.
+    pub fn render(&self, scrape: &Scrape<'_>, open_metrics: bool) -> String {
+        let mut registry = Registry::default();
+        let readable = Gauge::<i64>::default();
+        readable.set(i64::from(scrape.environments.is_some()));
+        registry.register(
+            "envctl_database_readable",
+            "1 when the environments database can be read",
+            readable,
         );
-        out.push_str("# TYPE envctl_database_readable gauge\n");
-        let _ = writeln!(out, "envctl_database_readable {}", u8::from(envs.is_some()));
-        if let Some(envs) = envs {
-            out.push_str("# HELP envctl_environments Environments in the database, by status.\n");
-            out.push_str("# TYPE envctl_environments gauge\n");
+        if let Some(envs) = scrape.environments {
+            let by_status = Family::<StatusLabels, Gauge>::default();
             for status in Status::ALL {
                 let n = envs.iter().filter(|e| e.status == status).count();
-                let _ = writeln!(out, "envctl_environments{{status=\"{status}\"}} {n}");
+                by_status
+                    .get_or_create(&StatusLabels {
+                        status: status.to_string(),
+                    })
+                    .set(n as i64);
             }
-            let ready = envs.iter().filter(|e| e.ready).count();
-            out.push_str(
-                "# HELP envctl_environments_ready Environments running with every service ready.\n",
+            registry.register(
+                "envctl_environments",
+                "Environments in the database, by status",
+                by_status,
             );
-            out.push_str("# TYPE envctl_environments_ready gauge\n");
-            let _ = writeln!(out, "envctl_environments_ready {ready}");
+            let ready = Gauge::<i64>::default();
+            ready.set(envs.iter().filter(|e| e.ready).count() as i64);
+            registry.register(
+                "envctl_environments_ready",
+                "Environments running with every service ready",
+                ready,
+            );
         }
-
-        out.push_str(
-            "# HELP envctl_http_requests_total HTTP requests answered, by route and status.\n",
+        registry.register(
+            "envctl_http_requests",
+            "HTTP requests answered, by route and status",
+            self.requests.clone(),
         );
-        out.push_str("# TYPE envctl_http_requests_total counter\n");
-        for ((route, status), n) in self
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "envctl_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-            );
-        }
-
-        let counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        for (name, help) in [
-            ("envctl_cleanup_runs_total", "Cleanups run by this server."),
+        for (name, help, counter) in [
             (
-                "envctl_cleanup_removed_total",
-                "Environments removed by those cleanups.",
-            ),
-            ("envctl_cleanup_failed_total", "Removals that failed."),
-            (
-                "envctl_sync_runs_total",
-                "Syncs run by this server (cleanups include one).",
+                "envctl_cleanup_runs",
+                "Cleanups run by this server",
+                &self.cleanup_runs,
             ),
             (
-                "envctl_sync_repairs_total",
-                "Records those syncs corrected.",
+                "envctl_cleanup_removed",
+                "Environments removed by those cleanups",
+                &self.cleanup_removed,
             ),
-            ("envctl_sync_orphans_total", "Orphans those syncs found."),
+            (
+                "envctl_cleanup_failed",
+                "Removals that failed",
+                &self.cleanup_failed,
+            ),
+            (
+                "envctl_sync_runs",
+                "Syncs run by this server (cleanups include one)",
+                &self.sync_runs,
+            ),
+            (
+                "envctl_sync_repairs",
+                "Records those syncs corrected",
+                &self.sync_repairs,
+            ),
+            (
+                "envctl_sync_orphans",
+                "Orphans those syncs found",
+                &self.sync_orphans,
+            ),
         ] {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                counters.get(name).copied().unwrap_or(0)
-            );
+            registry.register(name, help, counter.clone());
         }
-        drop(counters);
-
-        let h = self.provisioning.lock().unwrap_or_else(|e| e.into_inner());
-        out.push_str(
-            "# HELP envctl_provisioning_seconds Time from create request to ready (or failure).\n",
+        registry.register(
+            "envctl_provisioning_seconds",
+            "Time from create request to ready (or failure)",
+            self.provisioning.clone(),
         );
-        out.push_str("# TYPE envctl_provisioning_seconds histogram\n");
-        for (bound, n) in BUCKETS.iter().zip(h.counts) {
-            let _ = writeln!(
-                out,
-                "envctl_provisioning_seconds_bucket{{le=\"{bound}\"}} {n}"
-            );
+        register_resources(&mut registry, scrape.latest, scrape.host);
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &registry);
+        if open_metrics {
+            text
+        } else {
+            classic_text(&text)
         }
-        let _ = writeln!(
-            out,
-            "envctl_provisioning_seconds_bucket{{le=\"+Inf\"}} {}",
-            h.count
-        );
-        let _ = writeln!(out, "envctl_provisioning_seconds_sum {}", h.sum);
-        let _ = writeln!(out, "envctl_provisioning_seconds_count {}", h.count);
-        out
     }
-}
-
-/// A Prometheus label value: backslash, double quote and newline escaped.
-fn label_value(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
 }
 
 /// Resource gauges: eight per running environment (the sums over its
 /// services), and the host's ports and volumes.
-pub fn render_resources(out: &mut String, latest: &[EnvironmentStats], host: &HostStats) {
-    type Field = fn(&EnvironmentStats) -> f64;
-    let gauges: [(&str, &str, Field); 8] = [
-        (
-            "envctl_environment_cpu_percent",
-            "CPU use, percent of one CPU, summed over services.",
-            |s| s.total.cpu_percent,
-        ),
+fn register_resources(registry: &mut Registry, latest: &[EnvironmentStats], host: &HostStats) {
+    let cpu = Family::<EnvironmentLabels, Gauge<f64, AtomicU64>>::default();
+    for s in latest {
+        cpu.get_or_create(&EnvironmentLabels {
+            environment: s.name.clone(),
+        })
+        .set(s.total.cpu_percent);
+    }
+    registry.register(
+        "envctl_environment_cpu_percent",
+        "CPU use, percent of one CPU, summed over services",
+        cpu,
+    );
+    type Field = fn(&EnvironmentStats) -> i64;
+    let gauges: [(&str, &str, Field); 7] = [
         (
             "envctl_environment_memory_bytes",
-            "Memory in use without page cache.",
-            |s| s.total.memory_used as f64,
+            "Memory in use without page cache",
+            |s| s.total.memory_used as i64,
         ),
         (
             "envctl_environment_memory_limit_bytes",
-            "Memory limit (the host's memory for services without one).",
-            |s| s.total.memory_limit as f64,
+            "Memory limit (the host's memory for services without one)",
+            |s| s.total.memory_limit as i64,
         ),
         (
             "envctl_environment_network_receive_bytes",
-            "Bytes received since the containers started.",
-            |s| s.total.net_rx as f64,
+            "Bytes received since the containers started",
+            |s| s.total.net_rx as i64,
         ),
         (
             "envctl_environment_network_transmit_bytes",
-            "Bytes sent since the containers started.",
-            |s| s.total.net_tx as f64,
+            "Bytes sent since the containers started",
+            |s| s.total.net_tx as i64,
         ),
         (
             "envctl_environment_block_read_bytes",
-            "Bytes read from block devices.",
-            |s| s.total.block_read as f64,
+            "Bytes read from block devices",
+            |s| s.total.block_read as i64,
         ),
         (
             "envctl_environment_block_write_bytes",
-            "Bytes written to block devices.",
-            |s| s.total.block_write as f64,
+            "Bytes written to block devices",
+            |s| s.total.block_write as i64,
         ),
         (
             "envctl_environment_restarts",
-            "Container restarts, summed over services.",
-            |s| s.total.restarts as f64,
+            "Container restarts, summed over services",
+            |s| s.total.restarts as i64,
         ),
     ];
     for (name, help, field) in gauges {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+        let family = Family::<EnvironmentLabels, Gauge>::default();
         for s in latest {
-            let _ = writeln!(
-                out,
-                "{name}{{environment=\"{}\"}} {}",
-                label_value(&s.name),
-                field(s)
-            );
+            family
+                .get_or_create(&EnvironmentLabels {
+                    environment: s.name.clone(),
+                })
+                .set(field(s));
         }
+        registry.register(name, help, family);
     }
     for (name, help, value) in [
         (
             "envctl_ports_used",
-            "Host ports in the configured range held by environments.",
+            "Host ports in the configured range held by environments",
             Some(u64::from(host.ports.used)),
         ),
         (
             "envctl_ports_free",
-            "Host ports in the configured range not held.",
+            "Host ports in the configured range not held",
             Some(u64::from(host.ports.free)),
         ),
         (
             "envctl_volumes",
-            "Named volumes of this installation's environments.",
+            "Named volumes of this installation's environments",
             Some(host.volumes as u64),
         ),
         (
             "envctl_volume_bytes",
-            "Disk used by those volumes.",
+            "Disk used by those volumes",
             host.volume_bytes,
         ),
     ] {
         if let Some(v) = value {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+            let gauge = Gauge::<i64>::default();
+            gauge.set(v as i64);
+            registry.register(name, help, gauge);
         }
     }
+}
+
+/// OpenMetrics text as Prometheus' classic text format (0.0.4): counters'
+/// families are named with their `_total` samples' name, and there is no
+/// `# EOF` or `# UNIT`.
+fn classic_text(open_metrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = open_metrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(open_metrics.len());
+    for line in open_metrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        out.push_str(renamed.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -300,17 +368,39 @@ mod tests {
         m.provisioned(3.0);
         m.provisioned(100.0);
         m.request("/healthz", 200);
-        let text = m.render(Some(&[]));
+        let host = HostStats {
+            environments: Default::default(),
+            ports: crate::stats::PortUsage {
+                first: 1,
+                last: 2,
+                total: 2,
+                used: 0,
+                free: 2,
+            },
+            volumes: 0,
+            volume_bytes: None,
+        };
+        let scrape = Scrape {
+            environments: Some(&[]),
+            latest: &[],
+            host: &host,
+        };
+        let text = m.render(&scrape, false);
+        assert!(m.render(&scrape, true).ends_with("# EOF\n"));
         assert!(
-            text.contains("envctl_provisioning_seconds_bucket{le=\"1\"} 0"),
+            text.contains("# TYPE envctl_http_requests_total counter"),
             "{text}"
         );
         assert!(
-            text.contains("envctl_provisioning_seconds_bucket{le=\"5\"} 1"),
+            text.contains("envctl_provisioning_seconds_bucket{le=\"1.0\"} 0"),
             "{text}"
         );
         assert!(
-            text.contains("envctl_provisioning_seconds_bucket{le=\"120\"} 2"),
+            text.contains("envctl_provisioning_seconds_bucket{le=\"5.0\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("envctl_provisioning_seconds_bucket{le=\"120.0\"} 2"),
             "{text}"
         );
         assert!(text.contains("envctl_provisioning_seconds_count 2"));

@@ -352,19 +352,33 @@ async fn count_request(State(app): State<Shared>, request: Request, next: Next) 
     response
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "health", security(), responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
-async fn prometheus(State(app): State<Shared>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/metrics", tag = "health", security(), responses((status = 200, description = "Prometheus text (0.0.4), or OpenMetrics when the scraper's Accept asks for application/openmetrics-text", content_type = "text/plain")))]
+async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     // An unreadable database is reported, not a failed scrape.
     let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments))
         .await
         .ok();
-    let mut text = app.metrics.render(envs.as_deref());
-    let envs = envs.unwrap_or_default();
+    let listed = envs.clone().unwrap_or_default();
     // Without Docker the volume figures are left out, not the whole scrape.
     let (volumes, bytes) = app.monitor.volumes(&app).await.unwrap_or((0, None));
-    let host = crate::stats::host_figures(&app.ctx, &envs, volumes, bytes);
-    metrics::render_resources(&mut text, &app.monitor.latest(), &host);
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+    let host = crate::stats::host_figures(&app.ctx, &listed, volumes, bytes);
+    let latest = app.monitor.latest();
+    let open_metrics = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/openmetrics-text"));
+    let scrape = metrics::Scrape {
+        environments: envs.as_deref(),
+        latest: &latest,
+        host: &host,
+    };
+    let text = app.metrics.render(&scrape, open_metrics);
+    let kind = if open_metrics {
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    } else {
+        "text/plain; version=0.0.4; charset=utf-8"
+    };
+    Ok(([(header::CONTENT_TYPE, kind)], text).into_response())
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "health", security(), responses((status = 200, description = "Alive")))]
