@@ -145,6 +145,12 @@ pub enum Error {
         output: String,
     },
 
+    /// An operation failed because a service exited: `message` is what is
+    /// stored and logged, `output` (the service's last lines) is shown only to
+    /// the local command that ran it.
+    #[error("{message}{}", last_output(output))]
+    FailedWithOutput { message: String, output: String },
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -204,6 +210,7 @@ impl Error {
             | Error::Docker { .. }
             | Error::Failed(_)
             | Error::ServiceExited { .. }
+            | Error::FailedWithOutput { .. }
             | Error::Io { .. } => exit::FAILURE,
         }
     }
@@ -212,10 +219,14 @@ impl Error {
     /// the event log store, so never a container's output (see
     /// [`Error::ServiceExited`]), which is for those who may read logs.
     pub fn chain_text(&self) -> String {
-        if let Error::ServiceExited { service, code, .. } = self {
-            return format!(
-                "service {service} exited with code {code} (its output: `envctl logs NAME {service}`)"
-            );
+        match self {
+            Error::ServiceExited { service, code, .. } => {
+                return format!(
+                    "service {service} exited with code {code} (its output: `envctl logs NAME {service}`)"
+                );
+            }
+            Error::FailedWithOutput { message, .. } => return message.clone(),
+            _ => {}
         }
         let mut text = self.to_string();
         let mut source = std::error::Error::source(self);

@@ -654,11 +654,18 @@ async fn fail(
             env.name
         ),
     };
-    Error::Failed(format!(
+    let message = format!(
         "environment '{}' failed: {reason}\n  {what_happened}; the record stays as failed \
          (`envctl show {}`, `envctl delete {}`)",
         env.name, env.name, env.name
-    ))
+    );
+    match error {
+        // The output is for whoever ran the create, never for the record or the log.
+        Error::ServiceExited { output, .. } if !output.is_empty() => {
+            Error::FailedWithOutput { message, output }
+        }
+        _ => Error::Failed(message),
+    }
 }
 
 /// Removes everything labelled with the environment. A create stopped

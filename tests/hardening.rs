@@ -23,6 +23,14 @@ name = "app"
 image = "{IMAGE}"
 command = ["sh", "-c", "echo ROOT_PASSWORD=hunter2-secret; exec sleep 3600"]
 
+[templates.leaky]
+description = "prints a password, then exits"
+[[templates.leaky.services]]
+name = "app"
+image = "{IMAGE}"
+port = 80
+command = ["sh", "-c", "echo ROOT_PASSWORD=leaked-secret; sleep 1; exit 3"]
+
 [templates.gated]
 description = "ready only once /tmp/ready exists"
 [[templates.gated.services]]
@@ -125,6 +133,26 @@ fn an_environment_page_shows_logs_only_to_those_the_api_gives_them_to() {
     assert_eq!(status, 403);
 }
 
+// 1b. A crashing service's output (which may hold secrets) reached the
+//     record's error, which every role reads.
+#[test]
+fn a_crashed_services_output_is_shown_to_its_creator_only() {
+    let sb = sandbox(24050, "");
+    let out = sb.run(&["create", "leaky", "--template", "leaky"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("leaked-secret"),
+        "the local creator sees why"
+    );
+    let record = text(&sb.run(&["show", "leaky", "--json"]).stdout);
+    assert!(
+        record.contains("exited with code 3") && !record.contains("leaked-secret"),
+        "{record}"
+    );
+    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    assert!(!log.contains("leaked-secret"), "{log}");
+}
+
 // 2. The rate limit keyed on the raw header, and never limited bad tokens.
 #[test]
 fn rate_limits_key_on_the_authenticated_token_and_limit_bad_tokens_by_address() {
@@ -212,28 +240,6 @@ fn web_creates_share_the_create_quota_and_sign_ins_are_limited_per_address() {
     assert!(statuses[..3].iter().all(|s| *s != 429), "{statuses:?}");
 }
 
-/// `envctl serve` with its stderr kept in a file.
-fn serve_logged(sb: &Sandbox) -> (std::process::Child, u16, std::path::PathBuf) {
-    let port = common::free_port();
-    let log = sb.dir.path().join("serve.log");
-    let child = sb
-        .cmd()
-        .env("ENVCTL_LOG", "warn")
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    assert!(wait_until(Duration::from_secs(10), || TcpStream::connect(
-        ("127.0.0.1", port)
-    )
-    .is_ok()));
-    (child, port, log)
-}
-
-fn sigterm(child: &std::process::Child) {
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-}
-
 // 4. Connections had no timeouts, no cap, and held a shutdown open.
 #[test]
 fn half_sent_and_idle_connections_are_closed_after_the_header_timeout() {
@@ -273,7 +279,8 @@ fn past_the_connection_cap_new_connections_wait_and_the_log_says_so() {
         24400,
         "[api]\nmax_connections = 4\nheader_timeout = \"60s\"\n",
     );
-    let (mut child, port, log) = serve_logged(&sb);
+    let (server, log) = sb.serve_logged("warn");
+    let port = server.port;
     let idle: Vec<TcpStream> = (0..4)
         .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
         .collect();
@@ -301,8 +308,7 @@ fn past_the_connection_cap_new_connections_wait_and_the_log_says_so() {
             .unwrap()
             .contains("connection limit reached")
     );
-    sigterm(&child);
-    child.wait().unwrap();
+    drop(server);
 }
 
 #[test]
@@ -311,7 +317,8 @@ fn sigterm_stops_promptly_despite_half_sent_requests() {
         24500,
         "[api]\nheader_timeout = \"60s\"\nshutdown_grace = \"2s\"\n",
     );
-    let (mut child, port, _) = serve_logged(&sb);
+    let (mut server, _) = sb.serve_logged("warn");
+    let port = server.port;
     let held: Vec<TcpStream> = (0..5)
         .map(|_| {
             let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -324,8 +331,9 @@ fn sigterm_stops_promptly_despite_half_sent_requests() {
     let probe = request(port, "GET", "/healthz", None, "");
     assert_eq!(probe.0, 200);
     let start = Instant::now();
-    sigterm(&child);
-    assert!(wait_until(Duration::from_secs(20), || child
+    server.sigterm();
+    assert!(wait_until(Duration::from_secs(20), || server
+        .child
         .try_wait()
         .unwrap()
         .is_some()));

@@ -134,18 +134,8 @@ fn secrets_are_per_environment_survive_a_reset_leave_with_a_delete_and_appear_no
     assert_eq!(secrets(&sb, "one"), a, "kept across reset-db (keyed by id)");
 
     // Through the server, then nowhere but the secrets endpoint.
-    let log = sb.dir.path().join("serve.log");
-    let port = common::free_port();
-    let mut server = sb
-        .cmd()
-        .env("ENVCTL_LOG", "debug")
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    assert!(wait_until(Duration::from_secs(10), || {
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    }));
+    let (server, log) = sb.serve_logged("debug");
+    let port = server.port;
     let remote = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_envctl"))
             .env("ENVCTL_SERVER", format!("http://127.0.0.1:{port}"))
@@ -168,8 +158,7 @@ fn secrets_are_per_environment_survive_a_reset_leave_with_a_delete_and_appear_no
         dotenv.contains(&format!("SECRET_TOKEN={token}")),
         "{dotenv}"
     );
-    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
-    server.wait().unwrap();
+    drop(server);
     let logged = std::fs::read_to_string(&log).unwrap();
     let leaks: Vec<&str> = logged.lines().filter(|l| l.contains(&token)).collect();
     assert!(leaks.is_empty(), "server log: {leaks:?}");

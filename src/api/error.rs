@@ -60,7 +60,9 @@ impl From<Error> for ApiError {
             Error::MaintenanceBusy { .. } => (StatusCode::CONFLICT, "maintenance_running"),
             Error::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             // An operation on the environment failed (it is now `failed`, with the reason).
-            Error::Failed(_) | Error::ServiceExited { .. } => (StatusCode::CONFLICT, "failed"),
+            Error::Failed(_) | Error::ServiceExited { .. } | Error::FailedWithOutput { .. } => {
+                (StatusCode::CONFLICT, "failed")
+            }
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR

@@ -314,11 +314,25 @@ impl Sandbox {
 
     /// `envctl serve` over this sandbox, on a free loopback port.
     pub fn serve(&self) -> Server {
+        self.serve_to(std::process::Stdio::null(), None)
+    }
+
+    /// [`Sandbox::serve`] with its log (`ENVCTL_LOG=level`) kept in a file: the path.
+    pub fn serve_logged(&self, level: &str) -> (Server, PathBuf) {
+        let log = self.dir.path().join("serve.log");
+        let file = std::fs::File::create(&log).unwrap();
+        (self.serve_to(file.into(), Some(level)), log)
+    }
+
+    fn serve_to(&self, stderr: std::process::Stdio, level: Option<&str>) -> Server {
         let port = free_port();
-        let child = self
-            .cmd()
+        let mut cmd = self.cmd();
+        if let Some(level) = level {
+            cmd.env("ENVCTL_LOG", level);
+        }
+        let child = cmd
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stderr(std::process::Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         assert!(
@@ -333,11 +347,16 @@ impl Sandbox {
 
 /// A running `envctl serve`, stopped (SIGTERM) when dropped.
 pub struct Server {
-    child: std::process::Child,
+    pub child: std::process::Child,
     pub port: u16,
 }
 
 impl Server {
+    /// Sends SIGTERM (the server then stops gracefully).
+    pub fn sigterm(&self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
