@@ -13,14 +13,19 @@ command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v adduser >/dev/null || missing+=(adduser)
 if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" != 0 ]; then
-        echo "error: the tests need ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
-        exit 1
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        # The tests that need them say so; the others still run.
+        echo "warning: the package, man page and metrics tests need ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
+    else
+        echo "installing ${missing[*]} from Debian's packages..." >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        # Debian's prometheus (installed for promtool) starts a server where systemd runs: not wanted.
+        if [ -d /run/systemd/system ] && [[ " ${missing[*]} " == *" prometheus "* ]]; then
+            systemctl disable --now prometheus >/dev/null 2>&1 || true
+        fi
     fi
-    echo "installing ${missing[*]} from Debian's packages..." >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if ! cargo deb --version >/dev/null 2>&1; then
     echo "installing cargo-deb from crates.io..." >&2

@@ -37,12 +37,37 @@ fn mode(path: &str) -> u32 {
         & 0o7777
 }
 
-/// Purges the package (and what the test made) even when an assertion fails.
-struct Purge;
+/// A machine as a fresh one looks to the package: no `envctl` user or group
+/// and no `/var/lib/envctl` (what an earlier run left is moved aside and put
+/// back afterwards). Purges the package even when an assertion fails.
+struct Fresh {
+    kept: Option<std::path::PathBuf>,
+}
 
-impl Drop for Purge {
+impl Fresh {
+    fn new() -> Fresh {
+        let _ = run("dpkg", &["--purge", "envctl"]);
+        let _ = run("userdel", &["envctl"]);
+        let _ = run("groupdel", &["envctl"]);
+        let kept = Path::new("/var/lib/envctl").exists().then(|| {
+            let aside = std::path::PathBuf::from(format!(
+                "/var/lib/envctl.before-test-{}",
+                std::process::id()
+            ));
+            std::fs::rename("/var/lib/envctl", &aside).unwrap();
+            aside
+        });
+        Fresh { kept }
+    }
+}
+
+impl Drop for Fresh {
     fn drop(&mut self) {
         let _ = run("dpkg", &["--purge", "envctl"]);
+        let _ = std::fs::remove_dir_all("/var/lib/envctl");
+        if let Some(aside) = &self.kept {
+            let _ = std::fs::rename(aside, "/var/lib/envctl");
+        }
     }
 }
 
@@ -69,8 +94,15 @@ fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly(
         .find(|l| l.ends_with(".deb"))
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("no .deb in: {}", text(&built.stdout)));
-    let _purge = Purge;
+    let fresh = Fresh::new();
     ok("dpkg", &["-i", &deb]);
+    // Again, as a reinstall or an upgrade does: the maintainer script is idempotent.
+    ok("dpkg", &["-i", &deb]);
+    let installed: Vec<String> = ok("dpkg", &["-L", "envctl"])
+        .lines()
+        .filter(|l| Path::new(l).is_file())
+        .map(str::to_owned)
+        .collect();
 
     for (path, want) in [
         ("/usr/bin/envctl", 0o755),
@@ -103,10 +135,24 @@ fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly(
     let owner = ok("stat", &["-c", "%U:%G", "/var/lib/envctl"]);
     assert_eq!(owner.trim(), "envctl:envctl");
 
-    assert!(ok("envctl", &["--version"]).starts_with("envctl 0.1.0 (commit "));
+    let commit = ok(
+        "git",
+        &[
+            "-C",
+            env!("CARGO_MANIFEST_DIR"),
+            "rev-parse",
+            "--short=12",
+            "HEAD",
+        ],
+    );
+    assert_eq!(
+        ok("/usr/bin/envctl", &["--version"]).trim(),
+        format!("envctl 0.1.0 (commit {})", commit.trim())
+    );
     let version: serde_json::Value =
-        serde_json::from_str(&ok("envctl", &["--version", "--json"])).unwrap();
+        serde_json::from_str(&ok("/usr/bin/envctl", &["--version", "--json"])).unwrap();
     assert_eq!(version["version"], "0.1.0");
+    assert_eq!(version["commit"], commit.trim());
     assert_eq!(
         ok("man", &["-w", "envctl"]).trim(),
         "/usr/share/man/man1/envctl.1.gz"
@@ -115,10 +161,11 @@ fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly(
         "bash",
         &[
             "-c",
-            "source /usr/share/bash-completion/bash_completion; \
-             source /usr/share/bash-completion/completions/envctl; \
+            // bash-completion finds the file by itself, as an interactive shell does.
+            "source /usr/share/bash-completion/bash_completion; _completion_loader envctl; \
+             f=$(complete -p envctl | sed -E 's/.*-F ([^ ]+).*/\\1/'); \
              COMP_WORDS=(envctl cr); COMP_CWORD=1; COMP_LINE='envctl cr'; COMP_POINT=9; \
-             _envctl envctl cr envctl; printf '%s\\n' \"${COMPREPLY[@]}\"",
+             $f envctl cr envctl; printf '%s\\n' \"${COMPREPLY[@]}\"",
         ],
     );
     assert_eq!(completion.trim(), "create", "envctl cr<TAB>");
@@ -159,16 +206,23 @@ fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly(
     assert!(gone.status.success(), "{}", text(&gone.stderr));
     assert_eq!(mode("/var/lib/envctl/environments.json"), 0o600);
 
-    drop(_purge);
-    for path in [
-        "/usr/bin/envctl",
-        "/usr/share/man/man1/envctl.1.gz",
-        "/usr/share/bash-completion/completions/envctl",
-        "/lib/systemd/system/envctl.service",
-        "/etc/cron.d/envctl",
-        "/etc/envctl",
-        "/usr/share/doc/envctl",
-    ] {
+    // Remove keeps the configuration; purge takes it.
+    ok("dpkg", &["-r", "envctl"]);
+    assert!(!Path::new("/usr/bin/envctl").exists());
+    assert!(
+        Path::new("/etc/cron.d/envctl").exists(),
+        "remove keeps conffiles"
+    );
+    assert!(
+        Path::new("/etc/envctl/config.toml").exists(),
+        "remove keeps the config"
+    );
+    ok("dpkg", &["-P", "envctl"]);
+    for path in installed
+        .iter()
+        .map(String::as_str)
+        .chain(["/etc/envctl", "/usr/share/doc/envctl"])
+    {
         assert!(!Path::new(path).exists(), "{path} is left after purge");
     }
     // Debian policy keeps the system user; the data is never the package's to remove.
@@ -177,6 +231,7 @@ fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly(
         run("dpkg", &["-s", "envctl"]).status.code() != Some(0),
         "purged"
     );
+    drop(fresh);
 }
 
 #[test]

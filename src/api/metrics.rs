@@ -331,9 +331,23 @@ fn register_resources(registry: &mut Registry, latest: &[EnvironmentStats], host
     }
 }
 
+/// Whether an `Accept` header asks for OpenMetrics (with a quality above 0).
+pub fn wants_open_metrics(accept: &str) -> bool {
+    accept.split(',').any(|part| {
+        let mut fields = part.split(';').map(str::trim);
+        let media = fields.next().unwrap_or_default();
+        let quality = fields
+            .find_map(|f| f.strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        media.eq_ignore_ascii_case("application/openmetrics-text") && quality > 0.0
+    })
+}
+
 /// OpenMetrics text as Prometheus' classic text format (0.0.4): counters'
-/// families are named with their `_total` samples' name, and there is no
-/// `# EOF` or `# UNIT`.
+/// families are named with their `_total` samples' name, bucket bounds are
+/// written as before (`le="1"`, not `le="1.0"`, so existing series and queries
+/// keep working), and there is no `# EOF` or `# UNIT`.
 fn classic_text(open_metrics: &str) -> String {
     let counters: std::collections::HashSet<&str> = open_metrics
         .lines()
@@ -352,7 +366,17 @@ fn classic_text(open_metrics: &str) -> String {
                 .contains(name)
                 .then(|| format!("{prefix}{name}_total {tail}"))
         });
-        out.push_str(renamed.as_deref().unwrap_or(line));
+        let line = renamed.as_deref().unwrap_or(line);
+        match line.split_once("le=\"") {
+            Some((head, rest)) if rest.split_once('"').is_some_and(|(v, _)| v.ends_with(".0")) => {
+                let (bound, tail) = rest.split_once('"').unwrap_or_default();
+                out.push_str(&format!(
+                    "{head}le=\"{}\"{tail}",
+                    bound.trim_end_matches(".0")
+                ));
+            }
+            _ => out.push_str(line),
+        }
         out.push('\n');
     }
     out
@@ -392,20 +416,31 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("envctl_provisioning_seconds_bucket{le=\"1.0\"} 0"),
+            text.contains("envctl_provisioning_seconds_bucket{le=\"1\"} 0"),
             "{text}"
         );
         assert!(
-            text.contains("envctl_provisioning_seconds_bucket{le=\"5.0\"} 1"),
+            text.contains("envctl_provisioning_seconds_bucket{le=\"5\"} 1"),
             "{text}"
         );
         assert!(
-            text.contains("envctl_provisioning_seconds_bucket{le=\"120.0\"} 2"),
+            text.contains("envctl_provisioning_seconds_bucket{le=\"120\"} 2"),
             "{text}"
         );
         assert!(text.contains("envctl_provisioning_seconds_count 2"));
         assert!(text.contains("envctl_http_requests_total{route=\"/healthz\",status=\"200\"} 1"));
         assert!(text.contains("envctl_environments{status=\"running\"} 0"));
+    }
+
+    #[test]
+    fn open_metrics_is_served_only_when_asked_with_a_quality() {
+        assert!(wants_open_metrics(
+            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+        ));
+        assert!(!wants_open_metrics(
+            "application/openmetrics-text;q=0,text/plain"
+        ));
+        assert!(!wants_open_metrics("text/plain;version=0.0.4"));
     }
 
     #[test]

@@ -366,7 +366,7 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     let open_metrics = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/openmetrics-text"));
+        .is_some_and(metrics::wants_open_metrics);
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
         latest: &latest,

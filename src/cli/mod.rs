@@ -39,8 +39,7 @@ pub use printer::Printer;
 #[derive(Debug, Parser)]
 #[command(
     name = "envctl",
-    version,
-    long_version = LONG_VERSION,
+    version = LONG_VERSION,
     propagate_version = true,
     after_long_help = reference::after_help(),
     max_term_width = 100

@@ -81,6 +81,18 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "`envctl serve`: which log lines to write [default: info]",
     ),
     (
+        "ENVCTL_LISTEN",
+        "`envctl serve`: the address to listen on [default: 127.0.0.1:8080]",
+    ),
+    (
+        "XDG_CONFIG_HOME",
+        "where the config is looked for [default: ~/.config]",
+    ),
+    (
+        "XDG_DATA_HOME",
+        "where the data directory is [default: ~/.local/share]",
+    ),
+    (
         "DOCKER_HOST",
         "the Docker engine [default: unix:///var/run/docker.sock]",
     ),
@@ -117,6 +129,18 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "/etc/envctl/config.toml",
         "the config of the Debian package's units",
+    ),
+    (
+        "/etc/default/envctl",
+        "the units' variables (ENVCTL_LISTEN, ...)",
+    ),
+    (
+        "/etc/cron.d/envctl",
+        "the maintenance jobs, commented out until you want them",
+    ),
+    (
+        "/lib/systemd/system/envctl*",
+        "the server's unit and the maintenance timers",
     ),
 ];
 
