@@ -63,6 +63,7 @@ run_wrk() { # path -> "req/s p99"
 start_server
 curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/onboarding/environments" >/dev/null
 read -r list_rps list_p99 < <(run_wrk /api/onboarding/environments)
+read -r show_rps show_p99 < <(run_wrk /api/onboarding/environments/dev-500)
 read -r health_rps health_p99 < <(run_wrk /healthz)
 bytes=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/onboarding/environments" | wc -c)
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
@@ -77,4 +78,7 @@ echo "GET /api/onboarding/environments, 1,000 environments (page of 100, ${bytes
 echo "  ${list_rps} req/s, p99 ${list_p99} (target: >= 10,000 req/s, p99 < 10 ms)"
 echo "  baseline GET /healthz on the same server: ${health_rps} req/s, p99 ${health_p99};" \
      "ratio $(python3 -c "print(f'{float(\"$list_rps\")/float(\"$health_rps\"):.2f}')")x"
+echo "GET /api/onboarding/environments/dev-500 (one environment, by name), 64 connections, 10 s:"
+echo "  ${show_rps} req/s, p99 ${show_p99} (target: >= half of /healthz, p99 < 10 ms);" \
+     "ratio $(python3 -c "print(f'{float(\"$show_rps\")/float(\"$health_rps\"):.2f}')")x /healthz"
 echo "idle server with 10,000 environments (after one list): RSS $((rss_kb / 1024)) MB (target: < 50 MB)"

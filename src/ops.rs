@@ -71,6 +71,8 @@ pub fn json_array(items: &[&str]) -> String {
 pub struct ListFields<'a> {
     #[serde(borrow)]
     pub id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    pub name: std::borrow::Cow<'a, str>,
     pub status: Status,
     #[serde(borrow)]
     pub owner: std::borrow::Cow<'a, str>,

@@ -18,6 +18,7 @@ pub type Stamp = Option<(u64, u32)>;
 pub struct Cached {
     pub json: Box<str>,
     pub id: Box<str>,
+    pub name: Box<str>,
     pub status: Status,
     pub owner: Box<str>,
     pub template: Box<str>,
@@ -27,6 +28,16 @@ pub struct Cached {
 pub struct Environments {
     stamp: Stamp,
     pub list: Vec<Cached>,
+}
+
+impl Environments {
+    /// One environment by id, else by name (as the store's `get` looks).
+    pub fn find(&self, target: &str) -> Option<&Cached> {
+        self.list
+            .iter()
+            .find(|e| &*e.id == target)
+            .or_else(|| self.list.iter().find(|e| &*e.name == target))
+    }
 }
 
 #[derive(Default)]
@@ -64,6 +75,7 @@ impl Caches {
                     Ok(Cached {
                         json: (*json).into(),
                         id: f.id.into(),
+                        name: f.name.into(),
                         status: f.status,
                         owner: f.owner.into(),
                         template: f.template.into(),

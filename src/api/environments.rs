@@ -106,7 +106,17 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     require(&caller(&app, &headers).await?, Action::Read)?;
-    Ok(Json(blocking(&app, move |ctx| ops::show(ctx, &id)).await?).into_response())
+    // From the same in-memory copy as the list: no read and parse per request.
+    let envs = cached_environments(&app).await?;
+    let found = envs
+        .find(&id)
+        .ok_or_else(|| crate::error::Error::not_found(id.clone()))?;
+    // Decoded (one record, microseconds), so a hand-edited file's record
+    // answers with every field, as `show --json` prints it.
+    let env: Environment = serde_json::from_str(&found.json).map_err(|e| {
+        crate::error::Error::Failed(format!("a stored environment is malformed: {e}"))
+    })?;
+    Ok(Json(env).into_response())
 }
 
 #[utoipa::path(get, path = "/api/onboarding/environments/{id}/secrets", tag = "environments",
