@@ -3,12 +3,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{ApiError, ErrorBody, Shared, body, caller, duration_field, require};
-use crate::access::Action;
+use super::{ApiError, ErrorBody, Shared, body, duration_field, require};
+use crate::access::{Action, Caller};
 use crate::cleanup::{self, CleanupOptions};
 use crate::reset::{self, ResetOptions};
 use crate::retention::RetentionPolicy;
@@ -51,10 +51,10 @@ pub(super) struct CleanupBody {
     responses((status = 200, description = "The cleanup report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn cleanup(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     require(&caller, Action::Maintain)?;
     let b: CleanupBody = body(&bytes)?;
     let c = &app.ctx.config.cleanup;
@@ -94,10 +94,10 @@ pub(super) struct SyncBody {
     responses((status = 200, description = "The sync report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn sync(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     require(&caller, Action::Maintain)?;
     let b: SyncBody = body(&bytes)?;
     let opts = SyncOptions {
@@ -116,8 +116,11 @@ pub async fn sync(
 /// `GET /api/admin/backups`.
 #[utoipa::path(get, path = "/api/admin/backups", tag = "admin",
     responses((status = 200, description = "The backups, oldest first", body = [Object]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
-pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers).await?, Action::Administer)?;
+pub async fn backups(
+    State(app): State<Shared>,
+    caller: Result<Caller, ApiError>,
+) -> Result<Response, ApiError> {
+    require(&caller?, Action::Administer)?;
     let list = super::blocking(&app, |ctx| crate::backup::list(&ctx.store)).await?;
     Ok(Json(list).into_response())
 }
@@ -127,9 +130,9 @@ pub async fn backups(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
     responses((status = 201, description = "The new backup", body = Object), (status = 401, body = ErrorBody), (status = 409, description = "No database yet", body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn create_backup(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers).await?, Action::Administer)?;
+    require(&caller?, Action::Administer)?;
     let made = super::blocking(&app, |ctx| {
         crate::backup::create(&ctx.store, "api", &ctx.config.backups)
     })
@@ -158,10 +161,10 @@ pub(super) struct ResetBody {
     responses((status = 200, description = "The reset report", body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "Another cleanup, sync or reset is running", body = ErrorBody), (status = 413), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn reset(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     require(&caller, Action::Administer)?;
     let b: ResetBody = body(&bytes)?;
     let opts = ResetOptions {

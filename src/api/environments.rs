@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{
-    ApiError, ErrorBody, Shared, blocking, body, cached_environments, caller, duration_field,
-    openapi, require,
+    ApiError, ErrorBody, Shared, blocking, body, cached_environments, duration_field, openapi,
+    require,
 };
 use crate::access::{Action, Caller};
 use crate::ops::{self, DeleteOptions};
@@ -47,11 +47,11 @@ const MAX_OFFSET: usize = 1_000_000_000;
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn list(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    require(&caller(&app, &headers).await?, Action::Read)?;
+    require(&caller?, Action::Read)?;
     let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if q.offset.is_some_and(|o| o > MAX_OFFSET) {
@@ -102,10 +102,10 @@ pub(super) async fn list(
     responses((status = 200, description = "The environment", body = Environment), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn show(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers).await?, Action::Read)?;
+    require(&caller?, Action::Read)?;
     // From the same in-memory copy as the list: no read and parse per request.
     let envs = cached_environments(&app).await?;
     let found = envs
@@ -124,10 +124,10 @@ pub(super) async fn show(
     responses((status = 200, description = "The environment's generated secrets by name (its template's [secrets]); for its owner and admins only", body = BTreeMap<String, String>), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an admin", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "The database busy", body = ErrorBody)))]
 pub(super) async fn secrets(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     // Authorised there: the owner and admins only.
     let secrets = blocking(&app, move |ctx| ops::secrets(ctx, &caller, &id)).await?;
     Ok(Json(secrets).into_response())
@@ -138,9 +138,9 @@ pub(super) async fn secrets(
               (status = 401, description = "No or a bad token", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
 pub(super) async fn templates(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers).await?, Action::Read)?;
+    require(&caller?, Action::Read)?;
     Ok(Json(app.ctx.config.template_summaries()).into_response())
 }
 
@@ -180,10 +180,10 @@ pub(crate) struct CreateBody {
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such template", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn create(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     let body: CreateBody = self::body(&body)?;
     let opts = CreateOptions {
         name: body.name,
@@ -307,11 +307,11 @@ pub(crate) struct UpdateBody {
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn update(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     let body: UpdateBody = self::body(&body)?;
     let status = match body.status.as_deref() {
         None => None,
@@ -372,12 +372,12 @@ pub(crate) struct DeleteQuery {
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 409, description = "The removal failed", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn delete(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
     query: Result<Query<DeleteQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     require(&caller, Action::Delete)?;
     let answered = if q.wait {
         StatusCode::OK

@@ -11,14 +11,13 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::{ApiError, App, Shared, caller, require};
-use crate::access::Action;
+use super::{ApiError, App, Shared, require};
+use crate::access::{Action, Caller};
 use crate::store::{Environment, Status};
 
 const POLL: Duration = Duration::from_millis(500);
@@ -39,9 +38,9 @@ pub struct StatusChange {
               (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
 pub async fn stream(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     require(&caller, Action::Read)?;
     let slot = app.streams.open(
         caller.token.as_deref().unwrap_or("-"),

@@ -4,12 +4,13 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{ApiError, ErrorBody, Shared, caller};
+use super::{ApiError, ErrorBody, Shared};
+use crate::access::Caller;
 use crate::ops;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -31,12 +32,12 @@ pub(super) struct LogsQuery {
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment or service", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn logs(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
     query: Result<Query<LogsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let caller = caller(&app, &headers).await?;
+    let caller = caller?;
     let tail = q.tail.map(|t| t.min(1_000_000));
     // Held as long as a followed stream is open.
     let slot = if q.follow {

@@ -195,16 +195,19 @@ impl tower_http::request_id::MakeRequestId for RequestIds {
 /// Retry-After. The caller is the authenticated token (however its header is
 /// spaced); a request without a valid token counts against its client
 /// address, so failed authentication is limited too.
-async fn rate_limit(State(app): State<Shared>, request: Request, next: Next) -> Response {
+async fn rate_limit(State(app): State<Shared>, mut request: Request, next: Next) -> Response {
     let Some(limits) = &app.limits else {
         return next.run(request).await;
     };
     let create = request.method() == axum::http::Method::POST
         && request.uri().path() == "/api/onboarding/new-environment";
-    let key = match authenticated(&app, request.headers()).await {
-        Some(token) => limits::Key::Token(token.id),
+    let token = authenticated(&app, request.headers()).await;
+    let key = match &token {
+        Some(token) => limits::Key::Token(token.id.clone()),
         None => limits::Key::Address(client_address(&request)),
     };
+    // The handler's `caller` uses this answer instead of looking again.
+    request.extensions_mut().insert(Authenticated(token));
     match limits.check(key, create) {
         Ok(()) => next.run(request).await,
         Err(wait) => limits::too_many(wait),
@@ -241,13 +244,29 @@ async fn authenticated(app: &Shared, headers: &HeaderMap) -> Option<Token> {
         .ok()?
 }
 
-/// Who is calling, from `Authorization: Bearer <token>`.
-async fn caller(app: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    bearer(headers).ok_or_else(ApiError::unauthorized)?;
-    let token = authenticated(app, headers)
-        .await
-        .ok_or_else(ApiError::unauthorized)?;
-    Ok(Caller::token(&token, "api"))
+/// The token the rate limiter already authenticated for this request.
+#[derive(Clone)]
+struct Authenticated(Option<Token>);
+
+/// Who is calling, from `Authorization: Bearer <token>`: what every API
+/// handler takes (as `Result<Caller, ApiError>`, to decide when a missing
+/// token answers 401). The rate limiter's answer is reused when it ran.
+impl axum::extract::FromRequestParts<Shared> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &Shared,
+    ) -> Result<Caller, ApiError> {
+        bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let token = match parts.extensions.get::<Authenticated>() {
+            Some(Authenticated(token)) => token.clone(),
+            None => authenticated(app, &parts.headers).await,
+        };
+        token
+            .map(|t| Caller::token(&t, "api"))
+            .ok_or_else(ApiError::unauthorized)
+    }
 }
 
 /// The caller may do `action` (to no environment in particular).

@@ -4,13 +4,12 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{ApiError, App, ErrorBody, Shared, blocking, caller, require};
-use crate::access::Action;
+use super::{ApiError, App, ErrorBody, Shared, blocking, require};
+use crate::access::{Action, Caller};
 use crate::ops;
 use crate::stats::{EnvironmentStats, Overview};
 use crate::store::{Environment, Status};
@@ -39,10 +38,10 @@ async fn figures(app: &App, envs: &[Environment]) -> Result<Vec<EnvironmentStats
               (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn environment(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require(&caller(&app, &headers).await?, Action::Read)?;
+    require(&caller?, Action::Read)?;
     let env = blocking(&app, move |ctx| ops::show(ctx, &id)).await?;
     let mut stats = figures(&app, std::slice::from_ref(&env)).await?;
     Ok(Json(stats.remove(0)).into_response())
@@ -61,11 +60,11 @@ pub(super) struct OverviewQuery {
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn overview(
     State(app): State<Shared>,
-    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
     query: Result<Query<OverviewQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    require(&caller(&app, &headers).await?, Action::Read)?;
+    require(&caller?, Action::Read)?;
     let envs = blocking(&app, |ctx| ctx.store.read().map(|db| db.environments)).await?;
     let measured: Vec<Environment> = envs
         .iter()
