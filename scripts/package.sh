@@ -15,4 +15,6 @@ mkdir -p target/deb-man
 for page in man/*.1; do
     gzip -9n < "$page" > "target/deb-man/$(basename "$page").gz"
 done
-cargo deb "$@"
+# Stripped: the line tables the release profile keeps (for backtraces in
+# development) would make the installed binary 100 MB.
+cargo deb --strip "$@"
