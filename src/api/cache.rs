@@ -1,18 +1,64 @@
 //! In-memory copies of the environments and the tokens, refreshed whenever
-//! their file's content changes (its fingerprint: a checksum written with
-//! the data, never the clock), so that reads cost a short read rather than a
-//! locked read and a parse, and yet never go stale: the CLI, cron and the
-//! server all write the same files, and a revoked token stops working at
-//! once even on a filesystem with coarse timestamps.
+//! their file changes, so that a request costs a `stat` rather than a locked
+//! read and a parse, and yet never goes stale: the CLI, cron and the server
+//! all write the same files.
+//!
+//! "Changed" is decided as git decides a racily clean index entry: the
+//! file's size, modification time and inode are compared first; when the
+//! file was modified within the last two seconds (so a second write in the
+//! same timestamp tick could leave all three unchanged, on a filesystem with
+//! coarse timestamps) its content fingerprint is compared too (the CRC-32
+//! envctl writes in the database header; a CRC-32 of the token file). So a
+//! revoked token stops working at once, and an idle file costs one `stat`.
 
+use std::path::Path;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
 
 use crate::error::Result;
 use crate::store::{Status, Store};
 use crate::tokens::{Token, Tokens};
 
-/// A file's content identity for caching (see [`Store::fingerprint`]).
-pub type Stamp = Option<(u64, u32)>;
+/// A file's identity for caching: (size, modification time, inode), and its
+/// content fingerprint when it was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    meta: (u64, SystemTime, u64),
+    content: Option<(u64, u32)>,
+}
+
+/// Within this of its modification time, a file is checked by content too.
+const RACY: Duration = Duration::from_secs(2);
+
+fn meta(path: &Path) -> Option<(u64, SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?, m.ino()))
+}
+
+fn racy(modified: SystemTime) -> bool {
+    SystemTime::now()
+        .duration_since(modified)
+        .map_or(true, |age| age < RACY)
+}
+
+impl Stamp {
+    /// The file's stamp now (`content` computes its fingerprint).
+    pub fn take(path: &Path, content: impl Fn() -> Option<(u64, u32)>) -> Option<Stamp> {
+        Some(Stamp {
+            meta: meta(path)?,
+            content: content(),
+        })
+    }
+
+    /// Whether the file is still the one this stamp was taken of.
+    pub fn current(&self, path: &Path, content: impl Fn() -> Option<(u64, u32)>) -> bool {
+        match meta(path) {
+            Some(now) if now == self.meta => !racy(now.1) || content() == self.content,
+            _ => false,
+        }
+    }
+}
 
 /// One environment as stored: its JSON text and the fields lists filter on.
 pub struct Cached {
@@ -26,7 +72,7 @@ pub struct Cached {
 
 /// The environments at one version of the database file.
 pub struct Environments {
-    stamp: Stamp,
+    stamp: Option<Stamp>,
     pub list: Vec<Cached>,
 }
 
@@ -44,17 +90,20 @@ impl Environments {
 pub struct Caches {
     environments: RwLock<Option<Arc<Environments>>>,
     refreshing: std::sync::Mutex<()>,
-    tokens: RwLock<Option<(Stamp, Arc<Vec<Token>>)>>,
+    tokens: RwLock<Option<(Option<Stamp>, Arc<Vec<Token>>)>>,
 }
 
 impl Caches {
-    /// The environments in memory, if the file has not changed since (a `stat`).
+    /// The environments in memory, if the file has not changed since (a
+    /// `stat`; a short read of the header when it changed just now).
     pub fn current_environments(&self, store: &Store) -> Option<Arc<Environments>> {
-        let now = store.fingerprint();
         let cached = self.environments.read().unwrap_or_else(|e| e.into_inner());
         cached
             .as_ref()
-            .filter(|c| c.stamp == now && now.is_some())
+            .filter(|c| {
+                c.stamp
+                    .is_some_and(|s| s.current(store.path(), || store.fingerprint()))
+            })
             .cloned()
     }
 
@@ -66,7 +115,7 @@ impl Caches {
         if let Some(fresh) = self.current_environments(store) {
             return Ok(fresh);
         }
-        let now = store.fingerprint();
+        let now = Stamp::take(store.path(), || store.fingerprint());
         // The stamp is taken before the read: a write in between only makes the next call refresh again.
         let list = store.read_raw(|envs| {
             envs.iter()
@@ -88,26 +137,65 @@ impl Caches {
         Ok(fresh)
     }
 
-    /// Every token, from memory when the file has not changed.
-    pub fn tokens(&self, tokens: &Tokens) -> Result<Arc<Vec<Token>>> {
-        let now = crate::store::file_fingerprint(tokens.path());
-        let cached = self
-            .tokens
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        match cached {
-            Some((s, list)) if s == now => Ok(list),
-            _ => {
-                let list = Arc::new(tokens.list()?);
-                *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = Some((now, list.clone()));
-                Ok(list)
+    /// Every token, from memory when the file has not changed (no lock, no
+    /// wait: what an async worker may call); `None` when it must be read.
+    pub fn current_tokens(&self, tokens: &Tokens) -> Option<Arc<Vec<Token>>> {
+        let path = tokens.path();
+        let cached = self.tokens.read().unwrap_or_else(|e| e.into_inner());
+        match &*cached {
+            Some((Some(s), list)) if s.current(path, || crate::store::file_fingerprint(path)) => {
+                Some(list.clone())
             }
+            // No file then, and none now: no tokens.
+            Some((None, list)) if !path.exists() => Some(list.clone()),
+            _ => None,
         }
+    }
+
+    /// Every token, from memory when the file has not changed, else read
+    /// (blocking: takes the token file's lock).
+    pub fn tokens(&self, tokens: &Tokens) -> Result<Arc<Vec<Token>>> {
+        if let Some(list) = self.current_tokens(tokens) {
+            return Ok(list);
+        }
+        let path = tokens.path();
+        let now = Stamp::take(path, || crate::store::file_fingerprint(path));
+        let list = Arc::new(tokens.list()?);
+        *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = Some((now, list.clone()));
+        Ok(list)
     }
 
     /// The token whose secret this is.
     pub fn authenticate(&self, tokens: &Tokens, secret: &str) -> Result<Option<Token>> {
         Ok(crate::tokens::find(&self.tokens(tokens)?, secret))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::Role;
+
+    /// Two writes of the same size within one timestamp tick: the cache
+    /// still sees the second (a revoked token stops working at once).
+    #[test]
+    fn a_same_size_rewrite_in_the_same_tick_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let tokens = Tokens::new(dir.path(), Duration::from_secs(1));
+        let (_, secret) = tokens.create("ci", Role::Viewer, None).unwrap();
+        let caches = Caches::default();
+        assert!(caches.authenticate(&tokens, &secret).unwrap().is_some());
+        let path = tokens.path().to_owned();
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Same length, another hash: as if the token were replaced.
+        let at = text.find("\"sha256\": \"").unwrap() + 11;
+        let mut changed = text.clone();
+        let flipped = if &text[at..at + 1] == "0" { "1" } else { "0" };
+        changed.replace_range(at..at + 1, flipped);
+        std::fs::write(&path, &changed).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(before).unwrap();
+        assert!(caches.authenticate(&tokens, &secret).unwrap().is_none());
     }
 }

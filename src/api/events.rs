@@ -93,7 +93,8 @@ async fn start_watcher(app: &Arc<App>) {
 }
 
 type Snapshot = HashMap<String, (Status, bool)>;
-use super::cache::Stamp;
+/// The database's content fingerprint (its header's checksum): twice a second, a short read.
+type Stamp = Option<(u64, u32)>;
 
 fn stamp_of(app: &App) -> Stamp {
     app.ctx.store.fingerprint()

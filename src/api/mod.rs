@@ -237,6 +237,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// when it changed, off the async workers.
 async fn authenticated(app: &Shared, headers: &HeaderMap) -> Option<Token> {
     let secret = bearer(headers)?.to_owned();
+    // The usual case: the token file has not changed, a `stat` says so.
+    if let Some(list) = app.caches.current_tokens(&app.tokens) {
+        return crate::tokens::find(&list, &secret);
+    }
     let app = app.clone();
     tokio::task::spawn_blocking(move || app.caches.authenticate(&app.tokens, &secret))
         .await

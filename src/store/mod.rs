@@ -170,8 +170,9 @@ impl Store {
     /// file (one edited by hand). Equal fingerprints mean equal content,
     /// unlike a size and a modification time, which two writes within one
     /// timestamp tick share. `None` when there is no file.
+    /// A short read (the header line), never a lock wait.
     pub fn fingerprint(&self) -> Option<(u64, u32)> {
-        off_worker(|| content_fingerprint(&self.db_path))
+        content_fingerprint(&self.db_path)
     }
 
     /// Takes the maintenance lock that serialises cleanup, sync and reset runs
@@ -412,10 +413,8 @@ fn content_fingerprint(path: &Path) -> Option<(u64, u32)> {
 /// A CRC-32 of a whole (small) file and its length: the token file's
 /// fingerprint for caches. `None` when it does not exist.
 pub fn file_fingerprint(path: &Path) -> Option<(u64, u32)> {
-    off_worker(|| {
-        let bytes = std::fs::read(path).ok()?;
-        Some((bytes.len() as u64, crc32fast::hash(&bytes)))
-    })
+    let bytes = std::fs::read(path).ok()?;
+    Some((bytes.len() as u64, crc32fast::hash(&bytes)))
 }
 
 /// Creates `dir` (and its parents) 0700 when missing.
