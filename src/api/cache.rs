@@ -86,11 +86,14 @@ impl Environments {
     }
 }
 
+/// The tokens at one version of the token file (no stamp: there was no file).
+type CachedTokens = (Option<Stamp>, Arc<Vec<Token>>);
+
 #[derive(Default)]
 pub struct Caches {
     environments: RwLock<Option<Arc<Environments>>>,
     refreshing: std::sync::Mutex<()>,
-    tokens: RwLock<Option<(Option<Stamp>, Arc<Vec<Token>>)>>,
+    tokens: RwLock<Option<CachedTokens>>,
 }
 
 impl Caches {
