@@ -336,7 +336,11 @@ pub async fn environment_stats(
 ) -> Result<EnvironmentStats> {
     let env = crate::ops::show(ctx, target)?;
     let engine = ctx.engine().await?;
-    let mut stats = sampler.sample(engine, &[env], gap, None).await;
+    // Only this installation's containers, whatever the record names.
+    let present = engine
+        .container_names(&ctx.store.instance_id()?, false)
+        .await?;
+    let mut stats = sampler.sample(engine, &[env], gap, Some(&present)).await;
     Ok(stats.remove(0))
 }
 
