@@ -14,7 +14,9 @@ fn main() -> ExitCode {
         && args.iter().any(|a| a == "--version" || a == "-V")
         && args.iter().any(|a| a == "--json")
     {
-        println!("{}", cli::version_json());
+        // A closed pipe is not an error (as everywhere else).
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "{}", cli::version_json());
         return ExitCode::SUCCESS;
     }
     let cli = cli::Cli::parse();
