@@ -214,6 +214,26 @@ pub async fn start(
     result
 }
 
+/// [`start`] for the server: starts the containers, logs the start, answers,
+/// and probes readiness in the background (the record shows `ready`, or
+/// turns `failed` past `timeout`).
+pub async fn start_in_background(
+    ctx: &std::sync::Arc<Context>,
+    caller: &Caller,
+    target: &str,
+    timeout: Option<Duration>,
+) -> Result<Environment> {
+    let started = begin_start(ctx, caller, target, timeout, &crate::progress::Silent).await;
+    let name = started.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "start", name, &started);
+    let started = started?;
+    let (ctx, env) = (ctx.clone(), started.clone());
+    tokio::spawn(async move {
+        let _ = finish_start(&ctx, &env, timeout, &crate::progress::Silent).await;
+    });
+    Ok(started)
+}
+
 /// The first half of [`start`]: marks the record `running` with a `start`
 /// operation and starts every container. The API answers after this and runs
 /// [`finish_start`] in the background.

@@ -83,17 +83,9 @@ pub async fn create(
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Environment> {
-    let reservation = match reserve_environment(ctx, caller, opts).await {
-        Ok(r) => r,
-        Err(e) => {
-            let refused = Err(e);
-            let name = opts.name.as_deref().unwrap_or("-");
-            crate::ops::log(ctx, caller, "create", name, &refused);
-            return refused;
-        }
-    };
+    // A refusal is logged by `reserve_environment`, the outcome by `provision`.
+    let reservation = reserve_environment(ctx, caller, opts).await?;
     progress.environment(&reservation.env);
-    // Logged there, with the record's (perhaps generated) name.
     provision(ctx, caller, reservation, opts, progress, cancel).await
 }
 
@@ -111,6 +103,21 @@ pub struct Reservation {
 /// writes the `creating` record with its ports. The API answers with this
 /// record and runs [`provision`] in the background.
 pub async fn reserve_environment(
+    ctx: &Context,
+    caller: &Caller,
+    opts: &CreateOptions,
+) -> Result<Reservation> {
+    let reserved = reserve_checked(ctx, caller, opts).await;
+    // A create refused before it had a record is logged here; one that got
+    // a record is logged by `provision`, with the record's name.
+    if reserved.is_err() {
+        let name = opts.name.as_deref().unwrap_or("-");
+        crate::ops::log(ctx, caller, "create", name, &reserved);
+    }
+    reserved
+}
+
+async fn reserve_checked(
     ctx: &Context,
     caller: &Caller,
     opts: &CreateOptions,

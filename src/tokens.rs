@@ -227,11 +227,6 @@ pub fn find(tokens: &[Token], secret: &str) -> Option<Token> {
     found
 }
 
-/// A short, non-reversible name for a presented credential (rate-limit keys).
-pub fn fingerprint(presented: &str) -> String {
-    hash(presented)[..16].to_owned()
-}
-
 fn hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }

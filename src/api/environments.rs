@@ -213,15 +213,7 @@ pub(super) async fn begin_create(
     caller: &Caller,
     opts: CreateOptions,
 ) -> Result<Environment, ApiError> {
-    let reservation = match provision::reserve_environment(&app.ctx, caller, &opts).await {
-        Ok(r) => r,
-        Err(e) => {
-            let refused = Err(e);
-            let name = opts.name.as_deref().unwrap_or("-");
-            ops::log(&app.ctx, caller, "create", name, &refused);
-            return refused.map_err(ApiError::from);
-        }
-    };
+    let reservation = provision::reserve_environment(&app.ctx, caller, &opts).await?;
     let env = reservation.env.clone();
     let task_app = app.clone();
     let caller = caller.clone();
@@ -258,15 +250,7 @@ pub(super) async fn begin_start(
     env: &Environment,
     timeout: Option<std::time::Duration>,
 ) -> Result<Environment, ApiError> {
-    let started = ops::begin_start(&app.ctx, caller, &env.id, timeout, &Silent).await;
-    ops::log(&app.ctx, caller, "start", &env.name, &started);
-    let started = started?;
-    let ctx = app.ctx.clone();
-    let env = started.clone();
-    tokio::spawn(async move {
-        let _ = ops::finish_start(&ctx, &env, timeout, &Silent).await;
-    });
-    Ok(started)
+    Ok(ops::start_in_background(&app.ctx, caller, &env.id, timeout).await?)
 }
 
 /// Deletes in the background (the caller was authorised by the caller of this).
