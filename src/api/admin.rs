@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use super::{ApiError, ErrorBody, Shared, body, duration_field, require};
 use crate::access::{Action, Caller};
-use crate::cleanup::{self, CleanupOptions};
-use crate::reset::{self, ResetOptions};
+use crate::ops::cleanup::{self, CleanupOptions};
+use crate::ops::reset::{self, ResetOptions};
+use crate::ops::sync::{self, SyncOptions};
 use crate::retention::RetentionPolicy;
-use crate::sync::{self, SyncOptions};
 
 /// A whole number from 0 to 1,000,000 (JSON may write it 12 or 12.0).
 fn keep(n: Option<serde_json::Number>) -> Result<Option<usize>, ApiError> {
@@ -121,7 +121,7 @@ pub async fn backups(
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
     require(&caller?, Action::Administer)?;
-    let list = super::blocking(&app, |ctx| crate::backup::list(&ctx.store)).await?;
+    let list = super::blocking(&app, |ctx| crate::ops::backup::list(&ctx.store)).await?;
     Ok(Json(list).into_response())
 }
 
@@ -134,7 +134,7 @@ pub async fn create_backup(
 ) -> Result<Response, ApiError> {
     require(&caller?, Action::Administer)?;
     let made = super::blocking(&app, |ctx| {
-        crate::backup::create(&ctx.store, "api", &ctx.config.backups)
+        crate::ops::backup::create(&ctx.store, "api", &ctx.config.backups)
     })
     .await?;
     match made {

@@ -15,9 +15,9 @@ use super::{
     require,
 };
 use crate::access::{Action, Caller};
+use crate::ops::create::{self, CreateOptions};
+use crate::ops::progress::Silent;
 use crate::ops::{self, DeleteOptions};
-use crate::progress::Silent;
-use crate::provision::{self, CreateOptions};
 use crate::store::{Environment, Status};
 
 #[derive(Debug, Deserialize)]
@@ -213,7 +213,7 @@ pub(super) async fn begin_create(
     caller: &Caller,
     opts: CreateOptions,
 ) -> Result<Environment, ApiError> {
-    let reservation = provision::reserve_environment(&app.ctx, caller, &opts).await?;
+    let reservation = create::reserve_environment(&app.ctx, caller, &opts).await?;
     let env = reservation.env.clone();
     let task_app = app.clone();
     let caller = caller.clone();
@@ -228,7 +228,7 @@ pub(super) async fn begin_create(
             let _ = stopping.wait_for(|stop| *stop).await;
         };
         // Logs the create, naming the caller and the record's name.
-        let _ = provision::provision(ctx, &caller, reservation, &opts, &Silent, cancel).await;
+        let _ = create::provision(ctx, &caller, reservation, &opts, &Silent, cancel).await;
         task_app
             .metrics
             .provisioned(started.elapsed().as_secs_f64());
@@ -315,7 +315,7 @@ pub(super) async fn update(
     }
     // Both given: the earlier end wins.
     let from_ttl = duration_field("ttl", body.ttl.as_deref())?
-        .map(|d| crate::durations::add(chrono::Utc::now(), d));
+        .map(|d| crate::config::durations::add(chrono::Utc::now(), d));
     let expires_at = match (from_ttl, body.expires_at) {
         (Some(a), Some(b)) => Some(Some(a.min(b))),
         (Some(t), None) | (None, Some(t)) => Some(Some(t)),

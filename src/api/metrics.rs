@@ -15,7 +15,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::stats::{EnvironmentStats, HostStats};
+use crate::ops::stats::{EnvironmentStats, HostStats};
 use crate::store::{Environment, Status};
 
 /// Upper bounds of the provisioning histogram, in seconds.
@@ -91,7 +91,7 @@ impl Metrics {
     }
 
     /// A cleanup ran (by the API or the server's upkeep), and its sync.
-    pub fn cleanup(&self, report: &crate::cleanup::CleanupReport) {
+    pub fn cleanup(&self, report: &crate::ops::cleanup::CleanupReport) {
         self.cleanup_runs.inc();
         self.cleanup_removed.inc_by(report.removed() as u64);
         self.cleanup_failed.inc_by(report.failed() as u64);
@@ -99,7 +99,7 @@ impl Metrics {
     }
 
     /// A sync ran.
-    pub fn sync(&self, report: &crate::sync::SyncReport) {
+    pub fn sync(&self, report: &crate::ops::sync::SyncReport) {
         self.sync_runs.inc();
         self.sync_repairs.inc_by(report.changes.len() as u64);
         self.sync_orphans.inc_by(report.orphans.len() as u64);
@@ -394,7 +394,7 @@ mod tests {
         m.request("/healthz", 200);
         let host = HostStats {
             environments: Default::default(),
-            ports: crate::stats::PortUsage {
+            ports: crate::ops::stats::PortUsage {
                 first: 1,
                 last: 2,
                 total: 2,

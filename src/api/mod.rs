@@ -300,7 +300,7 @@ fn duration_field(
     field: &str,
     text: Option<&str>,
 ) -> Result<Option<std::time::Duration>, ApiError> {
-    text.map(|t| crate::durations::parse_field(field, t))
+    text.map(|t| crate::config::durations::parse_field(field, t))
         .transpose()
         .map_err(ApiError::from)
 }
@@ -384,7 +384,7 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     let listed = envs.clone().unwrap_or_default();
     // Without Docker the volume figures are left out, not the whole scrape.
     let (volumes, bytes) = app.monitor.volumes(&app).await.unwrap_or((0, None));
-    let host = crate::stats::host_figures(&app.ctx, &listed, volumes, bytes);
+    let host = crate::ops::stats::host_figures(&app.ctx, &listed, volumes, bytes);
     let latest = app.monitor.latest();
     let open_metrics = headers
         .get(header::ACCEPT)
@@ -412,7 +412,7 @@ async fn healthz() -> impl IntoResponse {
 #[utoipa::path(get, path = "/readyz", tag = "health", security(), responses((status = 200, description = "Database readable and Docker reachable"), (status = 503, description = "Not ready")))]
 async fn readyz(State(app): State<Shared>) -> Response {
     let db = app.ctx.store.read().map(|_| ());
-    let docker = crate::docker::Engine::connect().await.map(|_| ());
+    let docker = crate::engine::docker::Engine::connect().await.map(|_| ());
     let ok = db.is_ok() && docker.is_ok();
     let body = serde_json::json!({
         "database": if db.is_ok() { "ok" } else { "unreadable" },

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{App, Shared};
 use crate::error::Result;
-use crate::stats::{EnvironmentStats, Sampler};
+use crate::ops::stats::{EnvironmentStats, Sampler};
 use crate::store::{Environment, Status};
 
 /// Points kept per environment (half an hour at the default 10 s).

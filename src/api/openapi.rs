@@ -18,7 +18,7 @@ use crate::store::{Environment, Operation, ServiceState, Status};
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
     ),
     components(schemas(
-        Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::stats::EnvironmentStats, crate::stats::ServiceStats, crate::stats::Totals, crate::stats::HostStats, crate::stats::PortUsage, crate::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateBody, UpdateBody,
+        Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::ops::stats::EnvironmentStats, crate::ops::stats::ServiceStats, crate::ops::stats::Totals, crate::ops::stats::HostStats, crate::ops::stats::PortUsage, crate::ops::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateBody, UpdateBody,
         events::StatusChange, admin::CleanupBody, admin::SyncBody, admin::ResetBody,
     )),
     modifiers(&Bearer),

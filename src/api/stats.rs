@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{ApiError, App, ErrorBody, Shared, blocking, require};
 use crate::access::{Action, Caller};
 use crate::ops;
-use crate::stats::{EnvironmentStats, Overview};
+use crate::ops::stats::{EnvironmentStats, Overview};
 use crate::store::{Environment, Status};
 
 /// The figures of `envs`: the monitor's when fresh, else sampled now.
@@ -73,6 +73,6 @@ pub(super) async fn overview(
         .collect();
     let environments = figures(&app, &measured).await?;
     let (volumes, bytes) = app.monitor.volumes(&app).await?;
-    let host = crate::stats::host_figures(&app.ctx, &envs, volumes, bytes);
+    let host = crate::ops::stats::host_figures(&app.ctx, &envs, volumes, bytes);
     Ok(Json(Overview { host, environments }).into_response())
 }

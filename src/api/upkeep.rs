@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
 use super::App;
-use crate::cleanup::{self, CleanupOptions};
-use crate::events;
+use crate::ops::cleanup::{self, CleanupOptions};
 use crate::retention::RetentionPolicy;
 use crate::store::Status;
+use crate::store::events;
 
 /// Runs until the server is dropped.
 pub async fn run(app: Weak<App>) {

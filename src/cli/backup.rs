@@ -1,6 +1,7 @@
 //! `backup list | create | restore | verify | prune`.
 
-use envctl::{Context, Error, backup};
+use envctl::ops::backup;
+use envctl::{Context, Error};
 
 use super::{Printer, confirm};
 
@@ -65,7 +66,13 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
             }
             let safety = backup::restore(&ctx.store, &preview.backup, config, ports);
             let caller = envctl::Caller::local();
-            envctl::events::record_result(ctx.store.dir(), &caller, "restore", None, &safety);
+            envctl::store::events::record_result(
+                ctx.store.dir(),
+                &caller,
+                "restore",
+                None,
+                &safety,
+            );
             let safety = safety?;
             printer.note(&format!(
                 "restored {}{}",

@@ -49,7 +49,7 @@ pub fn exec(g: &GlobalArgs, command: Command, printer: &Printer) -> anyhow::Resu
         .collect::<envctl::Result<BTreeMap<_, _>>>()?;
     let owner = args.owner.unwrap_or_else(envctl::names::current_owner);
     envctl::names::check_owner(&owner)?;
-    let rendered = envctl::provision::render_template(
+    let rendered = envctl::ops::create::render_template(
         &config,
         &template,
         &args.name,

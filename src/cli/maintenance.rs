@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use envctl::backend::CleanupRequest;
-use envctl::reset::{self, ResetOptions};
-use envctl::sync::SyncOptions;
+use envctl::client::CleanupRequest;
+use envctl::ops::reset::{self, ResetOptions};
+use envctl::ops::sync::SyncOptions;
 use envctl::{Backend, Context, Error};
 
 use super::{Printer, confirm, parse_duration};

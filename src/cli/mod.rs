@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use envctl::remote::Remote;
+use envctl::client::remote::Remote;
 use envctl::{Backend, Config, Context, Store};
 
 pub use printer::Printer;
@@ -241,7 +241,10 @@ fn context(g: &GlobalArgs) -> envctl::Result<Context> {
         Printer::verbose(&format!("config: {source}"));
         let db = dir.join(envctl::store::DATABASE_FILE);
         Printer::verbose(&format!("database: {}", db.display()));
-        Printer::verbose(&format!("docker: {}", envctl::docker::docker_host()));
+        Printer::verbose(&format!(
+            "docker: {}",
+            envctl::engine::docker::docker_host()
+        ));
     }
     let store = Store::open(&dir, g.lock_timeout)?;
     if let Some(warning) = envctl::store::permission_warning(&dir)
@@ -254,7 +257,7 @@ fn context(g: &GlobalArgs) -> envctl::Result<Context> {
 
 /// Durations on the command line: the library's one parser and maximum.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    envctl::durations::parse(text)
+    envctl::config::durations::parse(text)
 }
 
 /// A future that resolves on Ctrl-C or SIGTERM (a CI job being cancelled).

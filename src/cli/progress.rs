@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use envctl::Environment;
-use envctl::progress::{Progress, Step};
+use envctl::ops::progress::{Progress, Step};
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct Bars {

@@ -3,11 +3,11 @@
 
 use chrono::Utc;
 use comfy_table::Cell;
-use envctl::backup::{Backup, Verified};
-use envctl::cleanup::CleanupReport;
-use envctl::reset::ResetReport;
+use envctl::ops::backup::{Backup, Verified};
+use envctl::ops::cleanup::CleanupReport;
+use envctl::ops::reset::ResetReport;
+use envctl::ops::sync::SyncReport;
 use envctl::retention::Plan;
-use envctl::sync::SyncReport;
 
 use super::Printer;
 use super::printer::age;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use comfy_table::Cell;
 use envctl::Backend;
-use envctl::stats::{EnvironmentStats, HostStats, Overview, Sampler};
+use envctl::ops::stats::{EnvironmentStats, HostStats, Overview, Sampler};
 
 use super::printer::short_duration;
 use super::{Printer, interrupted, parse_duration};

@@ -10,8 +10,11 @@
 //! [`Store::update`], work unlocked, then commit under [`Store::update`] again.
 
 mod atomic;
+pub mod events;
+pub mod host;
 pub(crate) mod lock;
 mod model;
+pub mod secrets;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -265,7 +265,9 @@ impl Operation {
     /// Why this operation is known to be dead, if it is: its process is gone
     /// (when it ran on this host), or its deadline has passed.
     pub fn abandoned(&self, now: DateTime<Utc>) -> Option<String> {
-        if self.host == crate::host::hostname() && !crate::host::envctl_process_alive(self.pid) {
+        if self.host == crate::store::host::hostname()
+            && !crate::store::host::envctl_process_alive(self.pid)
+        {
             return Some(format!(
                 "the envctl process (pid {}) running its {} is gone",
                 self.pid, self.action

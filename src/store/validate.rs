@@ -83,7 +83,7 @@ pub fn problems(db: &Database, ports: &PortsConfig) -> Vec<String> {
             if let Err(e) = names::validate_name(service) {
                 bad(format!("service: {}", names::printable(&e, 120)));
             }
-            let expected = crate::provision::container_name(&env.id, service);
+            let expected = crate::ops::create::container_name(&env.id, service);
             if state.container != expected {
                 bad(format!(
                     "service {}: container '{}' is not envctl's name for it ('{expected}')",

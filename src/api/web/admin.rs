@@ -7,9 +7,9 @@ use axum::response::Response;
 
 use super::{CsrfForm, Shared, User, fail, form_user, page, pages, read_envs, require_user};
 use crate::api::ApiError;
-use crate::cleanup::{self, CleanupOptions};
+use crate::ops::cleanup::{self, CleanupOptions};
+use crate::ops::sync::{self, SyncOptions};
 use crate::retention::RetentionPolicy;
-use crate::sync::{self, SyncOptions};
 use crate::tokens::Role;
 
 pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
@@ -73,7 +73,7 @@ pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>)
         .map(|r| r.sync.clone())
         .map_err(Clone::clone);
     let backups = (user.token.role >= Role::Admin)
-        .then(|| crate::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
+        .then(|| crate::ops::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
     let view = pages::AdminView {
         cleanup,
         sync,

@@ -11,9 +11,9 @@ use super::super::environments::{begin_create, begin_start, spawn_delete};
 use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, read_envs, require_user};
 use crate::access::Action;
 use crate::api::ApiError;
+use crate::ops::create::CreateOptions;
+use crate::ops::progress::Silent;
 use crate::ops::{self, DeleteOptions};
-use crate::progress::Silent;
-use crate::provision::CreateOptions;
 use crate::store::Environment;
 use crate::tokens::Role;
 
@@ -92,7 +92,7 @@ pub(super) async fn create(
     };
     let ttl = match form.ttl.trim() {
         "" => None,
-        t => match crate::durations::parse(t) {
+        t => match crate::config::durations::parse(t) {
             Ok(d) => Some(d),
             Err(e) => {
                 let problem = format!("Time to live: {e}.");
@@ -122,7 +122,7 @@ pub(super) async fn create(
 }
 
 /// Figures for the page: the monitor's latest when the environment runs.
-fn figures(app: &Shared, env: &Environment) -> Option<crate::stats::EnvironmentStats> {
+fn figures(app: &Shared, env: &Environment) -> Option<crate::ops::stats::EnvironmentStats> {
     app.monitor.latest_of(&env.id)
 }
 
@@ -148,9 +148,10 @@ pub(super) async fn environment(
     );
     let dir = app.ctx.store.dir().to_owned();
     let (id, name) = (env.id.clone(), env.name.clone());
-    let events = tokio::task::spawn_blocking(move || crate::events::history(&dir, &id, &name, 30))
-        .await
-        .unwrap_or_default();
+    let events =
+        tokio::task::spawn_blocking(move || crate::store::events::history(&dir, &id, &name, 30))
+            .await
+            .unwrap_or_default();
     // `None` when this user may not read the logs (the API's rule, in the core).
     let logs = crate::ops::tail(&app.ctx, &user.caller(), &env, 40).await;
     // Only for the owner and admins (the core says), else nothing to reveal.

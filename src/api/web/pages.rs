@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 
 use super::charts::{Series, line_chart};
-use crate::backup::Backup;
-use crate::cleanup::CleanupReport;
 use crate::config::TemplateSummary;
-use crate::events::Logged;
-use crate::stats::{EnvironmentStats, ServiceStats};
+use crate::ops::backup::Backup;
+use crate::ops::cleanup::CleanupReport;
+use crate::ops::stats::{EnvironmentStats, ServiceStats};
+use crate::ops::sync::SyncReport;
+use crate::store::events::Logged;
 use crate::store::{Environment, Status};
-use crate::sync::SyncReport;
 use crate::tokens::{Role, Token};
 
 use super::super::monitor::{OverallPoint, Point};

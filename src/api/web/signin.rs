@@ -58,7 +58,7 @@ pub(super) async fn login(
         }
     };
     let (id, _) = app.sessions.create(&token);
-    crate::events::record(
+    crate::store::events::record(
         app.ctx.store.dir(),
         &crate::access::Caller::token(&token, "web"),
         "web-sign-in",

@@ -4,6 +4,8 @@
 //! has an API counterpart, so both modes give the same output, the same
 //! waiting and the same exit codes.
 
+pub mod remote;
+
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::pin;
@@ -12,18 +14,18 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::access::Caller;
-use crate::cleanup::{self, CleanupOptions, CleanupReport, Prepared};
+use crate::client::remote::{CleanupBody, Remote};
 use crate::config::TemplateSummary;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::ops::cleanup::{self, CleanupOptions, CleanupReport, Prepared};
+use crate::ops::create::{self, CreateOptions};
+use crate::ops::progress::{Progress, Step};
+use crate::ops::stats::{self, EnvironmentStats, Overview, Sampler};
+use crate::ops::sync::{self, SyncOptions, SyncReport};
 use crate::ops::{self, DeleteOptions, Deleted, ListFilter, LogStream};
-use crate::progress::{Progress, Step};
-use crate::provision::{self, CreateOptions};
-use crate::remote::{CleanupBody, Remote};
 use crate::retention::{Plan, RetentionPolicy};
-use crate::stats::{self, EnvironmentStats, Overview, Sampler};
 use crate::store::{Environment, Status};
-use crate::sync::{self, SyncOptions, SyncReport};
 
 /// A record is read again soon at first (most waits are short), then every
 /// quarter second.
@@ -164,7 +166,7 @@ impl Backend {
     ) -> Result<Environment> {
         match self {
             Backend::Local(ctx) => {
-                provision::create(ctx, &Caller::local(), opts, progress, cancel).await
+                create::create(ctx, &Caller::local(), opts, progress, cancel).await
             }
             Backend::Remote(r) => {
                 let env = r.create(opts).await?;

@@ -15,12 +15,12 @@ use tokio::time::Instant;
 use crate::access::{Action, Caller};
 use crate::config::{Config, NetworkConfig, ServiceSpec, Template, parse_volume};
 use crate::context::Context;
-use crate::docker::{ContainerSpec, Engine, NetworkError, label};
+use crate::engine::docker::{ContainerSpec, Engine, NetworkError, label};
+use crate::engine::readiness;
 use crate::error::{Error, Result};
 use crate::names;
+use crate::ops::progress::{Progress, Step};
 use crate::ports;
-use crate::progress::{Progress, Step};
-use crate::readiness;
 use crate::store::{Environment, Operation, ServiceState, Status, Store};
 
 /// What `envctl create` (and `one-click`, and the API) asks for.
@@ -57,10 +57,10 @@ impl CreateOptions {
         }
         names::check_labels(&self.labels)?;
         if let Some(ttl) = self.ttl {
-            crate::durations::check("ttl", ttl)?;
+            crate::config::durations::check("ttl", ttl)?;
         }
         if let Some(timeout) = self.timeout {
-            crate::durations::check("timeout", timeout)?;
+            crate::config::durations::check("timeout", timeout)?;
             if timeout.is_zero() {
                 return Err(Error::InvalidInput(
                     "timeout: must be more than zero".into(),
@@ -136,8 +136,8 @@ async fn reserve_checked(
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
     ctx.engine().await?;
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    let deadline = crate::durations::instant_after(timeout);
-    let secrets = crate::secrets::generate(&template.secrets);
+    let deadline = crate::config::durations::instant_after(timeout);
+    let secrets = crate::store::secrets::generate(&template.secrets);
     let (env, instance, template) = reserve(
         &ctx.store,
         &ctx.config,
@@ -280,7 +280,7 @@ fn reserve(
             services: BTreeMap::new(),
             created_at: now,
             updated_at: now,
-            expires_at: ttl.map(|t| crate::durations::add(now, t)),
+            expires_at: ttl.map(|t| crate::config::durations::add(now, t)),
             labels: opts.labels.clone(),
             error: None,
             pinned: opts.pinned,
@@ -313,7 +313,7 @@ fn reserve(
                 state.sign_in = s.sign_in.clone();
             }
         }
-        crate::secrets::save(store.dir(), &id, secrets)?;
+        crate::store::secrets::save(store.dir(), &id, secrets)?;
         db.environments.push(env.clone());
         Ok((env, db.instance_id.clone(), resolved))
     })
@@ -325,8 +325,8 @@ fn values<'a>(
     config: &'a Config,
     secrets: &'a BTreeMap<String, String>,
     host: &'a BTreeMap<String, String>,
-) -> crate::variables::Values<'a> {
-    crate::variables::Values {
+) -> crate::config::variables::Values<'a> {
+    crate::config::variables::Values {
         name: &env.name,
         id: &env.id,
         owner: &env.owner,
@@ -404,7 +404,7 @@ pub fn render_template(
 /// (the same record, the same stored secrets): what start probes.
 pub fn resolved_template(ctx: &Context, env: &Environment) -> Result<Template> {
     let template = ctx.config.template(&env.template)?;
-    let secrets = crate::secrets::load(ctx.store.dir(), &env.id)?;
+    let secrets = crate::store::secrets::load(ctx.store.dir(), &env.id)?;
     template.resolve(&values(
         env,
         &ctx.config,
@@ -724,9 +724,9 @@ pub(crate) fn operation(action: &str, timeout: Duration) -> Operation {
     Operation {
         action: action.to_owned(),
         pid: std::process::id(),
-        host: crate::host::hostname(),
+        host: crate::store::host::hostname(),
         started_at: now,
-        deadline: crate::durations::add(now, slack),
+        deadline: crate::config::durations::add(now, slack),
     }
 }
 

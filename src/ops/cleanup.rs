@@ -12,11 +12,11 @@ use serde::Serialize;
 use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::events;
+use crate::ops::sync::{SyncOptions, SyncReport, sync_locked};
 use crate::ops::{self, DeleteOptions};
 use crate::retention::{self, Decision, Plan, RetentionPolicy};
 use crate::store::LockGuard;
-use crate::sync::{SyncOptions, SyncReport, sync_locked};
+use crate::store::events;
 
 /// What a cleanup run asks for.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ pub async fn execute(
         return Ok(report);
     }
     report.backup =
-        crate::backup::create(&ctx.store, "cleanup", &ctx.config.backups)?.map(|b| b.name);
+        crate::ops::backup::create(&ctx.store, "cleanup", &ctx.config.backups)?.map(|b| b.name);
     let removals = report
         .plan
         .remove

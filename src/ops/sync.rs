@@ -19,9 +19,9 @@ use serde::Serialize;
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
-use crate::docker::{EnvironmentObjects, label};
+use crate::engine::docker::{EnvironmentObjects, label};
 use crate::error::{Error, Result};
-use crate::events;
+use crate::store::events;
 use crate::store::{Environment, ServiceState, Status};
 
 /// What `sync` may do.
@@ -165,7 +165,7 @@ pub(crate) async fn sync_locked(
     let destructive = !repairs.is_empty() || (opts.remove_orphans && !orphan_ids.is_empty());
     if !opts.dry_run && destructive {
         report.backup =
-            crate::backup::create(&ctx.store, "sync", &ctx.config.backups)?.map(|b| b.name);
+            crate::ops::backup::create(&ctx.store, "sync", &ctx.config.backups)?.map(|b| b.name);
     }
 
     for (env, repair) in repairs {
@@ -226,7 +226,7 @@ pub(crate) async fn sync_locked(
         } else if !opts.dry_run && opts.remove_orphans {
             match engine.remove_environment(&instance, id, false).await {
                 Ok(_) => {
-                    crate::secrets::remove(ctx.store.dir(), id);
+                    crate::store::secrets::remove(ctx.store.dir(), id);
                     orphan.action = "removed".into();
                 }
                 Err(e) => orphan.error = Some(e.to_string()),
@@ -343,7 +343,7 @@ async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair
             ctx.store.update(|db| {
                 unchanged(db)?;
                 let env = db.get_mut(&seen.id)?;
-                env.operation = Some(crate::provision::operation(
+                env.operation = Some(crate::ops::create::operation(
                     "delete",
                     std::time::Duration::from_secs(120),
                 ));
@@ -354,7 +354,7 @@ async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair
                 db.remove(&seen.id);
                 Ok(())
             })?;
-            crate::secrets::remove(ctx.store.dir(), &seen.id);
+            crate::store::secrets::remove(ctx.store.dir(), &seen.id);
         }
     }
     Ok(())

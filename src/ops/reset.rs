@@ -12,9 +12,9 @@ use serde::Serialize;
 use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::error::Result;
-use crate::events;
+use crate::ops::sync::{SyncOptions, record_from_labels, sync_locked};
+use crate::store::events;
 use crate::store::{Environment, Status};
-use crate::sync::{SyncOptions, record_from_labels, sync_locked};
 
 #[derive(Debug, Clone, Default)]
 pub struct ResetOptions {
@@ -68,7 +68,8 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
     let engine = ctx.engine().await?;
     let instance = ctx.store.instance_id()?;
     let reason = if opts.empty { "reset-empty" } else { "reset" };
-    let backup = crate::backup::create(&ctx.store, reason, &ctx.config.backups)?.map(|b| b.name);
+    let backup =
+        crate::ops::backup::create(&ctx.store, reason, &ctx.config.backups)?.map(|b| b.name);
     let inventory = engine.inventory(&instance).await?;
     let db = ctx.store.read()?;
     let mut report = ResetReport {
@@ -101,7 +102,7 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
             db.environments.clear();
             Ok(())
         })?;
-        crate::secrets::retain(ctx.store.dir(), &[]);
+        crate::store::secrets::retain(ctx.store.dir(), &[]);
         return Ok(report);
     }
 
@@ -152,7 +153,7 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
         // The secrets of environments that are gone go with them; the kept
         // and adopted keep theirs (same ids).
         let ids: Vec<&str> = db.environments.iter().map(|e| e.id.as_str()).collect();
-        crate::secrets::retain(ctx.store.dir(), &ids);
+        crate::store::secrets::retain(ctx.store.dir(), &ids);
         Ok(())
     })?;
     Ok(report)

@@ -260,7 +260,7 @@ pub fn restore(
         .iter()
         .map(|e| e.id.as_str())
         .collect();
-    crate::secrets::retain(store.dir(), &ids);
+    crate::store::secrets::retain(store.dir(), &ids);
     store.replace(restored)?;
     Ok(safety)
 }

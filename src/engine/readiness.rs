@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::config::Probe;
-use crate::docker::Engine;
+use crate::engine::docker::Engine;
 use crate::error::{Error, Result};
 
 const FAST_POLL: Duration = Duration::from_millis(25);

@@ -1,4 +1,4 @@
-//! The remote side of [`crate::backend::Backend`]: one method per endpoint of
+//! The remote side of [`crate::client::Backend`]: one method per endpoint of
 //! `envctl serve`, turning its answers into the library's types and its
 //! errors into [`Error`]s with the same exit codes as local mode. The waiting
 //! (until ready, until gone) is the backend's, shared by both sides.
@@ -12,15 +12,15 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::cleanup::CleanupReport;
 use crate::config::TemplateSummary;
-use crate::docker::Removed;
+use crate::engine::docker::Removed;
 use crate::error::{Error, Result};
+use crate::ops::cleanup::CleanupReport;
+use crate::ops::create::CreateOptions;
+use crate::ops::stats::{EnvironmentStats, Overview};
+use crate::ops::sync::{SyncOptions, SyncReport};
 use crate::ops::{DeleteOptions, Deleted, ListFilter, LogChunk, LogStream};
-use crate::provision::CreateOptions;
-use crate::stats::{EnvironmentStats, Overview};
 use crate::store::Environment;
-use crate::sync::{SyncOptions, SyncReport};
 
 /// How long one request may take (a synchronous delete stops containers).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);

@@ -241,7 +241,7 @@ impl Engine {
 
     /// One reading of a container's counters (Docker's one-shot stats and
     /// its inspect), or `None` when it does not exist.
-    pub async fn container_sample(&self, name: &str) -> Result<Option<crate::stats::Sample>> {
+    pub async fn container_sample(&self, name: &str) -> Result<Option<crate::ops::stats::Sample>> {
         let inspect = match self.docker.inspect_container(name, None).await {
             Ok(c) => c,
             Err(e) if status_of(&e) == Some(404) => return Ok(None),
@@ -271,7 +271,7 @@ impl Engine {
             .blkio_stats
             .and_then(|b| b.io_service_bytes_recursive)
             .unwrap_or_default();
-        let (block_read, block_write) = crate::stats::block_io(
+        let (block_read, block_write) = crate::ops::stats::block_io(
             blkio
                 .iter()
                 .map(|e| (e.op.as_deref().unwrap_or(""), e.value.unwrap_or(0))),
@@ -282,12 +282,12 @@ impl Engine {
                 .and_then(|u| u.percpu_usage.as_ref())
                 .map_or(0, |p| p.len() as u32),
         );
-        Ok(Some(crate::stats::Sample {
+        Ok(Some(crate::ops::stats::Sample {
             at: chrono::Utc::now(),
             cpu_total: cpu.cpu_usage.and_then(|u| u.total_usage).unwrap_or(0),
             system_total: cpu.system_cpu_usage.unwrap_or(0),
             online_cpus,
-            memory_used: crate::stats::memory_without_cache(
+            memory_used: crate::ops::stats::memory_without_cache(
                 memory.usage.unwrap_or(0),
                 &memory.stats.unwrap_or_default(),
             ),

@@ -6,6 +6,9 @@
 //! file are added to the built-in ones (a template of the same name replaces it).
 //! Errors name the file, the key and what was expected.
 
+pub mod durations;
+pub mod variables;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -286,7 +289,7 @@ impl Template {
     /// This template with every variable of its strings (env values, command
     /// items, readiness paths and commands, sign-in hints) replaced by its
     /// value for one environment.
-    pub fn resolve(&self, values: &crate::variables::Values<'_>) -> Result<Template> {
+    pub fn resolve(&self, values: &crate::config::variables::Values<'_>) -> Result<Template> {
         let mut out = self.clone();
         for s in &mut out.services {
             for v in s.env.values_mut() {
@@ -455,7 +458,7 @@ impl ServiceSpec {
         self.ready
             .as_ref()
             .and_then(|r| r.timeout.as_deref())
-            .and_then(|t| crate::durations::parse(t).ok())
+            .and_then(|t| crate::config::durations::parse(t).ok())
     }
 }
 
@@ -765,7 +768,7 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
                 ));
             }
             if let Some(t) = &r.timeout {
-                crate::durations::parse(t)
+                crate::config::durations::parse(t)
                     .map_err(|e| format!("key `{key}.ready.timeout`: {e}"))?;
             }
         }
@@ -800,20 +803,20 @@ fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> R
         .map(|s| (s.name.clone(), s.port.is_some()))
         .collect();
     let secrets: Vec<String> = template.secrets.keys().cloned().collect();
-    let scope = crate::variables::Scope {
+    let scope = crate::config::variables::Scope {
         services: &services,
         secrets: &secrets,
         pass_env,
     };
     for (key, text) in template.strings(name) {
-        crate::variables::check(text, &scope).map_err(|e| format!("key `{key}`: {e}"))?;
-        if key.ends_with(".sign_in") && crate::variables::mentions_secret(text) {
+        crate::config::variables::check(text, &scope).map_err(|e| format!("key `{key}`: {e}"))?;
+        if key.ends_with(".sign_in") && crate::config::variables::mentions_secret(text) {
             return Err(format!(
                 "key `{key}`: a sign-in hint is shown to every reader, so it may not hold a secret; \
                  name it instead (`envctl show --secrets` prints it)"
             ));
         }
-        if key.ends_with(".ready.http") && crate::variables::mentions_secret(text) {
+        if key.ends_with(".ready.http") && crate::config::variables::mentions_secret(text) {
             return Err(format!(
                 "key `{key}`: a readiness path is shown in progress and errors, so it may not hold a secret"
             ));
@@ -932,7 +935,7 @@ pub(crate) mod duration_text {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
-        crate::durations::parse(&text).map_err(serde::de::Error::custom)
+        crate::config::durations::parse(&text).map_err(serde::de::Error::custom)
     }
 
     pub mod option {
@@ -948,7 +951,9 @@ pub(crate) mod duration_text {
         /// Absent or `null` is `None` (TOML has no null; JSON reports have).
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
             Option::<String>::deserialize(d)?
-                .map(|text| crate::durations::parse(&text).map_err(serde::de::Error::custom))
+                .map(|text| {
+                    crate::config::durations::parse(&text).map_err(serde::de::Error::custom)
+                })
                 .transpose()
         }
     }

@@ -4,7 +4,7 @@
 //! (environments by status, ports used and free, disk used by volumes).
 //!
 //! The arithmetic is pure and tested here; [`Sampler`] takes the samples
-//! through [`crate::docker::Engine`] and remembers the previous one of each
+//! through [`crate::engine::docker::Engine`] and remembers the previous one of each
 //! container, so a refresh (`stats --watch`, the server's sampler) needs one
 //! new sample, not two.
 
@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
-use crate::docker::Engine;
+use crate::engine::docker::Engine;
 use crate::error::Result;
 use crate::store::{Environment, Status};
 

@@ -1,6 +1,14 @@
 //! Operations on existing environments: list, show, start, stop, delete, logs.
 //! Each reads or changes the record under the lock and talks to Docker unlocked.
 
+pub mod backup;
+pub mod cleanup;
+pub mod create;
+pub mod progress;
+pub mod reset;
+pub mod stats;
+pub mod sync;
+
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -9,10 +17,10 @@ use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
-use crate::docker::Removed;
+use crate::engine::docker::Removed;
 use crate::error::{Error, Result};
-use crate::progress::{Progress, Step};
-use crate::provision::{commit, operation, wait_until_ready};
+use crate::ops::create::{commit, operation, wait_until_ready};
+use crate::ops::progress::{Progress, Step};
 use crate::store::{Environment, Status};
 
 /// Which environments `list` shows.
@@ -223,13 +231,13 @@ pub async fn start_in_background(
     target: &str,
     timeout: Option<Duration>,
 ) -> Result<Environment> {
-    let started = begin_start(ctx, caller, target, timeout, &crate::progress::Silent).await;
+    let started = begin_start(ctx, caller, target, timeout, &crate::ops::progress::Silent).await;
     let name = started.as_ref().map_or(target, |e| e.name.as_str());
     log(ctx, caller, "start", name, &started);
     let started = started?;
     let (ctx, env) = (ctx.clone(), started.clone());
     tokio::spawn(async move {
-        let _ = finish_start(&ctx, &env, timeout, &crate::progress::Silent).await;
+        let _ = finish_start(&ctx, &env, timeout, &crate::ops::progress::Silent).await;
     });
     Ok(started)
 }
@@ -246,7 +254,7 @@ pub async fn begin_start(
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    crate::durations::check("timeout", timeout)?;
+    crate::config::durations::check("timeout", timeout)?;
     let (env, instance) = ctx.store.update(|db| {
         let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
@@ -292,7 +300,7 @@ pub async fn finish_start(
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
-    let template = match crate::provision::resolved_template(ctx, env) {
+    let template = match crate::ops::create::resolved_template(ctx, env) {
         Ok(t) => Ok(t),
         // The template left the config: all we can know is that the containers run.
         Err(Error::UnknownTemplate(_)) => Err(()),
@@ -306,7 +314,7 @@ pub async fn finish_start(
             Ok(())
         });
     };
-    let deadline = crate::durations::instant_after(timeout);
+    let deadline = crate::config::durations::instant_after(timeout);
     match tokio::time::timeout_at(
         deadline,
         wait_until_ready(&ctx.store, engine, env, &template, deadline, progress),
@@ -442,7 +450,7 @@ pub(crate) fn log<T>(
     target: &str,
     result: &Result<T>,
 ) {
-    crate::events::record_result(ctx.store.dir(), caller, action, Some(target), result);
+    crate::store::events::record_result(ctx.store.dir(), caller, action, Some(target), result);
 }
 
 async fn delete_inner(
@@ -494,7 +502,7 @@ async fn delete_inner(
         db.remove(&env.id);
         Ok(())
     })?;
-    crate::secrets::remove(ctx.store.dir(), &env.id);
+    crate::store::secrets::remove(ctx.store.dir(), &env.id);
     Ok(Some(Deleted {
         environment: env,
         removed,
@@ -572,7 +580,7 @@ pub fn secrets(
 ) -> Result<std::collections::BTreeMap<String, String>> {
     let env = show(ctx, target)?;
     caller.authorize(Action::ReadSecrets, Some(&env.owner))?;
-    crate::secrets::load(ctx.store.dir(), &env.id)
+    crate::store::secrets::load(ctx.store.dir(), &env.id)
 }
 
 /// The last `lines` lines of each service (the web page's log panel), or
