@@ -1,0 +1,299 @@
+//! Changing a living environment: start (at once, or in the background for the
+//! server), stop, and record updates (pin, labels, end of life).
+
+use std::time::Duration;
+
+use futures_util::future::{join_all, try_join_all};
+
+use crate::access::{Action, Caller};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::ops::create::{commit, operation, wait_until_ready};
+use crate::ops::log;
+use crate::ops::progress::{Progress, Step};
+use crate::store::{Environment, Status};
+
+/// Pins (never removed by cleanup) or unpins an environment.
+pub fn set_pinned(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    pinned: bool,
+) -> Result<Environment> {
+    update(
+        ctx,
+        caller,
+        target,
+        &Update {
+            pinned: Some(pinned),
+            ..Default::default()
+        },
+    )
+}
+
+/// What [`update`] changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    /// A new end of life (`Some(None)` removes it).
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The whole new set of labels.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+    pub pinned: Option<bool>,
+}
+
+impl Update {
+    fn is_empty(&self) -> bool {
+        self.expires_at.is_none() && self.labels.is_none() && self.pinned.is_none()
+    }
+
+    /// The event this change is logged as.
+    fn action(&self) -> &'static str {
+        match (
+            self.pinned,
+            self.labels.is_some() || self.expires_at.is_some(),
+        ) {
+            (Some(true), false) => "pin",
+            (Some(false), false) => "unpin",
+            _ => "update",
+        }
+    }
+}
+
+/// Changes an environment's record (pin, labels, end of life): authorised
+/// for the caller, validated, and logged once. Nothing to change answers the
+/// record as it is.
+pub fn update(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    change: &Update,
+) -> Result<Environment> {
+    if let Some(labels) = &change.labels {
+        crate::names::check_labels(labels)?;
+    }
+    let result = ctx.store.update(|db| {
+        let env = db.get_mut(target)?;
+        caller.authorize(Action::Change, Some(&env.owner))?;
+        if change.is_empty() {
+            return Ok(env.clone());
+        }
+        if let Some(t) = change.expires_at {
+            env.expires_at = t;
+        }
+        if let Some(labels) = &change.labels {
+            env.labels = labels.clone();
+        }
+        if let Some(p) = change.pinned {
+            env.pinned = p;
+        }
+        env.updated_at = chrono::Utc::now();
+        Ok(env.clone())
+    });
+    if !change.is_empty() {
+        let name = result.as_ref().map_or(target, |e| e.name.as_str());
+        log(ctx, caller, change.action(), name, &result);
+    }
+    result
+}
+
+/// Starts a stopped environment (or one whose containers were kept after a
+/// failure) and, when `wait`, waits until it is ready.
+pub async fn start(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    wait: bool,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let result = async {
+        let env = begin_start(ctx, caller, target, timeout, progress).await?;
+        if wait {
+            finish_start(ctx, &env, timeout, progress).await
+        } else {
+            commit(&ctx.store, &env.id, |e| {
+                e.operation = None;
+                Ok(())
+            })
+        }
+    }
+    .await;
+    let name = result.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "start", name, &result);
+    result
+}
+
+/// [`start`] for the server: starts the containers, logs the start, answers,
+/// and probes readiness in the background (the record shows `ready`, or
+/// turns `failed` past `timeout`).
+pub async fn start_in_background(
+    ctx: &std::sync::Arc<Context>,
+    caller: &Caller,
+    target: &str,
+    timeout: Option<Duration>,
+) -> Result<Environment> {
+    let started = begin_start(ctx, caller, target, timeout, &crate::ops::progress::Silent).await;
+    let name = started.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "start", name, &started);
+    let started = started?;
+    let (ctx, env) = (ctx.clone(), started.clone());
+    tokio::spawn(async move {
+        let _ = finish_start(&ctx, &env, timeout, &crate::ops::progress::Silent).await;
+    });
+    Ok(started)
+}
+
+/// The first half of [`start`]: marks the record `running` with a `start`
+/// operation and starts every container. The API answers after this and runs
+/// [`finish_start`] in the background.
+pub async fn begin_start(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
+    crate::config::durations::check("timeout", timeout)?;
+    let (env, instance) = ctx.store.update(|db| {
+        let instance = db.instance_id.clone();
+        let env = db.get_mut(target)?;
+        caller.authorize(Action::Change, Some(&env.owner))?;
+        env.transition(Status::Running)?;
+        env.error = None;
+        env.operation = Some(operation("start", timeout));
+        Ok((env.clone(), instance))
+    })?;
+    progress.environment(&env);
+    let (instance, id) = (instance.as_str(), env.id.as_str());
+    let started = try_join_all(env.services.iter().map(|(name, s)| async move {
+        progress.service(name, Step::Starting);
+        match engine.check_owned(instance, id, &s.container).await? {
+            true => engine.start_container(&s.container).await,
+            false => Err(Error::Failed(format!(
+                "service {name}: container {} is gone; delete and re-create the environment",
+                s.container
+            ))),
+        }
+    }))
+    .await;
+    if let Err(e) = started {
+        let reason = e.chain_text();
+        ctx.store.update(|db| {
+            if let Some(env) = db.find_mut(&env.id) {
+                env.fail(reason);
+            }
+            Ok(())
+        })?;
+        return Err(e);
+    }
+    commit(&ctx.store, &env.id, |_| Ok(()))
+}
+
+/// The second half of [`start`]: waits until every service is ready, then
+/// clears the operation (or marks the record `failed` with the reason).
+pub async fn finish_start(
+    ctx: &Context,
+    env: &Environment,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
+    let template = match crate::ops::create::resolved_template(ctx, env) {
+        Ok(t) => Ok(t),
+        // The template left the config: all we can know is that the containers run.
+        Err(Error::UnknownTemplate(_)) => Err(()),
+        // Its variables no longer resolve (a label it needs was removed): say so.
+        Err(e) => return Err(record_start_failure(ctx, &env.id, e)),
+    };
+    let Ok(template) = template else {
+        // The template left the config: all we can know is that the containers run.
+        return commit(&ctx.store, &env.id, |e| {
+            e.operation = None;
+            Ok(())
+        });
+    };
+    let deadline = crate::config::durations::instant_after(timeout);
+    match tokio::time::timeout_at(
+        deadline,
+        wait_until_ready(&ctx.store, engine, env, &template, deadline, progress),
+    )
+    .await
+    {
+        Ok(Ok(env)) => Ok(env),
+        Ok(Err(e)) => Err(record_start_failure(ctx, &env.id, e)),
+        Err(_) => Err(record_start_failure(
+            ctx,
+            &env.id,
+            Error::Failed("timed out waiting for readiness".into()),
+        )),
+    }
+}
+
+fn record_start_failure(ctx: &Context, id: &str, error: Error) -> Error {
+    if matches!(error, Error::Conflict(_)) {
+        return error;
+    }
+    let reason = error.chain_text();
+    let _ = ctx.store.update(|db| {
+        if let Some(env) = db.find_mut(id)
+            && env.status != Status::Deleting
+        {
+            env.fail(reason);
+        }
+        Ok(())
+    });
+    error
+}
+
+/// Stops every container of an environment, keeping containers and volumes.
+pub async fn stop(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let result = stop_inner(ctx, caller, target, progress).await;
+    let name = result.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "stop", name, &result);
+    result
+}
+
+async fn stop_inner(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let grace = ctx.config.defaults.stop_timeout;
+    let (env, instance) = ctx.store.update(|db| {
+        let instance = db.instance_id.clone();
+        let env = db.get_mut(target)?;
+        caller.authorize(Action::Change, Some(&env.owner))?;
+        env.status.check(Status::Stopped, &env.name)?;
+        env.operation = Some(operation("stop", grace.saturating_mul(2)));
+        Ok((env.clone(), instance))
+    })?;
+    progress.environment(&env);
+    let (instance, id) = (instance.as_str(), env.id.as_str());
+    let stops = env.services.iter().map(|(name, s)| async move {
+        progress.service(name, Step::Stopping);
+        let r = match engine.check_owned(instance, id, &s.container).await {
+            Ok(_) => engine.stop_container(&s.container, grace).await,
+            Err(e) => Err(e),
+        };
+        progress.service(name, Step::Stopped);
+        r
+    });
+    let results = join_all(stops).await;
+    let env = commit(&ctx.store, &env.id, |e| {
+        e.transition(Status::Stopped)?;
+        e.operation = None;
+        Ok(())
+    })?;
+    results.into_iter().collect::<Result<Vec<()>>>()?;
+    Ok(env)
+}
