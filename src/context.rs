@@ -4,7 +4,7 @@
 use tokio::sync::OnceCell;
 
 use crate::config::Config;
-use crate::engine::docker::Engine;
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::store::Store;
 

@@ -108,12 +108,14 @@ pub enum Error {
     #[error("interrupted")]
     Interrupted,
 
-    /// A Docker call failed after the engine was reached.
+    /// A call to the container engine failed after the engine was reached.
+    /// `status` is the engine's HTTP status, when it answered with one.
     #[error("Docker: {context}")]
     Docker {
         context: String,
+        status: Option<u16>,
         #[source]
-        source: bollard::errors::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     /// Remote mode: the envctl server could not be reached.
@@ -253,13 +255,6 @@ impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { path, source }
-    }
-
-    pub(crate) fn docker(
-        context: impl Into<String>,
-    ) -> impl FnOnce(bollard::errors::Error) -> Error {
-        let context = context.into();
-        move |source| Error::Docker { context, source }
     }
 
     pub(crate) fn not_found(name: impl Into<String>) -> Error {

@@ -446,3 +446,40 @@ fn a_corrupt_database_can_be_restored_from_its_newest_backup() {
         "the corrupt bytes are kept: {reasons:?}"
     );
 }
+
+#[test]
+fn a_pin_set_after_creation_survives_reset_db() {
+    let sb = Sandbox::new(27200);
+    sb.json(&[
+        "create",
+        "kept",
+        "--label",
+        "team=core",
+        "--ttl",
+        "3d",
+        "--no-wait",
+    ]);
+    sb.json(&["create", "plain", "--no-wait"]);
+    sb.json(&["pin", "kept"]);
+    let before = sb.json(&["show", "kept"]);
+    assert_eq!(before["pinned"], true);
+
+    forget(&sb, |_| false);
+    let report = sb.json(&["auto-reset-db"]);
+    assert_eq!(report["adopted"], serde_json::json!(["kept", "plain"]));
+    let after = sb.json(&["show", "kept"]);
+    for field in ["pinned", "labels", "expires_at", "ports", "owner"] {
+        assert_eq!(after[field], before[field], "{field}");
+    }
+    assert_eq!(sb.json(&["show", "plain"])["pinned"], false);
+
+    // Unpinned, then rebuilt again: the marker follows.
+    sb.json(&["unpin", "kept"]);
+    forget(&sb, |_| false);
+    sb.json(&["auto-reset-db"]);
+    assert_eq!(sb.json(&["show", "kept"])["pinned"], false);
+    // A deleted environment leaves no marker behind.
+    sb.json(&["delete", "kept", "--yes"]);
+    sb.json(&["delete", "plain", "--yes"]);
+    assert!(sb.labelled("volume").is_empty());
+}

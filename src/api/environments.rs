@@ -326,8 +326,7 @@ pub(super) async fn update(
         labels: body.labels,
         pinned: body.pinned,
     };
-    let who = caller.clone();
-    let env = blocking(&app, move |ctx| ops::update(ctx, &who, &id, &change)).await?;
+    let env = ops::update(&app.ctx, &caller, &id, &change).await?;
     let env = match status {
         None => env,
         Some(Status::Stopped) => ops::stop(&app.ctx, &caller, &env.id, &Silent).await?,

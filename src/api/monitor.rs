@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{App, Shared};
+use crate::engine::Runtime;
 use crate::error::Result;
 use crate::ops::stats::{EnvironmentStats, Sampler};
 use crate::store::{Environment, Status};

@@ -6,6 +6,7 @@
 //! another maintenance run going skips its cleanup.
 
 use crate::access::Caller;
+use crate::engine::Runtime;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 

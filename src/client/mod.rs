@@ -307,7 +307,7 @@ impl Backend {
 
     pub async fn set_pinned(&self, target: &str, pinned: bool) -> Result<Environment> {
         match self {
-            Backend::Local(ctx) => ops::set_pinned(ctx, &Caller::local(), target, pinned),
+            Backend::Local(ctx) => ops::set_pinned(ctx, &Caller::local(), target, pinned).await,
             Backend::Remote(r) => r.set_pinned(target, pinned).await,
         }
     }

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::config::TemplateSummary;
-use crate::engine::docker::Removed;
+use crate::engine::Removed;
 use crate::error::{Error, Result};
 use crate::ops::cleanup::CleanupReport;
 use crate::ops::create::CreateOptions;

@@ -1,4 +1,228 @@
-//! What envctl needs from a container runtime.
+//! The engine boundary: what envctl needs from a container runtime, as the
+//! [`Runtime`] trait with its own types, and the one implementation it has
+//! today, [`docker`]. Labels are written and read back by [`labels`] alone;
+//! readiness probes are in [`readiness`].
+//!
+//! Must not: hold records or take the store's lock (ops does that), or let a
+//! runtime's own types (bollard's) out of its module: a Swarm engine will
+//! implement the same trait.
 
 pub mod docker;
+pub mod labels;
 pub mod readiness;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+
+use crate::error::{Error, Result};
+
+/// The runtime this build talks to.
+pub type Engine = docker::DockerEngine;
+
+/// What envctl asks of a container runtime. Every object it creates carries
+/// the labels of [`labels`]; everything it lists or removes is found by them.
+pub trait Runtime: Send + Sync {
+    /// True when `image` is present locally.
+    fn has_image(&self, image: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Pulls `image`, reporting (bytes done, bytes total) as layers download.
+    fn pull(
+        &self,
+        image: &str,
+        progress: impl FnMut(u64, u64) + Send,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Creates an environment's private network; with `subnet`, on that subnet.
+    fn create_network(
+        &self,
+        name: &str,
+        labels: HashMap<String, String>,
+        subnet: Option<String>,
+    ) -> impl Future<Output = Result<(), NetworkError>> + Send;
+    fn create_volume(
+        &self,
+        name: &str,
+        labels: HashMap<String, String>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    fn create_container(&self, spec: ContainerSpec) -> impl Future<Output = Result<()>> + Send;
+    /// Starts a container; an already running one is fine.
+    fn start_container(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Stops a container with a grace period; a stopped or missing one is fine.
+    fn stop_container(
+        &self,
+        name: &str,
+        grace: Duration,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// `Ok(true)` when container `name` belongs to this installation and
+    /// environment, `Ok(false)` when it is gone, an error when it is someone else's.
+    fn check_owned(
+        &self,
+        instance: &str,
+        env_id: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// The state of a container, or `None` when it does not exist.
+    fn container_state(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<ContainerStatus>>> + Send;
+    /// One reading of a container's counters, or `None` when it does not exist.
+    fn container_sample(&self, name: &str) -> impl Future<Output = Result<Option<Sample>>> + Send;
+    /// The names of this installation's containers (running ones only with `running_only`).
+    fn container_names(
+        &self,
+        instance: &str,
+        running_only: bool,
+    ) -> impl Future<Output = Result<std::collections::HashSet<String>>> + Send;
+    /// How many volumes this installation has, and their size when the runtime can tell.
+    fn volume_usage(
+        &self,
+        instance: &str,
+    ) -> impl Future<Output = Result<(usize, Option<u64>)>> + Send;
+    /// Removes every object of one environment (volumes too unless
+    /// `keep_volumes`; markers always). Idempotent.
+    fn remove_environment(
+        &self,
+        instance: &str,
+        environment: &str,
+        keep_volumes: bool,
+    ) -> impl Future<Output = Result<Removed>> + Send;
+    /// Every object carrying this instance's label, by environment id.
+    fn inventory(&self, instance: &str) -> impl Future<Output = Result<Inventory>> + Send;
+    /// Sets (`on`) or clears a marker: a fact about an environment recorded
+    /// in the runtime after its creation (labels cannot change), such as its
+    /// pin, so a database rebuilt from the runtime keeps it. Idempotent.
+    /// `None` removes the marker.
+    fn set_marker(
+        &self,
+        instance: &str,
+        environment: &str,
+        marker: &str,
+        values: Option<HashMap<String, String>>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The last `lines` lines a container wrote, for error messages.
+    fn tail(&self, name: &str, lines: usize) -> impl Future<Output = String> + Send;
+    /// The container's output (stdout and stderr), as text chunks.
+    fn logs(
+        &self,
+        name: &str,
+        follow: bool,
+        tail: Option<usize>,
+    ) -> impl Stream<Item = Result<String>> + Send + 'static;
+}
+
+/// Where a container is in its life, in envctl's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    Created,
+    Running,
+    /// Paused, restarting, removing, exited or dead: not serving.
+    Stopped,
+}
+
+/// The health a container's own check reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// No health check, or none run yet.
+    Unknown,
+    Starting,
+    Healthy,
+    Unhealthy,
+}
+
+/// What a readiness probe needs to know of a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContainerStatus {
+    pub state: RunState,
+    pub exit_code: i64,
+    pub health: Health,
+}
+
+/// One reading of one container's counters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sample {
+    pub at: DateTime<Utc>,
+    /// CPU time the container used, in nanoseconds, since it started.
+    pub cpu_total: u64,
+    /// CPU time the host used, in nanoseconds, since boot.
+    pub system_total: u64,
+    pub online_cpus: u32,
+    /// Memory in use, without the page cache that can be reclaimed.
+    pub memory_used: u64,
+    pub memory_limit: u64,
+    pub net_rx: u64,
+    pub net_tx: u64,
+    pub block_read: u64,
+    pub block_write: u64,
+    pub restarts: u64,
+    pub started_at: Option<DateTime<Utc>>,
+    pub running: bool,
+}
+
+/// Why a network could not be created.
+#[derive(Debug)]
+pub enum NetworkError {
+    /// The requested subnet overlaps another network's: try another.
+    SubnetTaken,
+    Other(Error),
+}
+
+/// An installation's Docker objects, by environment id.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub objects: std::collections::BTreeMap<String, EnvironmentObjects>,
+}
+
+/// The Docker objects of one environment.
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentObjects {
+    pub containers: Vec<ContainerInfo>,
+    pub networks: Vec<String>,
+    pub volumes: Vec<String>,
+    /// Markers by name, each with its labels (see [`labels`]).
+    pub markers: std::collections::BTreeMap<String, HashMap<String, String>>,
+}
+
+/// One labelled container, as `docker ps -a` sees it.
+#[derive(Debug, Clone)]
+pub struct ContainerInfo {
+    pub name: String,
+    pub service: String,
+    pub image: String,
+    pub running: bool,
+    /// Docker's own words, e.g. "Exited (137) 2 seconds ago".
+    pub status: String,
+    pub labels: HashMap<String, String>,
+}
+
+/// What [`Runtime::remove_environment`] removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Removed {
+    pub containers: usize,
+    pub networks: usize,
+    pub volumes: usize,
+}
+
+/// Everything needed to create one service container.
+#[derive(Debug, Clone)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub env: Vec<String>,
+    pub command: Option<Vec<String>>,
+    pub labels: HashMap<String, String>,
+    pub network: String,
+    /// Alias on the environment network, so services find each other by name.
+    pub alias: String,
+    /// (container port, host port).
+    pub publish: Option<(u16, u16)>,
+    /// (volume name, target, read-only).
+    pub volumes: Vec<(String, String, bool)>,
+    pub cpus: Option<f64>,
+    pub memory: Option<i64>,
+    pub pids: Option<i64>,
+    /// A health check command (`ready = { cmd = [...] }`).
+    pub health_cmd: Option<Vec<String>>,
+}

@@ -6,13 +6,12 @@
 
 use std::time::Duration;
 
-use bollard::models::{ContainerStateStatusEnum, HealthStatusEnum};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::config::Probe;
-use crate::engine::docker::Engine;
+use crate::engine::{Engine, Health, RunState, Runtime};
 use crate::error::{Error, Result};
 
 const FAST_POLL: Duration = Duration::from_millis(25);
@@ -38,9 +37,9 @@ pub async fn wait_ready(
                 "service {service}: container {container} disappeared"
             ))
         })?;
-        let running = state.status == Some(ContainerStateStatusEnum::RUNNING);
-        if !running && state.status != Some(ContainerStateStatusEnum::CREATED) {
-            let code = state.exit_code.unwrap_or_default();
+        let running = state.state == RunState::Running;
+        if !running && state.state != RunState::Created {
+            let code = state.exit_code;
             let tail = engine.tail(container, 5).await;
             return Err(Error::ServiceExited {
                 service: service.to_owned(),
@@ -51,9 +50,7 @@ pub async fn wait_ready(
         if running {
             let ready = match probe {
                 Probe::Running => true,
-                Probe::Health => {
-                    state.health.and_then(|h| h.status) == Some(HealthStatusEnum::HEALTHY)
-                }
+                Probe::Health => state.health == Health::Healthy,
                 Probe::Tcp => tcp_answers(host_port).await,
                 Probe::Http(path) => http_answers(host_port, path).await,
             };

@@ -15,8 +15,9 @@ use tokio::time::Instant;
 use crate::access::{Action, Caller};
 use crate::config::{Config, NetworkConfig, ServiceSpec, Template, parse_volume};
 use crate::context::Context;
-use crate::engine::docker::{ContainerSpec, Engine, NetworkError, label};
+use crate::engine::labels as label;
 use crate::engine::readiness;
+use crate::engine::{ContainerSpec, Engine, NetworkError, Runtime};
 use crate::error::{Error, Result};
 use crate::names;
 use crate::ops::progress::{Progress, Step};
@@ -450,7 +451,7 @@ async fn build(
     }))
     .await?;
 
-    let base_labels = environment_labels(instance, env);
+    let base_labels = label::environment(instance, env);
     let network = network_name(&env.id);
     create_network(
         engine,
@@ -738,43 +739,15 @@ pub fn network_name(env_id: &str) -> String {
     format!("envctl-{env_id}")
 }
 
-/// Labels shared by every object of `env`: enough to rebuild its record from Docker alone.
-fn environment_labels(instance: &str, env: &Environment) -> HashMap<String, String> {
-    let mut labels = HashMap::from([
-        (label::MANAGED.to_owned(), "true".to_owned()),
-        (label::INSTANCE.to_owned(), instance.to_owned()),
-        (label::ENVIRONMENT.to_owned(), env.id.clone()),
-        (label::NAME.to_owned(), env.name.clone()),
-        (label::TEMPLATE.to_owned(), env.template.clone()),
-        (label::OWNER.to_owned(), env.owner.clone()),
-        (label::BASE_PORT.to_owned(), env.base_port.to_string()),
-        (label::PORT_COUNT.to_owned(), env.port_count.to_string()),
-        (label::CREATED_AT.to_owned(), env.created_at.to_rfc3339()),
-    ]);
-    if let Some(expires) = env.expires_at {
-        labels.insert(label::EXPIRES_AT.to_owned(), expires.to_rfc3339());
-    }
-    for (k, v) in &env.labels {
-        labels.insert(format!("{}{k}", label::USER_PREFIX), v.clone());
-    }
-    labels
-}
-
 fn container_spec(
     env: &Environment,
     s: &ServiceSpec,
-    mut labels: HashMap<String, String>,
+    labels: HashMap<String, String>,
     network: String,
     volumes: Vec<(String, String, bool)>,
 ) -> ContainerSpec {
-    labels.insert(label::SERVICE.into(), s.name.clone());
-    if let Some(hint) = &s.sign_in {
-        labels.insert(label::SIGN_IN.into(), hint.clone());
-    }
     let host_port = env.ports.get(&s.name).copied();
-    if let Some(p) = host_port {
-        labels.insert(label::HOST_PORT.into(), p.to_string());
-    }
+    let labels = label::service(labels, &s.name, s.sign_in.as_deref(), host_port);
     ContainerSpec {
         name: container_name(&env.id, &s.name),
         image: s.image.clone(),

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
-use crate::engine::docker::Removed;
+use crate::engine::Removed;
+use crate::engine::Runtime;
 use crate::error::{Error, Result};
 use crate::ops::create::operation;
 use crate::ops::log;

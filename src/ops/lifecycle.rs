@@ -7,28 +7,26 @@ use futures_util::future::{join_all, try_join_all};
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
+use crate::engine::Runtime;
+use crate::engine::labels;
 use crate::error::{Error, Result};
 use crate::ops::create::{commit, operation, wait_until_ready};
-use crate::ops::log;
 use crate::ops::progress::{Progress, Step};
+use crate::ops::{log, show};
 use crate::store::{Environment, Status};
 
 /// Pins (never removed by cleanup) or unpins an environment.
-pub fn set_pinned(
+pub async fn set_pinned(
     ctx: &Context,
     caller: &Caller,
     target: &str,
     pinned: bool,
 ) -> Result<Environment> {
-    update(
-        ctx,
-        caller,
-        target,
-        &Update {
-            pinned: Some(pinned),
-            ..Default::default()
-        },
-    )
+    let change = Update {
+        pinned: Some(pinned),
+        ..Default::default()
+    };
+    update(ctx, caller, target, &change).await
 }
 
 /// What [`update`] changes; `None` leaves a field as it is.
@@ -46,6 +44,18 @@ impl Update {
         self.expires_at.is_none() && self.labels.is_none() && self.pinned.is_none()
     }
 
+    fn apply(&self, env: &mut Environment) {
+        if let Some(t) = self.expires_at {
+            env.expires_at = t;
+        }
+        if let Some(labels) = &self.labels {
+            env.labels = labels.clone();
+        }
+        if let Some(p) = self.pinned {
+            env.pinned = p;
+        }
+    }
+
     /// The event this change is logged as.
     fn action(&self) -> &'static str {
         match (
@@ -60,9 +70,11 @@ impl Update {
 }
 
 /// Changes an environment's record (pin, labels, end of life): authorised
-/// for the caller, validated, and logged once. Nothing to change answers the
-/// record as it is.
-pub fn update(
+/// for the caller, validated, and logged once. The change is first recorded
+/// in the engine (the environment's record marker, see
+/// [`crate::engine::labels`]), so a database rebuilt from the engine keeps
+/// it; then in the database. Nothing to change answers the record as it is.
+pub async fn update(
     ctx: &Context,
     caller: &Caller,
     target: &str,
@@ -71,29 +83,41 @@ pub fn update(
     if let Some(labels) = &change.labels {
         crate::names::check_labels(labels)?;
     }
-    let result = ctx.store.update(|db| {
-        let env = db.get_mut(target)?;
-        caller.authorize(Action::Change, Some(&env.owner))?;
-        if change.is_empty() {
-            return Ok(env.clone());
-        }
-        if let Some(t) = change.expires_at {
-            env.expires_at = t;
-        }
-        if let Some(labels) = &change.labels {
-            env.labels = labels.clone();
-        }
-        if let Some(p) = change.pinned {
-            env.pinned = p;
-        }
-        env.updated_at = chrono::Utc::now();
-        Ok(env.clone())
-    });
+    let result = update_inner(ctx, caller, target, change).await;
     if !change.is_empty() {
         let name = result.as_ref().map_or(target, |e| e.name.as_str());
         log(ctx, caller, change.action(), name, &result);
     }
     result
+}
+
+async fn update_inner(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    change: &Update,
+) -> Result<Environment> {
+    let current = show(ctx, target)?;
+    caller.authorize(Action::Change, Some(&current.owner))?;
+    if change.is_empty() {
+        return Ok(current);
+    }
+    let mut next = current.clone();
+    change.apply(&mut next);
+    let facts = labels::changeable(&next);
+    if facts != labels::changeable(&current) {
+        let instance = ctx.store.instance_id()?;
+        ctx.engine()
+            .await?
+            .set_marker(&instance, &current.id, labels::RECORD_MARKER, Some(facts))
+            .await?;
+    }
+    ctx.store.update(|db| {
+        let env = db.get_mut(&current.id)?;
+        change.apply(env);
+        env.updated_at = chrono::Utc::now();
+        Ok(env.clone())
+    })
 }
 
 /// Starts a stopped environment (or one whose containers were kept after a

@@ -7,6 +7,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
+use crate::engine::Runtime;
 use crate::error::{Error, Result};
 use crate::ops::show;
 use crate::store::Environment;

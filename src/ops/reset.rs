@@ -11,8 +11,10 @@ use serde::Serialize;
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
+use crate::engine::Runtime;
+use crate::engine::labels::record as record_from_labels;
 use crate::error::Result;
-use crate::ops::sync::{SyncOptions, record_from_labels, sync_locked};
+use crate::ops::sync::{SyncOptions, sync_locked};
 use crate::store::events;
 use crate::store::{Environment, Status};
 

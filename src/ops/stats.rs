@@ -4,7 +4,7 @@
 //! (environments by status, ports used and free, disk used by volumes).
 //!
 //! The arithmetic is pure and tested here; [`Sampler`] takes the samples
-//! through [`crate::engine::docker::Engine`] and remembers the previous one of each
+//! through [`crate::engine::Engine`] and remembers the previous one of each
 //! container, so a refresh (`stats --watch`, the server's sampler) needs one
 //! new sample, not two.
 
@@ -16,30 +16,12 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
-use crate::engine::docker::Engine;
+use crate::engine::Engine;
+use crate::engine::Runtime;
 use crate::error::Result;
 use crate::store::{Environment, Status};
 
-/// One reading of one container's counters.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sample {
-    pub at: DateTime<Utc>,
-    /// CPU time the container used, in nanoseconds, since it started.
-    pub cpu_total: u64,
-    /// CPU time the host used, in nanoseconds, since boot.
-    pub system_total: u64,
-    pub online_cpus: u32,
-    /// Memory in use, without the page cache that can be reclaimed.
-    pub memory_used: u64,
-    pub memory_limit: u64,
-    pub net_rx: u64,
-    pub net_tx: u64,
-    pub block_read: u64,
-    pub block_write: u64,
-    pub restarts: u64,
-    pub started_at: Option<DateTime<Utc>>,
-    pub running: bool,
-}
+pub use crate::engine::Sample;
 
 /// CPU use between two samples, in percent of one CPU (so up to 100 × CPUs),
 /// as `docker stats` computes it. 0 when the counters went backwards (the

@@ -12,17 +12,16 @@
 //! Each repair is committed only if the record has not changed since it was
 //! read, so a sync never overwrites an operation that ran meanwhile.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
-use crate::engine::docker::{EnvironmentObjects, label};
+use crate::engine::labels as label;
+use crate::engine::{EnvironmentObjects, Runtime};
 use crate::error::{Error, Result};
 use crate::store::events;
-use crate::store::{Environment, ServiceState, Status};
+use crate::store::{Environment, Status};
 
 /// What `sync` may do.
 #[derive(Debug, Clone, Default)]
@@ -362,11 +361,12 @@ async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair
 
 /// Rebuilds a record from its containers' labels and adds it.
 pub(crate) fn adopt(ctx: &Context, id: &str, objects: &EnvironmentObjects) -> Result<()> {
-    let env = record_from_labels(id, objects, &ctx.config.ports.public_host).ok_or_else(|| {
-        Error::Failed(format!(
-            "the labels of environment {id} are incomplete; cannot adopt it"
-        ))
-    })?;
+    let env = crate::engine::labels::record(id, objects, &ctx.config.ports.public_host)
+        .ok_or_else(|| {
+            Error::Failed(format!(
+                "the labels of environment {id} are incomplete; cannot adopt it"
+            ))
+        })?;
     ctx.store.update(|db| {
         if let Some(existing) = db.find(&env.name).or_else(|| db.find(&env.id)) {
             return Err(Error::Conflict(format!(
@@ -389,92 +389,5 @@ pub(crate) fn adopt(ctx: &Context, id: &str, objects: &EnvironmentObjects) -> Re
             .partition_point(|e| e.created_at <= env.created_at);
         db.environments.insert(at, env);
         Ok(())
-    })
-}
-
-/// The record that `objects` (containers carrying envctl's labels) describe.
-pub fn record_from_labels(
-    id: &str,
-    objects: &EnvironmentObjects,
-    public_host: &str,
-) -> Option<Environment> {
-    // Labels are data anyone with Docker access could have written: a record
-    // is rebuilt only when they pass the rules a create applies.
-    crate::names::validate_name(id).ok()?;
-    let first = objects.containers.first()?;
-    let get = |key: &str| first.labels.get(key).cloned();
-    let created_at = DateTime::parse_from_rfc3339(&get(label::CREATED_AT)?)
-        .ok()?
-        .with_timezone(&Utc);
-    let expires_at = get(label::EXPIRES_AT)
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&Utc));
-    let labels: BTreeMap<String, String> = first
-        .labels
-        .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix(label::USER_PREFIX)
-                .map(|k| (k.to_owned(), v.clone()))
-        })
-        .collect();
-    let mut ports = BTreeMap::new();
-    let mut urls = BTreeMap::new();
-    let mut services = BTreeMap::new();
-    for c in &objects.containers {
-        if let Some(port) = c
-            .labels
-            .get(label::HOST_PORT)
-            .and_then(|p| p.parse::<u16>().ok())
-        {
-            ports.insert(c.service.clone(), port);
-            urls.insert(c.service.clone(), format!("http://{public_host}:{port}"));
-        }
-        services.insert(
-            c.service.clone(),
-            ServiceState {
-                image: c.image.clone(),
-                container: c.name.clone(),
-                ready: false,
-                sign_in: c.labels.get(label::SIGN_IN).cloned(),
-            },
-        );
-    }
-    let all_running = objects.containers.iter().all(|c| c.running);
-    let (name, template, owner) = (get(label::NAME)?, get(label::TEMPLATE)?, get(label::OWNER)?);
-    let sound = crate::names::validate_name(&name).is_ok()
-        && crate::names::validate_name(&template).is_ok()
-        && crate::names::check_owner(&owner).is_ok()
-        && crate::names::check_labels(&labels).is_ok()
-        && services.values().all(|s: &ServiceState| {
-            s.sign_in
-                .as_deref()
-                .is_none_or(|h| h.len() <= 1000 && !h.chars().any(char::is_control))
-        });
-    if !sound {
-        return None;
-    }
-    Some(Environment {
-        id: id.to_owned(),
-        name,
-        template,
-        owner,
-        status: if all_running {
-            Status::Running
-        } else {
-            Status::Stopped
-        },
-        ready: false,
-        base_port: get(label::BASE_PORT)?.parse().ok()?,
-        port_count: get(label::PORT_COUNT)?.parse().ok()?,
-        ports,
-        urls,
-        services,
-        created_at,
-        updated_at: Utc::now(),
-        expires_at,
-        labels,
-        error: None,
-        pinned: false,
-        operation: None,
     })
 }

@@ -21,27 +21,12 @@ use bollard::query_parameters::{
 };
 use futures_util::{Stream, StreamExt};
 
+use super::labels as label;
+use super::{
+    ContainerInfo, ContainerSpec, ContainerStatus, Health, Inventory, NetworkError, Removed,
+    RunState, Runtime, Sample,
+};
 use crate::error::{Error, Result};
-
-/// Label keys. Every object envctl creates carries them from its create call.
-pub mod label {
-    pub const MANAGED: &str = "io.envctl.managed";
-    pub const INSTANCE: &str = "io.envctl.instance";
-    pub const ENVIRONMENT: &str = "io.envctl.environment";
-    pub const SERVICE: &str = "io.envctl.service";
-    pub const NAME: &str = "io.envctl.name";
-    pub const TEMPLATE: &str = "io.envctl.template";
-    pub const OWNER: &str = "io.envctl.owner";
-    pub const BASE_PORT: &str = "io.envctl.base-port";
-    pub const PORT_COUNT: &str = "io.envctl.port-count";
-    pub const HOST_PORT: &str = "io.envctl.host-port";
-    pub const CREATED_AT: &str = "io.envctl.created-at";
-    pub const EXPIRES_AT: &str = "io.envctl.expires-at";
-    /// User labels are stored under this prefix.
-    pub const USER_PREFIX: &str = "io.envctl.label.";
-    /// A service's sign-in hint (resolved), so an adopted record keeps it.
-    pub const SIGN_IN: &str = "io.envctl.sign-in";
-}
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// bollard's default of 120 s is too short for big pulls and long stop grace periods.
@@ -49,7 +34,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// A connection to the Docker engine.
 #[derive(Debug, Clone)]
-pub struct Engine {
+pub struct DockerEngine {
     docker: Docker,
 }
 
@@ -58,10 +43,89 @@ pub fn docker_host() -> String {
     std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into())
 }
 
-impl Engine {
+impl DockerEngine {
+    async fn remove_containers(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
+        let containers = self
+            .docker
+            .list_containers(Some(ListContainersOptions {
+                all: true,
+                filters: Some(filters.clone()),
+                ..Default::default()
+            }))
+            .await
+            .map_err(docker_error("listing containers"))?;
+        let removals = containers
+            .iter()
+            .filter_map(|c| c.id.clone())
+            .map(|id| async move {
+                let options = RemoveContainerOptions {
+                    force: true,
+                    v: true,
+                    ..Default::default()
+                };
+                match self.docker.remove_container(&id, Some(options)).await {
+                    Ok(()) => Ok(1),
+                    // Already gone, or already being removed by someone else.
+                    Err(e) if matches!(status_of(&e), Some(404 | 409)) => Ok(0),
+                    Err(e) => Err(docker_error(format!("removing container {id}"))(e)),
+                }
+            });
+        let counts = futures_util::future::try_join_all(removals).await?;
+        Ok(counts.into_iter().sum())
+    }
+
+    async fn remove_networks(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
+        let networks = self
+            .docker
+            .list_networks(Some(ListNetworksOptions {
+                filters: Some(filters.clone()),
+            }))
+            .await
+            .map_err(docker_error("listing networks"))?;
+        let mut count = 0;
+        for n in networks.into_iter().filter_map(|n| n.id) {
+            match self.docker.remove_network(&n).await {
+                Ok(()) => count += 1,
+                Err(e) if status_of(&e) == Some(404) => {}
+                Err(e) => return Err(docker_error(format!("removing network {n}"))(e)),
+            }
+        }
+        Ok(count)
+    }
+
+    /// Removes the volumes `filters` select (only markers with
+    /// `markers_only`), counting the data volumes removed.
+    async fn remove_volumes(
+        &self,
+        filters: &HashMap<String, Vec<String>>,
+        markers_only: bool,
+    ) -> Result<usize> {
+        let volumes = self
+            .docker
+            .list_volumes(Some(ListVolumesOptions {
+                filters: Some(filters.clone()),
+            }))
+            .await
+            .map_err(docker_error("listing volumes"))?;
+        let mut count = 0;
+        for v in volumes.volumes.unwrap_or_default() {
+            let marker = v.labels.contains_key(label::MARKER);
+            if markers_only && !marker {
+                continue;
+            }
+            let options = RemoveVolumeOptions { force: true };
+            match self.docker.remove_volume(&v.name, Some(options)).await {
+                Ok(()) => count += usize::from(!marker),
+                Err(e) if status_of(&e) == Some(404) => {}
+                Err(e) => return Err(docker_error(format!("removing volume {}", v.name))(e)),
+            }
+        }
+        Ok(count)
+    }
+
     /// Connects and negotiates the API version, failing within seconds with
     /// [`Error::DockerUnreachable`] when there is no engine.
-    pub async fn connect() -> Result<Engine> {
+    pub async fn connect() -> Result<DockerEngine> {
         let host = docker_host();
         let unreachable = |reason: String| Error::DockerUnreachable {
             host: host.clone(),
@@ -74,20 +138,22 @@ impl Engine {
             Ok(Err(e)) => return Err(unreachable(error_text(&e))),
             Err(_) => return Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
         };
-        Ok(Engine { docker })
+        Ok(DockerEngine { docker })
     }
+}
 
+impl Runtime for DockerEngine {
     /// True when `image` is present locally.
-    pub async fn has_image(&self, image: &str) -> Result<bool> {
+    async fn has_image(&self, image: &str) -> Result<bool> {
         match self.docker.inspect_image(image).await {
             Ok(_) => Ok(true),
             Err(e) if status_of(&e) == Some(404) => Ok(false),
-            Err(e) => Err(Error::docker(format!("inspecting image {image}"))(e)),
+            Err(e) => Err(docker_error(format!("inspecting image {image}"))(e)),
         }
     }
 
     /// Pulls `image`, reporting (bytes done, bytes total) as layers download.
-    pub async fn pull(&self, image: &str, mut progress: impl FnMut(u64, u64)) -> Result<()> {
+    async fn pull(&self, image: &str, mut progress: impl FnMut(u64, u64) + Send) -> Result<()> {
         let options = CreateImageOptions {
             from_image: Some(image.to_owned()),
             ..Default::default()
@@ -117,7 +183,7 @@ impl Engine {
 
     /// Creates a bridge network; with `subnet`, on that subnet. A subnet
     /// taken by another network is [`NetworkError::SubnetTaken`].
-    pub async fn create_network(
+    async fn create_network(
         &self,
         name: &str,
         labels: HashMap<String, String>,
@@ -149,13 +215,13 @@ impl Engine {
                     error_text(&e)
                 ))))
             }
-            Err(e) => Err(NetworkError::Other(Error::docker(format!(
+            Err(e) => Err(NetworkError::Other(docker_error(format!(
                 "creating network {name}"
             ))(e))),
         }
     }
 
-    pub async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+    async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
         let request = VolumeCreateRequest {
             name: Some(name.to_owned()),
             labels: Some(labels),
@@ -165,10 +231,10 @@ impl Engine {
             .create_volume(request)
             .await
             .map(|_| ())
-            .map_err(Error::docker(format!("creating volume {name}")))
+            .map_err(docker_error(format!("creating volume {name}")))
     }
 
-    pub async fn create_container(&self, spec: ContainerSpec) -> Result<()> {
+    async fn create_container(&self, spec: ContainerSpec) -> Result<()> {
         let name = spec.name.clone();
         let options = CreateContainerOptions {
             name: Some(name.clone()),
@@ -178,11 +244,11 @@ impl Engine {
             .create_container(Some(options), spec.into_body())
             .await
             .map(|_| ())
-            .map_err(Error::docker(format!("creating container {name}")))
+            .map_err(docker_error(format!("creating container {name}")))
     }
 
     /// Starts a container; an already running one is fine.
-    pub async fn start_container(&self, name: &str) -> Result<()> {
+    async fn start_container(&self, name: &str) -> Result<()> {
         match self.docker.start_container(name, None).await {
             Ok(()) => Ok(()),
             Err(e) if status_of(&e) == Some(304) => Ok(()),
@@ -194,7 +260,7 @@ impl Engine {
     }
 
     /// Stops a container with a grace period; a stopped or missing one is fine.
-    pub async fn stop_container(&self, name: &str, grace: Duration) -> Result<()> {
+    async fn stop_container(&self, name: &str, grace: Duration) -> Result<()> {
         let options = StopContainerOptions {
             t: Some(grace.as_secs() as i32),
             ..Default::default()
@@ -202,7 +268,7 @@ impl Engine {
         match self.docker.stop_container(name, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if matches!(status_of(&e), Some(304 | 404)) => Ok(()),
-            Err(e) => Err(Error::docker(format!("stopping container {name}"))(e)),
+            Err(e) => Err(docker_error(format!("stopping container {name}"))(e)),
         }
     }
 
@@ -210,11 +276,11 @@ impl Engine {
     /// instance label and environment `env_id`'s label, so a record naming
     /// someone else's container (a crafted backup, a hand edit) can never
     /// make envctl start, stop or read it. `Ok(false)` when it is gone.
-    pub async fn check_owned(&self, instance: &str, env_id: &str, name: &str) -> Result<bool> {
+    async fn check_owned(&self, instance: &str, env_id: &str, name: &str) -> Result<bool> {
         let inspect = match self.docker.inspect_container(name, None).await {
             Ok(c) => c,
             Err(e) if status_of(&e) == Some(404) => return Ok(false),
-            Err(e) => return Err(Error::docker(format!("inspecting container {name}"))(e)),
+            Err(e) => return Err(docker_error(format!("inspecting container {name}"))(e)),
         };
         let labels = inspect.config.and_then(|c| c.labels).unwrap_or_default();
         let ours = labels.get(label::INSTANCE).map(String::as_str) == Some(instance)
@@ -231,21 +297,21 @@ impl Engine {
     }
 
     /// The state of a container, or `None` when it does not exist.
-    pub async fn container_state(&self, name: &str) -> Result<Option<ContainerState>> {
+    async fn container_state(&self, name: &str) -> Result<Option<ContainerStatus>> {
         match self.docker.inspect_container(name, None).await {
-            Ok(c) => Ok(Some(c.state.unwrap_or_default())),
+            Ok(c) => Ok(Some(status_from(c.state.unwrap_or_default()))),
             Err(e) if status_of(&e) == Some(404) => Ok(None),
-            Err(e) => Err(Error::docker(format!("inspecting container {name}"))(e)),
+            Err(e) => Err(docker_error(format!("inspecting container {name}"))(e)),
         }
     }
 
     /// One reading of a container's counters (Docker's one-shot stats and
     /// its inspect), or `None` when it does not exist.
-    pub async fn container_sample(&self, name: &str) -> Result<Option<crate::ops::stats::Sample>> {
+    async fn container_sample(&self, name: &str) -> Result<Option<Sample>> {
         let inspect = match self.docker.inspect_container(name, None).await {
             Ok(c) => c,
             Err(e) if status_of(&e) == Some(404) => return Ok(None),
-            Err(e) => return Err(Error::docker(format!("inspecting container {name}"))(e)),
+            Err(e) => return Err(docker_error(format!("inspecting container {name}"))(e)),
         };
         let state = inspect.state.unwrap_or_default();
         let options = bollard::query_parameters::StatsOptions {
@@ -255,7 +321,7 @@ impl Engine {
         let stats = match self.docker.stats(name, Some(options)).next().await {
             Some(Ok(s)) => s,
             Some(Err(e)) if status_of(&e) == Some(404) => return Ok(None),
-            Some(Err(e)) => return Err(Error::docker(format!("reading stats of {name}"))(e)),
+            Some(Err(e)) => return Err(docker_error(format!("reading stats of {name}"))(e)),
             None => return Ok(None),
         };
         let cpu = stats.cpu_stats.unwrap_or_default();
@@ -308,7 +374,7 @@ impl Engine {
 
     /// The names of this installation's containers (only running ones with
     /// `running_only`): one call, so samplers skip what does not exist.
-    pub async fn container_names(
+    async fn container_names(
         &self,
         instance: &str,
         running_only: bool,
@@ -321,7 +387,7 @@ impl Engine {
                 ..Default::default()
             }))
             .await
-            .map_err(Error::docker("listing containers"))?;
+            .map_err(docker_error("listing containers"))?;
         Ok(containers
             .into_iter()
             .filter_map(|c| c.names?.into_iter().next())
@@ -332,7 +398,7 @@ impl Engine {
     /// How many named volumes this installation's environments have, and
     /// their size on disk when the engine can tell (`GET /system/df`, whose
     /// shape changed in API 1.52: both are read).
-    pub async fn volume_usage(&self, instance: &str) -> Result<(usize, Option<u64>)> {
+    async fn volume_usage(&self, instance: &str) -> Result<(usize, Option<u64>)> {
         let filter = HashMap::from([(
             "label".to_owned(),
             vec![format!("{}={instance}", label::INSTANCE)],
@@ -343,7 +409,7 @@ impl Engine {
                 filters: Some(filter),
             }))
             .await
-            .map_err(Error::docker("listing volumes"))?;
+            .map_err(docker_error("listing volumes"))?;
         let names: std::collections::HashSet<String> = listed
             .volumes
             .unwrap_or_default()
@@ -369,7 +435,7 @@ impl Engine {
     /// labelled with this instance and environment. Idempotent. A container
     /// that appears meanwhile (a create still running elsewhere) makes the
     /// network or a volume busy; the sweep then runs again, a few times.
-    pub async fn remove_environment(
+    async fn remove_environment(
         &self,
         instance: &str,
         environment: &str,
@@ -384,13 +450,9 @@ impl Engine {
             let swept = match self.remove_networks(&filters).await {
                 Ok(n) => {
                     removed.networks += n;
-                    if keep_volumes {
-                        Ok(())
-                    } else {
-                        self.remove_volumes(&filters)
-                            .await
-                            .map(|n| removed.volumes += n)
-                    }
+                    self.remove_volumes(&filters, keep_volumes)
+                        .await
+                        .map(|n| removed.volumes += n)
                 }
                 Err(e) => Err(e),
             };
@@ -404,78 +466,9 @@ impl Engine {
         }
     }
 
-    async fn remove_containers(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
-        let containers = self
-            .docker
-            .list_containers(Some(ListContainersOptions {
-                all: true,
-                filters: Some(filters.clone()),
-                ..Default::default()
-            }))
-            .await
-            .map_err(Error::docker("listing containers"))?;
-        let removals = containers
-            .iter()
-            .filter_map(|c| c.id.clone())
-            .map(|id| async move {
-                let options = RemoveContainerOptions {
-                    force: true,
-                    v: true,
-                    ..Default::default()
-                };
-                match self.docker.remove_container(&id, Some(options)).await {
-                    Ok(()) => Ok(1),
-                    // Already gone, or already being removed by someone else.
-                    Err(e) if matches!(status_of(&e), Some(404 | 409)) => Ok(0),
-                    Err(e) => Err(Error::docker(format!("removing container {id}"))(e)),
-                }
-            });
-        let counts = futures_util::future::try_join_all(removals).await?;
-        Ok(counts.into_iter().sum())
-    }
-
-    async fn remove_networks(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
-        let networks = self
-            .docker
-            .list_networks(Some(ListNetworksOptions {
-                filters: Some(filters.clone()),
-            }))
-            .await
-            .map_err(Error::docker("listing networks"))?;
-        let mut count = 0;
-        for n in networks.into_iter().filter_map(|n| n.id) {
-            match self.docker.remove_network(&n).await {
-                Ok(()) => count += 1,
-                Err(e) if status_of(&e) == Some(404) => {}
-                Err(e) => return Err(Error::docker(format!("removing network {n}"))(e)),
-            }
-        }
-        Ok(count)
-    }
-
-    async fn remove_volumes(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
-        let volumes = self
-            .docker
-            .list_volumes(Some(ListVolumesOptions {
-                filters: Some(filters.clone()),
-            }))
-            .await
-            .map_err(Error::docker("listing volumes"))?;
-        let mut count = 0;
-        for v in volumes.volumes.unwrap_or_default() {
-            let options = RemoveVolumeOptions { force: true };
-            match self.docker.remove_volume(&v.name, Some(options)).await {
-                Ok(()) => count += 1,
-                Err(e) if status_of(&e) == Some(404) => {}
-                Err(e) => return Err(Error::docker(format!("removing volume {}", v.name))(e)),
-            }
-        }
-        Ok(count)
-    }
-
     /// Every container, network and volume carrying this instance's label,
     /// grouped by environment id.
-    pub async fn inventory(&self, instance: &str) -> Result<Inventory> {
+    async fn inventory(&self, instance: &str) -> Result<Inventory> {
         let filters = label_filters(instance, None);
         let mut inventory = Inventory::default();
         let containers = self
@@ -486,7 +479,7 @@ impl Engine {
                 ..Default::default()
             }))
             .await
-            .map_err(Error::docker("listing containers"))?;
+            .map_err(docker_error("listing containers"))?;
         for c in containers {
             let labels = c.labels.unwrap_or_default();
             let Some(env) = labels.get(label::ENVIRONMENT).cloned() else {
@@ -517,7 +510,7 @@ impl Engine {
                 filters: Some(filters.clone()),
             }))
             .await
-            .map_err(Error::docker("listing networks"))?;
+            .map_err(docker_error("listing networks"))?;
         for n in networks {
             let env = n
                 .labels
@@ -539,22 +532,56 @@ impl Engine {
                 filters: Some(filters),
             }))
             .await
-            .map_err(Error::docker("listing volumes"))?;
+            .map_err(docker_error("listing volumes"))?;
         for v in volumes.volumes.unwrap_or_default() {
-            if let Some(env) = v.labels.get(label::ENVIRONMENT).cloned() {
-                inventory
-                    .objects
-                    .entry(env)
-                    .or_default()
-                    .volumes
-                    .push(v.name);
+            let Some(env) = v.labels.get(label::ENVIRONMENT).cloned() else {
+                continue;
+            };
+            let objects = inventory.objects.entry(env).or_default();
+            match v.labels.get(label::MARKER).cloned() {
+                Some(marker) => {
+                    objects.markers.insert(marker, v.labels);
+                }
+                None => objects.volumes.push(v.name),
             }
         }
         Ok(inventory)
     }
 
+    /// A marker is a volume `envctl-<environment>.<marker>` carrying the
+    /// values as labels; a change replaces it (volume labels are fixed too).
+    async fn set_marker(
+        &self,
+        instance: &str,
+        environment: &str,
+        marker: &str,
+        values: Option<HashMap<String, String>>,
+    ) -> Result<()> {
+        let name = format!("envctl-{environment}.{marker}");
+        match self
+            .docker
+            .remove_volume(&name, Some(RemoveVolumeOptions { force: true }))
+            .await
+        {
+            Ok(()) => {}
+            Err(e) if status_of(&e) == Some(404) => {}
+            Err(e) => return Err(docker_error(format!("replacing marker {name}"))(e)),
+        }
+        let Some(values) = values else {
+            return Ok(());
+        };
+        let mut labels = values;
+        labels.extend([
+            (label::MANAGED.to_owned(), "true".to_owned()),
+            (label::INSTANCE.to_owned(), instance.to_owned()),
+            (label::ENVIRONMENT.to_owned(), environment.to_owned()),
+            (label::MARKER.to_owned(), marker.to_owned()),
+        ]);
+        self.create_volume(&name, labels).await
+    }
+
     /// The last `lines` lines a container wrote, for error messages.
-    pub async fn tail(&self, name: &str, lines: usize) -> String {
+    async fn tail(&self, name: &str, lines: usize) -> String {
         let stream = self.logs(name, false, Some(lines));
         let chunks: Vec<_> = stream.collect().await;
         chunks
@@ -565,12 +592,12 @@ impl Engine {
     }
 
     /// The container's output (stdout and stderr), as text chunks.
-    pub fn logs(
+    fn logs(
         &self,
         name: &str,
         follow: bool,
         tail: Option<usize>,
-    ) -> impl Stream<Item = Result<String>> + use<> {
+    ) -> impl Stream<Item = Result<String>> + Send + 'static {
         let options = LogsOptions {
             follow,
             stdout: true,
@@ -587,73 +614,9 @@ impl Engine {
                     what: "container",
                     name: name.clone(),
                 }),
-                Err(e) => Err(Error::docker(format!("reading logs of {name}"))(e)),
+                Err(e) => Err(docker_error(format!("reading logs of {name}"))(e)),
             })
     }
-}
-
-/// Why a network could not be created.
-#[derive(Debug)]
-pub enum NetworkError {
-    /// The requested subnet overlaps another network's: try another.
-    SubnetTaken,
-    Other(Error),
-}
-
-/// An installation's Docker objects, by environment id.
-#[derive(Debug, Clone, Default)]
-pub struct Inventory {
-    pub objects: std::collections::BTreeMap<String, EnvironmentObjects>,
-}
-
-/// The Docker objects of one environment.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentObjects {
-    pub containers: Vec<ContainerInfo>,
-    pub networks: Vec<String>,
-    pub volumes: Vec<String>,
-}
-
-/// One labelled container, as `docker ps -a` sees it.
-#[derive(Debug, Clone)]
-pub struct ContainerInfo {
-    pub name: String,
-    pub service: String,
-    pub image: String,
-    pub running: bool,
-    /// Docker's own words, e.g. "Exited (137) 2 seconds ago".
-    pub status: String,
-    pub labels: HashMap<String, String>,
-}
-
-/// What [`Engine::remove_environment`] removed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Removed {
-    pub containers: usize,
-    pub networks: usize,
-    pub volumes: usize,
-}
-
-/// Everything needed to create one service container.
-#[derive(Debug, Clone)]
-pub struct ContainerSpec {
-    pub name: String,
-    pub image: String,
-    pub env: Vec<String>,
-    pub command: Option<Vec<String>>,
-    pub labels: HashMap<String, String>,
-    pub network: String,
-    /// Alias on the environment network, so services find each other by name.
-    pub alias: String,
-    /// (container port, host port).
-    pub publish: Option<(u16, u16)>,
-    /// (volume name, target, read-only).
-    pub volumes: Vec<(String, String, bool)>,
-    pub cpus: Option<f64>,
-    pub memory: Option<i64>,
-    pub pids: Option<i64>,
-    /// A health check command (`ready = { cmd = [...] }`).
-    pub health_cmd: Option<Vec<String>>,
 }
 
 impl ContainerSpec {
@@ -727,7 +690,13 @@ fn label_filters(instance: &str, environment: Option<&str>) -> HashMap<String, V
 
 /// A network with endpoints (403 on older engines) or a volume in use (409).
 fn is_busy(e: &Error) -> bool {
-    matches!(e, Error::Docker { source, .. } if matches!(status_of(source), Some(403 | 409)))
+    matches!(
+        e,
+        Error::Docker {
+            status: Some(403 | 409),
+            ..
+        }
+    )
 }
 
 /// The HTTP status of a Docker error, if it has one.
@@ -766,6 +735,35 @@ fn volume_sizes(df: &serde_json::Value) -> HashMap<String, i64> {
             ))
         })
         .collect()
+}
+
+/// Docker's container state in the engine's words.
+fn status_from(state: ContainerState) -> ContainerStatus {
+    use bollard::models::{ContainerStateStatusEnum as S, HealthStatusEnum as H};
+    ContainerStatus {
+        state: match state.status {
+            Some(S::CREATED) => RunState::Created,
+            Some(S::RUNNING) => RunState::Running,
+            _ => RunState::Stopped,
+        },
+        exit_code: state.exit_code.unwrap_or_default(),
+        health: match state.health.and_then(|h| h.status) {
+            Some(H::STARTING) => Health::Starting,
+            Some(H::HEALTHY) => Health::Healthy,
+            Some(H::UNHEALTHY) => Health::Unhealthy,
+            _ => Health::Unknown,
+        },
+    }
+}
+
+/// Wraps a bollard error as envctl's, with what was being done.
+fn docker_error(context: impl Into<String>) -> impl FnOnce(BollardError) -> Error {
+    let context = context.into();
+    move |source| Error::Docker {
+        context,
+        status: status_of(&source),
+        source: Box::new(source),
+    }
 }
 
 fn status_of(e: &BollardError) -> Option<u16> {
