@@ -1,4 +1,5 @@
 //! What the server does on its own, every `[api] maintenance_interval`:
+//! apply the restart policy of sync's plan ([`sync::plan`] with [`Restarts`]):
 //! restart services whose container died (at most `restart_limit` times per
 //! service while it runs; then the environment is marked `failed`), and
 //! remove environments past their TTL (a cleanup with only the TTL rule,
@@ -12,8 +13,8 @@ use std::sync::{Arc, Weak};
 
 use super::App;
 use crate::ops::cleanup::{self, CleanupOptions};
+use crate::ops::sync::{self, Repair, Restarts};
 use crate::retention::RetentionPolicy;
-use crate::store::Status;
 use crate::store::events;
 
 /// Runs until the server is dropped.
@@ -40,77 +41,50 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
     let (Ok(db), Ok(inventory)) = (ctx.store.read(), engine.inventory(&instance).await) else {
         return;
     };
-    let limit = ctx.config.api.restart_limit;
-    for env in db
-        .environments
-        .iter()
-        .filter(|e| e.status == Status::Running)
-    {
-        let Some(objects) = inventory.objects.get(&env.id) else {
+    // The restart policy is part of sync's plan; what else the plan finds
+    // is left to the sync inside the cleanup below.
+    let policy = Restarts {
+        limit: ctx.config.api.restart_limit,
+        counts: restarts,
+    };
+    let plan = sync::plan(
+        &db.environments,
+        &inventory,
+        chrono::Utc::now(),
+        Some(policy),
+    );
+    let caller = Caller::server();
+    for (id, repair) in plan.repairs {
+        let Some(env) = db.environments.iter().find(|e| e.id == id) else {
             continue;
         };
-        for (service, state) in &env.services {
-            let Some(container) = objects
-                .containers
-                .iter()
-                .find(|c| c.name == state.container)
-            else {
-                continue;
-            };
-            if container.running {
-                continue;
-            }
-            let count = restarts
-                .entry((env.id.clone(), service.clone()))
-                .or_default();
-            if *count < limit {
-                *count += 1;
-                let result = engine.start_container(&container.name).await;
-                let mut detail = format!(
-                    "service {service}, restart {count} of {limit}, after: {}",
-                    container.status
-                );
-                if let Err(e) = &result {
-                    detail.push_str(&format!("; the restart failed: {}", e.chain_text()));
-                }
-                let outcome = if result.is_ok() { "ok" } else { "error" };
-                events::record(
-                    ctx.store.dir(),
-                    &Caller::server(),
-                    "restart",
-                    Some(&env.name),
-                    outcome,
-                    Some(&detail),
-                );
-            } else {
-                let reason = format!(
-                    "service {service} died {} times ({}); not restarted again",
-                    *count + 1,
-                    container.status
-                );
-                let id = env.id.clone();
-                let updated_at = env.updated_at;
-                let marked = ctx.store.update(|db| {
-                    if let Some(e) = db
-                        .environments
-                        .iter_mut()
-                        .find(|e| e.id == id && e.updated_at == updated_at)
-                    {
-                        e.fail(reason.clone());
-                    }
-                    Ok(())
-                });
-                events::record_result(
-                    ctx.store.dir(),
-                    &Caller::server(),
-                    "fail",
-                    Some(&env.name),
-                    &marked,
-                );
-                restarts.retain(|(e, _), _| e != &env.id);
-                break;
-            }
+        let (action, service, detail) = match &repair {
+            Repair::Restart {
+                service, reason, ..
+            } => ("restart", service.clone(), reason.clone()),
+            Repair::GiveUp { service, reason } => ("fail", service.clone(), reason.clone()),
+            _ => continue,
+        };
+        let gave_up = action == "fail";
+        let result = sync::apply(ctx, &instance, env, repair).await;
+        if gave_up {
+            restarts.retain(|(e, _), _| e != &env.id);
+        } else {
+            *restarts.entry((env.id.clone(), service)).or_default() += 1;
         }
+        let detail = match &result {
+            Err(e) if !gave_up => format!("{detail}; the restart failed: {}", e.chain_text()),
+            _ => detail,
+        };
+        let outcome = if result.is_ok() { "ok" } else { "error" };
+        events::record(
+            ctx.store.dir(),
+            &caller,
+            action,
+            Some(&env.name),
+            outcome,
+            Some(&detail),
+        );
     }
     let opts = CleanupOptions {
         policy: RetentionPolicy::default(),

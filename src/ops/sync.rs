@@ -12,13 +12,15 @@
 //! Each repair is committed only if the record has not changed since it was
 //! read, so a sync never overwrites an operation that ran meanwhile.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
 use crate::engine::labels as label;
-use crate::engine::{EnvironmentObjects, Runtime};
+use crate::engine::{EnvironmentObjects, Inventory, Runtime};
 use crate::error::{Error, Result};
 use crate::store::events;
 use crate::store::{Environment, Status};
@@ -80,7 +82,28 @@ pub struct Orphan {
     pub error: Option<String>,
 }
 
-enum Repair {
+/// How the server treats a service whose container died while its
+/// environment runs: restart it, at most `limit` times per service (counted
+/// in `counts` by (environment id, service)), then give up.
+#[derive(Debug, Clone, Copy)]
+pub struct Restarts<'a> {
+    pub limit: u32,
+    pub counts: &'a HashMap<(String, String), u32>,
+}
+
+/// What sync would do: a pure function of the records, the engine's
+/// inventory and the time ([`plan`]), applied by [`sync`] (and by the
+/// server's upkeep, with its restart policy).
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Record id and its repair, in the records' order.
+    pub repairs: Vec<(String, Repair)>,
+    /// Environment ids with labelled objects and no record.
+    pub orphans: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Repair {
     /// Mark failed; remove leftovers when `rollback`.
     Fail {
         reason: String,
@@ -99,6 +122,55 @@ enum Repair {
     Settle {
         reason: String,
     },
+    /// Start a service's dead container again (the server's policy).
+    Restart {
+        service: String,
+        container: String,
+        attempt: u32,
+        reason: String,
+    },
+    /// A service died more often than the restart policy allows: mark failed.
+    GiveUp {
+        service: String,
+        reason: String,
+    },
+}
+
+impl Repair {
+    /// The status the record gets (`None`: removed) and why.
+    fn outcome(&self, from: Status) -> (Option<Status>, &str) {
+        match self {
+            Repair::Fail { reason, .. } | Repair::GiveUp { reason, .. } => {
+                (Some(Status::Failed), reason)
+            }
+            Repair::Stop { reason } => (Some(Status::Stopped), reason),
+            Repair::FinishDelete { reason } => (None, reason),
+            Repair::Settle { reason } | Repair::Restart { reason, .. } => (Some(from), reason),
+        }
+    }
+}
+
+/// What to repair and which orphans there are, without touching anything.
+pub fn plan(
+    records: &[Environment],
+    inventory: &Inventory,
+    now: DateTime<Utc>,
+    restarts: Option<Restarts<'_>>,
+) -> Plan {
+    Plan {
+        repairs: records
+            .iter()
+            .filter_map(|e| {
+                diagnose(e, inventory.objects.get(&e.id), now, restarts).map(|r| (e.id.clone(), r))
+            })
+            .collect(),
+        orphans: inventory
+            .objects
+            .keys()
+            .filter(|id| records.iter().all(|e| &e.id != *id))
+            .cloned()
+            .collect(),
+    }
 }
 
 /// Runs sync under the maintenance lock.
@@ -150,16 +222,10 @@ pub(crate) async fn sync_locked(
         ..Default::default()
     };
 
-    let repairs: Vec<(&Environment, Repair)> = db
-        .environments
-        .iter()
-        .filter_map(|e| diagnose(e, inventory.objects.get(&e.id), now).map(|r| (e, r)))
-        .collect();
-    let orphan_ids: Vec<&String> = inventory
-        .objects
-        .keys()
-        .filter(|id| db.environments.iter().all(|e| &e.id != *id))
-        .collect();
+    let Plan {
+        repairs,
+        orphans: orphan_ids,
+    } = plan(&db.environments, &inventory, now, None);
 
     let destructive = !repairs.is_empty() || (opts.remove_orphans && !orphan_ids.is_empty());
     if !opts.dry_run && destructive {
@@ -167,19 +233,17 @@ pub(crate) async fn sync_locked(
             crate::ops::backup::create(&ctx.store, "sync", &ctx.config.backups)?.map(|b| b.name);
     }
 
-    for (env, repair) in repairs {
-        let (to, reason) = match &repair {
-            Repair::Fail { reason, .. } => (Some(Status::Failed), reason.clone()),
-            Repair::Stop { reason } => (Some(Status::Stopped), reason.clone()),
-            Repair::FinishDelete { reason } => (None, reason.clone()),
-            Repair::Settle { reason } => (Some(env.status), reason.clone()),
+    for (id, repair) in repairs {
+        let Some(env) = db.environments.iter().find(|e| e.id == id) else {
+            continue;
         };
+        let (to, reason) = repair.outcome(env.status);
         let mut change = Change {
             id: env.id.clone(),
             name: env.name.clone(),
             from: env.status,
             to,
-            reason,
+            reason: reason.to_owned(),
             error: None,
         };
         if !opts.dry_run {
@@ -203,7 +267,7 @@ pub(crate) async fn sync_locked(
         report.changes.push(change);
     }
 
-    for id in orphan_ids {
+    for id in &orphan_ids {
         let objects = &inventory.objects[id];
         let mut orphan = Orphan {
             environment: id.clone(),
@@ -241,6 +305,7 @@ fn diagnose(
     env: &Environment,
     objects: Option<&EnvironmentObjects>,
     now: DateTime<Utc>,
+    restarts: Option<Restarts<'_>>,
 ) -> Option<Repair> {
     if env.status.is_transient() {
         let abandoned = match &env.operation {
@@ -281,6 +346,43 @@ fn diagnose(
             rollback: false,
         });
     }
+    if env.status == Status::Running
+        && let Some(policy) = restarts
+        && let Some((service, container)) = env.services.iter().find_map(|(service, state)| {
+            containers
+                .iter()
+                .find(|c| c.name == state.container && !c.running)
+                .map(|c| (service, c))
+        })
+    {
+        let done = policy
+            .counts
+            .get(&(env.id.clone(), service.clone()))
+            .copied()
+            .unwrap_or(0);
+        return Some(if done < policy.limit {
+            Repair::Restart {
+                service: service.clone(),
+                container: container.name.clone(),
+                attempt: done + 1,
+                reason: format!(
+                    "service {service}, restart {} of {}, after: {}",
+                    done + 1,
+                    policy.limit,
+                    container.status
+                ),
+            }
+        } else {
+            Repair::GiveUp {
+                service: service.clone(),
+                reason: format!(
+                    "service {service} died {} times ({}); not restarted again",
+                    done + 1,
+                    container.status
+                ),
+            }
+        });
+    }
     if env.status == Status::Running && !exited.is_empty() {
         let reason = format!("stopped outside envctl: {}", exited.join(", "));
         return Some(if exited.len() == env.services.len() {
@@ -299,7 +401,14 @@ fn diagnose(
     })
 }
 
-async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair) -> Result<()> {
+/// Carries out one repair of `seen`, committing only if the record has not
+/// changed since it was read.
+pub async fn apply(
+    ctx: &Context,
+    instance: &str,
+    seen: &Environment,
+    repair: Repair,
+) -> Result<()> {
     let engine = ctx.engine().await?;
     // Commit only if nobody changed the record since we read it.
     let unchanged = |db: &mut crate::store::Database| -> Result<()> {
@@ -322,6 +431,12 @@ async fn apply(ctx: &Context, instance: &str, seen: &Environment, repair: Repair
                 engine.remove_environment(instance, &seen.id, false).await?;
             }
         }
+        Repair::GiveUp { reason, .. } => ctx.store.update(|db| {
+            unchanged(db)?;
+            db.get_mut(&seen.id)?.fail(reason);
+            Ok(())
+        })?,
+        Repair::Restart { container, .. } => engine.start_container(&container).await?,
         Repair::Stop { reason } => ctx.store.update(|db| {
             unchanged(db)?;
             let env = db.get_mut(&seen.id)?;
@@ -390,4 +505,161 @@ pub(crate) fn adopt(ctx: &Context, id: &str, objects: &EnvironmentObjects) -> Re
         db.environments.insert(at, env);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::engine::ContainerInfo;
+    use crate::store::ServiceState;
+
+    fn env(id: &str, status: Status, services: &[&str]) -> Environment {
+        let now = Utc::now();
+        Environment {
+            id: id.into(),
+            name: format!("n{id}"),
+            template: "t".into(),
+            owner: "o".into(),
+            status,
+            ready: false,
+            base_port: 8090,
+            port_count: 1,
+            ports: BTreeMap::new(),
+            urls: BTreeMap::new(),
+            services: services
+                .iter()
+                .map(|s| {
+                    let state = ServiceState {
+                        image: "i".into(),
+                        container: format!("envctl-{id}-{s}"),
+                        ready: false,
+                        sign_in: None,
+                    };
+                    (s.to_string(), state)
+                })
+                .collect(),
+            created_at: now,
+            updated_at: now,
+            expires_at: None,
+            labels: BTreeMap::new(),
+            error: None,
+            pinned: false,
+            operation: None,
+        }
+    }
+
+    /// The inventory of `envs` with `dead` (container names) exited.
+    fn inventory(envs: &[&Environment], dead: &[&str], extra: &[&str]) -> Inventory {
+        let mut inv = Inventory::default();
+        for e in envs {
+            let objects = inv.objects.entry(e.id.clone()).or_default();
+            for (service, state) in &e.services {
+                let running = !dead.contains(&state.container.as_str());
+                objects.containers.push(ContainerInfo {
+                    name: state.container.clone(),
+                    service: service.clone(),
+                    image: "i".into(),
+                    running,
+                    status: if running { "Up" } else { "Exited (1)" }.into(),
+                    labels: HashMap::new(),
+                });
+            }
+        }
+        for id in extra {
+            inv.objects
+                .entry(id.to_string())
+                .or_default()
+                .volumes
+                .push("v".into());
+        }
+        inv
+    }
+
+    #[test]
+    fn a_healthy_installation_needs_nothing_and_orphans_are_listed() {
+        let a = env("a", Status::Running, &["web", "db"]);
+        let plan = plan(
+            &[a.clone()],
+            &inventory(&[&a], &[], &["ghost"]),
+            Utc::now(),
+            None,
+        );
+        assert!(plan.repairs.is_empty());
+        assert_eq!(plan.orphans, ["ghost"]);
+    }
+
+    #[test]
+    fn without_a_restart_policy_dead_services_stop_or_fail_the_record() {
+        let all = env("a", Status::Running, &["web"]);
+        let some = env("b", Status::Running, &["web", "db"]);
+        let inv = inventory(&[&all, &some], &["envctl-a-web", "envctl-b-db"], &[]);
+        let plan = plan(&[all, some], &inv, Utc::now(), None);
+        assert!(matches!(plan.repairs[0], (ref id, Repair::Stop { .. }) if id == "a"));
+        assert!(matches!(
+            plan.repairs[1],
+            (ref id, Repair::Fail { rollback: false, .. }) if id == "b"
+        ));
+    }
+
+    #[test]
+    fn the_servers_policy_restarts_up_to_its_limit_then_gives_up() {
+        let a = env("a", Status::Running, &["web"]);
+        let inv = inventory(&[&a], &["envctl-a-web"], &[]);
+        let mut counts = HashMap::new();
+        let first = plan(
+            &[a.clone()],
+            &inv,
+            Utc::now(),
+            Some(Restarts {
+                limit: 2,
+                counts: &counts,
+            }),
+        );
+        let first = first.repairs;
+        assert!(matches!(
+            &first[0].1,
+            Repair::Restart { attempt: 1, container, .. } if container == "envctl-a-web"
+        ));
+        counts.insert(("a".to_owned(), "web".to_owned()), 2);
+        let last = plan(
+            &[a.clone()],
+            &inv,
+            Utc::now(),
+            Some(Restarts {
+                limit: 2,
+                counts: &counts,
+            }),
+        );
+        assert!(matches!(&last.repairs[0].1, Repair::GiveUp { service, .. } if service == "web"));
+        // A stopped record is left alone: its containers are meant to be down.
+        let stopped = env("s", Status::Stopped, &["web"]);
+        let inv = inventory(&[&stopped], &["envctl-s-web"], &[]);
+        assert!(
+            plan(
+                &[stopped],
+                &inv,
+                Utc::now(),
+                Some(Restarts {
+                    limit: 2,
+                    counts: &counts
+                })
+            )
+            .repairs
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_missing_container_fails_the_record_and_an_abandoned_delete_is_finished() {
+        let gone = env("a", Status::Running, &["web"]);
+        let mut deleting = env("d", Status::Deleting, &["web"]);
+        deleting.operation = None;
+        let plan = plan(&[gone, deleting], &Inventory::default(), Utc::now(), None);
+        assert!(
+            matches!(&plan.repairs[0].1, Repair::Fail { reason, .. } if reason.contains("removed outside"))
+        );
+        assert!(matches!(&plan.repairs[1].1, Repair::FinishDelete { .. }));
+    }
 }
