@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::access::{Action, Caller};
 use crate::context::Context;
-use crate::engine::Runtime;
 use crate::engine::labels::record as record_from_labels;
+use crate::engine::{Inventory, Runtime};
 use crate::error::Result;
 use crate::ops::sync::{SyncOptions, sync_locked};
 use crate::store::events;
@@ -66,6 +66,58 @@ pub async fn reset(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Resul
     result
 }
 
+/// What a reset keeps, rebuilds and drops.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Records with something live behind them, or an operation in progress.
+    pub kept: Vec<Environment>,
+    /// Records rebuilt from the labels of objects that have none.
+    pub adopted: Vec<Environment>,
+    /// Names of records with nothing behind them.
+    pub dropped: Vec<String>,
+}
+
+/// The rebuilt database as a pure function of the records (already synced)
+/// and the engine's inventory.
+pub fn plan(
+    records: &[Environment],
+    inventory: &Inventory,
+    now: chrono::DateTime<chrono::Utc>,
+    public_host: &str,
+) -> Plan {
+    let mut plan = Plan::default();
+    for env in records {
+        let in_progress = env
+            .operation
+            .as_ref()
+            .is_some_and(|op| op.abandoned(now).is_none());
+        let live = inventory
+            .objects
+            .get(&env.id)
+            .is_some_and(|o| !o.containers.is_empty());
+        if in_progress || (live && env.status != Status::Deleting) {
+            plan.kept.push(env.clone());
+        } else {
+            plan.dropped.push(env.name.clone());
+        }
+    }
+    for (id, objects) in &inventory.objects {
+        if records.iter().any(|e| &e.id == id) || objects.containers.is_empty() {
+            continue;
+        }
+        if let Some(env) = record_from_labels(id, objects, public_host)
+            && plan
+                .kept
+                .iter()
+                .chain(&plan.adopted)
+                .all(|e| e.name != env.name)
+        {
+            plan.adopted.push(env);
+        }
+    }
+    plan
+}
+
 async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Result<ResetReport> {
     let engine = ctx.engine().await?;
     let instance = ctx.store.instance_id()?;
@@ -113,35 +165,16 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
     sync_locked(ctx, caller, &SyncOptions::default()).await?;
     let inventory = engine.inventory(&instance).await?;
     let db = ctx.store.read()?;
-    let now = chrono::Utc::now();
-    let mut rebuilt: Vec<Environment> = Vec::new();
-    for env in &db.environments {
-        let in_progress = env
-            .operation
-            .as_ref()
-            .is_some_and(|op| op.abandoned(now).is_none());
-        let live = inventory
-            .objects
-            .get(&env.id)
-            .is_some_and(|o| !o.containers.is_empty());
-        if in_progress || (live && env.status != Status::Deleting) {
-            report.kept.push(env.name.clone());
-            rebuilt.push(env.clone());
-        } else {
-            report.dropped.push(env.name.clone());
-        }
-    }
-    for (id, objects) in &inventory.objects {
-        if db.environments.iter().any(|e| &e.id == id) || objects.containers.is_empty() {
-            continue;
-        }
-        if let Some(env) = record_from_labels(id, objects, &ctx.config.ports.public_host)
-            && rebuilt.iter().all(|e| e.name != env.name)
-        {
-            report.adopted.push(env.name.clone());
-            rebuilt.push(env);
-        }
-    }
+    let plan = plan(
+        &db.environments,
+        &inventory,
+        chrono::Utc::now(),
+        &ctx.config.ports.public_host,
+    );
+    report.kept = plan.kept.iter().map(|e| e.name.clone()).collect();
+    report.adopted = plan.adopted.iter().map(|e| e.name.clone()).collect();
+    report.dropped = plan.dropped;
+    let mut rebuilt: Vec<Environment> = plan.kept.into_iter().chain(plan.adopted).collect();
     rebuilt.sort_by_key(|e| e.created_at);
     report.after = rebuilt.len();
     ctx.store.update(|db| {
@@ -159,4 +192,69 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
         Ok(())
     })?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::engine::{ContainerInfo, labels};
+    use crate::store::ServiceState;
+
+    fn env(id: &str, name: &str) -> Environment {
+        let now = chrono::Utc::now();
+        let state = ServiceState {
+            image: "i".into(),
+            container: format!("envctl-{id}-web"),
+            ready: false,
+            sign_in: None,
+        };
+        Environment {
+            id: id.into(),
+            name: name.into(),
+            template: "t".into(),
+            owner: "o".into(),
+            status: Status::Running,
+            ready: false,
+            base_port: 8090,
+            port_count: 1,
+            ports: BTreeMap::new(),
+            urls: BTreeMap::new(),
+            services: BTreeMap::from([("web".to_owned(), state)]),
+            created_at: now,
+            updated_at: now,
+            expires_at: None,
+            labels: BTreeMap::new(),
+            error: None,
+            pinned: true,
+            operation: None,
+        }
+    }
+
+    fn live(inv: &mut Inventory, env: &Environment) {
+        let objects = inv.objects.entry(env.id.clone()).or_default();
+        objects.containers.push(ContainerInfo {
+            name: env.services["web"].container.clone(),
+            service: "web".into(),
+            image: "i".into(),
+            running: true,
+            status: "Up".into(),
+            labels: labels::service(labels::environment("x", env), "web", None, None),
+        });
+    }
+
+    #[test]
+    fn live_records_are_kept_hollow_ones_dropped_and_orphans_rebuilt_from_labels() {
+        let (kept, hollow, orphan) = (env("a", "kept"), env("b", "hollow"), env("c", "orphan"));
+        let mut inv = Inventory::default();
+        live(&mut inv, &kept);
+        live(&mut inv, &orphan);
+        let plan = plan(&[kept, hollow], &inv, chrono::Utc::now(), "localhost");
+        let names = |v: &[Environment]| v.iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&plan.kept), ["kept"]);
+        assert_eq!(plan.dropped, ["hollow"]);
+        assert_eq!(names(&plan.adopted), ["orphan"]);
+        assert!(plan.adopted[0].pinned, "the pin comes back from the labels");
+    }
 }
