@@ -129,7 +129,7 @@ pub enum Error {
     #[error("{message}{}", hint(code, url))]
     Remote {
         url: String,
-        code: String,
+        code: ErrorCode,
         message: String,
     },
 
@@ -170,20 +170,174 @@ fn last_output(output: &str) -> String {
 }
 
 /// What to do about a server's error, by its code.
-fn hint(code: &str, url: &str) -> String {
+fn hint(code: &ErrorCode, url: &str) -> String {
     match code {
-        "unauthorized" => {
+        ErrorCode::Unauthorized => {
             "\n  Set ENVCTL_TOKEN to a valid token (`envctl token create` on the server makes one)."
                 .to_owned()
         }
-        "forbidden" => "\n  Ask an admin for a token with a higher role.".to_owned(),
-        "rate_limited" => "\n  Too many requests; wait a little and run again.".to_owned(),
-        "docker_unreachable" => format!("\n  The server at {url} cannot reach its Docker engine."),
+        ErrorCode::Forbidden => "\n  Ask an admin for a token with a higher role.".to_owned(),
+        ErrorCode::RateLimited => "\n  Too many requests; wait a little and run again.".to_owned(),
+        ErrorCode::DockerUnreachable => {
+            format!("\n  The server at {url} cannot reach its Docker engine.")
+        }
         _ => String::new(),
     }
 }
 
+/// The stable, machine-readable code of an API error: what the server
+/// sends (`{"error": {"code": ...}}`) and what the remote client reads back,
+/// so both sides agree on the exit code by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    /// No template of that name (HTTP 404, but exit 2 as a usage error).
+    UnknownTemplate,
+    Conflict,
+    /// A value the core refused (exit 2, HTTP 422).
+    Invalid,
+    /// A request that could not be read (exit 2, HTTP 400).
+    BadRequest,
+    MethodNotAllowed,
+    TooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    PortsExhausted,
+    DockerUnreachable,
+    MaintenanceRunning,
+    Busy,
+    /// An operation on an environment failed; the record says why.
+    Failed,
+    Internal,
+    /// A code this version does not know (a newer server), kept as sent.
+    Other(String),
+}
+
+impl ErrorCode {
+    const KNOWN: [ErrorCode; 17] = [
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::UnknownTemplate,
+        ErrorCode::Conflict,
+        ErrorCode::Invalid,
+        ErrorCode::BadRequest,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::TooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::RateLimited,
+        ErrorCode::PortsExhausted,
+        ErrorCode::DockerUnreachable,
+        ErrorCode::MaintenanceRunning,
+        ErrorCode::Busy,
+        ErrorCode::Failed,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::UnknownTemplate => "unknown_template",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::PortsExhausted => "ports_exhausted",
+            ErrorCode::DockerUnreachable => "docker_unreachable",
+            ErrorCode::MaintenanceRunning => "maintenance_running",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Failed => "failed",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Other(code) => code,
+        }
+    }
+
+    /// The code a server sent.
+    pub fn parse(code: &str) -> ErrorCode {
+        ErrorCode::KNOWN
+            .into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or_else(|| ErrorCode::Other(code.to_owned()))
+    }
+
+    /// The HTTP status the server answers this code with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound | ErrorCode::UnknownTemplate => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Conflict
+            | ErrorCode::PortsExhausted
+            | ErrorCode::MaintenanceRunning
+            | ErrorCode::Failed => 409,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::Invalid => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::BadRequest | ErrorCode::Other(_) => 400,
+            ErrorCode::Internal => 500,
+            ErrorCode::DockerUnreachable | ErrorCode::Busy => 503,
+        }
+    }
+
+    /// The exit code the remote client ends with on this code: the same as
+    /// the local command's on the error behind it.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ErrorCode::Unauthorized | ErrorCode::Forbidden => exit::REFUSED,
+            ErrorCode::NotFound => exit::NOT_FOUND,
+            ErrorCode::Conflict => exit::CONFLICT,
+            ErrorCode::Invalid
+            | ErrorCode::UnknownTemplate
+            | ErrorCode::BadRequest
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::TooLarge
+            | ErrorCode::UnsupportedMediaType => exit::USAGE,
+            ErrorCode::DockerUnreachable => exit::DOCKER_UNREACHABLE,
+            ErrorCode::Busy | ErrorCode::MaintenanceRunning | ErrorCode::RateLimited => exit::BUSY,
+            ErrorCode::PortsExhausted
+            | ErrorCode::Failed
+            | ErrorCode::Internal
+            | ErrorCode::Other(_) => exit::FAILURE,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
+    /// The API code of this error: what a server answers it with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidInput(_) | Error::Config { .. } => ErrorCode::Invalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::UnknownTemplate(_) => ErrorCode::UnknownTemplate,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::PortsExhausted { .. } => ErrorCode::PortsExhausted,
+            Error::DockerUnreachable { .. } => ErrorCode::DockerUnreachable,
+            Error::MaintenanceBusy { .. } => ErrorCode::MaintenanceRunning,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::Failed(_) | Error::ServiceExited { .. } | Error::FailedWithOutput { .. } => {
+                ErrorCode::Failed
+            }
+            Error::Remote { code, .. } => code.clone(),
+            _ => ErrorCode::Internal,
+        }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -199,15 +353,7 @@ impl Error {
             Error::ConfirmationRequired(_) => exit::CONFIRMATION_REQUIRED,
             Error::Interrupted => exit::INTERRUPTED,
             Error::ServerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
-            Error::Remote { code, .. } => match code.as_str() {
-                "unauthorized" | "forbidden" => exit::REFUSED,
-                "not_found" => exit::NOT_FOUND,
-                "conflict" => exit::CONFLICT,
-                "invalid" | "bad_request" => exit::USAGE,
-                "docker_unreachable" => exit::DOCKER_UNREACHABLE,
-                "busy" | "maintenance_running" | "rate_limited" => exit::BUSY,
-                _ => exit::FAILURE,
-            },
+            Error::Remote { code, .. } => code.exit_code(),
             Error::PortsExhausted { .. }
             | Error::Docker { .. }
             | Error::Failed(_)
@@ -247,7 +393,7 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         match self {
             Error::NotFound { .. } => true,
-            Error::Remote { code, .. } => code == "not_found",
+            Error::Remote { code, .. } => *code == ErrorCode::NotFound,
             _ => false,
         }
     }
@@ -261,6 +407,48 @@ impl Error {
         Error::NotFound {
             what: "environment",
             name: name.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_as_itself() {
+        for code in ErrorCode::KNOWN {
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+        }
+        assert_eq!(
+            ErrorCode::parse("from_the_future"),
+            ErrorCode::Other("from_the_future".into())
+        );
+    }
+
+    /// A remote command ends with the exit code the local one would: the
+    /// server sends `code()`, the client exits with its `exit_code()`.
+    #[test]
+    fn remote_and_local_exit_codes_agree() {
+        let errors = [
+            Error::InvalidInput("x".into()),
+            Error::not_found("x"),
+            Error::UnknownTemplate("x".into()),
+            Error::Conflict("x".into()),
+            Error::Forbidden("x".into()),
+            Error::Failed("x".into()),
+            Error::DockerUnreachable {
+                host: "h".into(),
+                reason: "r".into(),
+            },
+        ];
+        for e in errors {
+            let remote = Error::Remote {
+                url: "u".into(),
+                code: e.code(),
+                message: String::new(),
+            };
+            assert_eq!(remote.exit_code(), e.exit_code(), "{e:?}");
         }
     }
 }

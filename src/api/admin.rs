@@ -22,8 +22,7 @@ fn keep(n: Option<serde_json::Number>) -> Result<Option<usize>, ApiError> {
         .filter(|v| v.fract() == 0.0 && (0.0..=1_000_000.0).contains(v));
     value.map(|v| Some(v as usize)).ok_or_else(|| {
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+            crate::error::ErrorCode::Invalid,
             "keep: a whole number from 0 to 1000000",
         )
     })
@@ -140,8 +139,7 @@ pub async fn create_backup(
     match made {
         Some(backup) => Ok((StatusCode::CREATED, Json(backup)).into_response()),
         None => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
+            crate::error::ErrorCode::Conflict,
             "there is no database yet; nothing to back up",
         )),
     }

@@ -56,15 +56,13 @@ pub(super) async fn list(
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if q.offset.is_some_and(|o| o > MAX_OFFSET) {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+            crate::error::ErrorCode::Invalid,
             format!("offset may be at most {MAX_OFFSET}"),
         ));
     }
     if limit > MAX_PAGE {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+            crate::error::ErrorCode::Invalid,
             format!("limit may be at most {MAX_PAGE}"),
         ));
     }
@@ -370,7 +368,7 @@ pub(super) async fn delete(
     let env = match blocking(&app, move |ctx| ops::show(ctx, &id)).await {
         Ok(env) => env,
         // Idempotent: deleting what is gone is accepted.
-        Err(e) if e.status == StatusCode::NOT_FOUND => {
+        Err(e) if e.code == crate::error::ErrorCode::NotFound => {
             return Ok((
                 answered,
                 Json(serde_json::json!({"deleted": false, "environment": null})),

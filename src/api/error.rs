@@ -5,84 +5,63 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
             code,
             message: message.into(),
         }
     }
 
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)
+    }
+
     pub fn unauthorized() -> ApiError {
         ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "a valid `Authorization: Bearer <token>` is required",
         )
     }
 
     pub fn forbidden(what: &str) -> ApiError {
         ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             format!("this token's role may not {what}"),
         )
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        ApiError::new(ErrorCode::BadRequest, message)
     }
 }
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
-        let (status, code) = match &e {
-            Error::InvalidInput(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            Error::NotFound { .. } | Error::UnknownTemplate(_) => {
-                (StatusCode::NOT_FOUND, "not_found")
+        let code = e.code();
+        let message = match code {
+            // Internal details are logged, not sent.
+            ErrorCode::Internal | ErrorCode::DockerUnreachable | ErrorCode::Busy => {
+                tracing::error!(error = %e.chain_text(), code = %code, "request failed");
+                match code {
+                    ErrorCode::DockerUnreachable => "the Docker engine is not reachable",
+                    ErrorCode::Busy => "the database is busy; try again",
+                    _ => "internal error; see the server's log",
+                }
+                .to_owned()
             }
-            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            Error::PortsExhausted { .. } => (StatusCode::CONFLICT, "ports_exhausted"),
-            Error::DockerUnreachable { .. } => {
-                (StatusCode::SERVICE_UNAVAILABLE, "docker_unreachable")
-            }
-            Error::MaintenanceBusy { .. } => (StatusCode::CONFLICT, "maintenance_running"),
-            Error::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
-            // An operation on the environment failed (it is now `failed`, with the reason).
-            Error::Failed(_) | Error::ServiceExited { .. } | Error::FailedWithOutput { .. } => {
-                (StatusCode::CONFLICT, "failed")
-            }
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR
-            || matches!(e, Error::DockerUnreachable { .. } | Error::Busy { .. })
-        {
-            tracing::error!(error = %e.chain_text(), code, "request failed");
-            match code {
-                "docker_unreachable" => "the Docker engine is not reachable".to_owned(),
-                "busy" => "the database is busy; try again".to_owned(),
-                _ => "internal error; see the server's log".to_owned(),
-            }
-        } else {
             // Never a container's output (see Error::chain_text).
-            e.chain_text()
+            _ => e.chain_text(),
         };
-        ApiError {
-            status,
-            code,
-            message,
-        }
+        ApiError { code, message }
     }
 }
 
@@ -94,19 +73,22 @@ pub struct ErrorBody {
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable, machine-readable: unauthorized, forbidden, not_found, conflict, invalid, rate_limited, ...
+    /// Stable, machine-readable (`crate::error::ErrorCode`): unauthorized, forbidden, not_found,
+    /// unknown_template, conflict, invalid, bad_request, rate_limited, ports_exhausted,
+    /// docker_unreachable, maintenance_running, busy, failed, internal, ...
     pub code: String,
     pub message: String,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status();
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code.as_str().to_owned(),
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        (status, Json(body)).into_response()
     }
 }

@@ -13,7 +13,7 @@ use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
@@ -123,8 +123,7 @@ impl Limits {
 pub fn too_many(wait: Duration) -> Response {
     let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
     let mut response = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        crate::error::ErrorCode::RateLimited,
         format!("too many requests; retry in {secs} s"),
     )
     .into_response();
@@ -155,8 +154,7 @@ impl Streams {
         let count = open.entry(key.to_owned()).or_default();
         if *count >= max {
             return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                crate::error::ErrorCode::RateLimited,
                 format!(
                     "this token already has {max} open streams (logs --follow, events); close one first"
                 ),
@@ -195,8 +193,8 @@ mod tests {
         let streams = Streams::default();
         let held: Vec<_> = (0..3).map(|_| streams.open("t1", 3).unwrap()).collect();
         assert_eq!(
-            streams.open("t1", 3).err().unwrap().status,
-            StatusCode::TOO_MANY_REQUESTS
+            streams.open("t1", 3).err().unwrap().status(),
+            axum::http::StatusCode::TOO_MANY_REQUESTS
         );
         assert!(streams.open("t2", 3).is_ok(), "another token has its own");
         drop(held);

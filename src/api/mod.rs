@@ -357,7 +357,7 @@ async fn error_shape(request: Request, next: Next) -> Response {
         ),
         _ => ("bad_request", "the request was refused"),
     };
-    let mut shaped = ApiError::new(status, code, message).into_response();
+    let mut shaped = ApiError::new(crate::error::ErrorCode::parse(code), message).into_response();
     if let Some(allow) = response.headers().get(header::ALLOW) {
         shaped.headers_mut().insert(header::ALLOW, allow.clone());
     }

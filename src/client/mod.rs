@@ -508,7 +508,7 @@ fn local_only(command: &str, remote: &Remote) -> Error {
 fn is_conflict(e: &Error) -> bool {
     match e {
         Error::Conflict(_) => true,
-        Error::Remote { code, .. } => code == "conflict",
+        Error::Remote { code, .. } => *code == crate::error::ErrorCode::Conflict,
         _ => false,
     }
 }

@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::config::TemplateSummary;
 use crate::engine::Removed;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::ops::cleanup::CleanupReport;
 use crate::ops::create::CreateOptions;
 use crate::ops::stats::{EnvironmentStats, Overview};
@@ -189,16 +189,7 @@ impl Remote {
                 Some(body),
                 true,
             )
-            .await
-            .map_err(|e| match e {
-                // Locally an unknown template is a usage error (exit 2); keep it so.
-                Error::Remote { url, code, message } if code == "not_found" => Error::Remote {
-                    url,
-                    code: "invalid".into(),
-                    message,
-                },
-                other => other,
-            })?;
+            .await?;
         self.decode(r).await
     }
 
@@ -393,12 +384,13 @@ impl Remote {
         let text = response.text().await.unwrap_or_default();
         match serde_json::from_str::<Body>(&text) {
             Ok(Body { error }) => {
-                let message = match (error.code.as_str(), &self.token) {
-                    ("unauthorized", None) => format!(
+                let code = ErrorCode::parse(&error.code);
+                let message = match (&code, &self.token) {
+                    (ErrorCode::Unauthorized, None) => format!(
                         "the server at {} needs a token, and ENVCTL_TOKEN is not set",
                         self.base
                     ),
-                    ("unauthorized", Some(_)) => format!(
+                    (ErrorCode::Unauthorized, Some(_)) => format!(
                         "the server at {} did not accept ENVCTL_TOKEN (unknown or revoked)",
                         self.base
                     ),
@@ -406,13 +398,13 @@ impl Remote {
                 };
                 Error::Remote {
                     url: self.base.clone(),
-                    code: error.code,
+                    code,
                     message,
                 }
             }
             Err(_) => Error::Remote {
                 url: self.base.clone(),
-                code: format!("http_{}", status.as_u16()),
+                code: ErrorCode::Other(format!("http_{}", status.as_u16())),
                 message: format!(
                     "{} answered {status} without an envctl error; is it an envctl server?",
                     self.base

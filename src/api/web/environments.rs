@@ -117,7 +117,7 @@ pub(super) async fn create(
     // Validated and authorised in the core, as through the API.
     match begin_create(&app, &user.caller(), opts).await {
         Ok(env) => Redirect::to(&format!("/environments/{}", env.id)).into_response(),
-        Err(e) => list_page(&app, &user, None, Some(&e.message), e.status).await,
+        Err(e) => list_page(&app, &user, None, Some(&e.message), e.status()).await,
     }
 }
 
@@ -194,7 +194,7 @@ pub(super) async fn panel(
             );
             page(StatusCode::OK, html)
         }
-        Err(e) => (e.status, e.message).into_response(),
+        Err(e) => (e.status(), e.message).into_response(),
     }
 }
 
@@ -208,7 +208,7 @@ pub(super) async fn row(
     }
     match find(&app, id).await {
         Ok(env) => page(StatusCode::OK, pages::row(&env)),
-        Err(e) => (e.status, e.message).into_response(),
+        Err(e) => (e.status(), e.message).into_response(),
     }
 }
 

@@ -237,7 +237,7 @@ fn page(status: StatusCode, markup: Markup) -> Response {
 }
 
 fn fail(user: &User, e: ApiError) -> Response {
-    page(e.status, pages::error(Some(&user.viewer()), &e.message))
+    page(e.status(), pages::error(Some(&user.viewer()), &e.message))
 }
 
 fn secure(headers: &HeaderMap) -> bool {
