@@ -2,22 +2,18 @@
 //! delete) and the templates; and the background work a create, start or
 //! delete leaves running after the answer (shared with the web pages).
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{
-    ApiError, ErrorBody, Shared, blocking, body, cached_environments, duration_field, openapi,
-    require,
-};
+use super::{ApiError, ErrorBody, Shared, blocking, body, cached_environments, require};
 use crate::access::{Action, Caller};
+use crate::ops;
 use crate::ops::create::{self, CreateOptions};
 use crate::ops::progress::Silent;
-use crate::ops::{self, DeleteOptions};
+use crate::ops::requests::{CreateRequest, DeleteAnswer, DeleteRequest, UpdateRequest};
 use crate::store::{Environment, Status};
 
 #[derive(Debug, Deserialize)]
@@ -142,37 +138,8 @@ pub(super) async fn templates(
     Ok(Json(app.ctx.config.template_summaries()).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[derive(utoipa::ToSchema)]
-pub(crate) struct CreateBody {
-    #[schema(pattern = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")]
-    name: Option<String>,
-    /// One of the config's templates (404 for another).
-    template: Option<String>,
-    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
-    owner: Option<String>,
-    /// Time to live: a number and a unit (s, m, h, d, w).
-    #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
-    ttl: Option<String>,
-    #[serde(default)]
-    #[schema(schema_with = openapi::labels_schema)]
-    labels: BTreeMap<String, String>,
-    /// Probe readiness after starting (default true); false leaves `ready` false.
-    wait: Option<bool>,
-    /// Give up (and roll back) after this long: a number and a unit (s, m, h, d, w).
-    #[schema(
-        pattern = "^([1-9][0-9]{0,7}s|[1-9][0-9]{0,5}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d|[1-9][0-9]?w)$"
-    )]
-    timeout: Option<String>,
-    /// On failure keep the containers for inspection.
-    keep_on_failure: Option<bool>,
-    /// Never let cleanup remove it.
-    pinned: Option<bool>,
-}
-
 #[utoipa::path(post, path = "/api/onboarding/new-environment", tag = "environments",
-    request_body(content = Option<CreateBody>, description = "Every field is optional"),
+    request_body(content = Option<CreateRequest>, description = "Every field is optional"),
     responses((status = 202, description = "Reserved (status creating); provisioning goes on", body = Environment,
                headers(("location" = String, description = "The environment's URL"))),
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such template", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
@@ -182,18 +149,7 @@ pub(super) async fn create(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let caller = caller?;
-    let body: CreateBody = self::body(&body)?;
-    let opts = CreateOptions {
-        name: body.name,
-        template: body.template,
-        owner: body.owner,
-        labels: body.labels,
-        ttl: duration_field("ttl", body.ttl.as_deref())?,
-        wait: body.wait.unwrap_or(true),
-        timeout: duration_field("timeout", body.timeout.as_deref())?,
-        keep_on_failure: body.keep_on_failure.unwrap_or(false),
-        pinned: body.pinned.unwrap_or(false),
-    };
+    let opts = self::body::<CreateRequest>(&body)?.into_options()?;
     let env = begin_create(&app, &caller, opts).await?;
     let location = format!("/api/onboarding/environments/{}", env.id);
     Ok((
@@ -251,40 +207,9 @@ pub(super) async fn begin_start(
     Ok(ops::start_in_background(&app.ctx, caller, &env.id, timeout).await?)
 }
 
-/// Deletes in the background (the caller was authorised by the caller of this).
-pub(super) fn spawn_delete(app: &Shared, caller: &Caller, id: &str, opts: DeleteOptions) {
-    let ctx = app.ctx.clone();
-    let target = id.to_owned();
-    let caller = caller.clone();
-    tokio::spawn(async move {
-        let _ = ops::delete(&ctx, &caller, &target, &opts).await;
-    });
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[derive(utoipa::ToSchema)]
-pub(crate) struct UpdateBody {
-    /// "running" starts the environment, "stopped" stops it.
-    #[schema(pattern = "^(running|stopped)$")]
-    status: Option<String>,
-    /// A new time to live from now (s, m, h, d, w). With `expires_at` too, the earlier end wins.
-    #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
-    ttl: Option<String>,
-    expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[schema(schema_with = openapi::optional_labels_schema)]
-    labels: Option<BTreeMap<String, String>>,
-    pinned: Option<bool>,
-    /// With status "running": how long readiness may take before the environment is `failed`.
-    #[schema(
-        pattern = "^([1-9][0-9]{0,7}s|[1-9][0-9]{0,5}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d|[1-9][0-9]?w)$"
-    )]
-    timeout: Option<String>,
-}
-
 #[utoipa::path(put, path = "/api/onboarding/environments/{id}", tag = "environments",
     params(("id" = String, Path, description = "Environment id or name")),
-    request_body(content = Option<UpdateBody>, description = "Every field is optional"),
+    request_body(content = Option<UpdateRequest>, description = "Every field is optional"),
     responses((status = 200, description = "The environment after the change", body = Environment),
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn update(
@@ -293,61 +218,13 @@ pub(super) async fn update(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller?;
-    let body: UpdateBody = self::body(&body)?;
-    let status = match body.status.as_deref() {
-        None => None,
-        Some("running") => Some(Status::Running),
-        Some("stopped") => Some(Status::Stopped),
-        Some(other) => {
-            return Err(crate::Error::InvalidInput(format!(
-                "status may be \"running\" or \"stopped\", not \"{}\"",
-                crate::names::printable(other, 40)
-            ))
-            .into());
-        }
-    };
-    let timeout = duration_field("timeout", body.timeout.as_deref())?;
-    if timeout.is_some_and(|t| t.is_zero()) {
-        return Err(crate::Error::InvalidInput("timeout: must be more than zero".into()).into());
-    }
-    // Both given: the earlier end wins.
-    let from_ttl = duration_field("ttl", body.ttl.as_deref())?
-        .map(|d| crate::config::durations::add(chrono::Utc::now(), d));
-    let expires_at = match (from_ttl, body.expires_at) {
-        (Some(a), Some(b)) => Some(Some(a.min(b))),
-        (Some(t), None) | (None, Some(t)) => Some(Some(t)),
-        (None, None) => None,
-    };
-    let change = ops::Update {
-        expires_at,
-        labels: body.labels,
-        pinned: body.pinned,
-    };
-    let env = ops::update(&app.ctx, &caller, &id, &change).await?;
-    let env = match status {
-        None => env,
-        Some(Status::Stopped) => ops::stop(&app.ctx, &caller, &env.id, &Silent).await?,
-        // Answer once the containers run; readiness is probed in the
-        // background and shows in `ready` (or the record turns `failed`).
-        Some(_) => begin_start(&app, &caller, &env, timeout).await?,
-    };
+    let change = self::body::<UpdateRequest>(&body)?.into_change(chrono::Utc::now())?;
+    let env = ops::change(&app.ctx, &caller?, &id, &change).await?;
     Ok(Json(env).into_response())
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct DeleteQuery {
-    /// Answer when the environment is gone (200, with what was removed), not at once (202).
-    #[serde(default)]
-    wait: bool,
-    /// Keep its named volumes.
-    #[serde(default)]
-    keep_volumes: bool,
-}
-
 #[utoipa::path(delete, path = "/api/onboarding/environments/{id}", tag = "environments",
-    params(("id" = String, Path, description = "Environment id or name"), DeleteQuery),
+    params(("id" = String, Path, description = "Environment id or name"), DeleteRequest),
     responses((status = 200, description = "Deleted (with wait=true), or already gone", body = Object),
               (status = 202, description = "Being deleted (or already gone)", body = Object),
               (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 409, description = "The removal failed", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
@@ -355,49 +232,20 @@ pub(super) async fn delete(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,
     Path(id): Path<String>,
-    query: Result<Query<DeleteQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<DeleteRequest>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let caller = caller?;
-    require(&caller, Action::Delete)?;
-    let answered = if q.wait {
+    let (caller, opts) = (caller?, q.options());
+    let answer = if q.wait {
+        let deleted = ops::delete(&app.ctx, &caller, &id, &opts).await?;
+        DeleteAnswer::removed(deleted)
+    } else {
+        DeleteAnswer::accepted(ops::delete_in_background(&app.ctx, &caller, &id, &opts).await?)
+    };
+    let status = if q.wait {
         StatusCode::OK
     } else {
         StatusCode::ACCEPTED
     };
-    let env = match blocking(&app, move |ctx| ops::show(ctx, &id)).await {
-        Ok(env) => env,
-        // Idempotent: deleting what is gone is accepted.
-        Err(e) if e.code == crate::error::ErrorCode::NotFound => {
-            return Ok((
-                answered,
-                Json(serde_json::json!({"deleted": false, "environment": null})),
-            )
-                .into_response());
-        }
-        Err(e) => return Err(e),
-    };
-    caller
-        .authorize(Action::Delete, Some(&env.owner))
-        .map_err(ApiError::from)?;
-    let opts = DeleteOptions {
-        if_exists: true,
-        keep_volumes: q.keep_volumes,
-        ..Default::default()
-    };
-    if q.wait {
-        let body = match ops::delete(&app.ctx, &caller, &env.id, &opts).await? {
-            Some(d) => {
-                serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed})
-            }
-            None => serde_json::json!({"deleted": false, "environment": null}),
-        };
-        return Ok((StatusCode::OK, Json(body)).into_response());
-    }
-    spawn_delete(&app, &caller, &env.id, opts);
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"deleted": true, "environment": env})),
-    )
-        .into_response())
+    Ok((status, Json(answer)).into_response())
 }

@@ -15,7 +15,7 @@ mod limits;
 mod logs;
 mod metrics;
 mod monitor;
-mod openapi;
+pub(crate) mod openapi;
 mod server;
 mod stats;
 mod upkeep;
@@ -292,17 +292,6 @@ fn body<T: for<'de> Deserialize<'de> + Default>(bytes: &[u8]) -> Result<T, ApiEr
             .map_err(|e| bad(e.to_string())),
         Some(_) => Err(bad("expected a JSON object".into())),
     }
-}
-
-/// A duration field of a request body ("90s", "8h"); 422 when malformed
-/// or past the maximum.
-fn duration_field(
-    field: &str,
-    text: Option<&str>,
-) -> Result<Option<std::time::Duration>, ApiError> {
-    text.map(|t| crate::config::durations::parse_field(field, t))
-        .transpose()
-        .map_err(ApiError::from)
 }
 
 /// The environments as stored, from memory when the file has not changed.

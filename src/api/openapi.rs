@@ -4,9 +4,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::environments::{self, CreateBody, UpdateBody};
+use super::environments;
 use super::error::{ErrorBody, ErrorDetail};
 use super::{admin, events, logs, stats};
+use crate::ops::requests::{CleanupRequest, CreateRequest, UpdateRequest};
 use crate::store::{Environment, Operation, ServiceState, Status};
 
 #[derive(OpenApi)]
@@ -18,8 +19,8 @@ use crate::store::{Environment, Operation, ServiceState, Status};
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
     ),
     components(schemas(
-        Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::ops::stats::EnvironmentStats, crate::ops::stats::ServiceStats, crate::ops::stats::Totals, crate::ops::stats::HostStats, crate::ops::stats::PortUsage, crate::ops::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateBody, UpdateBody,
-        events::StatusChange, admin::CleanupBody, admin::SyncBody, admin::ResetBody,
+        Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::ops::stats::EnvironmentStats, crate::ops::stats::ServiceStats, crate::ops::stats::Totals, crate::ops::stats::HostStats, crate::ops::stats::PortUsage, crate::ops::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateRequest, UpdateRequest,
+        events::StatusChange, CleanupRequest, crate::ops::sync::SyncOptions, crate::ops::reset::ResetOptions,
     )),
     modifiers(&Bearer),
     security(("bearer" = []))

@@ -38,13 +38,15 @@ pub struct CleanupArgs {
 impl CleanupArgs {
     fn request(&self) -> CleanupRequest {
         CleanupRequest {
-            keep: self.keep,
-            older_than: self.older_than,
-            failed_grace: self.failed_grace,
-            per_owner: self.per_owner,
             dry_run: self.dry_run,
             concurrency: self.concurrency.map(usize::from),
             wait_for_lock: !self.no_wait,
+            ..CleanupRequest::new(
+                self.keep,
+                self.older_than,
+                self.failed_grace,
+                self.per_owner,
+            )
         }
     }
 }
@@ -154,7 +156,7 @@ pub async fn reset(
     let opts = ResetOptions {
         empty: args.empty,
         wait_for_lock: !args.no_wait,
-        concurrency: ctx.config.cleanup.concurrency,
+        concurrency: None,
     };
     let report = reset::reset(ctx, &envctl::Caller::local(), &opts).await?;
     printer.reset_report(&report)

@@ -14,17 +14,18 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::access::Caller;
-use crate::client::remote::{CleanupBody, Remote};
+use crate::client::remote::Remote;
 use crate::config::TemplateSummary;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ops::cleanup::{self, CleanupOptions, CleanupReport, Prepared};
 use crate::ops::create::{self, CreateOptions};
 use crate::ops::progress::{Progress, Step};
+pub use crate::ops::requests::CleanupRequest;
 use crate::ops::stats::{self, EnvironmentStats, Overview, Sampler};
 use crate::ops::sync::{self, SyncOptions, SyncReport};
 use crate::ops::{self, DeleteOptions, Deleted, ListFilter, LogStream};
-use crate::retention::{Plan, RetentionPolicy};
+use crate::retention::Plan;
 use crate::store::{Environment, Status};
 
 /// A record is read again soon at first (most waits are short), then every
@@ -50,24 +51,11 @@ pub enum Backend {
     Remote(Remote),
 }
 
-/// What `cleanup` and `auto-cleanup` ask for: the command line's overrides of
-/// the retention policy (the rest comes from the config of whoever runs it).
-#[derive(Debug, Clone, Default)]
-pub struct CleanupRequest {
-    pub keep: Option<usize>,
-    pub older_than: Option<Duration>,
-    pub failed_grace: Option<Duration>,
-    pub per_owner: bool,
-    pub dry_run: bool,
-    pub concurrency: Option<usize>,
-    pub wait_for_lock: bool,
-}
-
 /// A cleanup planned and not yet run. Locally it holds the maintenance lock;
 /// remotely it is the server's dry run (the server plans again when it runs).
 pub enum PlannedCleanup {
     Local(Prepared, CleanupOptions),
-    Remote(CleanupReport, CleanupBody),
+    Remote(CleanupReport, CleanupRequest),
 }
 
 impl PlannedCleanup {
@@ -360,12 +348,12 @@ impl Backend {
     pub async fn plan_cleanup(&self, request: &CleanupRequest) -> Result<PlannedCleanup> {
         match self {
             Backend::Local(ctx) => {
-                let opts = local_cleanup_options(ctx, request);
+                let opts = request.options(&ctx.config.cleanup)?;
                 let prepared = cleanup::prepare(ctx, &Caller::local(), &opts).await?;
                 Ok(PlannedCleanup::Local(prepared, opts))
             }
             Backend::Remote(r) => {
-                let mut remote = remote_cleanup_request(request);
+                let mut remote = request.clone();
                 remote.dry_run = true;
                 let report = r.cleanup(&remote).await?;
                 remote.dry_run = request.dry_run;
@@ -394,9 +382,10 @@ impl Backend {
     pub async fn cleanup(&self, request: &CleanupRequest) -> Result<CleanupReport> {
         match self {
             Backend::Local(ctx) => {
-                cleanup::cleanup(ctx, &Caller::local(), &local_cleanup_options(ctx, request)).await
+                let opts = request.options(&ctx.config.cleanup)?;
+                cleanup::cleanup(ctx, &Caller::local(), &opts).await
             }
-            Backend::Remote(r) => r.cleanup(&remote_cleanup_request(request)).await,
+            Backend::Remote(r) => r.cleanup(request).await,
         }
     }
 
@@ -510,30 +499,5 @@ fn is_conflict(e: &Error) -> bool {
         Error::Conflict(_) => true,
         Error::Remote { code, .. } => *code == crate::error::ErrorCode::Conflict,
         _ => false,
-    }
-}
-
-fn local_cleanup_options(ctx: &Context, r: &CleanupRequest) -> CleanupOptions {
-    let c = &ctx.config.cleanup;
-    CleanupOptions {
-        policy: RetentionPolicy {
-            keep: r.keep.or(c.keep),
-            older_than: r.older_than.or(c.older_than),
-            failed_grace: r.failed_grace.or(c.failed_grace),
-            per_owner: r.per_owner || c.per_owner,
-        },
-        dry_run: r.dry_run,
-        concurrency: r.concurrency.unwrap_or(c.concurrency),
-        wait_for_lock: r.wait_for_lock,
-    }
-}
-
-fn remote_cleanup_request(r: &CleanupRequest) -> CleanupBody {
-    CleanupBody {
-        keep: r.keep,
-        older_than: r.older_than,
-        failed_grace: r.failed_grace,
-        per_owner: r.per_owner.then_some(true),
-        dry_run: r.dry_run,
     }
 }

@@ -13,10 +13,12 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::config::TemplateSummary;
-use crate::engine::Removed;
 use crate::error::{Error, ErrorCode, Result};
 use crate::ops::cleanup::CleanupReport;
 use crate::ops::create::CreateOptions;
+use crate::ops::requests::{
+    CleanupRequest, CreateRequest, DeleteAnswer, DeleteRequest, UpdateRequest,
+};
 use crate::ops::stats::{EnvironmentStats, Overview};
 use crate::ops::sync::{SyncOptions, SyncReport};
 use crate::ops::{DeleteOptions, Deleted, ListFilter, LogChunk, LogStream};
@@ -36,21 +38,6 @@ pub struct Remote {
     base: String,
     token: Option<String>,
     http: reqwest::Client,
-}
-
-/// What a cleanup asks the server for: the CLI's flags, unresolved (the
-/// server fills in its own config).
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct CleanupBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keep: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none", with = "seconds")]
-    pub older_than: Option<Duration>,
-    #[serde(skip_serializing_if = "Option::is_none", with = "seconds")]
-    pub failed_grace: Option<Duration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_owner: Option<bool>,
-    pub dry_run: bool,
 }
 
 impl Remote {
@@ -163,88 +150,48 @@ impl Remote {
 
     /// Asks for a create; the answer is the reserved (`creating`) record.
     pub async fn create(&self, opts: &CreateOptions) -> Result<Environment> {
-        let mut body = serde_json::json!({
-            "labels": opts.labels,
-            "wait": opts.wait,
-            "keep_on_failure": opts.keep_on_failure,
-            "pinned": opts.pinned,
-        });
-        let fields = [
-            ("name", opts.name.clone()),
-            ("template", opts.template.clone()),
-            ("owner", opts.owner.clone()),
-            ("ttl", opts.ttl.map(seconds::text)),
-            ("timeout", opts.timeout.map(seconds::text)),
-        ];
-        for (key, value) in fields {
-            if let Some(v) = value {
-                body[key] = serde_json::Value::String(v);
-            }
-        }
-        let r = self
-            .call(
-                Method::POST,
-                "/api/onboarding/new-environment",
-                &[],
-                Some(body),
-                true,
-            )
-            .await?;
-        self.decode(r).await
+        let body = CreateRequest::from_options(opts);
+        let path = "/api/onboarding/new-environment";
+        self.send(Method::POST, path, &[], &body).await
     }
 
     /// Starts the containers; the server probes readiness in the background
     /// (the environment `failed` past `timeout`).
     pub async fn start(&self, target: &str, timeout: Option<Duration>) -> Result<Environment> {
-        let mut body = serde_json::json!({"status": "running"});
-        if let Some(t) = timeout {
-            body["timeout"] = seconds::text(t).into();
-        }
-        self.update(target, body).await
+        self.update(target, &UpdateRequest::start(timeout)).await
     }
 
     pub async fn stop(&self, target: &str) -> Result<Environment> {
-        self.update(target, serde_json::json!({"status": "stopped"}))
-            .await
+        self.update(target, &UpdateRequest::stop()).await
     }
 
     pub async fn set_pinned(&self, target: &str, pinned: bool) -> Result<Environment> {
-        self.update(target, serde_json::json!({"pinned": pinned}))
-            .await
+        self.update(target, &UpdateRequest::pin(pinned)).await
     }
 
     /// Changes an environment (`PUT`).
-    async fn update(&self, target: &str, body: serde_json::Value) -> Result<Environment> {
-        let r = self
-            .call(Method::PUT, &env_path(target), &[], Some(body), true)
-            .await?;
-        self.decode(r).await
+    async fn update(&self, target: &str, body: &UpdateRequest) -> Result<Environment> {
+        self.send(Method::PUT, &env_path(target), &[], body).await
     }
 
     /// Deletes and waits until it is gone (`DELETE ?wait=true`).
     pub async fn delete(&self, target: &str, opts: &DeleteOptions) -> Result<Option<Deleted>> {
-        #[derive(Deserialize)]
-        struct Answer {
-            deleted: bool,
-            environment: Option<Environment>,
-            #[serde(default)]
-            removed: Removed,
-        }
+        let query = DeleteRequest {
+            wait: true,
+            keep_volumes: opts.keep_volumes,
+        };
         let query = [
-            ("wait", "true".to_owned()),
-            ("keep_volumes", opts.keep_volumes.to_string()),
+            ("wait", query.wait.to_string()),
+            ("keep_volumes", query.keep_volumes.to_string()),
         ];
         let r = self
             .call(Method::DELETE, &env_path(target), &query, None, true)
             .await?;
-        let answer: Answer = self.decode(r).await?;
-        match (answer.deleted, answer.environment) {
-            (true, Some(environment)) => Ok(Some(Deleted {
-                environment,
-                removed: answer.removed,
-            })),
-            _ if opts.if_exists => Ok(None),
-            _ => Err(Error::not_found(target)),
+        let answer: DeleteAnswer = self.decode(r).await?;
+        match answer.into_deleted() {
+            Some(deleted) => Ok(Some(deleted)),
+            None if opts.if_exists => Ok(None),
+            None => Err(Error::not_found(target)),
         }
     }
 
@@ -303,24 +250,26 @@ impl Remote {
         Ok(Box::pin(lines))
     }
 
-    pub async fn cleanup(&self, request: &CleanupBody) -> Result<CleanupReport> {
-        let body = serde_json::to_value(request)
-            .map_err(|e| Error::Failed(format!("cannot encode the request: {e}")))?;
-        let r = self
-            .call(Method::POST, "/api/admin/cleanup", &[], Some(body), true)
-            .await?;
-        self.decode(r).await
+    pub async fn cleanup(&self, request: &CleanupRequest) -> Result<CleanupReport> {
+        self.send(Method::POST, "/api/admin/cleanup", &[], request)
+            .await
     }
 
     pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
-        let body = serde_json::json!({
-            "dry_run": opts.dry_run,
-            "remove_orphans": opts.remove_orphans,
-            "adopt": opts.adopt,
-        });
-        let r = self
-            .call(Method::POST, "/api/admin/sync", &[], Some(body), true)
-            .await?;
+        self.send(Method::POST, "/api/admin/sync", &[], opts).await
+    }
+
+    /// Sends `body` as JSON and decodes the answer.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: &impl serde::Serialize,
+    ) -> Result<T> {
+        let body = serde_json::to_value(body)
+            .map_err(|e| Error::Failed(format!("cannot encode the request: {e}")))?;
+        let r = self.call(method, path, query, Some(body), true).await?;
         self.decode(r).await
     }
 
@@ -472,21 +421,6 @@ fn log_line(line: &[u8]) -> Result<LogChunk> {
 }
 
 /// Durations sent to the server as whole seconds ("90s").
-mod seconds {
-    use std::time::Duration;
-
-    pub fn text(d: Duration) -> String {
-        format!("{}s", d.as_secs().max(1))
-    }
-
-    pub fn serialize<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => s.serialize_str(&text(*d)),
-            None => s.serialize_none(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,29 @@ pub async fn delete(
     result
 }
 
+/// [`delete`] for the server: authorises the caller, answers the record as
+/// it is (`None` when there is none: deleting what is gone is no error), and
+/// deletes in the background.
+pub async fn delete_in_background(
+    ctx: &std::sync::Arc<Context>,
+    caller: &Caller,
+    target: &str,
+    opts: &DeleteOptions,
+) -> Result<Option<Environment>> {
+    caller.authorize(Action::Delete, None)?;
+    let env = match crate::ops::show(ctx, target) {
+        Ok(env) => env,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    caller.authorize(Action::Delete, Some(&env.owner))?;
+    let (ctx, caller, id, opts) = (ctx.clone(), caller.clone(), env.id.clone(), opts.clone());
+    tokio::spawn(async move {
+        let _ = delete(&ctx, &caller, &id, &opts).await;
+    });
+    Ok(Some(env))
+}
+
 async fn delete_inner(
     ctx: &Context,
     caller: &Caller,

@@ -12,6 +12,7 @@ use crate::engine::labels;
 use crate::error::{Error, Result};
 use crate::ops::create::{commit, operation, wait_until_ready};
 use crate::ops::progress::{Progress, Step};
+use crate::ops::requests::{Change, Run};
 use crate::ops::{log, show};
 use crate::store::{Environment, Status};
 
@@ -118,6 +119,23 @@ async fn update_inner(
         env.updated_at = chrono::Utc::now();
         Ok(env.clone())
     })
+}
+
+/// A change asked of the server ([`crate::ops::requests::UpdateRequest`]):
+/// the record's change, then a stop, or a start whose readiness is probed in
+/// the background.
+pub async fn change(
+    ctx: &std::sync::Arc<Context>,
+    caller: &Caller,
+    target: &str,
+    change: &Change,
+) -> Result<Environment> {
+    let env = update(ctx, caller, target, &change.update).await?;
+    match change.run {
+        None => Ok(env),
+        Some(Run::Stop) => stop(ctx, caller, &env.id, &crate::ops::progress::Silent).await,
+        Some(Run::Start { timeout }) => start_in_background(ctx, caller, &env.id, timeout).await,
+    }
 }
 
 /// Starts a stopped environment (or one whose containers were kept after a

@@ -15,13 +15,14 @@ pub mod lifecycle;
 pub mod logs;
 pub mod progress;
 pub mod query;
+pub mod requests;
 pub mod reset;
 pub mod stats;
 pub mod sync;
 
-pub use delete::{DeleteOptions, Deleted, delete};
+pub use delete::{DeleteOptions, Deleted, delete, delete_in_background};
 pub use lifecycle::{
-    Update, begin_start, finish_start, set_pinned, start, start_in_background, stop, update,
+    Update, begin_start, change, finish_start, set_pinned, start, start_in_background, stop, update,
 };
 pub use logs::{LogChunk, LogStream, logs, secrets, tail};
 pub use query::{ListFields, ListFilter, json_array, list, list_json, show};

@@ -18,14 +18,20 @@ use crate::ops::sync::{SyncOptions, sync_locked};
 use crate::store::events;
 use crate::store::{Environment, Status};
 
-#[derive(Debug, Clone, Default)]
+/// What a reset asks for (also the body of `POST /api/admin/reset`).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct ResetOptions {
     /// Empty the database and remove every object of this installation.
     pub empty: bool,
-    /// With `false`, fail at once when another cleanup, sync or reset runs.
+    /// Local only (a server never waits): with `false`, fail at once when
+    /// another cleanup, sync or reset runs.
+    #[serde(skip)]
     pub wait_for_lock: bool,
-    /// How many environments' objects are removed at once (with `empty`).
-    pub concurrency: usize,
+    /// How many environments' objects are removed at once (with `empty`);
+    /// the config's cleanup concurrency when `None`.
+    #[serde(skip)]
+    pub concurrency: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -144,7 +150,11 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
             async move { engine.remove_environment(&instance, &id, false).await }
         });
         let results: Vec<_> = futures_util::stream::iter(removals)
-            .buffer_unordered(opts.concurrency.max(1))
+            .buffer_unordered(
+                opts.concurrency
+                    .unwrap_or(ctx.config.cleanup.concurrency)
+                    .max(1),
+            )
             .collect()
             .await;
         report.removed_environments = results.iter().filter(|r| r.is_ok()).count();

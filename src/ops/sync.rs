@@ -25,8 +25,9 @@ use crate::error::{Error, Result};
 use crate::store::events;
 use crate::store::{Environment, Status};
 
-/// What `sync` may do.
-#[derive(Debug, Clone, Default)]
+/// What `sync` may do (also the body of `POST /api/admin/sync`).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct SyncOptions {
     /// Report only; change nothing.
     pub dry_run: bool,
@@ -34,7 +35,9 @@ pub struct SyncOptions {
     pub remove_orphans: bool,
     /// Rebuild records for orphans that still have containers.
     pub adopt: bool,
-    /// With `false`, fail at once when another cleanup, sync or reset runs.
+    /// Local only (a server never waits): with `false`, fail at once when
+    /// another cleanup, sync or reset runs.
+    #[serde(skip)]
     pub wait_for_lock: bool,
 }
 

@@ -7,13 +7,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::super::environments::{begin_create, begin_start, spawn_delete};
+use super::super::environments::{begin_create, begin_start};
 use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, read_envs, require_user};
-use crate::access::Action;
 use crate::api::ApiError;
+use crate::ops;
 use crate::ops::create::CreateOptions;
 use crate::ops::progress::Silent;
-use crate::ops::{self, DeleteOptions};
 use crate::store::Environment;
 use crate::tokens::Role;
 
@@ -235,21 +234,13 @@ pub(super) async fn act(
             .map(|_| back)
             .map_err(ApiError::from),
         "delete" => {
-            // Authorised now: the delete itself runs in the background.
-            if let Err(e) = caller.authorize(Action::Delete, Some(&env.owner)) {
-                return fail(&user, e.into());
-            }
-            spawn_delete(
-                &app,
-                &caller,
-                &env.id,
-                DeleteOptions {
-                    if_exists: true,
-                    ..Default::default()
-                },
-            );
-            let name: String = url_safe(&env.name);
-            Ok(Redirect::to(&format!("/?deleted={name}")).into_response())
+            let opts = crate::ops::requests::DeleteRequest::default().options();
+            ops::delete_in_background(&app.ctx, &caller, &env.id, &opts)
+                .await
+                .map(|_| {
+                    Redirect::to(&format!("/?deleted={}", url_safe(&env.name))).into_response()
+                })
+                .map_err(ApiError::from)
         }
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
