@@ -28,7 +28,7 @@ complete -c envctl -n "__fish_envctl_needs_command" -l data-dir -d 'Directory ho
 complete -c envctl -n "__fish_envctl_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_needs_command" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_needs_command" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_needs_command" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_needs_command" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_needs_command" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_needs_command" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_needs_command" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -71,7 +71,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand create" -l wait -d 'Wait u
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l keep-on-failure -d 'On failure, keep the containers for inspection'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l pin -d 'Never let cleanup remove it'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -l if-not-exists -d 'If NAME exists, answer it instead (waiting for it, or starting it when stopped); fail only if it failed or comes from another template. For CI'
-complete -c envctl -n "__fish_envctl_using_subcommand create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand create" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand create" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -81,7 +81,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l data-dir -d 
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand one-click" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand one-click" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -94,7 +94,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand list" -l data-dir -d 'Dire
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand list" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand list" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand list" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand list" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -106,7 +106,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand show" -l server -d 'Talk t
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l dotenv -d 'Print KEY=value lines (ENVCTL_NAME, JIRA_URL, ...) for $GITHUB_OUTPUT or a GitLab dotenv report'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -l secrets -d 'Also print its generated secrets (passwords): its owner and admins only'
-complete -c envctl -n "__fish_envctl_using_subcommand show" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand show" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand show" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -118,7 +118,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand start" -l config -d 'Confi
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand start" -l no-wait -d 'Return once the containers are started, without waiting for readiness'
-complete -c envctl -n "__fish_envctl_using_subcommand start" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand start" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand start" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand start" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand start" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -128,7 +128,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand stop" -l data-dir -d 'Dire
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand stop" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand stop" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand stop" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -140,7 +140,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand delete" -l server -d 'Talk
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l keep-volumes -d 'Keep its named volumes (data survives; `docker volume ls` shows them)'
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -l if-exists -d 'Succeed when it does not exist (for CI clean-up steps)'
-complete -c envctl -n "__fish_envctl_using_subcommand delete" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand delete" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand delete" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -152,7 +152,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand logs" -l config -d 'Config
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -s f -l follow -d 'Keep printing new output'
-complete -c envctl -n "__fish_envctl_using_subcommand logs" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand logs" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand logs" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -165,7 +165,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand stats" -l server -d 'Talk 
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -l all -d 'Every environment, stopped ones too'
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s w -l watch -d 'Refresh in place until Ctrl-C (with --json: one JSON line per refresh)'
-complete -c envctl -n "__fish_envctl_using_subcommand stats" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand stats" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -175,7 +175,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand templates" -l data-dir -d 
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand templates" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand templates" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand templates" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -185,7 +185,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_see
 complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -202,7 +202,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand config; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -214,7 +214,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand pin" -l data-dir -d 'Direc
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand pin" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand pin" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand pin" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -224,7 +224,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l data-dir -d 'Dir
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand unpin" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand unpin" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -241,7 +241,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l lock-timeout -
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l per-owner -d 'Apply --keep to each owner separately [config: cleanup.per_owner]'
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l dry-run -d 'Show the plan; change nothing'
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting'
-complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand cleanup" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -258,7 +258,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l lock-time
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l per-owner -d 'Apply --keep to each owner separately [config: cleanup.per_owner]'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l dry-run -d 'Show the plan; change nothing'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting'
-complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-cleanup" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -272,7 +272,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand sync" -l dry-run -d 'Repor
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l remove-orphans -d 'Remove labelled containers, networks and volumes that have no record'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l adopt -d 'Rebuild records for orphaned environments from their Docker labels'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
-complete -c envctl -n "__fish_envctl_using_subcommand sync" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand sync" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand sync" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -284,7 +284,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l server -d 'Ta
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l empty -d 'Empty the database and remove every container, network and volume of this installation'
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
-complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand reset-db" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -296,7 +296,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l server -
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l empty -d 'Empty the database and remove every container, network and volume of this installation'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync or reset is running'
-complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand auto-reset-db" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -306,7 +306,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_see
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and not __fish_seen_subcommand_from list create restore verify prune help" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -322,7 +322,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -333,7 +333,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -343,7 +343,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -353,7 +353,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -363,7 +363,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_su
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand backup; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -380,7 +380,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand serve" -l data-dir -d 'Dir
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand serve" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand serve" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand serve" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -390,7 +390,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -410,7 +410,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_sub
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -420,7 +420,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_sub
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -430,7 +430,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_sub
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -444,7 +444,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_s
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -457,7 +457,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
@@ -468,7 +468,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
-complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print JSON on stdout, for programs (stable fields; see the README)'
+complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about what is happening'
 complete -c envctl -n "__fish_envctl_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer yes to every question (for cron and CI)'

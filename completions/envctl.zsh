@@ -19,7 +19,7 @@ _envctl() {
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -58,7 +58,7 @@ _arguments "${_arguments_options[@]}" : \
 '--keep-on-failure[On failure, keep the containers for inspection]' \
 '--pin[Never let cleanup remove it]' \
 '--if-not-exists[If NAME exists, answer it instead (waiting for it, or starting it when stopped); fail only if it failed or comes from another template. For CI]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -78,7 +78,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -100,7 +100,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -121,7 +121,7 @@ _arguments "${_arguments_options[@]}" : \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '(--json)--dotenv[Print KEY=value lines (ENVCTL_NAME, JIRA_URL, ...) for \$GITHUB_OUTPUT or a GitLab dotenv report]' \
 '--secrets[Also print its generated secrets (passwords)\: its owner and admins only]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -143,7 +143,7 @@ _arguments "${_arguments_options[@]}" : \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--no-wait[Return once the containers are started, without waiting for readiness]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -163,7 +163,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -185,7 +185,7 @@ _arguments "${_arguments_options[@]}" : \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--keep-volumes[Keep its named volumes (data survives; \`docker volume ls\` shows them)]' \
 '--if-exists[Succeed when it does not exist (for CI clean-up steps)]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -208,7 +208,7 @@ _arguments "${_arguments_options[@]}" : \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '-f[Keep printing new output]' \
 '--follow[Keep printing new output]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -233,7 +233,7 @@ _arguments "${_arguments_options[@]}" : \
 '()--all[Every environment, stopped ones too]' \
 '-w[Refresh in place until Ctrl-C (with --json\: one JSON line per refresh)]' \
 '--watch[Refresh in place until Ctrl-C (with --json\: one JSON line per refresh)]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -253,7 +253,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -272,7 +272,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -304,7 +304,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -351,7 +351,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -371,7 +371,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -398,7 +398,7 @@ _arguments "${_arguments_options[@]}" : \
 '--per-owner[Apply --keep to each owner separately \[config\: cleanup.per_owner\]]' \
 '--dry-run[Show the plan; change nothing]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -424,7 +424,7 @@ _arguments "${_arguments_options[@]}" : \
 '--per-owner[Apply --keep to each owner separately \[config\: cleanup.per_owner\]]' \
 '--dry-run[Show the plan; change nothing]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running, instead of waiting]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -447,7 +447,7 @@ _arguments "${_arguments_options[@]}" : \
 '(--adopt)--remove-orphans[Remove labelled containers, networks and volumes that have no record]' \
 '--adopt[Rebuild records for orphaned environments from their Docker labels]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -468,7 +468,7 @@ _arguments "${_arguments_options[@]}" : \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--empty[Empty the database and remove every container, network and volume of this installation]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -489,7 +489,7 @@ _arguments "${_arguments_options[@]}" : \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--empty[Empty the database and remove every container, network and volume of this installation]' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync or reset is running]' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -508,7 +508,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -535,7 +535,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -555,7 +555,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -574,7 +574,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -594,7 +594,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -614,7 +614,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -678,7 +678,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -697,7 +697,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -730,7 +730,7 @@ admin\:"Everything\: reset, backups, tokens (system administrators)"))' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -749,7 +749,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -768,7 +768,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -824,7 +824,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -851,7 +851,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \
@@ -872,7 +872,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
-'--json[Print JSON on stdout, for programs (stable fields; see the README)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
 '-v[Print more about what is happening]' \

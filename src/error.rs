@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// Result with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Exit codes, one meaning each. Documented in the README and the man page.
+/// Exit codes, one meaning each. Documented in docs/commands.md, `--help` and the man page.
 pub mod exit {
     pub const SUCCESS: u8 = 0;
     /// The operation ran and failed (provisioning failed, Docker refused, ...).

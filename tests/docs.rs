@@ -114,7 +114,10 @@ fn every_relative_link_and_anchor_in_the_readme_and_docs_resolves() {
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
-    assert!(checked > 20, "only {checked} links found: is the parser right?");
+    assert!(
+        checked > 20,
+        "only {checked} links found: is the parser right?"
+    );
 }
 
 #[test]
@@ -124,7 +127,10 @@ fn the_summary_lists_every_page_of_the_guide() {
     for page in pages().iter().skip(1) {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();
         if name != "SUMMARY.md" {
-            assert!(listed.contains(&name), "docs/SUMMARY.md does not list {name}");
+            assert!(
+                listed.contains(&name),
+                "docs/SUMMARY.md does not list {name}"
+            );
         }
     }
 }
@@ -133,8 +139,15 @@ fn the_summary_lists_every_page_of_the_guide() {
 fn the_readme_stays_a_newcomers_page() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let lines = readme.lines().count();
-    assert!(lines <= 120, "README.md has {lines} lines; move detail into docs/");
-    for must in ["## The two commands", "## A tour in ten commands", "## Read on"] {
+    assert!(
+        lines <= 120,
+        "README.md has {lines} lines; move detail into docs/"
+    );
+    for must in [
+        "## The two commands",
+        "## A tour in ten commands",
+        "## Read on",
+    ] {
         assert!(readme.contains(must), "README.md lacks {must}");
     }
 }

@@ -79,7 +79,7 @@ pub struct GlobalArgs {
     /// Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)
     #[arg(long, global = true, env = "ENVCTL_SERVER", value_name = "URL")]
     pub server: Option<String>,
-    /// Print JSON on stdout, for programs (stable fields; see the README)
+    /// Print JSON on stdout, for programs (stable fields; see docs/commands.md)
     #[arg(long, global = true)]
     pub json: bool,
     /// Print only results and errors

@@ -584,7 +584,7 @@ mod tests {
     fn a_healthy_installation_needs_nothing_and_orphans_are_listed() {
         let a = env("a", Status::Running, &["web", "db"]);
         let plan = plan(
-            &[a.clone()],
+            std::slice::from_ref(&a),
             &inventory(&[&a], &[], &["ghost"]),
             Utc::now(),
             None,
@@ -612,7 +612,7 @@ mod tests {
         let inv = inventory(&[&a], &["envctl-a-web"], &[]);
         let mut counts = HashMap::new();
         let first = plan(
-            &[a.clone()],
+            std::slice::from_ref(&a),
             &inv,
             Utc::now(),
             Some(Restarts {
@@ -627,7 +627,7 @@ mod tests {
         ));
         counts.insert(("a".to_owned(), "web".to_owned()), 2);
         let last = plan(
-            &[a.clone()],
+            std::slice::from_ref(&a),
             &inv,
             Utc::now(),
             Some(Restarts {
