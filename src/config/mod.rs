@@ -416,14 +416,14 @@ pub struct ServiceSpec {
     pub env: BTreeMap<String, String>,
     #[serde(default)]
     pub command: Option<Vec<String>>,
-    /// Named volumes, `name:/path` or `name:/path:ro`.
+    /// Named volumes, `name:/path` or `name:/path:ro`, checked at load.
     #[serde(default)]
-    pub volumes: Vec<String>,
+    pub volumes: Vec<VolumeSpec>,
     #[serde(default)]
     pub cpus: Option<f64>,
-    /// Memory limit such as "512m" or "4g".
+    /// Memory limit such as "512m" or "4g", in bytes from load on.
     #[serde(default)]
-    pub memory: Option<String>,
+    pub memory: Option<Size>,
     #[serde(default)]
     pub pids: Option<i64>,
     #[serde(default)]
@@ -435,9 +435,9 @@ pub struct ServiceSpec {
 }
 
 impl ServiceSpec {
-    /// Memory limit in bytes (validated at load time).
+    /// Memory limit in bytes.
     pub fn memory_bytes(&self) -> Option<i64> {
-        self.memory.as_deref().and_then(|m| parse_size(m).ok())
+        self.memory.as_ref().map(Size::bytes)
     }
 
     /// How readiness is checked: the configured probe, else TCP when a port is
@@ -455,10 +455,7 @@ impl ServiceSpec {
 
     /// Time allowed for this service to become ready.
     pub fn ready_timeout(&self) -> Option<Duration> {
-        self.ready
-            .as_ref()
-            .and_then(|r| r.timeout.as_deref())
-            .and_then(|t| crate::config::durations::parse(t).ok())
+        self.ready.as_ref().and_then(|r| r.timeout)
     }
 }
 
@@ -487,8 +484,8 @@ pub struct ReadySpec {
     pub cmd: Option<Vec<String>>,
     #[serde(default)]
     pub health: Option<bool>,
-    #[serde(default)]
-    pub timeout: Option<String>,
+    #[serde(default, with = "duration_text::option")]
+    pub timeout: Option<Duration>,
 }
 
 /// The file as written; turned into [`Config`] by [`Config::load`].
@@ -716,9 +713,6 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
                 s.offset
             ));
         }
-        if let Some(m) = &s.memory {
-            parse_size(m).map_err(|e| format!("key `{key}.memory`: {e}"))?;
-        }
         if let Some(c) = s.cpus
             && !(c > 0.0 && c <= 1024.0)
         {
@@ -732,9 +726,6 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
             return Err(format!(
                 "key `{key}.pids`: expected a positive limit, got {p}"
             ));
-        }
-        for (j, v) in s.volumes.iter().enumerate() {
-            parse_volume(v).map_err(|e| format!("key `{key}.volumes[{j}]`: {e}"))?;
         }
         if let Some(r) = &s.ready {
             let kinds = [
@@ -766,10 +757,6 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
                 return Err(format!(
                     "key `{key}.ready.cmd`: expected a non-empty command"
                 ));
-            }
-            if let Some(t) = &r.timeout {
-                crate::config::durations::parse(t)
-                    .map_err(|e| format!("key `{key}.ready.timeout`: {e}"))?;
             }
         }
     }
@@ -845,12 +832,52 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-/// A named volume of a service: `name:/path[:ro]`.
+/// A named volume of a service: `name:/path[:ro]` in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeSpec {
     pub name: String,
     pub target: String,
     pub read_only: bool,
+}
+
+impl<'de> Deserialize<'de> for VolumeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parse_volume(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for VolumeSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ro = if self.read_only { ":ro" } else { "" };
+        s.serialize_str(&format!("{}:{}{ro}", self.name, self.target))
+    }
+}
+
+/// A size in bytes, written "512m" or "4g" in the file (and shown as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Size {
+    bytes: i64,
+    text: String,
+}
+
+impl Size {
+    pub fn bytes(&self) -> i64 {
+        self.bytes
+    }
+}
+
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes = parse_size(&text).map_err(serde::de::Error::custom)?;
+        Ok(Size { bytes, text })
+    }
+}
+
+impl Serialize for Size {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
 }
 
 /// Parses `name:/path[:ro]`. Only named volumes: host paths are refused so a

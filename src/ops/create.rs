@@ -13,7 +13,7 @@ use futures_util::future::try_join_all;
 use tokio::time::Instant;
 
 use crate::access::{Action, Caller};
-use crate::config::{Config, NetworkConfig, ServiceSpec, Template, parse_volume};
+use crate::config::{Config, NetworkConfig, ServiceSpec, Template};
 use crate::context::Context;
 use crate::engine::labels as label;
 use crate::engine::readiness;
@@ -475,7 +475,7 @@ async fn build(
             progress.service(&s.name, Step::Creating);
             let mut volumes = Vec::new();
             for v in &s.volumes {
-                let v = parse_volume(v).map_err(Error::InvalidInput)?;
+                let v = v.clone();
                 let volume = format!("envctl-{}-{}", env.id, v.name);
                 let mut vlabels = labels.clone();
                 vlabels.insert(label::SERVICE.into(), s.name.clone());
