@@ -285,7 +285,7 @@ fn reserve(
             labels: opts.labels.clone(),
             error: None,
             pinned: opts.pinned,
-            operation: Some(operation("create", timeout)),
+            operation: Some(Operation::begin("create", timeout)),
         };
         for s in &template.services {
             if s.port.is_some() {
@@ -496,13 +496,13 @@ async fn build(
     let prepared = async {
         // Ends only when all are made; a failure above ends the join first.
         let _ = created_rx.wait_for(|n| *n == services).await;
-        let env = commit(store, &env.id, |e| e.transition(Status::Prepared))?;
+        let env = store.commit(&env.id, |e| e.transition(Status::Prepared))?;
         progress.environment(&env);
         Ok::<_, Error>(())
     };
     futures_util::future::try_join(make_and_start, prepared).await?;
 
-    let env = commit(store, &env.id, |e| {
+    let env = store.commit(&env.id, |e| {
         e.transition(Status::Running)?;
         if !wait {
             e.operation = None;
@@ -587,7 +587,7 @@ pub(crate) async fn wait_until_ready(
             service_deadline,
         )
         .await?;
-        let updated = commit(store, &env.id, |e| {
+        let updated = store.commit(&env.id, |e| {
             if let Some(state) = e.services.get_mut(&s.name) {
                 state.ready = true;
             }
@@ -598,7 +598,7 @@ pub(crate) async fn wait_until_ready(
         Ok::<_, Error>(())
     }))
     .await?;
-    let env = commit(store, &env.id, |e| {
+    let env = store.commit(&env.id, |e| {
         e.ready = e.status == Status::Running && e.services.values().all(|s| s.ready);
         e.operation = None;
         Ok(())
@@ -690,45 +690,6 @@ async fn roll_back(engine: &Engine, instance: &str, env_id: &str) -> Result<()> 
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     Ok(())
-}
-
-/// Changes one record under the lock, unless it was deleted (or is being
-/// deleted) meanwhile, which is a [`Error::Conflict`] that stops the caller.
-pub(crate) fn commit(
-    store: &Store,
-    id: &str,
-    change: impl FnOnce(&mut Environment) -> Result<()>,
-) -> Result<Environment> {
-    store.update(|db| {
-        let env = db
-            .environments
-            .iter_mut()
-            .find(|e| e.id == id)
-            .ok_or_else(|| Error::Conflict(format!("environment {id} was deleted meanwhile")))?;
-        if env.status == Status::Deleting {
-            return Err(Error::Conflict(format!(
-                "environment '{}' is being deleted",
-                env.name
-            )));
-        }
-        change(env)?;
-        env.updated_at = Utc::now();
-        Ok(env.clone())
-    })
-}
-
-/// The operation record for work starting now and allowed `timeout`.
-pub(crate) fn operation(action: &str, timeout: Duration) -> Operation {
-    let now = Utc::now();
-    // Saturating: a deadline can be far away, never before now.
-    let slack = timeout.saturating_add(Duration::from_secs(60));
-    Operation {
-        action: action.to_owned(),
-        pid: std::process::id(),
-        host: crate::store::host::hostname(),
-        started_at: now,
-        deadline: crate::config::durations::add(now, slack),
-    }
 }
 
 pub fn container_name(env_id: &str, service: &str) -> String {

@@ -7,8 +7,8 @@ use crate::context::Context;
 use crate::engine::Removed;
 use crate::engine::Runtime;
 use crate::error::{Error, Result};
-use crate::ops::create::operation;
 use crate::ops::log;
+use crate::store::Operation;
 use crate::store::{Environment, Status};
 
 /// What `delete` asks for.
@@ -99,7 +99,7 @@ async fn delete_inner(
             )));
         }
         env.transition(Status::Deleting)?;
-        env.operation = Some(operation("delete", Duration::from_secs(120)));
+        env.operation = Some(Operation::begin("delete", Duration::from_secs(120)));
         Ok((env.clone(), instance))
     });
     let (env, instance) = match marked {

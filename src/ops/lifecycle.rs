@@ -10,10 +10,11 @@ use crate::context::Context;
 use crate::engine::Runtime;
 use crate::engine::labels;
 use crate::error::{Error, Result};
-use crate::ops::create::{commit, operation, wait_until_ready};
+use crate::ops::create::wait_until_ready;
 use crate::ops::progress::{Progress, Step};
 use crate::ops::requests::{Change, Run};
 use crate::ops::{log, show};
+use crate::store::Operation;
 use crate::store::{Environment, Status};
 
 /// Pins (never removed by cleanup) or unpins an environment.
@@ -153,7 +154,7 @@ pub async fn start(
         if wait {
             finish_start(ctx, &env, timeout, progress).await
         } else {
-            commit(&ctx.store, &env.id, |e| {
+            ctx.store.commit(&env.id, |e| {
                 e.operation = None;
                 Ok(())
             })
@@ -204,7 +205,7 @@ pub async fn begin_start(
         caller.authorize(Action::Change, Some(&env.owner))?;
         env.transition(Status::Running)?;
         env.error = None;
-        env.operation = Some(operation("start", timeout));
+        env.operation = Some(Operation::begin("start", timeout));
         Ok((env.clone(), instance))
     })?;
     progress.environment(&env);
@@ -230,7 +231,7 @@ pub async fn begin_start(
         })?;
         return Err(e);
     }
-    commit(&ctx.store, &env.id, |_| Ok(()))
+    ctx.store.commit(&env.id, |_| Ok(()))
 }
 
 /// The second half of [`start`]: waits until every service is ready, then
@@ -252,7 +253,7 @@ pub async fn finish_start(
     };
     let Ok(template) = template else {
         // The template left the config: all we can know is that the containers run.
-        return commit(&ctx.store, &env.id, |e| {
+        return ctx.store.commit(&env.id, |e| {
             e.operation = None;
             Ok(())
         });
@@ -316,7 +317,7 @@ async fn stop_inner(
         let env = db.get_mut(target)?;
         caller.authorize(Action::Change, Some(&env.owner))?;
         env.status.check(Status::Stopped, &env.name)?;
-        env.operation = Some(operation("stop", grace.saturating_mul(2)));
+        env.operation = Some(Operation::begin("stop", grace.saturating_mul(2)));
         Ok((env.clone(), instance))
     })?;
     progress.environment(&env);
@@ -331,7 +332,7 @@ async fn stop_inner(
         r
     });
     let results = join_all(stops).await;
-    let env = commit(&ctx.store, &env.id, |e| {
+    let env = ctx.store.commit(&env.id, |e| {
         e.transition(Status::Stopped)?;
         e.operation = None;
         Ok(())

@@ -460,7 +460,7 @@ pub async fn apply(
             ctx.store.update(|db| {
                 unchanged(db)?;
                 let env = db.get_mut(&seen.id)?;
-                env.operation = Some(crate::ops::create::operation(
+                env.operation = Some(crate::store::Operation::begin(
                     "delete",
                     std::time::Duration::from_secs(120),
                 ));

@@ -63,6 +63,34 @@ pub struct Store {
 }
 
 impl Store {
+    /// Changes one record under the lock, unless it was deleted (or is being
+    /// deleted) meanwhile, which is a [`Error::Conflict`] that stops the caller.
+    /// Stamps `updated_at`.
+    pub fn commit(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Environment) -> Result<()>,
+    ) -> Result<Environment> {
+        self.update(|db| {
+            let env = db
+                .environments
+                .iter_mut()
+                .find(|e| e.id == id)
+                .ok_or_else(|| {
+                    Error::Conflict(format!("environment {id} was deleted meanwhile"))
+                })?;
+            if env.status == Status::Deleting {
+                return Err(Error::Conflict(format!(
+                    "environment '{}' is being deleted",
+                    env.name
+                )));
+            }
+            change(env)?;
+            env.updated_at = chrono::Utc::now();
+            Ok(env.clone())
+        })
+    }
+
     /// Opens (creating the directory if needed) the database in `dir`.
     pub fn open(dir: &Path, lock_timeout: Duration) -> Result<Store> {
         create_private_dir(dir)?;

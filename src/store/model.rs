@@ -262,6 +262,20 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The operation record for work this process starts now, allowed `timeout`.
+    pub fn begin(action: &str, timeout: std::time::Duration) -> Operation {
+        let now = Utc::now();
+        // Saturating: a deadline can be far away, never before now.
+        let slack = timeout.saturating_add(std::time::Duration::from_secs(60));
+        Operation {
+            action: action.to_owned(),
+            pid: std::process::id(),
+            host: crate::store::host::hostname(),
+            started_at: now,
+            deadline: crate::config::durations::add(now, slack),
+        }
+    }
+
     /// Why this operation is known to be dead, if it is: its process is gone
     /// (when it ran on this host), or its deadline has passed.
     pub fn abandoned(&self, now: DateTime<Utc>) -> Option<String> {
