@@ -510,11 +510,8 @@ fn remote_logs_follow_streams_until_ctrl_c() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(2500));
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{:?}", out.status);
-    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    let (status, lines) = common::lines_then_interrupt(child, 4, Duration::from_secs(20));
+    assert!(status.success(), "{status:?}");
     // One from --tail, then about three a second as they are printed.
     assert!(lines.len() >= 4, "{lines:?}");
     assert!(lines.iter().all(|l| l == "clock | tick"), "{lines:?}");

@@ -81,17 +81,10 @@ fn stats_show_cpu_memory_io_and_the_host_in_every_form() {
         .spawn()
         .unwrap();
     // About one refresh a second: the engine answers a repeated sample at its next tick.
-    std::thread::sleep(Duration::from_millis(5000));
-    unsafe { libc::kill(watch.id() as i32, libc::SIGINT) };
-    let out = watch.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        out.status,
-        text(&out.stderr)
-    );
-    let lines: Vec<Value> = text(&out.stdout)
-        .lines()
+    let (status, lines) = common::lines_then_interrupt(watch, 3, Duration::from_secs(30));
+    assert!(status.success(), "{status:?}");
+    let lines: Vec<Value> = lines
+        .iter()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert!(lines.len() >= 3, "{} refreshes", lines.len());

@@ -458,3 +458,38 @@ pub fn signed_in(server: &Server, token: &str) -> (Http, String) {
     let csrf = form_value(&http.send("GET", "/", None).body, "csrf");
     (http, csrf)
 }
+
+/// Reads `child`'s stdout until it has printed `n` lines (or `limit`
+/// passes), then interrupts it (SIGINT, as Ctrl-C does) and returns its exit
+/// status with every line it printed: a wait on what it did, not a sleep.
+pub fn lines_then_interrupt(
+    mut child: std::process::Child,
+    n: usize,
+    limit: Duration,
+) -> (std::process::ExitStatus, Vec<String>) {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("stdout piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + limit;
+    let mut lines = Vec::new();
+    while lines.len() < n {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => lines.push(line),
+            Err(_) => break,
+        }
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    lines.extend(rx.try_iter());
+    (status, lines)
+}
