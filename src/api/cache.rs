@@ -77,6 +77,29 @@ pub struct Environments {
 }
 
 impl Environments {
+    /// One page of the records `page` selects, as a JSON array of their
+    /// stored text, and how many match in all.
+    pub fn page(&self, page: &crate::ops::requests::Page) -> (String, usize) {
+        let matching = self
+            .list
+            .iter()
+            .filter(|e| page.filter.matches(e.status, &e.owner, &e.template));
+        let mut total = 0usize;
+        let mut body = String::with_capacity(page.limit.min(self.list.len()) * 900 + 2);
+        body.push('[');
+        for (i, e) in matching.enumerate() {
+            total += 1;
+            if page.holds(i) {
+                if body.len() > 1 {
+                    body.push(',');
+                }
+                body.push_str(&e.json);
+            }
+        }
+        body.push(']');
+        (body, total)
+    }
+
     /// One environment by id, else by name (as the store's `get` looks).
     pub fn find(&self, target: &str) -> Option<&Cached> {
         self.list

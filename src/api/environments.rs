@@ -6,29 +6,16 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use super::{ApiError, ErrorBody, Shared, blocking, body, cached_environments, require};
 use crate::access::{Action, Caller};
 use crate::ops;
 use crate::ops::create::{self, CreateOptions};
 use crate::ops::progress::Silent;
-use crate::ops::requests::{CreateRequest, DeleteAnswer, DeleteRequest, UpdateRequest};
+use crate::ops::requests::{
+    CreateRequest, DeleteAnswer, DeleteRequest, ListRequest, UpdateRequest,
+};
 use crate::store::{Environment, Status};
-
-#[derive(Debug, Deserialize)]
-pub(super) struct ListQuery {
-    status: Option<String>,
-    owner: Option<String>,
-    template: Option<String>,
-    limit: Option<usize>,
-    offset: Option<usize>,
-}
-
-/// Page size when `limit` is not given, and the largest allowed.
-const DEFAULT_PAGE: usize = 100;
-const MAX_PAGE: usize = 1000;
-const MAX_OFFSET: usize = 1_000_000_000;
 
 #[utoipa::path(get, path = "/api/onboarding/environments", tag = "environments",
     params(
@@ -44,51 +31,17 @@ const MAX_OFFSET: usize = 1_000_000_000;
 pub(super) async fn list(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<ListRequest>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     require(&caller?, Action::Read)?;
-    let status = q.status.as_deref().map(str::parse::<Status>).transpose()?;
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
-    if q.offset.is_some_and(|o| o > MAX_OFFSET) {
-        return Err(ApiError::new(
-            crate::error::ErrorCode::Invalid,
-            format!("offset may be at most {MAX_OFFSET}"),
-        ));
-    }
-    if limit > MAX_PAGE {
-        return Err(ApiError::new(
-            crate::error::ErrorCode::Invalid,
-            format!("limit may be at most {MAX_PAGE}"),
-        ));
-    }
-    let envs = cached_environments(&app).await?;
-    let matching = envs.list.iter().filter(|e| {
-        status.is_none_or(|s| e.status == s)
-            && q.owner.as_deref().is_none_or(|o| &*e.owner == o)
-            && q.template.as_deref().is_none_or(|t| &*e.template == t)
-    });
-    let mut total = 0usize;
-    let mut body = String::with_capacity(limit.min(envs.list.len()) * 900 + 2);
-    body.push('[');
-    for (i, e) in matching.enumerate() {
-        total += 1;
-        if i >= q.offset.unwrap_or(0) && i < q.offset.unwrap_or(0).saturating_add(limit) {
-            if body.len() > 1 {
-                body.push(',');
-            }
-            body.push_str(&e.json);
-        }
-    }
-    body.push(']');
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
-            (HeaderName::from_static("x-total-count"), total.to_string()),
-        ],
-        body,
-    )
-        .into_response())
+    let page = q.into_page()?;
+    let (body, total) = cached_environments(&app).await?.page(&page);
+    let headers = [
+        (header::CONTENT_TYPE, "application/json".to_owned()),
+        (HeaderName::from_static("x-total-count"), total.to_string()),
+    ];
+    Ok((headers, body).into_response())
 }
 
 #[utoipa::path(get, path = "/api/onboarding/environments/{id}", tag = "environments",

@@ -81,7 +81,8 @@ impl ListFilter {
         self.status.is_none() && self.owner.is_none() && self.template.is_none()
     }
 
-    fn matches(&self, status: Status, owner: &str, template: &str) -> bool {
+    /// True when a record with these fields passes the filter.
+    pub fn matches(&self, status: Status, owner: &str, template: &str) -> bool {
         self.status.is_none_or(|s| status == s)
             && self.owner.as_deref().is_none_or(|o| owner == o)
             && self.template.as_deref().is_none_or(|t| template == t)

@@ -20,6 +20,7 @@ use crate::ops::cleanup::CleanupOptions;
 use crate::ops::create::CreateOptions;
 use crate::ops::delete::{DeleteOptions, Deleted};
 use crate::ops::lifecycle::Update;
+use crate::ops::query::ListFilter;
 use crate::retention::RetentionPolicy;
 use crate::store::{Environment, Status};
 
@@ -30,6 +31,72 @@ pub fn duration_text(d: Duration) -> String {
 
 fn duration(field: &str, text: Option<&str>) -> Result<Option<Duration>> {
     text.map(|t| durations::parse_field(field, t)).transpose()
+}
+
+/// `GET /api/onboarding/environments`'s query: a filter and a page.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct ListRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
+}
+
+/// Page size when `limit` is not given, and the largest allowed.
+pub const DEFAULT_PAGE: usize = 100;
+pub const MAX_PAGE: usize = 1000;
+pub const MAX_OFFSET: usize = 1_000_000_000;
+
+/// A checked [`ListRequest`].
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub filter: ListFilter,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Page {
+    /// True when the `index`th match (from 0) is on this page.
+    pub fn holds(&self, index: usize) -> bool {
+        index >= self.offset && index < self.offset.saturating_add(self.limit)
+    }
+}
+
+impl ListRequest {
+    pub fn into_page(self) -> Result<Page> {
+        let offset = self.offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(Error::InvalidInput(format!(
+                "offset may be at most {MAX_OFFSET}"
+            )));
+        }
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        if limit > MAX_PAGE {
+            return Err(Error::InvalidInput(format!(
+                "limit may be at most {MAX_PAGE}"
+            )));
+        }
+        let status = self
+            .status
+            .as_deref()
+            .map(str::parse::<Status>)
+            .transpose()?;
+        Ok(Page {
+            filter: ListFilter {
+                status,
+                owner: self.owner,
+                template: self.template,
+            },
+            offset,
+            limit,
+        })
+    }
 }
 
 /// `POST /api/onboarding/new-environment`.
