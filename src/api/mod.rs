@@ -5,6 +5,12 @@
 //! OpenAPI spec, events and admin endpoints; token auth with roles, rate
 //! limiting, request ids, a body limit, a timeout, access logs and one error
 //! shape; and the upkeep loop that runs while the server does.
+//!
+//! A handler translates (path, query, body, the `Caller` extractor) into a
+//! request of [`crate::ops::requests`], calls one operation and renders its
+//! answer; validation, authorisation and the event log are the operation's.
+//!
+//! Must not: hold a rule of its own (a check, a policy, an event).
 
 mod admin;
 mod cache;

@@ -1,6 +1,8 @@
 //! Command-line types (clap derive) and dispatch. Each subcommand lives in its
 //! own file: it turns arguments into the library's options, calls one library
 //! function and prints. No Docker call and no file I/O here.
+//!
+//! Must not: hold a rule of its own; what it checks the core checks again.
 
 mod backup;
 mod config;

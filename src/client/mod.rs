@@ -3,6 +3,9 @@
 //! runners without Docker). The CLI calls only this for every command that
 //! has an API counterpart, so both modes give the same output, the same
 //! waiting and the same exit codes.
+//!
+//! Must not: validate or authorise (the local side's operations do, and the
+//! server's); it chooses the side and shares the waiting.
 
 pub mod remote;
 

@@ -5,6 +5,11 @@
 //! dashboard on base + 2) and the port range 8090..=9999. Templates in the
 //! file are added to the built-in ones (a template of the same name replaces it).
 //! Errors name the file, the key and what was expected.
+//!
+//! Sizes, durations and volume specs are typed when the file is read, so
+//! nothing downstream parses a config string.
+//!
+//! Must not: read the database or talk to the engine.
 
 pub mod durations;
 pub mod variables;

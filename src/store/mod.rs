@@ -8,6 +8,13 @@
 //! refuses with an error naming it until someone restores or moves it.
 //! The lock is never held across Docker calls: callers reserve under
 //! [`Store::update`], work unlocked, then commit under [`Store::update`] again.
+//!
+//! Also here: the record helpers every operation shares ([`Store::commit`],
+//! [`Operation::begin`]), the event log ([`events`]) and generated secrets
+//! ([`secrets`]). Every method moves its lock wait and file I/O off the async
+//! workers itself (`off_worker`), so async callers need no care.
+//!
+//! Must not: talk to the engine, or decide who may do what.
 
 mod atomic;
 pub mod events;

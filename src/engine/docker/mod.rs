@@ -1,8 +1,12 @@
-//! Every call to the Docker engine, through bollard: connecting (with version
-//! negotiation, so older engines such as Debian's 20.10 work), images,
-//! networks, volumes, containers, logs and the labels that tie each object to
-//! an installation and an environment. No other module names a bollard type
-//! for talking to the engine, so a second runtime can stand beside this one.
+//! The Docker implementation of [`super::Runtime`], through bollard:
+//! connecting (with version negotiation, so older engines such as Debian's
+//! 20.10 work), images, networks, volumes, containers, logs, stats and
+//! markers. The only module that names a bollard type.
+//!
+//! One raw request remains: `GET /system/df` for volume sizes, because
+//! bollard's typed call knows only the shape of API 1.52 and newer, while
+//! 20.10 answers the older one. It goes to wherever `DOCKER_HOST` points
+//! (a unix socket or plain TCP).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -414,6 +418,7 @@ impl Runtime for DockerEngine {
             .volumes
             .unwrap_or_default()
             .into_iter()
+            .filter(|v| !v.labels.contains_key(label::MARKER))
             .map(|v| v.name)
             .collect();
         if names.is_empty() {
@@ -700,23 +705,39 @@ fn is_busy(e: &Error) -> bool {
 }
 
 /// The HTTP status of a Docker error, if it has one.
-/// `GET /system/df?type=volume` as JSON, over the engine's unix socket
-/// (bollard's typed call knows only the newest shape). `None` when the
-/// engine is not on a unix socket or does not answer.
+/// `GET /system/df?type=volume` as JSON, from the engine `DOCKER_HOST`
+/// names (a unix socket, or `tcp://` without TLS); bollard's typed call
+/// knows only the newest shape. `None` when it does not answer.
 async fn disk_usage_json() -> Option<serde_json::Value> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = docker_host();
-    let socket = host.strip_prefix("unix://")?;
-    let mut stream = tokio::net::UnixStream::connect(socket).await.ok()?;
     let request = "GET /system/df?type=volume HTTP/1.0\r\nHost: docker\r\n\r\n";
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut response = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut response))
+    let exchange = async {
+        if let Some(socket) = host.strip_prefix("unix://") {
+            exchange(tokio::net::UnixStream::connect(socket).await.ok()?, request).await
+        } else {
+            let address = host
+                .strip_prefix("tcp://")
+                .or_else(|| host.strip_prefix("http://"))?;
+            exchange(tokio::net::TcpStream::connect(address).await.ok()?, request).await
+        }
+    };
+    let response = tokio::time::timeout(Duration::from_secs(30), exchange)
         .await
-        .ok()?
-        .ok()?;
+        .ok()??;
     let at = response.windows(4).position(|w| w == b"\r\n\r\n")?;
     serde_json::from_slice(&response[at + 4..]).ok()
+}
+
+/// Writes `request` and reads the whole answer (HTTP/1.0: the engine closes).
+async fn exchange(
+    mut stream: impl tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    request: &str,
+) -> Option<Vec<u8>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.ok()?;
+    Some(response)
 }
 
 /// Volume name to size, from either shape of `/system/df`: `Volumes` (API
