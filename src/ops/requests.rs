@@ -385,21 +385,37 @@ impl CleanupRequest {
         }
     }
 
-    /// The cleanup's options: these overrides over `config`.
+    /// The cleanup's options: these overrides over `config` (the one place
+    /// they are merged).
     pub fn options(&self, config: &CleanupConfig) -> Result<CleanupOptions> {
-        Ok(CleanupOptions {
+        let mut opts = CleanupOptions::from_config(config, self.dry_run);
+        let policy = &mut opts.policy;
+        policy.keep = keep(self.keep.as_ref())?.or(policy.keep);
+        policy.older_than =
+            duration("older_than", self.older_than.as_deref())?.or(policy.older_than);
+        policy.failed_grace =
+            duration("failed_grace", self.failed_grace.as_deref())?.or(policy.failed_grace);
+        policy.per_owner |= self.per_owner.unwrap_or(false);
+        opts.concurrency = self.concurrency.unwrap_or(opts.concurrency).max(1);
+        opts.wait_for_lock = self.wait_for_lock;
+        Ok(opts)
+    }
+}
+
+impl CleanupOptions {
+    /// The config's retention policy as it is.
+    pub fn from_config(config: &CleanupConfig, dry_run: bool) -> CleanupOptions {
+        CleanupOptions {
             policy: RetentionPolicy {
-                keep: keep(self.keep.as_ref())?.or(config.keep),
-                older_than: duration("older_than", self.older_than.as_deref())?
-                    .or(config.older_than),
-                failed_grace: duration("failed_grace", self.failed_grace.as_deref())?
-                    .or(config.failed_grace),
-                per_owner: self.per_owner.unwrap_or(false) || config.per_owner,
+                keep: config.keep,
+                older_than: config.older_than,
+                failed_grace: config.failed_grace,
+                per_owner: config.per_owner,
             },
-            dry_run: self.dry_run,
-            concurrency: self.concurrency.unwrap_or(config.concurrency).max(1),
-            wait_for_lock: self.wait_for_lock,
-        })
+            dry_run,
+            concurrency: config.concurrency.max(1),
+            wait_for_lock: false,
+        }
     }
 }
 

@@ -6,11 +6,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::{CsrfForm, Shared, User, fail, form_user, page, pages, read_envs, require_user};
+use crate::access::Action;
 use crate::api::ApiError;
 use crate::ops::cleanup::{self, CleanupOptions};
 use crate::ops::sync::{self, SyncOptions};
-use crate::retention::RetentionPolicy;
-use crate::tokens::Role;
 
 pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
     let user = match require_user(&app, &headers, true) {
@@ -45,23 +44,13 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
     page(StatusCode::OK, pages::dashboard(&user.viewer(), &view))
 }
 
+/// The config's retention policy, as a dry run.
 fn policy(app: &Shared) -> CleanupOptions {
-    let c = &app.ctx.config.cleanup;
-    CleanupOptions {
-        policy: RetentionPolicy {
-            keep: c.keep,
-            older_than: c.older_than,
-            failed_grace: c.failed_grace,
-            per_owner: c.per_owner,
-        },
-        dry_run: true,
-        concurrency: c.concurrency,
-        wait_for_lock: false,
-    }
+    CleanupOptions::from_config(&app.ctx.config.cleanup, true)
 }
 
 pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>) -> Response {
-    if user.token.role < Role::Operator {
+    if !user.caller().may(Action::Maintain, None) {
         return fail(user, ApiError::forbidden("see the admin page"));
     }
     // The dry run syncs (as a dry run) before it plans: its report is the page's sync report.
@@ -72,7 +61,7 @@ pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>)
         .as_ref()
         .map(|r| r.sync.clone())
         .map_err(Clone::clone);
-    let backups = (user.token.role >= Role::Admin)
+    let backups = (user.caller().may(Action::Administer, None))
         .then(|| crate::ops::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
     let view = pages::AdminView {
         cleanup,
@@ -100,7 +89,7 @@ pub(super) async fn run_cleanup(
         &app,
         &headers,
         &form.csrf,
-        Some((Role::Operator, "run cleanups")),
+        Some((Action::Maintain, "run cleanups")),
     ) {
         Ok(u) => u,
         Err(r) => return r,
@@ -135,7 +124,7 @@ pub(super) async fn run_sync(
         &app,
         &headers,
         &form.csrf,
-        Some((Role::Operator, "run syncs")),
+        Some((Action::Maintain, "run syncs")),
     ) {
         Ok(u) => u,
         Err(r) => return r,

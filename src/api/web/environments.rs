@@ -11,10 +11,9 @@ use super::super::environments::{begin_create, begin_start};
 use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, read_envs, require_user};
 use crate::api::ApiError;
 use crate::ops;
-use crate::ops::create::CreateOptions;
 use crate::ops::progress::Silent;
+use crate::ops::requests::CreateRequest;
 use crate::store::Environment;
-use crate::tokens::Role;
 
 #[derive(Deserialize, Default)]
 pub(super) struct ListQuery {
@@ -84,34 +83,23 @@ pub(super) async fn create(
         &app,
         &headers,
         &form.csrf,
-        Some((Role::Developer, "create environments")),
+        Some((crate::access::Action::Create, "create environments")),
     ) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let ttl = match form.ttl.trim() {
-        "" => None,
-        t => match crate::config::durations::parse(t) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                let problem = format!("Time to live: {e}.");
-                return list_page(
-                    &app,
-                    &user,
-                    None,
-                    Some(&problem),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
-        },
-    };
-    let opts = CreateOptions {
+    let request = CreateRequest {
         name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
         template: Some(form.template),
-        ttl,
-        wait: true,
+        ttl: Some(form.ttl.trim().to_owned()).filter(|t| !t.is_empty()),
         ..Default::default()
+    };
+    let opts = match request.into_options() {
+        Ok(opts) => opts,
+        Err(e) => {
+            let (status, problem) = (StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
+            return list_page(&app, &user, None, Some(&problem), status).await;
+        }
     };
     // Validated and authorised in the core, as through the API.
     match begin_create(&app, &user.caller(), opts).await {

@@ -29,7 +29,7 @@ pub use session::Sessions;
 use super::{ApiError, Shared};
 use crate::ops;
 use crate::store::Environment;
-use crate::tokens::{Role, Token};
+use crate::tokens::Token;
 use pages::Viewer;
 
 const CSS: &str = include_str!("app.css");
@@ -209,18 +209,19 @@ fn require_user(app: &Shared, headers: &HeaderMap, page_request: bool) -> Result
 }
 
 /// The user of a state-changing form: signed in, with this session's CSRF
-/// secret, and (when `needs` says so) a role of at least `needs.0`; else
-/// the page to send instead (`needs.1` says what the role may not do).
+/// secret, and (when `needs` says so) allowed action `needs.0` by the core's
+/// rule; else the page to send instead (`needs.1` says what it may not do).
+/// The operation asks again: this only spares a refused form its work.
 fn form_user(
     app: &Shared,
     headers: &HeaderMap,
     csrf: &str,
-    needs: Option<(Role, &str)>,
+    needs: Option<(crate::access::Action, &str)>,
 ) -> Result<User, Response> {
     let user = require_user(app, headers, true)?;
     user.check(csrf)?;
-    if let Some((role, what)) = needs
-        && user.token.role < role
+    if let Some((action, what)) = needs
+        && !user.caller().may(action, None)
     {
         return Err(fail(&user, ApiError::forbidden(what)));
     }

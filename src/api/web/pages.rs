@@ -15,7 +15,7 @@ use crate::ops::stats::{EnvironmentStats, ServiceStats};
 use crate::ops::sync::SyncReport;
 use crate::store::events::Logged;
 use crate::store::{Environment, Status};
-use crate::tokens::{Role, Token};
+use crate::tokens::Token;
 
 use super::super::monitor::{OverallPoint, Point};
 
@@ -26,18 +26,24 @@ pub struct Viewer<'a> {
 }
 
 impl Viewer<'_> {
+    fn caller(&self) -> crate::access::Caller {
+        crate::access::Caller::token(self.token, "web")
+    }
+
+    /// Whether to offer the create form: the core's rule, asked.
     pub fn may_create(&self) -> bool {
-        self.token.role >= Role::Developer
+        self.caller().may(crate::access::Action::Create, None)
     }
 
     /// Whether to offer start, stop and delete: the core's rule, asked.
     pub fn may_change(&self, env: &Environment) -> bool {
-        crate::access::Caller::token(self.token, "web")
+        self.caller()
             .may(crate::access::Action::Change, Some(&env.owner))
     }
 
+    /// Whether to offer the admin page.
     pub fn is_operator(&self) -> bool {
-        self.token.role >= Role::Operator
+        self.caller().may(crate::access::Action::Maintain, None)
     }
 }
 
