@@ -63,11 +63,30 @@ impl Stamp {
 /// One environment as stored: its JSON text and the fields lists filter on.
 pub struct Cached {
     pub json: Box<str>,
+    /// The record decoded and encoded again (every field, as `show --json`
+    /// prints it), made on the first request for it.
+    shown: std::sync::OnceLock<Box<str>>,
     pub id: Box<str>,
     pub name: Box<str>,
     pub status: Status,
     pub owner: Box<str>,
     pub template: Box<str>,
+}
+
+impl Cached {
+    /// The record with every field (a hand-edited file may lack some), as
+    /// JSON: decoded once per version of the file, then answered as text.
+    pub fn shown(&self) -> Result<&str> {
+        if let Some(shown) = self.shown.get() {
+            return Ok(shown);
+        }
+        let env: crate::store::Environment = serde_json::from_str(&self.json).map_err(|e| {
+            crate::error::Error::Failed(format!("a stored environment is malformed: {e}"))
+        })?;
+        let text = serde_json::to_string(&env)
+            .map_err(|e| crate::error::Error::Failed(format!("cannot encode: {e}")))?;
+        Ok(self.shown.get_or_init(|| text.into()))
+    }
 }
 
 /// The environments at one version of the database file.
@@ -149,6 +168,7 @@ impl Caches {
                     let f = crate::ops::ListFields::parse(json)?;
                     Ok(Cached {
                         json: (*json).into(),
+                        shown: std::sync::OnceLock::new(),
                         id: f.id.into(),
                         name: f.name.into(),
                         status: f.status,

@@ -58,12 +58,8 @@ pub(super) async fn show(
     let found = envs
         .find(&id)
         .ok_or_else(|| crate::error::Error::not_found(id.clone()))?;
-    // Decoded (one record, microseconds), so a hand-edited file's record
-    // answers with every field, as `show --json` prints it.
-    let env: Environment = serde_json::from_str(&found.json).map_err(|e| {
-        crate::error::Error::Failed(format!("a stored environment is malformed: {e}"))
-    })?;
-    Ok(Json(env).into_response())
+    let json = found.shown()?.to_owned();
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 #[utoipa::path(get, path = "/api/onboarding/environments/{id}/secrets", tag = "environments",
