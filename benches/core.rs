@@ -102,6 +102,8 @@ fn bench_list(root: &Path) {
             error: None,
             pinned: false,
             operation: None,
+            pool: None,
+            from_pool: false,
         });
     }
     // Written by the store itself, so the file has the layout envctl really uses.

@@ -274,7 +274,133 @@ pub struct Template {
     /// Secrets generated for each environment, by name: `${secret.NAME}`.
     #[serde(default)]
     pub secrets: BTreeMap<String, SecretSpec>,
+    /// A warm pool of ready environments that creates claim (see [`crate::ops::pool`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolSpec>,
 }
+
+/// `[templates.NAME.pool]`: how many ready environments to keep for claims.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    /// Ready members kept at all times (the floor).
+    #[serde(default)]
+    pub size: u32,
+    /// Never more members than this, whatever the demand.
+    pub max: u32,
+    /// Members older than this are replaced.
+    #[serde(default = "PoolSpec::default_max_age", with = "duration_text")]
+    pub max_age: Duration,
+    /// Larger floors at busy times (the host's local time).
+    #[serde(default)]
+    pub schedule: Vec<ScheduleEntry>,
+}
+
+impl PoolSpec {
+    fn default_max_age() -> Duration {
+        Duration::from_secs(24 * 3600)
+    }
+}
+
+/// `{ days = "mon-fri", hours = "08-18", size = 5 }`: from the first hour up
+/// to (not including) the last, on those days.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntry {
+    pub days: Days,
+    pub hours: Hours,
+    pub size: u32,
+}
+
+/// Days of the week, written "mon-fri", "sat,sun", "mon,wed-fri" or "*".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days(u8);
+
+impl Days {
+    /// Whether `day` (0 = Monday) is one of them.
+    pub fn contains(self, day: u32) -> bool {
+        day < 7 && self.0 & (1 << day) != 0
+    }
+
+    fn parse(text: &str) -> Result<Days, String> {
+        const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let day = |d: &str| {
+            NAMES
+                .iter()
+                .position(|n| *n == d.trim().to_ascii_lowercase())
+                .ok_or_else(|| format!("expected days like \"mon-fri\" or \"sat,sun\", got \"{text}\""))
+        };
+        if text.trim() == "*" {
+            return Ok(Days(0x7f));
+        }
+        let mut bits = 0u8;
+        for part in text.split(',') {
+            let (from, to) = match part.split_once('-') {
+                Some((a, b)) => (day(a)?, day(b)?),
+                None => (day(part)?, day(part)?),
+            };
+            if from > to {
+                return Err(format!("days \"{part}\" run backwards"));
+            }
+            for d in from..=to {
+                bits |= 1 << d;
+            }
+        }
+        Ok(Days(bits))
+    }
+}
+
+/// Hours of the day, "08-18": from 08:00 up to 18:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hours {
+    pub from: u32,
+    pub to: u32,
+}
+
+impl Hours {
+    pub fn contains(self, hour: u32) -> bool {
+        self.from <= hour && hour < self.to
+    }
+
+    fn parse(text: &str) -> Result<Hours, String> {
+        let bad = || format!("expected hours like \"08-18\" (from 00 to 24), got \"{text}\"");
+        let (a, b) = text.split_once('-').ok_or_else(bad)?;
+        let (from, to) = (
+            a.trim().parse::<u32>().map_err(|_| bad())?,
+            b.trim().parse::<u32>().map_err(|_| bad())?,
+        );
+        if from >= to || to > 24 {
+            return Err(bad());
+        }
+        Ok(Hours { from, to })
+    }
+}
+
+macro_rules! text_form {
+    ($type:ty, $show:expr) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$type>::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+            }
+        }
+        impl Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #[allow(clippy::redundant_closure_call)]
+                s.serialize_str(&($show)(self))
+            }
+        }
+    };
+}
+
+text_form!(Days, |d: &Days| {
+    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    (0..7)
+        .filter(|i| d.contains(*i))
+        .map(|i| NAMES[i as usize])
+        .collect::<Vec<_>>()
+        .join(",")
+});
+text_form!(Hours, |h: &Hours| format!("{:02}-{:02}", h.from, h.to));
 
 /// `name = { length = 24 }`: a random secret of letters and digits.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -687,6 +813,22 @@ pub fn default_data_dir() -> PathBuf {
 
 fn validate_template(name: &str, template: &Template) -> Result<(), String> {
     names::validate_name(name).map_err(|e| format!("key `templates.{name}`: {e}"))?;
+    if let Some(pool) = &template.pool {
+        let key = format!("templates.{name}.pool");
+        if !(1..=1000).contains(&pool.max) {
+            return Err(format!("key `{key}.max`: expected 1 to 1000, got {}", pool.max));
+        }
+        let sizes = std::iter::once(pool.size).chain(pool.schedule.iter().map(|e| e.size));
+        if let Some(size) = sizes.into_iter().find(|s| *s > pool.max) {
+            return Err(format!(
+                "key `{key}`: a size of {size} is over max = {}",
+                pool.max
+            ));
+        }
+        if pool.max_age < Duration::from_secs(60) {
+            return Err(format!("key `{key}.max_age`: expected at least 1m"));
+        }
+    }
     if template.services.is_empty() {
         return Err(format!(
             "key `templates.{name}.services`: expected at least one service"
@@ -802,6 +944,14 @@ fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> R
     };
     for (key, text) in template.strings(name) {
         crate::config::variables::check(text, &scope).map_err(|e| format!("key `{key}`: {e}"))?;
+        if template.pool.is_some()
+            && let Some(var) = crate::config::variables::claim_dependent(text)
+        {
+            return Err(format!(
+                "key `{key}`: a template with a pool may not use {var}: a member is made before \
+                 anyone claims it, so it would keep the pool's value"
+            ));
+        }
         if key.ends_with(".sign_in") && crate::config::variables::mentions_secret(text) {
             return Err(format!(
                 "key `{key}`: a sign-in hint is shown to every reader, so it may not hold a secret; \

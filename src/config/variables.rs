@@ -160,6 +160,18 @@ pub fn mentions_secret(text: &str) -> bool {
     })
 }
 
+/// The first variable of `text` that a claim from a warm pool would leave
+/// wrong (the name, the owner or a label: a member is created before anyone
+/// asks for it), as it is written.
+pub fn claim_dependent(text: &str) -> Option<&'static str> {
+    parse(text).ok()?.iter().find_map(|p| match p {
+        Piece::Var(Variable::Env(EnvField::Name)) => Some("${env.name}"),
+        Piece::Var(Variable::Env(EnvField::Owner)) => Some("${env.owner}"),
+        Piece::Var(Variable::Label(_)) => Some("${labels.*}"),
+        _ => None,
+    })
+}
+
 /// The values variables resolve to for one environment.
 pub struct Values<'a> {
     pub name: &'a str,

@@ -37,8 +37,13 @@ pub const MARKER: &str = "io.envctl.marker";
 pub const PINNED: &str = "io.envctl.pinned";
 /// On the `record` marker: "true" when its end of life was removed.
 pub const NO_EXPIRY: &str = "io.envctl.no-expiry";
+/// The template whose warm pool holds the environment, while it is a member.
+pub const POOL: &str = "io.envctl.pool";
+/// "true" when the environment was claimed from a warm pool.
+pub const FROM_POOL: &str = "io.envctl.from-pool";
 
-/// The marker holding what changed after creation (pin, end of life, labels).
+/// The marker holding what changed after creation: the pin, the end of life,
+/// the labels, and (a claim from a warm pool) the name, owner and creation time.
 pub const RECORD_MARKER: &str = "record";
 
 /// Labels shared by every object of `env`: enough to rebuild its record.
@@ -78,7 +83,17 @@ pub fn service(
 
 /// The fields a record may change after creation, as marker labels.
 pub fn changeable(env: &Environment) -> HashMap<String, String> {
-    let mut labels = HashMap::new();
+    let mut labels = HashMap::from([
+        (NAME.to_owned(), env.name.clone()),
+        (OWNER.to_owned(), env.owner.clone()),
+        (CREATED_AT.to_owned(), env.created_at.to_rfc3339()),
+    ]);
+    if let Some(pool) = &env.pool {
+        labels.insert(POOL.to_owned(), pool.clone());
+    }
+    if env.from_pool {
+        labels.insert(FROM_POOL.to_owned(), "true".to_owned());
+    }
     match env.expires_at {
         Some(expires) => labels.insert(EXPIRES_AT.to_owned(), expires.to_rfc3339()),
         None => labels.insert(NO_EXPIRY.to_owned(), "true".to_owned()),
@@ -99,9 +114,14 @@ pub fn changeable(env: &Environment) -> HashMap<String, String> {
 pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Option<Environment> {
     crate::names::validate_name(id).ok()?;
     let first = objects.containers.first()?;
-    let get = |key: &str| first.labels.get(key).cloned();
     // What changed after creation: the marker's values replace the creation labels'.
     let changed = objects.markers.get(RECORD_MARKER).unwrap_or(&first.labels);
+    let get = |key: &str| {
+        changed
+            .get(key)
+            .or_else(|| first.labels.get(key))
+            .cloned()
+    };
     let created_at = parse_time(&get(CREATED_AT)?)?;
     let expires_at = changed.get(EXPIRES_AT).and_then(|t| parse_time(t));
     let labels: BTreeMap<String, String> = changed
@@ -135,6 +155,9 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
         && crate::names::validate_name(&template).is_ok()
         && crate::names::check_owner(&owner).is_ok()
         && crate::names::check_labels(&labels).is_ok()
+        && changed
+            .get(POOL)
+            .is_none_or(|p| crate::names::validate_name(p).is_ok())
         && services.values().all(|s: &ServiceState| {
             s.sign_in
                 .as_deref()
@@ -166,6 +189,8 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
         error: None,
         pinned: changed.get(PINNED).is_some_and(|v| v == "true"),
         operation: None,
+        pool: changed.get(POOL).cloned(),
+        from_pool: changed.get(FROM_POOL).is_some_and(|v| v == "true"),
     })
 }
 
@@ -201,6 +226,8 @@ mod tests {
             error: None,
             pinned: false,
             operation: None,
+            pool: None,
+            from_pool: false,
         };
         for (i, service) in ["jira", "gitlab"].iter().enumerate() {
             let port = 8090 + i as u16;
@@ -272,6 +299,27 @@ mod tests {
     }
 
     #[test]
+    fn a_claim_from_a_pool_comes_back_as_the_claimed_environment() {
+        let mut member = sample();
+        member.name = "pool-a1b2c3d4".into();
+        member.owner = "pool".into();
+        member.pool = Some("onboarding".into());
+        member.labels.clear();
+        let back = record(&member.id, &objects(&member, &member), "localhost").unwrap();
+        same(&member, &back);
+        // No marker yet: still a member, from its creation labels.
+        let mut objs = objects(&member, &member);
+        objs.markers.clear();
+        same(&member, &record(&member.id, &objs, "localhost").unwrap());
+
+        let mut claimed = sample();
+        claimed.pool = None;
+        claimed.from_pool = true;
+        let back = record(&member.id, &objects(&member, &claimed), "localhost").unwrap();
+        same(&claimed, &back);
+    }
+
+    #[test]
     fn without_a_marker_the_creation_labels_hold() {
         let env = sample();
         let mut objs = objects(&env, &env);
@@ -283,6 +331,9 @@ mod tests {
     fn labels_that_break_the_rules_rebuild_nothing() {
         let env = sample();
         let mut objs = objects(&env, &env);
+        objs.markers.get_mut(RECORD_MARKER).unwrap().insert(NAME.into(), "../../etc".into());
+        assert!(record(&env.id, &objs, "localhost").is_none());
+        objs.markers.clear();
         objs.containers[0]
             .labels
             .insert(NAME.into(), "../../etc".into());

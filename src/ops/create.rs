@@ -286,6 +286,8 @@ fn reserve(
             error: None,
             pinned: opts.pinned,
             operation: Some(Operation::begin("create", timeout)),
+            pool: None,
+            from_pool: false,
         };
         for s in &template.services {
             if s.port.is_some() {
@@ -384,6 +386,8 @@ pub fn render_template(
         error: None,
         pinned: false,
         operation: None,
+        pool: None,
+        from_pool: false,
     };
     for s in template.services.iter().filter(|s| s.port.is_some()) {
         let port = base_port.saturating_add(s.offset);

@@ -239,6 +239,8 @@ mod tests {
             error: None,
             pinned: true,
             operation: None,
+            pool: None,
+            from_pool: false,
         }
     }
 

@@ -550,6 +550,8 @@ mod tests {
             error: None,
             pinned: false,
             operation: None,
+            pool: None,
+            from_pool: false,
         }
     }
 

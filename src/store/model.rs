@@ -202,6 +202,14 @@ pub struct Environment {
     /// The operation in flight, if any: who runs it and until when it may.
     #[serde(default)]
     pub operation: Option<Operation>,
+    /// While it waits in a warm pool: the template whose pool holds it.
+    /// Members are owned by the pool, hidden from lists and never removed by
+    /// retention (the pool replaces them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    /// True when it was claimed from a warm pool rather than made cold.
+    #[serde(default)]
+    pub from_pool: bool,
 }
 
 impl Environment {
