@@ -48,6 +48,30 @@ pub fn allocate(
 
 /// True when nothing on the host listens on `port` (IPv4 or IPv6 wildcard),
 /// which is what Docker needs to publish it.
+/// How many blocks of `size` ports fit in `base..=max` beside the blocks
+/// records hold (the host's own use of ports is not counted: it changes).
+pub fn free_blocks(base: u16, max: u16, size: u16, held: &[Range<u32>]) -> usize {
+    if size == 0 || max < base {
+        return 0;
+    }
+    let mut held: Vec<Range<u32>> = held.to_vec();
+    held.sort_by_key(|r| r.start);
+    let (end, size) = (u32::from(max) + 1, u32::from(size));
+    let mut start = u32::from(base);
+    let mut count = 0;
+    for r in held.iter().chain(std::iter::once(&(end..end))) {
+        let gap_end = r.start.min(end);
+        if gap_end > start {
+            count += ((gap_end - start) / size) as usize;
+        }
+        start = start.max(r.end);
+        if start >= end {
+            break;
+        }
+    }
+    count
+}
+
 pub fn host_port_is_free(port: u16) -> bool {
     // One at a time: a dual-stack [::] bind conflicts with our own 0.0.0.0 one.
     if TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port))).is_err() {
@@ -66,6 +90,17 @@ mod tests {
 
     fn all_free(_: u16) -> bool {
         true
+    }
+
+    #[test]
+    fn free_blocks_count_the_gaps_between_held_blocks() {
+        assert_eq!(free_blocks(8000, 8008, 3, &[]), 3);
+        assert_eq!(free_blocks(8000, 8008, 3, &[8003..8006, 8003..8006]), 2);
+        assert_eq!(
+            free_blocks(8000, 8008, 3, &[8001..8002, 8001..8002]),
+            2,
+            "a gap of 1, then one of 7"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Which environments a cleanup removes: one pure function of the records,
 //! the policy and the time, so it can be tested without Docker or clocks.
 //!
-//! Never removed: pinned environments, and those with an operation still
+//! Never removed: warm pool members (their pool replaces them), pinned
+//! environments, and those with an operation still
 //! inside its deadline (a create or delete in progress). Removed, first
 //! reason that applies: past `expires_at` (TTL); `failed` for longer than the
 //! grace period; created longer ago than `older_than`; beyond the `keep` most
@@ -38,11 +39,17 @@ pub enum Verdict {
     Expired,
     FailedPastGrace,
     OlderThan,
-    BeyondKeep { keep: usize },
+    BeyondKeep {
+        keep: usize,
+    },
     // Kept:
     Pinned,
+    /// A warm pool's member: the pool replaces it by `max_age`.
+    PoolMember,
     InProgress,
-    WithinKeep { keep: usize },
+    WithinKeep {
+        keep: usize,
+    },
     NoRuleApplies,
 }
 
@@ -66,6 +73,7 @@ impl std::fmt::Display for Verdict {
             Verdict::OlderThan => f.write_str("older than the limit"),
             Verdict::BeyondKeep { keep } => write!(f, "beyond the {keep} most recent"),
             Verdict::Pinned => f.write_str("pinned"),
+            Verdict::PoolMember => f.write_str("a warm pool member (the pool replaces it)"),
             Verdict::InProgress => f.write_str("an operation is in progress"),
             Verdict::WithinKeep { keep } => write!(f, "among the {keep} most recent"),
             Verdict::NoRuleApplies => f.write_str("no rule removes it"),
@@ -103,7 +111,9 @@ pub fn plan(envs: &[Environment], policy: &RetentionPolicy, now: DateTime<Utc>) 
     let mut verdicts: Vec<Option<Verdict>> = envs
         .iter()
         .map(|e| {
-            if e.pinned {
+            if e.pool.is_some() {
+                Some(Verdict::PoolMember)
+            } else if e.pinned {
                 Some(Verdict::Pinned)
             } else if e.operation.as_ref().is_some_and(|op| op.deadline > now) {
                 Some(Verdict::InProgress)

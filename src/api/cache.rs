@@ -71,6 +71,8 @@ pub struct Cached {
     pub status: Status,
     pub owner: Box<str>,
     pub template: Box<str>,
+    /// A warm pool member (hidden from lists unless asked for).
+    pub member: bool,
 }
 
 impl Cached {
@@ -99,10 +101,10 @@ impl Environments {
     /// One page of the records `page` selects, as a JSON array of their
     /// stored text, and how many match in all.
     pub fn page(&self, page: &crate::ops::requests::Page) -> (String, usize) {
-        let matching = self
-            .list
-            .iter()
-            .filter(|e| page.filter.matches(e.status, &e.owner, &e.template));
+        let matching = self.list.iter().filter(|e| {
+            page.filter
+                .matches(e.status, &e.owner, &e.template, e.member)
+        });
         let mut total = 0usize;
         let mut body = String::with_capacity(page.limit.min(self.list.len()) * 900 + 2);
         body.push('[');
@@ -174,6 +176,7 @@ impl Caches {
                         status: f.status,
                         owner: f.owner.into(),
                         template: f.template.into(),
+                        member: f.pool.is_some(),
                     })
                 })
                 .collect::<Result<Vec<_>>>()

@@ -24,6 +24,7 @@ use crate::store::{Environment, Status};
         ("template" = Option<String>, Query, description = "Only this template"),
         ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)", minimum = 0, maximum = 1000),
         ("offset" = Option<usize>, Query, description = "Skip this many", minimum = 0, maximum = 1000000000),
+        ("all" = Option<bool>, Query, description = "Also warm pool members (hidden otherwise)"),
     ),
     responses((status = 200, description = "A page of environments, oldest first", body = [Environment],
                headers(("x-total-count" = usize, description = "How many match"))),
@@ -109,14 +110,37 @@ pub(super) async fn create(
         .into_response())
 }
 
-/// Reserves the environment and provisions it in the background (the API's
-/// and the web page's create): answers the `creating` record.
+/// Claims a warm pool member (answered at once; the pool is refilled in the
+/// background), or reserves the environment and provisions it in the
+/// background (the API's and the web page's create): answers the record.
 pub(super) async fn begin_create(
     app: &Shared,
     caller: &Caller,
     opts: CreateOptions,
 ) -> Result<Environment, ApiError> {
-    let reservation = create::reserve_environment(&app.ctx, caller, &opts).await?;
+    let started = std::time::Instant::now();
+    let pooled = !opts.no_pool
+        && app
+            .ctx
+            .config
+            .template(
+                opts.template
+                    .as_deref()
+                    .unwrap_or(&app.ctx.config.defaults.template),
+            )
+            .is_ok_and(|t| t.pool.is_some());
+    let reservation = match create::reserve_environment(&app.ctx, caller, &opts).await? {
+        create::Start::Claimed(env) => {
+            app.metrics.pool_claimed(started.elapsed().as_secs_f64());
+            app.pool_wake.notify_one();
+            return Ok(env);
+        }
+        create::Start::Cold(reservation) => reservation,
+    };
+    if pooled {
+        app.metrics.pool_missed();
+        app.pool_wake.notify_one();
+    }
     let env = reservation.env.clone();
     let task_app = app.clone();
     let caller = caller.clone();

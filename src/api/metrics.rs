@@ -48,6 +48,9 @@ pub struct Metrics {
     sync_runs: Counter,
     sync_repairs: Counter,
     sync_orphans: Counter,
+    pool_claims: Counter,
+    pool_misses: Counter,
+    pool_claim_seconds: Histogram,
     /// The last provisioning times, for the dashboard's percentiles.
     recent: Mutex<std::collections::VecDeque<f64>>,
 }
@@ -63,10 +66,16 @@ impl Default for Metrics {
             sync_runs: Counter::default(),
             sync_repairs: Counter::default(),
             sync_orphans: Counter::default(),
+            pool_claims: Counter::default(),
+            pool_misses: Counter::default(),
+            pool_claim_seconds: Histogram::new(CLAIM_BUCKETS),
             recent: Mutex::default(),
         }
     }
 }
+
+/// Claim times: milliseconds, not minutes.
+const CLAIM_BUCKETS: [f64; 10] = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
 
 /// Provisioning times kept for percentiles.
 const RECENT: usize = 1000;
@@ -76,6 +85,8 @@ pub struct Scrape<'a> {
     /// `None` when the database cannot be read: then only the process's own
     /// figures are served, with `envctl_database_readable 0`.
     pub environments: Option<&'a [Environment]>,
+    /// Each warm pool's state.
+    pub pools: &'a [crate::ops::pool::PoolStatus],
     pub latest: &'a [EnvironmentStats],
     pub host: &'a HostStats,
 }
@@ -105,6 +116,17 @@ impl Metrics {
         self.sync_orphans.inc_by(report.orphans.len() as u64);
     }
 
+    /// A create of a pooled template through this server claimed a member in `seconds`.
+    pub fn pool_claimed(&self, seconds: f64) {
+        self.pool_claims.inc();
+        self.pool_claim_seconds.observe(seconds);
+    }
+
+    /// A create of a pooled template through this server found no ready member.
+    pub fn pool_missed(&self) {
+        self.pool_misses.inc();
+    }
+
     /// A counter's value by its exposed name (0 for another name).
     pub fn counter(&self, name: &str) -> u64 {
         match name {
@@ -114,6 +136,8 @@ impl Metrics {
             "envctl_sync_runs_total" => self.sync_runs.get(),
             "envctl_sync_repairs_total" => self.sync_repairs.get(),
             "envctl_sync_orphans_total" => self.sync_orphans.get(),
+            "envctl_pool_claims_total" => self.pool_claims.get(),
+            "envctl_pool_misses_total" => self.pool_misses.get(),
             _ => 0,
         }
     }
@@ -217,6 +241,16 @@ impl Metrics {
                 "Orphans those syncs found",
                 &self.sync_orphans,
             ),
+            (
+                "envctl_pool_claims",
+                "Creates through this server that claimed a warm pool member",
+                &self.pool_claims,
+            ),
+            (
+                "envctl_pool_misses",
+                "Creates of a pooled template through this server that found no ready member",
+                &self.pool_misses,
+            ),
         ] {
             registry.register(name, help, counter.clone());
         }
@@ -225,6 +259,12 @@ impl Metrics {
             "Time from create request to ready (or failure)",
             self.provisioning.clone(),
         );
+        registry.register(
+            "envctl_pool_claim_seconds",
+            "Time a claim from a warm pool took",
+            self.pool_claim_seconds.clone(),
+        );
+        register_pools(&mut registry, scrape.pools);
         register_resources(&mut registry, scrape.latest, scrape.host);
         let mut text = String::new();
         // Writing to a String cannot fail.
@@ -234,6 +274,40 @@ impl Metrics {
         } else {
             classic_text(&text)
         }
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TemplateLabels {
+    template: String,
+}
+
+/// Per pooled template: desired, ready and warming members.
+fn register_pools(registry: &mut Registry, pools: &[crate::ops::pool::PoolStatus]) {
+    type Field = fn(&crate::ops::pool::PoolStatus) -> i64;
+    let gauges: [(&str, &str, Field); 3] = [
+        ("envctl_pool_desired", "Members the pool wants now", |p| {
+            i64::from(p.desired.size)
+        }),
+        ("envctl_pool_ready", "Members ready to be claimed", |p| {
+            i64::from(p.ready)
+        }),
+        (
+            "envctl_pool_warming",
+            "Members being made or not yet ready",
+            |p| i64::from(p.warming),
+        ),
+    ];
+    for (name, help, field) in gauges {
+        let family = Family::<TemplateLabels, Gauge>::default();
+        for p in pools {
+            family
+                .get_or_create(&TemplateLabels {
+                    template: p.template.clone(),
+                })
+                .set(field(p));
+        }
+        registry.register(name, help, family);
     }
 }
 
@@ -406,6 +480,7 @@ mod tests {
         };
         let scrape = Scrape {
             environments: Some(&[]),
+            pools: &[],
             latest: &[],
             host: &host,
         };

@@ -64,6 +64,10 @@ pub struct App {
     closing: tokio::sync::watch::Sender<bool>,
     in_flight: std::sync::atomic::AtomicUsize,
     idle: tokio::sync::Notify,
+    /// Wakes the upkeep loop to refill the warm pools (after a claim or a miss).
+    pool_wake: tokio::sync::Notify,
+    /// True while a pool reconcile runs in the background.
+    refilling: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -84,6 +88,8 @@ impl App {
             closing: tokio::sync::watch::channel(false).0,
             in_flight: std::sync::atomic::AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
+            pool_wake: tokio::sync::Notify::new(),
+            refilling: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -385,8 +391,14 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(metrics::wants_open_metrics);
+    let pools = blocking(&app, |ctx| {
+        crate::ops::pool::status(ctx, crate::ops::pool::now())
+    })
+    .await
+    .unwrap_or_default();
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
+        pools: &pools,
         latest: &latest,
         host: &host,
     };

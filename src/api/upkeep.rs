@@ -23,11 +23,39 @@ pub async fn run(app: Weak<App>) {
     loop {
         let Some(strong) = app.upgrade() else { return };
         let interval = strong.ctx.config.api.maintenance_interval;
+        // A claim or a miss wakes the loop to refill the pools at once.
+        let woken = tokio::select! {
+            () = tokio::time::sleep(interval) => false,
+            () = strong.pool_wake.notified() => true,
+        };
+        if woken {
+            refill(&strong);
+            continue;
+        }
         drop(strong);
-        tokio::time::sleep(interval).await;
         let Some(strong) = app.upgrade() else { return };
         tick(&strong, &mut restarts).await;
+        refill(&strong);
     }
+}
+
+/// Reconciles the warm pools in the background, one run at a time; new
+/// members are made in the background too, so the loop never waits on them.
+fn refill(app: &Arc<App>) {
+    use std::sync::atomic::Ordering;
+    let pooled = app.ctx.config.templates.values().any(|t| t.pool.is_some());
+    if !pooled || app.refilling.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let app = app.clone();
+    tokio::spawn(async move {
+        let opts = crate::ops::pool::ReconcileOptions {
+            wait_for_lock: false,
+            wait: false,
+        };
+        let _ = crate::ops::pool::reconcile(&app.ctx, &Caller::server(), &opts).await;
+        app.refilling.store(false, Ordering::SeqCst);
+    });
 }
 
 async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {

@@ -41,6 +41,9 @@ pub struct Args {
     /// stopped); fail only if it failed or comes from another template. For CI.
     #[arg(long, requires = "name")]
     pub if_not_exists: bool,
+    /// Create cold, even when the template's warm pool has a ready member
+    #[arg(long)]
+    pub no_pool: bool,
 }
 
 pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::Result<()> {
@@ -59,6 +62,8 @@ pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::R
         timeout: args.timeout,
         keep_on_failure: args.keep_on_failure,
         pinned: args.pin,
+        no_pool: args.no_pool,
+        for_pool: false,
     };
     let bars = printer.progress();
     let env = if args.if_not_exists {

@@ -15,6 +15,9 @@ pub struct Args {
     /// Only environments made from this template
     #[arg(long)]
     pub template: Option<String>,
+    /// Also the members of warm pools (hidden otherwise)
+    #[arg(long)]
+    pub all: bool,
 }
 
 fn parse_status(text: &str) -> Result<Status, String> {
@@ -26,6 +29,7 @@ pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::R
         status: args.status,
         owner: args.owner,
         template: args.template,
+        all: args.all,
     };
     if printer.json() {
         return printer.raw_json(&backend.list_json(&filter).await?);

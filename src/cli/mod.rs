@@ -14,6 +14,7 @@ mod logs;
 mod maintenance;
 mod one_click;
 mod pin;
+mod pool;
 mod printer;
 mod progress;
 mod reference;
@@ -150,6 +151,9 @@ pub enum Command {
     /// Database backups
     #[command(subcommand)]
     Backup(backup::Command),
+    /// Warm pools: status, reconcile (for cron), drain
+    #[command(subcommand)]
+    Pool(pool::Command),
     /// Serve the REST API over the same database
     Serve(serve::ServeArgs),
     /// API tokens
@@ -201,6 +205,9 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         }
         Command::Backup(command) => {
             backup::exec(backend(g)?.local("backup")?, command, g.yes, printer)
+        }
+        Command::Pool(command) => {
+            pool::exec(backend(g)?.into_local("pool")?, command, g.yes, printer).await
         }
     }
 }

@@ -105,6 +105,9 @@ impl Remote {
             if let Some(t) = &filter.template {
                 query.push(("template", t.clone()));
             }
+            if filter.all {
+                query.push(("all", "true".to_owned()));
+            }
             let r = self
                 .call(
                     Method::GET,

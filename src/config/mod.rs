@@ -328,7 +328,9 @@ impl Days {
             NAMES
                 .iter()
                 .position(|n| *n == d.trim().to_ascii_lowercase())
-                .ok_or_else(|| format!("expected days like \"mon-fri\" or \"sat,sun\", got \"{text}\""))
+                .ok_or_else(|| {
+                    format!("expected days like \"mon-fri\" or \"sat,sun\", got \"{text}\"")
+                })
         };
         if text.trim() == "*" {
             return Ok(Days(0x7f));
@@ -816,7 +818,10 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
     if let Some(pool) = &template.pool {
         let key = format!("templates.{name}.pool");
         if !(1..=1000).contains(&pool.max) {
-            return Err(format!("key `{key}.max`: expected 1 to 1000, got {}", pool.max));
+            return Err(format!(
+                "key `{key}.max`: expected 1 to 1000, got {}",
+                pool.max
+            ));
         }
         let sizes = std::iter::once(pool.size).chain(pool.schedule.iter().map(|e| e.size));
         if let Some(size) = sizes.into_iter().find(|s| *s > pool.max) {

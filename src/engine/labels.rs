@@ -116,12 +116,7 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
     let first = objects.containers.first()?;
     // What changed after creation: the marker's values replace the creation labels'.
     let changed = objects.markers.get(RECORD_MARKER).unwrap_or(&first.labels);
-    let get = |key: &str| {
-        changed
-            .get(key)
-            .or_else(|| first.labels.get(key))
-            .cloned()
-    };
+    let get = |key: &str| changed.get(key).or_else(|| first.labels.get(key)).cloned();
     let created_at = parse_time(&get(CREATED_AT)?)?;
     let expires_at = changed.get(EXPIRES_AT).and_then(|t| parse_time(t));
     let labels: BTreeMap<String, String> = changed
@@ -331,7 +326,10 @@ mod tests {
     fn labels_that_break_the_rules_rebuild_nothing() {
         let env = sample();
         let mut objs = objects(&env, &env);
-        objs.markers.get_mut(RECORD_MARKER).unwrap().insert(NAME.into(), "../../etc".into());
+        objs.markers
+            .get_mut(RECORD_MARKER)
+            .unwrap()
+            .insert(NAME.into(), "../../etc".into());
         assert!(record(&env.id, &objs, "localhost").is_none());
         objs.markers.clear();
         objs.containers[0]

@@ -44,6 +44,10 @@ pub struct CreateOptions {
     pub keep_on_failure: bool,
     /// Pinned environments are never removed by cleanup.
     pub pinned: bool,
+    /// Create cold even when the template has a warm pool with a ready member.
+    pub no_pool: bool,
+    /// Make a member of the template's warm pool (the pool's own creates).
+    pub for_pool: bool,
 }
 
 impl CreateOptions {
@@ -84,10 +88,26 @@ pub async fn create(
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Environment> {
-    // A refusal is logged by `reserve_environment`, the outcome by `provision`.
-    let reservation = reserve_environment(ctx, caller, opts).await?;
-    progress.environment(&reservation.env);
-    provision(ctx, caller, reservation, opts, progress, cancel).await
+    // A refusal is logged by `reserve_environment`, the outcome by `provision`
+    // (a claim's by the pool).
+    match reserve_environment(ctx, caller, opts).await? {
+        Start::Claimed(env) => {
+            progress.environment(&env);
+            Ok(env)
+        }
+        Start::Cold(reservation) => {
+            progress.environment(&reservation.env);
+            provision(ctx, caller, reservation, opts, progress, cancel).await
+        }
+    }
+}
+
+/// How a create begins: with a member claimed from the template's warm pool
+/// (running and ready: nothing more to do), or with a reservation to build.
+#[derive(Debug)]
+pub enum Start {
+    Claimed(Environment),
+    Cold(Reservation),
 }
 
 /// A record reserved (status `creating`, ports held) and not yet built.
@@ -100,14 +120,15 @@ pub struct Reservation {
     timeout: Duration,
 }
 
-/// The first half of a create: checks the request, reaches Docker, and
-/// writes the `creating` record with its ports. The API answers with this
-/// record and runs [`provision`] in the background.
+/// The first half of a create: checks the request, reaches Docker, then
+/// claims a ready member of the template's warm pool, or writes the
+/// `creating` record with its ports. The API answers with this record and
+/// runs [`provision`] in the background.
 pub async fn reserve_environment(
     ctx: &Context,
     caller: &Caller,
     opts: &CreateOptions,
-) -> Result<Reservation> {
+) -> Result<Start> {
     let reserved = reserve_checked(ctx, caller, opts).await;
     // A create refused before it had a record is logged here; one that got
     // a record is logged by `provision`, with the record's name.
@@ -118,11 +139,7 @@ pub async fn reserve_environment(
     reserved
 }
 
-async fn reserve_checked(
-    ctx: &Context,
-    caller: &Caller,
-    opts: &CreateOptions,
-) -> Result<Reservation> {
+async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -> Result<Start> {
     // The role first: a viewer is told it may not create, whatever it sent.
     caller.authorize(Action::Create, None)?;
     opts.validate(&ctx.config)?;
@@ -136,6 +153,14 @@ async fn reserve_checked(
     caller.authorize(Action::Create, Some(&owner))?;
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
     ctx.engine().await?;
+    if template.pool.is_some()
+        && !opts.no_pool
+        && !opts.for_pool
+        && let Some(env) =
+            crate::ops::pool::claim(ctx, caller, &template_name, &owner, opts).await?
+    {
+        return Ok(Start::Claimed(env));
+    }
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let deadline = crate::config::durations::instant_after(timeout);
     let secrets = crate::store::secrets::generate(&template.secrets);
@@ -149,13 +174,13 @@ async fn reserve_checked(
         timeout,
         &secrets,
     )?;
-    Ok(Reservation {
+    Ok(Start::Cold(Reservation {
         env,
         instance,
         template,
         deadline,
         timeout,
-    })
+    }))
 }
 
 /// The second half of a create: builds what `reservation` describes, rolling
@@ -286,7 +311,7 @@ fn reserve(
             error: None,
             pinned: opts.pinned,
             operation: Some(Operation::begin("create", timeout)),
-            pool: None,
+            pool: opts.for_pool.then(|| template_name.to_owned()),
             from_pool: false,
         };
         for s in &template.services {

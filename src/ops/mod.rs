@@ -13,6 +13,7 @@ pub mod create;
 pub mod delete;
 pub mod lifecycle;
 pub mod logs;
+pub mod pool;
 pub mod progress;
 pub mod query;
 pub mod requests;

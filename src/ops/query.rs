@@ -10,13 +10,15 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub owner: Option<String>,
     pub template: Option<String>,
+    /// Also warm pool members (hidden otherwise).
+    pub all: bool,
 }
 
 /// The environments matching `filter`, in the order they were created.
 /// Reads only the database.
 pub fn list(ctx: &Context, filter: &ListFilter) -> Result<Vec<Environment>> {
     let mut envs = ctx.store.read()?.environments;
-    envs.retain(|e| filter.matches(e.status, &e.owner, &e.template));
+    envs.retain(|e| filter.matches(e.status, &e.owner, &e.template, e.pool.is_some()));
     Ok(envs)
 }
 
@@ -27,9 +29,9 @@ pub fn list_json(ctx: &Context, filter: &ListFilter) -> Result<String> {
     ctx.store.read_raw(|envs| {
         let mut matching = Vec::with_capacity(envs.len());
         for raw in envs {
-            if !filter.is_empty() {
+            if !filter.keeps_all(raw) {
                 let f = ListFields::parse(raw)?;
-                if !filter.matches(f.status, &f.owner, &f.template) {
+                if !filter.matches(f.status, &f.owner, &f.template, f.pool.is_some()) {
                     continue;
                 }
             }
@@ -67,6 +69,8 @@ pub struct ListFields<'a> {
     pub owner: std::borrow::Cow<'a, str>,
     #[serde(borrow)]
     pub template: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub pool: Option<std::borrow::Cow<'a, str>>,
 }
 
 impl<'a> ListFields<'a> {
@@ -77,15 +81,21 @@ impl<'a> ListFields<'a> {
 }
 
 impl ListFilter {
-    fn is_empty(&self) -> bool {
-        self.status.is_none() && self.owner.is_none() && self.template.is_none()
+    /// True when it keeps every record (a stored record that never held a
+    /// `"pool"` key is no pool member, so it needs no decoding).
+    fn keeps_all(&self, raw: &str) -> bool {
+        self.status.is_none()
+            && self.owner.is_none()
+            && self.template.is_none()
+            && (self.all || !raw.contains("\"pool\""))
     }
 
     /// True when a record with these fields passes the filter.
-    pub fn matches(&self, status: Status, owner: &str, template: &str) -> bool {
+    pub fn matches(&self, status: Status, owner: &str, template: &str, member: bool) -> bool {
         self.status.is_none_or(|s| status == s)
             && self.owner.as_deref().is_none_or(|o| owner == o)
             && self.template.as_deref().is_none_or(|t| template == t)
+            && (self.all || !member)
     }
 }
 

@@ -46,6 +46,9 @@ pub struct ListRequest {
     pub limit: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<usize>,
+    /// Also warm pool members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all: Option<bool>,
 }
 
 /// Page size when `limit` is not given, and the largest allowed.
@@ -92,6 +95,7 @@ impl ListRequest {
                 status,
                 owner: self.owner,
                 template: self.template,
+                all: self.all.unwrap_or(false),
             },
             offset,
             limit,
@@ -134,6 +138,9 @@ pub struct CreateRequest {
     /// Never let cleanup remove it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
+    /// Create cold even when the template's warm pool has a ready member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_pool: Option<bool>,
 }
 
 impl CreateRequest {
@@ -148,6 +155,7 @@ impl CreateRequest {
             timeout: o.timeout.map(duration_text),
             keep_on_failure: Some(o.keep_on_failure),
             pinned: Some(o.pinned),
+            no_pool: o.no_pool.then_some(true),
         }
     }
 
@@ -164,6 +172,8 @@ impl CreateRequest {
             wait: self.wait.unwrap_or(true),
             keep_on_failure: self.keep_on_failure.unwrap_or(false),
             pinned: self.pinned.unwrap_or(false),
+            no_pool: self.no_pool.unwrap_or(false),
+            for_pool: false,
         })
     }
 }

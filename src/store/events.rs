@@ -188,3 +188,39 @@ pub fn history(data_dir: &Path, id: &str, name: &str, limit: usize) -> Vec<Logge
         .take(limit)
         .collect()
 }
+
+/// One pool event (`pool-claim`, `pool-miss`), read back with its time.
+#[derive(Debug, Clone)]
+pub struct PoolEvent {
+    pub time: chrono::DateTime<Utc>,
+    pub action: String,
+    /// The template.
+    pub detail: Option<String>,
+}
+
+/// Every pool claim and miss in the log and its rotated predecessor, oldest first.
+pub fn pool_events(data_dir: &Path) -> Vec<PoolEvent> {
+    let mut out = Vec::new();
+    for file in [format!("{EVENT_LOG}.1"), EVENT_LOG.to_owned()] {
+        let Ok(text) = std::fs::read_to_string(data_dir.join(file)) else {
+            continue;
+        };
+        for line in text.lines().filter(|l| l.contains("\"pool-")) {
+            let Ok(e) = serde_json::from_str::<Logged>(line) else {
+                continue;
+            };
+            if !matches!(e.action.as_str(), "pool-claim" | "pool-miss") {
+                continue;
+            }
+            let Ok(time) = chrono::DateTime::parse_from_rfc3339(&e.time) else {
+                continue;
+            };
+            out.push(PoolEvent {
+                time: time.with_timezone(&Utc),
+                action: e.action,
+                detail: e.detail,
+            });
+        }
+    }
+    out
+}

@@ -247,8 +247,9 @@ fn secure(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes() == b"https")
 }
 
+/// The environments a list shows (warm pool members are not among them).
 async fn read_envs(app: &Shared) -> Result<Vec<Environment>, ApiError> {
-    super::blocking(app, |ctx| ctx.store.read().map(|db| db.environments)).await
+    super::blocking(app, |ctx| ops::list(ctx, &ops::ListFilter::default())).await
 }
 
 async fn find(app: &Shared, id: String) -> Result<Environment, ApiError> {
