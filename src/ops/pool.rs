@@ -736,9 +736,11 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> DateTime<Local> {
         // 2026-11-30 is a Monday.
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let date = monday + chrono::Duration::days(i64::from(day));
         Local
-            .with_ymd_and_hms(2026, 11, 30 + day, hour, 30, 0)
-            .single()
+            .from_local_datetime(&date.and_hms_opt(hour, 30, 0).unwrap())
+            .earliest()
             .unwrap()
     }
 
