@@ -204,6 +204,17 @@ fn the_server_refills_after_a_claim_and_reports_the_pool_in_metrics() {
         assert!(metrics.contains(line), "{line} in\n{metrics}");
     }
     assert!(metrics.contains("envctl_pool_desired{template=\"web\"}"));
+    // The dashboard shows the pool; the list does not show its members.
+    let (mut http, _) = common::signed_in(&server, &token);
+    let dashboard = http.send("GET", "/dashboard", None);
+    assert!(dashboard.body.contains("Warm pools"), "{}", dashboard.body);
+    assert!(dashboard.body.contains("2 / 2"), "{}", dashboard.body);
+    let list = http.send("GET", "/", None);
+    assert!(
+        list.body.contains("second") && !list.body.contains("pool-"),
+        "{}",
+        list.body
+    );
     drop(server);
     cleanup(&sb);
 }

@@ -40,6 +40,8 @@ pub struct OverallPoint {
     pub by_status: BTreeMap<String, usize>,
     pub cpu_percent: f64,
     pub memory_used: u64,
+    /// Each warm pool's (ready, desired) members.
+    pub pools: BTreeMap<String, (u32, u32)>,
 }
 
 /// When the volumes were counted, how many, and their bytes (if known).
@@ -187,6 +189,22 @@ impl Monitor {
                 .collect();
             self.sampler.lock().await.retain(&containers);
         }
+        let pools: BTreeMap<String, (u32, u32)> =
+            if app.ctx.config.templates.values().any(|t| t.pool.is_some()) {
+                let ctx = app.ctx.clone();
+                tokio::task::spawn_blocking(move || {
+                    crate::ops::pool::status(&ctx, crate::ops::pool::now())
+                })
+                .await
+                .ok()
+                .and_then(|r| r.ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.template, (p.ready, p.desired.size)))
+                .collect()
+            } else {
+                BTreeMap::new()
+            };
         let mut overall = write(&self.overall);
         let due = overall
             .back()
@@ -204,6 +222,7 @@ impl Monitor {
                 by_status,
                 cpu_percent: stats.iter().map(|s| s.total.cpu_percent).sum(),
                 memory_used: stats.iter().map(|s| s.total.memory_used).sum(),
+                pools,
             });
             while overall.len() > OVERALL {
                 overall.pop_front();

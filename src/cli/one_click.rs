@@ -11,11 +11,15 @@ use envctl::{Backend, CreateOptions, Error};
 use super::{Printer, confirm, interrupted};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Create cold, even when the template's warm pool has a ready member
+    #[arg(long)]
+    pub no_pool: bool,
+}
 
 pub async fn exec(
     backend: &Backend,
-    _args: Args,
+    args: Args,
     yes: bool,
     printer: &Printer,
 ) -> anyhow::Result<()> {
@@ -31,7 +35,7 @@ pub async fn exec(
         .find(|(_, t)| t.default)
         .map(|(n, _)| n.clone())
         .unwrap_or_else(|| "onboarding".into());
-    let opts = if yes {
+    let mut opts = if yes {
         CreateOptions {
             // Remotely the server names it after the token's user.
             name: owner.is_some().then_some(name),
@@ -61,6 +65,7 @@ pub async fn exec(
         return Err(Error::Failed("cancelled; nothing was created".into()).into());
     }
     let bars = printer.progress();
+    opts.no_pool = args.no_pool;
     let env = backend.create(&opts, &bars, interrupted()).await;
     bars.finish();
     printer.created(&env?)

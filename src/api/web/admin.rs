@@ -22,6 +22,11 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
     };
     let overall = app.monitor.overall();
     let latest = app.monitor.latest();
+    let pools = super::super::blocking(&app, |ctx| {
+        crate::ops::pool::status(ctx, crate::ops::pool::now())
+    })
+    .await
+    .unwrap_or_default();
     let m = &app.metrics;
     let view = pages::DashboardView {
         envs: &envs,
@@ -40,6 +45,7 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
             ),
             ("Syncs run", m.counter("envctl_sync_runs_total")),
         ],
+        pools: &pools,
     };
     page(StatusCode::OK, pages::dashboard(&user.viewer(), &view))
 }

@@ -520,6 +520,7 @@ pub struct DashboardView<'a> {
     /// p50, p90, p99 in seconds, and how many.
     pub provisioning: Option<(f64, f64, f64, usize)>,
     pub cleanups: [(&'a str, u64); 4],
+    pub pools: &'a [crate::ops::pool::PoolStatus],
 }
 
 pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
@@ -555,6 +556,30 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
                 Series { label: "failed", class: "c", points: over("failed") },
                 Series { label: "creating", class: "d", points: over("creating") },
             ], |v| format!("{v:.0}"), 1.0))
+            @if !view.pools.is_empty() {
+                h2 { "Warm pools" }
+                table.pools {
+                    thead { tr { th { "Template" } th { "Ready / desired" } th { "Warming" } th { "Why" } th { "Claims 1 h / 1 d" } th { "Misses 1 h / 1 d" } } }
+                    tbody {
+                        @for p in view.pools {
+                            tr {
+                                td { (p.template) }
+                                td.ready { (p.ready) " / " (p.desired.size) }
+                                td { (p.warming) }
+                                td { (p.desired.reason) }
+                                td { (p.demand.claims_hour) " / " (p.demand.claims_day) }
+                                td { (p.demand.misses_hour) " / " (p.demand.misses_day) }
+                            }
+                        }
+                    }
+                }
+                @for p in view.pools {
+                    (line_chart(&format!("Pool {}: ready and desired, last day", p.template), &[
+                        Series { label: "ready", class: "a", points: view.overall.iter().filter_map(|o| o.pools.get(&p.template).map(|v| (o.at.timestamp() as f64, f64::from(v.0)))).collect() },
+                        Series { label: "desired", class: "b", points: view.overall.iter().filter_map(|o| o.pools.get(&p.template).map(|v| (o.at.timestamp() as f64, f64::from(v.1)))).collect() },
+                    ], |v| format!("{v:.0}"), 1.0))
+                }
+            }
             h2 { "Provisioning time" }
             @match view.provisioning {
                 Some((p50, p90, p99, n)) => {
