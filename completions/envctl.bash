@@ -55,6 +55,9 @@ _envctl() {
             envctl,pin)
                 cmd="envctl__subcmd__pin"
                 ;;
+            envctl,pool)
+                cmd="envctl__subcmd__pool"
+                ;;
             envctl,reset-db)
                 cmd="envctl__subcmd__reset__subcmd__db"
                 ;;
@@ -190,6 +193,9 @@ _envctl() {
             envctl__subcmd__help,pin)
                 cmd="envctl__subcmd__help__subcmd__pin"
                 ;;
+            envctl__subcmd__help,pool)
+                cmd="envctl__subcmd__help__subcmd__pool"
+                ;;
             envctl__subcmd__help,reset-db)
                 cmd="envctl__subcmd__help__subcmd__reset__subcmd__db"
                 ;;
@@ -244,6 +250,15 @@ _envctl() {
             envctl__subcmd__help__subcmd__generate,man)
                 cmd="envctl__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
+            envctl__subcmd__help__subcmd__pool,drain)
+                cmd="envctl__subcmd__help__subcmd__pool__subcmd__drain"
+                ;;
+            envctl__subcmd__help__subcmd__pool,reconcile)
+                cmd="envctl__subcmd__help__subcmd__pool__subcmd__reconcile"
+                ;;
+            envctl__subcmd__help__subcmd__pool,status)
+                cmd="envctl__subcmd__help__subcmd__pool__subcmd__status"
+                ;;
             envctl__subcmd__help__subcmd__token,create)
                 cmd="envctl__subcmd__help__subcmd__token__subcmd__create"
                 ;;
@@ -252,6 +267,30 @@ _envctl() {
                 ;;
             envctl__subcmd__help__subcmd__token,revoke)
                 cmd="envctl__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            envctl__subcmd__pool,drain)
+                cmd="envctl__subcmd__pool__subcmd__drain"
+                ;;
+            envctl__subcmd__pool,help)
+                cmd="envctl__subcmd__pool__subcmd__help"
+                ;;
+            envctl__subcmd__pool,reconcile)
+                cmd="envctl__subcmd__pool__subcmd__reconcile"
+                ;;
+            envctl__subcmd__pool,status)
+                cmd="envctl__subcmd__pool__subcmd__status"
+                ;;
+            envctl__subcmd__pool__subcmd__help,drain)
+                cmd="envctl__subcmd__pool__subcmd__help__subcmd__drain"
+                ;;
+            envctl__subcmd__pool__subcmd__help,help)
+                cmd="envctl__subcmd__pool__subcmd__help__subcmd__help"
+                ;;
+            envctl__subcmd__pool__subcmd__help,reconcile)
+                cmd="envctl__subcmd__pool__subcmd__help__subcmd__reconcile"
+                ;;
+            envctl__subcmd__pool__subcmd__help,status)
+                cmd="envctl__subcmd__pool__subcmd__help__subcmd__status"
                 ;;
             envctl__subcmd__token,create)
                 cmd="envctl__subcmd__token__subcmd__create"
@@ -284,7 +323,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,7 +879,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__create)
-            opts="-t -o -l -q -v -y -h -V --template --owner --label --ttl --no-wait --wait --timeout --keep-on-failure --pin --if-not-exists --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-t -o -l -q -v -y -h -V --template --owner --label --ttl --no-wait --wait --timeout --keep-on-failure --pin --if-not-exists --no-pool --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1082,7 +1121,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup serve token generate help"
+            opts="create one-click list show start stop delete logs stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1389,6 +1428,62 @@ _envctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        envctl__subcmd__help__subcmd__pool)
+            opts="status reconcile drain"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__pool__subcmd__drain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__pool__subcmd__reconcile)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__pool__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         envctl__subcmd__help__subcmd__reset__subcmd__db)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1572,7 +1667,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__list)
-            opts="-q -v -y -h -V --status --owner --template --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --status --owner --template --all --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1648,7 +1743,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__one__subcmd__click)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --no-pool --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1680,6 +1775,196 @@ _envctl() {
         envctl__subcmd__pin)
             opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version status reconcile drain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__drain)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__help)
+            opts="status reconcile drain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__help__subcmd__drain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__help__subcmd__reconcile)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__reconcile)
+            opts="-q -v -y -h -V --no-wait --no-wait-ready --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__pool__subcmd__status)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -58,6 +58,7 @@ _arguments "${_arguments_options[@]}" : \
 '--keep-on-failure[On failure, keep the containers for inspection]' \
 '--pin[Never let cleanup remove it]' \
 '--if-not-exists[If NAME exists, answer it instead (waiting for it, or starting it when stopped); fail only if it failed or comes from another template. For CI]' \
+'--no-pool[Create cold, even when the template'\''s warm pool has a ready member]' \
 '--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -78,6 +79,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--no-pool[Create cold, even when the template'\''s warm pool has a ready member]' \
 '--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -100,6 +102,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--all[Also the members of warm pools (hidden otherwise)]' \
 '--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -671,6 +674,129 @@ esac
     ;;
 esac
 ;;
+(pool)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__pool_commands" \
+"*::: :->pool" \
+&& ret=0
+
+    case $state in
+    (pool)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-pool-command-$line[1]:"
+        case $line[1] in
+            (status)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(reconcile)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--no-wait[Fail at once (exit 5) if another cleanup, sync, reset or reconcile is running]' \
+'--no-wait-ready[Answer once new members are reserved, without waiting until they are ready]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(drain)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':template -- The template whose pool to drain:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__pool__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-pool-help-command-$line[1]:"
+        case $line[1] in
+            (status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reconcile)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(drain)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (serve)
 _arguments "${_arguments_options[@]}" : \
 '--listen=[Address to listen on (beyond loopback is an explicit choice)]:LISTEN:_default' \
@@ -1053,6 +1179,34 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(pool)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__pool_commands" \
+"*::: :->pool" \
+&& ret=0
+
+    case $state in
+    (pool)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-pool-command-$line[1]:"
+        case $line[1] in
+            (status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reconcile)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(drain)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (serve)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1144,6 +1298,7 @@ _envctl_commands() {
 'reset-db:Back up, then rebuild the database from Docker (asks)' \
 'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
 'backup:Database backups' \
+'pool:Warm pools\: status, reconcile (for cron), drain' \
 'serve:Serve the REST API over the same database' \
 'token:API tokens' \
 'generate:Shell completions and man pages' \
@@ -1351,6 +1506,7 @@ _envctl__subcmd__help_commands() {
 'reset-db:Back up, then rebuild the database from Docker (asks)' \
 'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
 'backup:Database backups' \
+'pool:Warm pools\: status, reconcile (for cron), drain' \
 'serve:Serve the REST API over the same database' \
 'token:API tokens' \
 'generate:Shell completions and man pages' \
@@ -1474,6 +1630,30 @@ _envctl__subcmd__help__subcmd__pin_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help pin commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__pool_commands] )) ||
+_envctl__subcmd__help__subcmd__pool_commands() {
+    local commands; commands=(
+'status:Each pool\: floor, desired now and why, ready, warming, members'\'' ages, claims and misses' \
+'reconcile:Bring every pool to its desired size\: retire old and broken members, make new ones (cron-safe; exit 5 when busy)' \
+'drain:Remove a pool'\''s idle members (asks; --yes does not)' \
+    )
+    _describe -t commands 'envctl help pool commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__pool__subcmd__drain_commands] )) ||
+_envctl__subcmd__help__subcmd__pool__subcmd__drain_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help pool drain commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__pool__subcmd__reconcile_commands] )) ||
+_envctl__subcmd__help__subcmd__pool__subcmd__reconcile_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help pool reconcile commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__pool__subcmd__status_commands] )) ||
+_envctl__subcmd__help__subcmd__pool__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help pool status commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__reset-db_commands] )) ||
 _envctl__subcmd__help__subcmd__reset-db_commands() {
     local commands; commands=()
@@ -1562,6 +1742,61 @@ _envctl__subcmd__one-click_commands() {
 _envctl__subcmd__pin_commands() {
     local commands; commands=()
     _describe -t commands 'envctl pin commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool_commands] )) ||
+_envctl__subcmd__pool_commands() {
+    local commands; commands=(
+'status:Each pool\: floor, desired now and why, ready, warming, members'\'' ages, claims and misses' \
+'reconcile:Bring every pool to its desired size\: retire old and broken members, make new ones (cron-safe; exit 5 when busy)' \
+'drain:Remove a pool'\''s idle members (asks; --yes does not)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl pool commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__drain_commands] )) ||
+_envctl__subcmd__pool__subcmd__drain_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool drain commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__help_commands] )) ||
+_envctl__subcmd__pool__subcmd__help_commands() {
+    local commands; commands=(
+'status:Each pool\: floor, desired now and why, ready, warming, members'\'' ages, claims and misses' \
+'reconcile:Bring every pool to its desired size\: retire old and broken members, make new ones (cron-safe; exit 5 when busy)' \
+'drain:Remove a pool'\''s idle members (asks; --yes does not)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl pool help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__help__subcmd__drain_commands] )) ||
+_envctl__subcmd__pool__subcmd__help__subcmd__drain_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool help drain commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__pool__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__help__subcmd__reconcile_commands] )) ||
+_envctl__subcmd__pool__subcmd__help__subcmd__reconcile_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool help reconcile commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__help__subcmd__status_commands] )) ||
+_envctl__subcmd__pool__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool help status commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__reconcile_commands] )) ||
+_envctl__subcmd__pool__subcmd__reconcile_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool reconcile commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__pool__subcmd__status_commands] )) ||
+_envctl__subcmd__pool__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl pool status commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__reset-db_commands] )) ||
 _envctl__subcmd__reset-db_commands() {

@@ -9,3 +9,6 @@
 #
 # Sundays at 3 AM: rebuild the database from what Docker really runs.
 # 0 3 * * 0   envctl  env ENVCTL_DATA_DIR=/var/lib/envctl XDG_CONFIG_HOME=/etc /usr/bin/envctl auto-reset-db --lock-timeout 10m
+#
+# Every 5 minutes, where no `envctl serve` runs: refill the warm pools.
+# */5 * * * * envctl  env ENVCTL_DATA_DIR=/var/lib/envctl XDG_CONFIG_HOME=/etc /usr/bin/envctl pool reconcile --no-wait

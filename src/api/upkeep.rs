@@ -29,6 +29,17 @@ pub async fn run(app: Weak<App>) {
             () = strong.pool_wake.notified() => true,
         };
         if woken {
+            // Let a burst of claims finish first (they would share the engine
+            // with the new members): refill once no claim came for a moment.
+            let quiet = std::time::Duration::from_millis(300);
+            let until = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+            while tokio::time::timeout_at(
+                until.min(tokio::time::Instant::now() + quiet),
+                strong.pool_wake.notified(),
+            )
+            .await
+            .is_ok()
+            {}
             refill(&strong);
             continue;
         }

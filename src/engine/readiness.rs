@@ -71,6 +71,38 @@ pub async fn wait_ready(
     }
 }
 
+/// One quick look, no waiting: the container runs and its probe passes now.
+/// For a claim from a warm pool, whose member passed its probes before; a
+/// TCP probe watches the connection for a moment only (see [`tcp_answers`]).
+pub async fn check_now(
+    engine: &Engine,
+    service: &str,
+    container: &str,
+    probe: &Probe,
+    host_port: Option<u16>,
+) -> Result<()> {
+    let state = engine.container_state(container).await?;
+    if state.map(|s| s.state) != Some(RunState::Running) {
+        return Err(Error::Failed(format!(
+            "service {service}: container {container} is not running"
+        )));
+    }
+    let ready = match probe {
+        Probe::Running => true,
+        Probe::Health => state.is_some_and(|s| s.health == Health::Healthy),
+        Probe::Tcp => tcp_open(host_port, Duration::from_millis(15)).await,
+        Probe::Http(path) => http_answers(host_port, path).await,
+    };
+    if ready {
+        Ok(())
+    } else {
+        Err(Error::Failed(format!(
+            "service {service} does not answer ({})",
+            describe(probe)
+        )))
+    }
+}
+
 fn describe(probe: &Probe) -> String {
     match probe {
         Probe::Http(path) => format!("HTTP GET {path} did not answer 2xx or 3xx"),
@@ -84,6 +116,11 @@ fn describe(probe: &Probe) -> String {
 /// on the published port even when nothing listens in the container, then
 /// closes at once; that close is "not ready".
 async fn tcp_answers(port: Option<u16>) -> bool {
+    tcp_open(port, Duration::from_millis(150)).await
+}
+
+/// [`tcp_answers`], watching the connection for `window`.
+async fn tcp_open(port: Option<u16>, window: Duration) -> bool {
     let Some(port) = port else { return false };
     let Ok(Ok(mut stream)) =
         tokio::time::timeout(PROBE_TIMEOUT, TcpStream::connect(("127.0.0.1", port))).await
@@ -91,7 +128,7 @@ async fn tcp_answers(port: Option<u16>) -> bool {
         return false;
     };
     let mut byte = [0u8; 1];
-    match tokio::time::timeout(Duration::from_millis(150), stream.read(&mut byte)).await {
+    match tokio::time::timeout(window, stream.read(&mut byte)).await {
         Err(_) => true,     // still open, silent: a server waiting for us
         Ok(Ok(n)) => n > 0, // a greeting (SSH, SMTP, ...) or an immediate close
         Ok(Err(_)) => false,
