@@ -72,8 +72,9 @@ pub async fn wait_ready(
 }
 
 /// One quick look, no waiting: the container runs and its probe passes now.
-/// For a claim from a warm pool, whose member passed its probes before; a
-/// TCP probe watches the connection for a moment only (see [`tcp_answers`]).
+/// For a claim from a warm pool, whose member passed its full probes when it
+/// was made: a TCP probe is a connect (Docker's proxy accepts for a stopped
+/// service too, but then the container is not running either).
 pub async fn check_now(
     engine: &Engine,
     service: &str,
@@ -90,7 +91,7 @@ pub async fn check_now(
     let ready = match probe {
         Probe::Running => true,
         Probe::Health => state.is_some_and(|s| s.health == Health::Healthy),
-        Probe::Tcp => tcp_open(host_port, Duration::from_millis(15)).await,
+        Probe::Tcp => tcp_open(host_port, Duration::ZERO).await,
         Probe::Http(path) => http_answers(host_port, path).await,
     };
     if ready {

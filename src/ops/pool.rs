@@ -159,27 +159,23 @@ pub(crate) async fn claim(
     }
 }
 
-/// Every container of `member` runs and every probe passes, quickly.
+/// Every container of `member` runs and every probe passes now, all
+/// services at once (so a claim takes as long for three services as for one).
 async fn check(ctx: &Context, engine: &crate::engine::Engine, member: &Environment) -> Result<()> {
     let template = create::resolved_template(ctx, member)?;
-    let deadline = tokio::time::Instant::now() + CLAIM_PROBE;
-    futures_util::future::try_join_all(template.services.iter().map(|s| {
+    let checks = futures_util::future::try_join_all(template.services.iter().map(|s| {
         let container = create::container_name(&member.id, &s.name);
         let port = member.ports.get(&s.name).copied();
         async move {
-            crate::engine::readiness::wait_ready(
-                engine,
-                &s.name,
-                &container,
-                &s.probe(),
-                port,
-                deadline,
-            )
-            .await
+            crate::engine::readiness::check_now(engine, &s.name, &container, &s.probe(), port).await
         }
-    }))
-    .await
-    .map(|_| ())
+    }));
+    match tokio::time::timeout(CLAIM_PROBE, checks).await {
+        Ok(result) => result.map(|_| ()),
+        Err(_) => Err(Error::Failed(format!(
+            "its services did not answer within {CLAIM_PROBE:?}"
+        ))),
+    }
 }
 
 /// Writes the claim to the engine, then to the record.

@@ -48,16 +48,24 @@ pub fn docker_host() -> String {
 }
 
 impl DockerEngine {
-    async fn remove_containers(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
-        let containers = self
-            .docker
+    /// The containers `filters` select (stopped ones too with `all`).
+    async fn containers(
+        &self,
+        filters: HashMap<String, Vec<String>>,
+        all: bool,
+    ) -> Result<Vec<bollard::models::ContainerSummary>> {
+        self.docker
             .list_containers(Some(ListContainersOptions {
-                all: true,
-                filters: Some(filters.clone()),
+                all,
+                filters: Some(filters),
                 ..Default::default()
             }))
             .await
-            .map_err(docker_error("listing containers"))?;
+            .map_err(docker_error("listing containers"))
+    }
+
+    async fn remove_containers(&self, filters: &HashMap<String, Vec<String>>) -> Result<usize> {
+        let containers = self.containers(filters.clone(), true).await?;
         let removals = containers
             .iter()
             .filter_map(|c| c.id.clone())
@@ -384,14 +392,8 @@ impl Runtime for DockerEngine {
         running_only: bool,
     ) -> Result<std::collections::HashSet<String>> {
         let containers = self
-            .docker
-            .list_containers(Some(ListContainersOptions {
-                all: !running_only,
-                filters: Some(label_filters(instance, None)),
-                ..Default::default()
-            }))
-            .await
-            .map_err(docker_error("listing containers"))?;
+            .containers(label_filters(instance, None), !running_only)
+            .await?;
         Ok(containers
             .into_iter()
             .filter_map(|c| c.names?.into_iter().next())
@@ -476,15 +478,7 @@ impl Runtime for DockerEngine {
     async fn inventory(&self, instance: &str) -> Result<Inventory> {
         let filters = label_filters(instance, None);
         let mut inventory = Inventory::default();
-        let containers = self
-            .docker
-            .list_containers(Some(ListContainersOptions {
-                all: true,
-                filters: Some(filters.clone()),
-                ..Default::default()
-            }))
-            .await
-            .map_err(docker_error("listing containers"))?;
+        let containers = self.containers(filters.clone(), true).await?;
         for c in containers {
             let labels = c.labels.unwrap_or_default();
             let Some(env) = labels.get(label::ENVIRONMENT).cloned() else {
