@@ -133,7 +133,15 @@ pub(crate) async fn claim(
         let claimed = match hand_over(ctx, engine, &instance, caller, owner, opts, &member).await {
             Ok(env) => env,
             Err(e) => {
-                // Give the member back; the error is the create's.
+                // Give the member back, in the engine too; the error is the create's.
+                let _ = engine
+                    .set_marker(
+                        &instance,
+                        &member.id,
+                        labels::RECORD_MARKER,
+                        Some(labels::changeable(&member)),
+                    )
+                    .await;
                 let _ = ctx.store.commit(&member.id, |m| {
                     m.operation = None;
                     Ok(())
