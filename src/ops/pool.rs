@@ -122,7 +122,7 @@ pub(crate) async fn claim(
             });
             events::record(
                 ctx.store.dir(),
-                &Caller::server(),
+                caller,
                 "pool-broken",
                 Some(&member.name),
                 "error",
@@ -130,7 +130,7 @@ pub(crate) async fn claim(
             );
             continue;
         }
-        let claimed = match hand_over(ctx, engine, &instance, caller, owner, opts, &member).await {
+        let claimed = match hand_over(ctx, engine, &instance, owner, opts, &member).await {
             Ok(env) => env,
             Err(e) => {
                 // Give the member back, in the engine too; the error is the create's.
@@ -191,7 +191,6 @@ async fn hand_over(
     ctx: &Context,
     engine: &crate::engine::Engine,
     instance: &str,
-    caller: &Caller,
     owner: &str,
     opts: &CreateOptions,
     member: &Environment,
@@ -228,7 +227,6 @@ async fn hand_over(
             Some(labels::changeable(&claimed)),
         )
         .await?;
-    let _ = caller;
     ctx.store.update(|db| {
         if let Some(other) = db.find(&claimed.name)
             && other.id != member.id
