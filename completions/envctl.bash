@@ -1933,7 +1933,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__pool__subcmd__reconcile)
-            opts="-q -v -y -h -V --no-wait --no-wait-ready --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            opts="-q -v -y -h -V --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -408,7 +408,6 @@ complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subc
 complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -l lock-timeout -d 'How long to wait for another envctl holding the database lock' -r
 complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -l no-wait -d 'Fail at once (exit 5) if another cleanup, sync, reset or reconcile is running'
-complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -l no-wait-ready -d 'Answer once new members are reserved, without waiting until they are ready'
 complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -l json -d 'Print JSON on stdout, for programs (stable fields; see docs/commands.md)'
 complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -s q -l quiet -d 'Print only results and errors'
 complete -c envctl -n "__fish_envctl_using_subcommand pool; and __fish_seen_subcommand_from reconcile" -s v -l verbose -d 'Print more about what is happening'

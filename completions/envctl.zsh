@@ -727,7 +727,6 @@ _arguments "${_arguments_options[@]}" : \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--no-wait[Fail at once (exit 5) if another cleanup, sync, reset or reconcile is running]' \
-'--no-wait-ready[Answer once new members are reserved, without waiting until they are ready]' \
 '--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \

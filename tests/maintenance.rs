@@ -490,3 +490,20 @@ fn a_pin_set_after_creation_survives_reset_db() {
     sb.json(&["delete", "plain", "--yes"]);
     assert!(sb.labelled("volume").is_empty());
 }
+
+#[test]
+fn a_pin_with_docker_down_still_pins_and_says_the_engine_missed_it() {
+    let sb = Sandbox::new(27250);
+    sb.json(&["create", "quiet", "--no-wait"]);
+    let out = sb
+        .cmd()
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .args(["pin", "quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(sb.json(&["show", "quiet"])["pinned"], true);
+    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    assert!(log.contains("\"action\":\"marker\""), "{log}");
+    sb.json(&["delete", "quiet", "--yes"]);
+}

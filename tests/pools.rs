@@ -446,3 +446,17 @@ fn a_pooled_template_may_not_use_the_name_owner_or_labels() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn members_of_a_template_whose_pool_was_removed_are_retired() {
+    let sb = pooled(28600, "size = 2\nmax = 2");
+    sb.json(&["pool", "reconcile"]);
+    assert_eq!(members(&sb).len(), 2);
+    let config = std::fs::read_to_string(sb.dir.path().join("config.toml"))
+        .unwrap()
+        .replace("[templates.web.pool]\nsize = 2\nmax = 2\n", "");
+    std::fs::write(sb.dir.path().join("config.toml"), config).unwrap();
+    sb.json(&["pool", "reconcile"]);
+    assert!(members(&sb).is_empty(), "{:?}", members(&sb));
+    assert!(sb.labelled("container").is_empty());
+}

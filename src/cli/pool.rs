@@ -17,9 +17,6 @@ pub enum Command {
         /// Fail at once (exit 5) if another cleanup, sync, reset or reconcile is running
         #[arg(long)]
         no_wait: bool,
-        /// Answer once new members are reserved, without waiting until they are ready
-        #[arg(long)]
-        no_wait_ready: bool,
     },
     /// Remove a pool's idle members (asks; --yes does not)
     Drain {
@@ -37,13 +34,12 @@ pub async fn exec(
     let caller = Caller::local();
     match command {
         Command::Status => printer.pools(&pool::status(&ctx, pool::now())?),
-        Command::Reconcile {
-            no_wait,
-            no_wait_ready,
-        } => {
+        Command::Reconcile { no_wait } => {
+            // Waits until new members are ready: a process that exits drops
+            // the work it would leave in the background.
             let opts = ReconcileOptions {
                 wait_for_lock: !no_wait,
-                wait: !no_wait_ready,
+                wait: true,
             };
             let reports = pool::reconcile(&Arc::new(ctx), &caller, &opts).await?;
             printer.pool_reports(&reports)

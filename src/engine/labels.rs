@@ -37,6 +37,8 @@ pub const MARKER: &str = "io.envctl.marker";
 pub const PINNED: &str = "io.envctl.pinned";
 /// On the `record` marker: "true" when its end of life was removed.
 pub const NO_EXPIRY: &str = "io.envctl.no-expiry";
+/// On a marker: the record's `updated_at` when it was written (its version).
+pub const UPDATED_AT: &str = "io.envctl.updated-at";
 /// The template whose warm pool holds the environment, while it is a member.
 pub const POOL: &str = "io.envctl.pool";
 /// "true" when the environment was claimed from a warm pool.
@@ -87,6 +89,11 @@ pub fn changeable(env: &Environment) -> HashMap<String, String> {
         (NAME.to_owned(), env.name.clone()),
         (OWNER.to_owned(), env.owner.clone()),
         (CREATED_AT.to_owned(), env.created_at.to_rfc3339()),
+        (
+            UPDATED_AT.to_owned(),
+            env.updated_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+        ),
     ]);
     if let Some(pool) = &env.pool {
         labels.insert(POOL.to_owned(), pool.clone());

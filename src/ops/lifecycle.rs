@@ -104,22 +104,48 @@ async fn update_inner(
     if change.is_empty() {
         return Ok(current);
     }
-    let mut next = current.clone();
-    change.apply(&mut next);
-    let facts = labels::changeable(&next);
-    if facts != labels::changeable(&current) {
+    let updated = ctx.store.commit(&current.id, |env| {
+        caller.authorize(Action::Change, Some(&env.owner))?;
+        change.apply(env);
+        Ok(())
+    })?;
+    record_in_engine(ctx, &updated).await;
+    Ok(updated)
+}
+
+/// Writes what changed after creation to the engine (the record marker of
+/// [`labels`]), so a database rebuilt from the engine keeps it. Versioned by
+/// the record's `updated_at`: of two changes racing, the later record wins.
+/// The database holds the change already; when the engine cannot take it
+/// (Docker down), the next change (or a `sync --adopt` of a live database)
+/// is not affected, so this is said in the event log, not as a failure.
+async fn record_in_engine(ctx: &Context, env: &Environment) {
+    let written = async {
         let instance = ctx.store.instance_id()?;
         ctx.engine()
             .await?
-            .set_marker(&instance, &current.id, labels::RECORD_MARKER, Some(facts))
-            .await?;
+            .set_marker(
+                &instance,
+                &env.id,
+                labels::RECORD_MARKER,
+                Some(labels::changeable(env)),
+            )
+            .await
     }
-    ctx.store.update(|db| {
-        let env = db.get_mut(&current.id)?;
-        change.apply(env);
-        env.updated_at = chrono::Utc::now();
-        Ok(env.clone())
-    })
+    .await;
+    if let Err(e) = written {
+        crate::store::events::record(
+            ctx.store.dir(),
+            &Caller::server(),
+            "marker",
+            Some(&env.name),
+            "error",
+            Some(&format!(
+                "the change is in the database but not in the engine; reset-db would lose it: {}",
+                e.chain_text()
+            )),
+        );
+    }
 }
 
 /// A change asked of the server ([`crate::ops::requests::UpdateRequest`]):

@@ -35,6 +35,8 @@ use crate::store::{Environment, Operation, Status, events};
 pub const OWNER: &str = "pool";
 /// How long a claim may take before its hold on a member lapses.
 const CLAIM_HOLD: Duration = Duration::from_secs(30);
+/// A claim tries at most this many broken members, then creates cold.
+const MAX_BROKEN_PER_CLAIM: u32 = 3;
 /// How long a claim's probes may take on one member.
 const CLAIM_PROBE: Duration = Duration::from_secs(2);
 
@@ -81,6 +83,7 @@ pub(crate) async fn claim(
     let started = std::time::Instant::now();
     let engine = ctx.engine().await?;
     let instance = ctx.store.instance_id()?;
+    let mut broken = 0;
     loop {
         // Under the lock: the name is free, and one member is held for us
         // (its operation names this process, so no other claim takes it).
@@ -111,7 +114,16 @@ pub(crate) async fn claim(
             return Ok(None);
         };
         // Unlocked: are its containers running and its services answering?
-        if let Err(e) = check(ctx, engine, &member).await {
+        // The engine failing is not the member's fault: give it back, and
+        // the create fails as a cold one would.
+        let checked = check(ctx, engine, &member).await;
+        if let Err(e) = &checked
+            && matches!(e, Error::Docker { .. } | Error::DockerUnreachable { .. })
+        {
+            release(ctx, &member);
+            return Err(checked.unwrap_err());
+        }
+        if let Err(e) = checked {
             let reason = format!(
                 "a warm pool member failed its check before a claim: {}",
                 e.chain_text()
@@ -128,24 +140,28 @@ pub(crate) async fn claim(
                 "error",
                 Some(&reason),
             );
+            broken += 1;
+            if broken >= MAX_BROKEN_PER_CLAIM {
+                record_demand(ctx, caller, "pool-miss", None, template);
+                return Ok(None);
+            }
             continue;
         }
         let claimed = match hand_over(ctx, engine, &instance, owner, opts, &member).await {
             Ok(env) => env,
             Err(e) => {
-                // Give the member back, in the engine too; the error is the create's.
+                // Give the member back, in the engine too (or, when it was
+                // deleted meanwhile, leave no marker); the error is the create's.
+                let back = ctx
+                    .store
+                    .read()
+                    .ok()
+                    .and_then(|db| db.find(&member.id).filter(|e| e.pool.is_some()).cloned())
+                    .map(|e| labels::changeable(&e));
                 let _ = engine
-                    .set_marker(
-                        &instance,
-                        &member.id,
-                        labels::RECORD_MARKER,
-                        Some(labels::changeable(&member)),
-                    )
+                    .set_marker(&instance, &member.id, labels::RECORD_MARKER, back)
                     .await;
-                let _ = ctx.store.commit(&member.id, |m| {
-                    m.operation = None;
-                    Ok(())
-                });
+                release(ctx, &member);
                 return Err(e);
             }
         };
@@ -165,6 +181,25 @@ pub(crate) async fn claim(
         record_demand(ctx, caller, "pool-claim", Some(&claimed.name), template);
         return Ok(Some(claimed));
     }
+}
+
+/// Gives a held member back to the pool (clears this claim's hold).
+fn release(ctx: &Context, member: &Environment) {
+    let _ = ctx.store.update(|db| {
+        if let Ok(m) = db.get_mut(&member.id)
+            && holds(m)
+        {
+            m.operation = None;
+        }
+        Ok(())
+    });
+}
+
+/// Whether this process's claim holds `env`.
+fn holds(env: &Environment) -> bool {
+    env.operation
+        .as_ref()
+        .is_some_and(|op| op.action == "claim" && op.pid == std::process::id())
 }
 
 /// Every container of `member` runs and every probe passes now, all
@@ -237,6 +272,13 @@ async fn hand_over(
             )));
         }
         let env = db.get_mut(&member.id)?;
+        // Deleted, failed or settled by someone else meanwhile: not ours to hand out.
+        if !holds(env) || env.status != Status::Running || env.pool.is_none() {
+            return Err(Error::Conflict(format!(
+                "warm pool member {} changed during the claim; try again",
+                member.name
+            )));
+        }
         env.name = claimed.name.clone();
         env.owner = claimed.owner.clone();
         env.labels = claimed.labels.clone();
@@ -490,24 +532,70 @@ pub async fn reconcile(
     let now = now();
     let mut reports = Vec::new();
     probe_unready(ctx).await?;
-    let mut work = Vec::new();
+    // Decided and reserved under the maintenance lock, so two runs (the
+    // server's and cron's) never both fill the same gap; built after it.
+    let mut retire: Vec<(usize, String)> = Vec::new();
+    let mut build = Vec::new();
     {
         let _maintenance = ctx.store.maintenance_lock(opts.wait_for_lock)?;
         ctx.engine().await?;
+        retire.extend(
+            abandoned_members(ctx, now)?
+                .into_iter()
+                .map(|id| (usize::MAX, id)),
+        );
         let demand = demand(ctx, now);
         for (template, spec) in pooled(&ctx.config.templates) {
             let d = demand.get(template).cloned().unwrap_or_default();
             let want = desired(spec, now.with_timezone(&Local), &d);
-            let (report, retire, create) = plan_pool(ctx, template, spec, &want, now)?;
+            let (mut report, old, create) = plan_pool(ctx, template, spec, &want, now)?;
+            let index = reports.len();
+            retire.extend(old.into_iter().map(|id| (index, id)));
+            for _ in 0..create {
+                let opts = CreateOptions {
+                    name: Some(format!("pool-{}", crate::names::new_id())),
+                    template: Some(template.to_owned()),
+                    owner: Some(OWNER.to_owned()),
+                    wait: true,
+                    for_pool: true,
+                    ..Default::default()
+                };
+                match create::reserve_environment(ctx, &Caller::server(), &opts).await {
+                    Ok(create::Start::Cold(reservation)) => {
+                        report.created.push(reservation.env.name.clone());
+                        build.push((index, reservation, opts));
+                    }
+                    // A pool's own create never claims.
+                    Ok(create::Start::Claimed(env)) => report.created.push(env.name),
+                    Err(e) => {
+                        report.errors.push(e.chain_text());
+                        break;
+                    }
+                }
+            }
+            let detail = format!(
+                "template {template}: desired {}, {} new, {} retired",
+                report.desired,
+                report.created.len(),
+                report.retired.len()
+            );
+            events::record(
+                ctx.store.dir(),
+                caller,
+                "pool-reconcile",
+                None,
+                "ok",
+                Some(&detail),
+            );
             reports.push(report);
-            work.push((template.to_owned(), retire, create));
         }
     }
     let mut tasks = Vec::new();
-    for ((template, retire, create), report) in work.into_iter().zip(reports.iter_mut()) {
-        for id in retire {
-            let ctx = ctx.clone();
-            tasks.push(tokio::spawn(async move {
+    for (index, id) in retire {
+        let ctx = ctx.clone();
+        tasks.push((
+            index,
+            tokio::spawn(async move {
                 let opts = crate::ops::DeleteOptions {
                     if_exists: true,
                     ..Default::default()
@@ -515,66 +603,60 @@ pub async fn reconcile(
                 crate::ops::delete(&ctx, &Caller::server(), &id, &opts)
                     .await
                     .map(|_| ())
-            }));
-        }
-        for _ in 0..create {
-            let opts = CreateOptions {
-                name: Some(format!("pool-{}", crate::names::new_id())),
-                template: Some(template.clone()),
-                owner: Some(OWNER.to_owned()),
-                wait: true,
-                for_pool: true,
-                ..Default::default()
-            };
-            match create::reserve_environment(ctx, &Caller::server(), &opts).await {
-                Ok(create::Start::Claimed(_)) => unreachable!("a pool's own create never claims"),
-                Ok(create::Start::Cold(reservation)) => {
-                    report.created.push(reservation.env.name.clone());
-                    let ctx = ctx.clone();
-                    tasks.push(tokio::spawn(async move {
-                        create::provision(
-                            &ctx,
-                            &Caller::server(),
-                            reservation,
-                            &opts,
-                            &crate::ops::progress::Silent,
-                            std::future::pending(),
-                        )
-                        .await
-                        .map(|_| ())
-                    }));
-                }
-                Err(e) => {
-                    report.errors.push(e.chain_text());
-                    break;
-                }
-            }
-        }
-        let detail = format!(
-            "template {template}: desired {}, {} new, {} retired",
-            report.desired,
-            report.created.len(),
-            report.retired.len()
-        );
-        events::record(
-            ctx.store.dir(),
-            caller,
-            "pool-reconcile",
-            None,
-            "ok",
-            Some(&detail),
-        );
+            }),
+        ));
+    }
+    for (index, reservation, opts) in build {
+        let ctx = ctx.clone();
+        tasks.push((
+            index,
+            tokio::spawn(async move {
+                create::provision(
+                    &ctx,
+                    &Caller::server(),
+                    reservation,
+                    &opts,
+                    &crate::ops::progress::Silent,
+                    std::future::pending(),
+                )
+                .await
+                .map(|_| ())
+            }),
+        ));
     }
     if opts.wait {
-        for task in tasks {
-            if let Ok(Err(e)) = task.await
-                && let Some(r) = reports.first_mut()
-            {
-                r.errors.push(e.chain_text());
+        for (index, task) in tasks {
+            let error = match task.await {
+                Ok(Ok(())) => continue,
+                Ok(Err(e)) => e.chain_text(),
+                Err(e) => format!("a pool task failed: {e}"),
+            };
+            if let Some(r) = reports.get_mut(index) {
+                r.errors.push(error);
             }
         }
     }
     Ok(reports)
+}
+
+/// Idle members of templates that no longer have a pool (or no longer
+/// exist), marked retired: nothing else would ever remove them.
+fn abandoned_members(ctx: &Context, now: DateTime<Utc>) -> Result<Vec<String>> {
+    let pooled: Vec<&str> = pooled(&ctx.config.templates).map(|(t, _)| t).collect();
+    ctx.store.update(|db| {
+        let mut ids = Vec::new();
+        for e in db.environments.iter_mut() {
+            let idle = e
+                .operation
+                .as_ref()
+                .is_none_or(|op| op.abandoned(now).is_some());
+            if idle && e.pool.as_deref().is_some_and(|t| !pooled.contains(&t)) {
+                e.operation = Some(Operation::begin("retire", Duration::from_secs(300)));
+                ids.push(e.id.clone());
+            }
+        }
+        Ok(ids)
+    })
 }
 
 /// Members running, idle and not known to be ready (rebuilt from the engine
@@ -703,7 +785,7 @@ fn available_memory() -> Option<u64> {
 /// Removes `template`'s idle members; answers their names.
 pub async fn drain(ctx: &Context, caller: &Caller, template: &str) -> Result<Vec<String>> {
     caller.authorize(Action::Maintain, None)?;
-    ctx.config.template(template)?;
+    // A template gone from the config may still have members to drain.
     let idle = ctx.store.update(|db| {
         let mut idle = Vec::new();
         for e in db.environments.iter_mut() {
@@ -719,12 +801,24 @@ pub async fn drain(ctx: &Context, caller: &Caller, template: &str) -> Result<Vec
         ..Default::default()
     };
     let mut names = Vec::new();
+    let mut failed = Vec::new();
     for id in idle {
-        if let Some(d) = crate::ops::delete(ctx, caller, &id, &opts).await? {
-            names.push(d.environment.name);
+        match crate::ops::delete(ctx, caller, &id, &opts).await {
+            Ok(Some(d)) => names.push(d.environment.name),
+            Ok(None) => {}
+            Err(e) => failed.push(format!("{id}: {}", e.chain_text())),
         }
     }
-    Ok(names)
+    if failed.is_empty() {
+        Ok(names)
+    } else {
+        Err(Error::Failed(format!(
+            "drained {} member(s) of {template}; could not remove {}: {}",
+            names.len(),
+            failed.len(),
+            failed.join("; ")
+        )))
+    }
 }
 
 #[cfg(test)]

@@ -538,8 +538,14 @@ impl Runtime for DockerEngine {
             };
             let objects = inventory.objects.entry(env).or_default();
             match v.labels.get(label::MARKER).cloned() {
+                // Of two versions (a change cut short), the newer.
                 Some(marker) => {
-                    objects.markers.insert(marker, v.labels);
+                    let newer = objects.markers.get(&marker).is_none_or(|seen| {
+                        seen.get(label::UPDATED_AT) < v.labels.get(label::UPDATED_AT)
+                    });
+                    if newer {
+                        objects.markers.insert(marker, v.labels);
+                    }
                 }
                 None => objects.volumes.push(v.name),
             }
@@ -547,8 +553,13 @@ impl Runtime for DockerEngine {
         Ok(inventory)
     }
 
-    /// A marker is a volume `envctl-<environment>.<marker>` carrying the
-    /// values as labels; a change replaces it (volume labels are fixed too).
+    /// A marker is a volume `envctl-<environment>.<marker>.<version>`
+    /// carrying the values as labels (volume labels are fixed too). A change
+    /// creates the new version first and then removes the older ones, so a
+    /// crash in between leaves both and the newest counts: there is never a
+    /// moment with none. The version is the values' `updated-at` (the
+    /// record's), so of two changes racing, the later record wins whatever
+    /// order their writes land in.
     async fn set_marker(
         &self,
         instance: &str,
@@ -556,27 +567,59 @@ impl Runtime for DockerEngine {
         marker: &str,
         values: Option<HashMap<String, String>>,
     ) -> Result<()> {
-        let name = format!("envctl-{environment}.{marker}");
-        match self
-            .docker
-            .remove_volume(&name, Some(RemoveVolumeOptions { force: true }))
-            .await
-        {
-            Ok(()) => {}
-            Err(e) if status_of(&e) == Some(404) => {}
-            Err(e) => return Err(docker_error(format!("replacing marker {name}"))(e)),
+        let version = values
+            .as_ref()
+            .and_then(|v| v.get(label::UPDATED_AT).cloned())
+            .unwrap_or_else(|| {
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+            });
+        let name = values.as_ref().map(|_| {
+            let compact: String = version.chars().filter(char::is_ascii_digit).collect();
+            format!("envctl-{environment}.{marker}.{compact}")
+        });
+        if let (Some(values), Some(name)) = (values, &name) {
+            let mut labels = values;
+            labels.extend([
+                (label::MANAGED.to_owned(), "true".to_owned()),
+                (label::INSTANCE.to_owned(), instance.to_owned()),
+                (label::ENVIRONMENT.to_owned(), environment.to_owned()),
+                (label::MARKER.to_owned(), marker.to_owned()),
+                (label::UPDATED_AT.to_owned(), version.clone()),
+            ]);
+            self.create_volume(name, labels).await?;
         }
-        let Some(values) = values else {
-            return Ok(());
-        };
-        let mut labels = values;
-        labels.extend([
-            (label::MANAGED.to_owned(), "true".to_owned()),
-            (label::INSTANCE.to_owned(), instance.to_owned()),
-            (label::ENVIRONMENT.to_owned(), environment.to_owned()),
-            (label::MARKER.to_owned(), marker.to_owned()),
-        ]);
-        self.create_volume(&name, labels).await
+        // The older versions (all of them when the marker is removed).
+        let mut filters = label_filters(instance, Some(environment));
+        filters
+            .entry("label".to_owned())
+            .or_default()
+            .push(format!("{}={marker}", label::MARKER));
+        let listed = self
+            .docker
+            .list_volumes(Some(ListVolumesOptions {
+                filters: Some(filters),
+            }))
+            .await
+            .map_err(docker_error("listing markers"))?;
+        for v in listed.volumes.unwrap_or_default() {
+            let older = v
+                .labels
+                .get(label::UPDATED_AT)
+                .is_none_or(|other| name.is_none() || *other < version);
+            if Some(&v.name) == name.as_ref() || !older {
+                continue;
+            }
+            match self
+                .docker
+                .remove_volume(&v.name, Some(RemoveVolumeOptions { force: true }))
+                .await
+            {
+                Ok(()) => {}
+                Err(e) if status_of(&e) == Some(404) => {}
+                Err(e) => return Err(docker_error(format!("removing marker {}", v.name))(e)),
+            }
+        }
+        Ok(())
     }
 
     /// The last `lines` lines a container wrote, for error messages.
