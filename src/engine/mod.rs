@@ -76,6 +76,13 @@ pub trait Runtime: Send + Sync {
         instance: &str,
         running_only: bool,
     ) -> impl Future<Output = Result<std::collections::HashSet<String>>> + Send;
+    /// The names of one environment's running containers: one call, however
+    /// many services it has.
+    fn running_containers(
+        &self,
+        instance: &str,
+        environment: &str,
+    ) -> impl Future<Output = Result<std::collections::HashSet<String>>> + Send;
     /// How many volumes this installation has, and their size when the runtime can tell.
     fn volume_usage(
         &self,

@@ -71,26 +71,14 @@ pub async fn wait_ready(
     }
 }
 
-/// One quick look, no waiting: the container runs and its probe passes now.
-/// For a claim from a warm pool, whose member passed its full probes when it
-/// was made: a TCP probe is a connect (Docker's proxy accepts for a stopped
-/// service too, but then the container is not running either).
-pub async fn check_now(
-    engine: &Engine,
-    service: &str,
-    container: &str,
-    probe: &Probe,
-    host_port: Option<u16>,
-) -> Result<()> {
-    let state = engine.container_state(container).await?;
-    if state.map(|s| s.state) != Some(RunState::Running) {
-        return Err(Error::Failed(format!(
-            "service {service}: container {container} is not running"
-        )));
-    }
+/// One quick look at a service whose container is known to run: its probe
+/// passes now, no waiting. For a claim from a warm pool, whose member passed
+/// its full probes when it was made: a TCP probe is a connect (Docker's proxy
+/// accepts for a dead service too, but then its container is not running).
+/// A health check cannot be read without the engine: it counts as passed.
+pub async fn answers_now(service: &str, probe: &Probe, host_port: Option<u16>) -> Result<()> {
     let ready = match probe {
-        Probe::Running => true,
-        Probe::Health => state.is_some_and(|s| s.health == Health::Healthy),
+        Probe::Running | Probe::Health => true,
         Probe::Tcp => tcp_open(host_port, Duration::ZERO).await,
         Probe::Http(path) => http_answers(host_port, path).await,
     };

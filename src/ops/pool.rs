@@ -202,19 +202,33 @@ fn holds(env: &Environment) -> bool {
         .is_some_and(|op| op.action == "claim" && op.pid == std::process::id())
 }
 
-/// Every container of `member` runs and every probe passes now, all
-/// services at once (so a claim takes as long for three services as for one).
+/// Every container of `member` runs (one engine call, however many services)
+/// and every probe passes now, all services at once: a claim takes as long
+/// for three services as for one.
 async fn check(ctx: &Context, engine: &crate::engine::Engine, member: &Environment) -> Result<()> {
     let template = create::resolved_template(ctx, member)?;
-    let checks = futures_util::future::try_join_all(template.services.iter().map(|s| {
-        let container = create::container_name(&member.id, &s.name);
-        let port = member.ports.get(&s.name).copied();
-        async move {
-            crate::engine::readiness::check_now(engine, &s.name, &container, &s.probe(), port).await
+    let instance = ctx.store.instance_id()?;
+    let checks = async {
+        let running = engine.running_containers(&instance, &member.id).await?;
+        if let Some(s) = template
+            .services
+            .iter()
+            .find(|s| !running.contains(&create::container_name(&member.id, &s.name)))
+        {
+            return Err(Error::Failed(format!(
+                "service {}: its container is not running",
+                s.name
+            )));
         }
-    }));
+        futures_util::future::try_join_all(template.services.iter().map(|s| async move {
+            let port = member.ports.get(&s.name).copied();
+            crate::engine::readiness::answers_now(&s.name, &s.probe(), port).await
+        }))
+        .await
+        .map(|_| ())
+    };
     match tokio::time::timeout(CLAIM_PROBE, checks).await {
-        Ok(result) => result.map(|_| ()),
+        Ok(result) => result,
         Err(_) => Err(Error::Failed(format!(
             "its services did not answer within {CLAIM_PROBE:?}"
         ))),

@@ -401,6 +401,21 @@ impl Runtime for DockerEngine {
             .collect())
     }
 
+    async fn running_containers(
+        &self,
+        instance: &str,
+        environment: &str,
+    ) -> Result<std::collections::HashSet<String>> {
+        let containers = self
+            .containers(label_filters(instance, Some(environment)), false)
+            .await?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|c| c.names?.into_iter().next())
+            .map(|n| n.trim_start_matches('/').to_owned())
+            .collect())
+    }
+
     /// How many named volumes this installation's environments have, and
     /// their size on disk when the engine can tell (`GET /system/df`, whose
     /// shape changed in API 1.52: both are read).
