@@ -119,16 +119,6 @@ pub(super) async fn begin_create(
     opts: CreateOptions,
 ) -> Result<Environment, ApiError> {
     let started = std::time::Instant::now();
-    let pooled = !opts.no_pool
-        && app
-            .ctx
-            .config
-            .template(
-                opts.template
-                    .as_deref()
-                    .unwrap_or(&app.ctx.config.defaults.template),
-            )
-            .is_ok_and(|t| t.pool.is_some());
     let reservation = match create::reserve_environment(&app.ctx, caller, &opts).await? {
         create::Start::Claimed(env) => {
             app.metrics.pool_claimed(started.elapsed().as_secs_f64());
@@ -137,7 +127,7 @@ pub(super) async fn begin_create(
         }
         create::Start::Cold(reservation) => reservation,
     };
-    if pooled {
+    if reservation.pool_miss {
         app.metrics.pool_missed();
         app.pool_wake.notify_one();
     }

@@ -22,11 +22,14 @@ pub async fn serve(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     // Access logs and errors as JSON lines on stderr; ENVCTL_LOG filters (default "info").
-    // bollard's debug output copies Docker's answers, containers' environment
-    // (so generated secrets) included: it is never logged, whatever the level.
+    // The engine client's debug output is never logged (see QUIET_LOG_DIRECTIVE).
     let filter = tracing_subscriber::EnvFilter::try_from_env("ENVCTL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
-        .add_directive("bollard=warn".parse().expect("a valid directive"));
+        .add_directive(
+            envctl::engine::docker::QUIET_LOG_DIRECTIVE
+                .parse()
+                .expect("a valid directive"),
+        );
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)

@@ -114,6 +114,8 @@ pub enum Start {
 #[derive(Debug, Clone)]
 pub struct Reservation {
     pub env: Environment,
+    /// True when the template has a warm pool and it had no member to claim.
+    pub pool_miss: bool,
     instance: String,
     template: Template,
     deadline: Instant,
@@ -153,9 +155,8 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
     caller.authorize(Action::Create, Some(&owner))?;
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
     ctx.engine().await?;
-    if template.pool.is_some()
-        && !opts.no_pool
-        && !opts.for_pool
+    let pooled = template.pool.is_some() && !opts.no_pool && !opts.for_pool;
+    if pooled
         && let Some(env) =
             crate::ops::pool::claim(ctx, caller, &template_name, &owner, opts).await?
     {
@@ -176,6 +177,7 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
     )?;
     Ok(Start::Cold(Reservation {
         env,
+        pool_miss: pooled,
         instance,
         template,
         deadline,
@@ -213,6 +215,7 @@ async fn provision_inner(
         template,
         deadline,
         timeout,
+        ..
     } = reservation;
     let work = build(
         ctx, engine, &instance, &env, &template, opts.wait, deadline, progress,

@@ -5,7 +5,8 @@
 //! log once. The doors (CLI, remote client, API, web) call these and nothing
 //! below them; no rule lives in a door.
 //!
-//! Must not: print, prompt, or name a bollard type.
+//! Must not: print, prompt, or name a container runtime's own types (those
+//! stay in `engine/`).
 
 pub mod backup;
 pub mod cleanup;

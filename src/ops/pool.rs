@@ -116,7 +116,7 @@ pub(crate) async fn claim(
         // Unlocked: are its containers running and its services answering?
         // The engine failing is not the member's fault: give it back, and
         // the create fails as a cold one would.
-        let checked = check(ctx, engine, &member).await;
+        let checked = check(ctx, engine, &instance, &member).await;
         if let Err(e) = &checked
             && matches!(e, Error::Docker { .. } | Error::DockerUnreachable { .. })
         {
@@ -205,11 +205,15 @@ fn holds(env: &Environment) -> bool {
 /// Every container of `member` runs (one engine call, however many services)
 /// and every probe passes now, all services at once: a claim takes as long
 /// for three services as for one.
-async fn check(ctx: &Context, engine: &crate::engine::Engine, member: &Environment) -> Result<()> {
+async fn check(
+    ctx: &Context,
+    engine: &crate::engine::Engine,
+    instance: &str,
+    member: &Environment,
+) -> Result<()> {
     let template = create::resolved_template(ctx, member)?;
-    let instance = ctx.store.instance_id()?;
     let checks = async {
-        let running = engine.running_containers(&instance, &member.id).await?;
+        let running = engine.running_containers(instance, &member.id).await?;
         if let Some(s) = template
             .services
             .iter()
@@ -678,6 +682,7 @@ fn abandoned_members(ctx: &Context, now: DateTime<Utc>) -> Result<Vec<String>> {
 /// marked so; the others are retired by the plan.
 async fn probe_unready(ctx: &Context) -> Result<()> {
     let engine = ctx.engine().await?;
+    let instance = ctx.store.instance_id()?;
     let unready: Vec<Environment> = ctx
         .store
         .read()?
@@ -688,7 +693,7 @@ async fn probe_unready(ctx: &Context) -> Result<()> {
         })
         .collect();
     for member in unready {
-        if check(ctx, engine, &member).await.is_ok() {
+        if check(ctx, engine, &instance, &member).await.is_ok() {
             let _ = ctx.store.commit(&member.id, |e| {
                 if e.operation.is_none() {
                     e.ready = true;

@@ -42,12 +42,42 @@ pub struct DockerEngine {
     docker: Docker,
 }
 
+/// A log filter directive for the server: bollard's debug output copies
+/// Docker's answers, containers' environment (so generated secrets)
+/// included, so it is never logged, whatever the level.
+pub const QUIET_LOG_DIRECTIVE: &str = "bollard=warn";
+
 /// Where the engine is, as the user would name it.
 pub fn docker_host() -> String {
     std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into())
 }
 
 impl DockerEngine {
+    /// The volumes `filters` select.
+    async fn volumes(
+        &self,
+        filters: HashMap<String, Vec<String>>,
+    ) -> Result<Vec<bollard::models::Volume>> {
+        let listed = self
+            .docker
+            .list_volumes(Some(ListVolumesOptions {
+                filters: Some(filters),
+            }))
+            .await
+            .map_err(docker_error("listing volumes"))?;
+        Ok(listed.volumes.unwrap_or_default())
+    }
+
+    /// Removes volume `name`; one already gone is fine. `Ok(false)` then.
+    async fn remove_volume(&self, name: &str) -> Result<bool> {
+        let options = RemoveVolumeOptions { force: true };
+        match self.docker.remove_volume(name, Some(options)).await {
+            Ok(()) => Ok(true),
+            Err(e) if status_of(&e) == Some(404) => Ok(false),
+            Err(e) => Err(docker_error(format!("removing volume {name}"))(e)),
+        }
+    }
+
     /// The containers `filters` select (stopped ones too with `all`).
     async fn containers(
         &self,
@@ -112,24 +142,14 @@ impl DockerEngine {
         filters: &HashMap<String, Vec<String>>,
         markers_only: bool,
     ) -> Result<usize> {
-        let volumes = self
-            .docker
-            .list_volumes(Some(ListVolumesOptions {
-                filters: Some(filters.clone()),
-            }))
-            .await
-            .map_err(docker_error("listing volumes"))?;
         let mut count = 0;
-        for v in volumes.volumes.unwrap_or_default() {
+        for v in self.volumes(filters.clone()).await? {
             let marker = v.labels.contains_key(label::MARKER);
             if markers_only && !marker {
                 continue;
             }
-            let options = RemoveVolumeOptions { force: true };
-            match self.docker.remove_volume(&v.name, Some(options)).await {
-                Ok(()) => count += usize::from(!marker),
-                Err(e) if status_of(&e) == Some(404) => {}
-                Err(e) => return Err(docker_error(format!("removing volume {}", v.name))(e)),
+            if self.remove_volume(&v.name).await? && !marker {
+                count += 1;
             }
         }
         Ok(count)
@@ -424,16 +444,9 @@ impl Runtime for DockerEngine {
             "label".to_owned(),
             vec![format!("{}={instance}", label::INSTANCE)],
         )]);
-        let listed = self
-            .docker
-            .list_volumes(Some(ListVolumesOptions {
-                filters: Some(filter),
-            }))
-            .await
-            .map_err(docker_error("listing volumes"))?;
-        let names: std::collections::HashSet<String> = listed
-            .volumes
-            .unwrap_or_default()
+        let names: std::collections::HashSet<String> = self
+            .volumes(filter)
+            .await?
             .into_iter()
             .filter(|v| !v.labels.contains_key(label::MARKER))
             .map(|v| v.name)
@@ -540,14 +553,7 @@ impl Runtime for DockerEngine {
                     .push(name);
             }
         }
-        let volumes = self
-            .docker
-            .list_volumes(Some(ListVolumesOptions {
-                filters: Some(filters),
-            }))
-            .await
-            .map_err(docker_error("listing volumes"))?;
-        for v in volumes.volumes.unwrap_or_default() {
+        for v in self.volumes(filters).await? {
             let Some(env) = v.labels.get(label::ENVIRONMENT).cloned() else {
                 continue;
             };
@@ -609,14 +615,7 @@ impl Runtime for DockerEngine {
             .entry("label".to_owned())
             .or_default()
             .push(format!("{}={marker}", label::MARKER));
-        let listed = self
-            .docker
-            .list_volumes(Some(ListVolumesOptions {
-                filters: Some(filters),
-            }))
-            .await
-            .map_err(docker_error("listing markers"))?;
-        for v in listed.volumes.unwrap_or_default() {
+        for v in self.volumes(filters).await? {
             let older = v
                 .labels
                 .get(label::UPDATED_AT)
@@ -624,15 +623,7 @@ impl Runtime for DockerEngine {
             if Some(&v.name) == name.as_ref() || !older {
                 continue;
             }
-            match self
-                .docker
-                .remove_volume(&v.name, Some(RemoveVolumeOptions { force: true }))
-                .await
-            {
-                Ok(()) => {}
-                Err(e) if status_of(&e) == Some(404) => {}
-                Err(e) => return Err(docker_error(format!("removing marker {}", v.name))(e)),
-            }
+            self.remove_volume(&v.name).await?;
         }
         Ok(())
     }
