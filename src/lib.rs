@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod archives;
 pub mod client;
 pub mod config;
 pub mod context;

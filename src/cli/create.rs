@@ -44,6 +44,11 @@ pub struct Args {
     /// Create cold, even when the template's warm pool has a ready member
     #[arg(long)]
     pub no_pool: bool,
+    /// Restore the volumes of this archive (an id from `envctl archive list`,
+    /// or an environment name for its newest) before the services start;
+    /// the template is the archive's unless --template names another
+    #[arg(long, value_name = "ARCHIVE")]
+    pub from_archive: Option<String>,
 }
 
 pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::Result<()> {
@@ -64,6 +69,7 @@ pub async fn exec(backend: &Backend, args: Args, printer: &Printer) -> anyhow::R
         pinned: args.pin,
         no_pool: args.no_pool,
         for_pool: false,
+        from_archive: args.from_archive,
     };
     let bars = printer.progress();
     let env = if args.if_not_exists {

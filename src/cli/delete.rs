@@ -14,6 +14,9 @@ pub struct Args {
     /// Succeed when it does not exist (for CI clean-up steps)
     #[arg(long)]
     pub if_exists: bool,
+    /// Remove its volumes without archiving them first
+    #[arg(long, conflicts_with = "keep_volumes")]
+    pub no_archive: bool,
 }
 
 pub async fn exec(
@@ -25,14 +28,17 @@ pub async fn exec(
     let opts = DeleteOptions {
         keep_volumes: args.keep_volumes,
         if_exists: args.if_exists,
+        no_archive: args.no_archive,
         ..Default::default()
     };
     // Ask only about something that exists; a missing one is reported by delete itself.
     if let Ok(env) = backend.show(&args.environment).await {
         let volumes = if args.keep_volumes {
             "keeping its volumes"
+        } else if args.no_archive {
+            "and its volumes, without an archive"
         } else {
-            "and its volumes"
+            "and its volumes (archived first)"
         };
         let question = format!(
             "Delete '{}' ({}, {}) {volumes}?",

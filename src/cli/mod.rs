@@ -4,6 +4,7 @@
 //!
 //! Must not: hold a rule of its own; what it checks the core checks again.
 
+mod archive;
 mod backup;
 mod config;
 mod create;
@@ -151,6 +152,10 @@ pub enum Command {
     /// Database backups
     #[command(subcommand)]
     Backup(backup::Command),
+    /// Volume archives: taken before removals and on demand, restored with
+    /// `create --from-archive`
+    #[command(subcommand)]
+    Archive(archive::Command),
     /// Warm pools: status, reconcile (for cron), drain
     #[command(subcommand)]
     Pool(pool::Command),
@@ -205,6 +210,10 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         }
         Command::Backup(command) => {
             backup::exec(backend(g)?.local("backup")?, command, g.yes, printer)
+        }
+        Command::Archive(command) => {
+            let ctx = backend(g)?.into_local("archive")?;
+            archive::exec(&ctx, command, g.yes, printer).await
         }
         Command::Pool(command) => {
             pool::exec(backend(g)?.into_local("pool")?, command, g.yes, printer).await

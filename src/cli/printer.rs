@@ -308,7 +308,8 @@ impl Printer {
         if self.json {
             let value = match deleted {
                 Some(d) => {
-                    serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed})
+                    serde_json::json!({"deleted": true, "environment": d.environment, "removed": d.removed,
+                                       "archive": d.archive})
                 }
                 None => serde_json::json!({"deleted": false, "environment": null}),
             };
@@ -316,12 +317,19 @@ impl Printer {
         }
         match deleted {
             Some(d) if !self.quiet => self.out(&format!(
-                "deleted {} ({}): {} containers, {} networks, {} volumes removed\n",
+                "deleted {} ({}): {} containers, {} networks, {} volumes removed{}\n",
                 d.environment.name,
                 d.environment.id,
                 d.removed.containers,
                 d.removed.networks,
-                d.removed.volumes
+                d.removed.volumes,
+                d.archive
+                    .as_ref()
+                    .map(|a| format!(
+                        "; volumes archived first in {} (`envctl create NAME --from-archive {}`)",
+                        a.id, a.id
+                    ))
+                    .unwrap_or_default()
             )),
             None => {
                 self.note(&format!("'{target}' does not exist; nothing to delete"));

@@ -66,8 +66,22 @@ fn describe(step: &Step) -> String {
         Step::Ready => "ready".into(),
         Step::Stopping => "stopping".into(),
         Step::Stopped => "stopped".into(),
+        Step::Archiving { .. } => "archiving".into(),
+        Step::Restoring { .. } => "restoring".into(),
+        Step::Copied { bytes, files } => format!("copied {} in {files} files", HumanBytes(*bytes)),
+        Step::NotRestored => "not restored: the template has no volume of this name".into(),
         Step::Failed(reason) => format!("failed: {reason}"),
     }
+}
+
+/// A bar of bytes with its rate and time left (archives and restores).
+fn bytes_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{spinner:.cyan} {prefix:<12.bold} {msg} [{bar:24}] {bytes} / {total_bytes} \
+         {binary_bytes_per_sec} eta {eta} {elapsed:.dim}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ")
 }
 
 impl Progress for Bars {
@@ -106,6 +120,23 @@ impl Progress for Bars {
                     })
                     .clone();
                 match step {
+                    Step::Archiving { done, total } | Step::Restoring { done, total }
+                        if total > 0 =>
+                    {
+                        if bar.length() != Some(total) {
+                            bar.set_style(bytes_style());
+                            bar.set_length(total);
+                        }
+                        bar.set_position(done.min(total));
+                        bar.set_message(text);
+                    }
+                    Step::Copied { .. } => {
+                        if let Some(total) = bar.length() {
+                            bar.set_position(total);
+                        }
+                        bar.finish_with_message(format!("✔ {text}"))
+                    }
+                    Step::NotRestored => bar.abandon_with_message(format!("- {text}")),
                     Step::Ready | Step::Stopped => bar.finish_with_message(format!("✔ {text}")),
                     Step::Failed(_) => bar.abandon_with_message(format!("✘ {text}")),
                     _ => bar.set_message(text),

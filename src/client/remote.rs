@@ -182,10 +182,12 @@ impl Remote {
         let query = DeleteRequest {
             wait: true,
             keep_volumes: opts.keep_volumes,
+            no_archive: opts.no_archive,
         };
         let query = [
             ("wait", query.wait.to_string()),
             ("keep_volumes", query.keep_volumes.to_string()),
+            ("no_archive", query.no_archive.to_string()),
         ];
         let r = self
             .call(Method::DELETE, &env_path(target), &query, None, true)

@@ -33,6 +33,7 @@ pub struct Config {
     pub templates: BTreeMap<String, Template>,
     pub cleanup: CleanupConfig,
     pub backups: BackupConfig,
+    pub archives: ArchivesConfig,
     pub network: NetworkConfig,
     pub api: ApiConfig,
 }
@@ -208,6 +209,41 @@ impl Default for BackupConfig {
         BackupConfig {
             keep: 50,
             max_age: Some(Duration::from_secs(30 * 24 * 3600)),
+        }
+    }
+}
+
+/// `[archives]`: the volume archives taken before an environment's data is
+/// removed (cleanup, TTL expiry, `delete`), and how long they are kept.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArchivesConfig {
+    /// Archive every volume before a removal (`delete --no-archive` skips one).
+    pub enabled: bool,
+    /// Keep at most this many archives (the newest).
+    pub keep: usize,
+    /// Remove archives older than this.
+    #[serde(with = "duration_text::option")]
+    pub max_age: Option<Duration>,
+    /// Remove the oldest archives while all of them take more than this.
+    pub max_bytes: Option<Size>,
+    /// The newest archive of each environment name survives `keep` and
+    /// `max_bytes` for at least this long.
+    #[serde(with = "duration_text")]
+    pub min_age: Duration,
+    /// zstd compression level (1 fastest .. 19 smallest).
+    pub level: i32,
+}
+
+impl Default for ArchivesConfig {
+    fn default() -> Self {
+        ArchivesConfig {
+            enabled: true,
+            keep: 50,
+            max_age: Some(Duration::from_secs(30 * 24 * 3600)),
+            max_bytes: Some(Size::parse("20g").expect("a valid size")),
+            min_age: Duration::from_secs(7 * 24 * 3600),
+            level: 3,
         }
     }
 }
@@ -636,6 +672,8 @@ struct RawConfig {
     #[serde(default)]
     backups: BackupConfig,
     #[serde(default)]
+    archives: ArchivesConfig,
+    #[serde(default)]
     network: NetworkConfig,
     #[serde(default)]
     api: ApiConfig,
@@ -700,6 +738,7 @@ impl Config {
             templates,
             cleanup: raw.cleanup,
             backups: raw.backups,
+            archives: raw.archives,
             network: raw.network,
             api: raw.api,
         };
@@ -769,6 +808,12 @@ impl Config {
         }
         if self.backups.keep == 0 {
             return Err("key `backups.keep`: expected at least 1".into());
+        }
+        if !(1..=19).contains(&self.archives.level) {
+            return Err(format!(
+                "key `archives.level`: expected a zstd level from 1 to 19, got {}",
+                self.archives.level
+            ));
         }
         if !self.templates.contains_key(&self.defaults.template) {
             return Err(format!(
@@ -1021,6 +1066,13 @@ pub struct Size {
 }
 
 impl Size {
+    pub fn parse(text: &str) -> Result<Size, String> {
+        Ok(Size {
+            bytes: parse_size(text)?,
+            text: text.to_owned(),
+        })
+    }
+
     pub fn bytes(&self) -> i64 {
         self.bytes
     }
@@ -1028,9 +1080,7 @@ impl Size {
 
 impl<'de> Deserialize<'de> for Size {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        let bytes = parse_size(&text).map_err(serde::de::Error::custom)?;
-        Ok(Size { bytes, text })
+        Size::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 

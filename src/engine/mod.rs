@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
+pub use hyper::body::Bytes;
 
 use crate::error::{Error, Result};
 
@@ -108,6 +109,36 @@ pub trait Runtime: Send + Sync {
         environment: &str,
         marker: &str,
         values: Option<HashMap<String, String>>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Every named volume mounted in one environment's containers (stopped
+    /// ones too), with where: what an archive copies.
+    fn mounts(
+        &self,
+        instance: &str,
+        environment: &str,
+    ) -> impl Future<Output = Result<Vec<Mount>>> + Send;
+    /// The names of one environment's data volumes (markers left out).
+    fn environment_volumes(
+        &self,
+        instance: &str,
+        environment: &str,
+    ) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// The size on disk of this installation's volumes, by name, when the
+    /// runtime can tell (empty when it cannot).
+    fn volume_sizes(
+        &self,
+        instance: &str,
+    ) -> impl Future<Output = Result<HashMap<String, u64>>> + Send;
+    /// The contents of directory `path` in container `name` (running or
+    /// not) as a tar stream whose entries are relative to `path` (`./...`).
+    fn export(&self, name: &str, path: &str) -> impl Stream<Item = Result<Bytes>> + Send + 'static;
+    /// Unpacks a tar stream into directory `path` of container `name`
+    /// (created or stopped: before it starts).
+    fn import(
+        &self,
+        name: &str,
+        path: &str,
+        tar: impl Stream<Item = Bytes> + Send + 'static,
     ) -> impl Future<Output = Result<()>> + Send;
     /// The last `lines` lines a container wrote, for error messages.
     fn tail(&self, name: &str, lines: usize) -> impl Future<Output = String> + Send;
@@ -202,6 +233,17 @@ pub struct ContainerInfo {
     /// Docker's own words, e.g. "Exited (137) 2 seconds ago".
     pub status: String,
     pub labels: HashMap<String, String>,
+}
+
+/// A named volume mounted in a container of an environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    pub container: String,
+    pub service: String,
+    /// The runtime's name of the volume (`envctl-<id>-<name>`).
+    pub volume: String,
+    /// Where it is mounted in the container.
+    pub path: String,
 }
 
 /// What [`Runtime::remove_environment`] removed.

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 
 use crate::access::{Action, Caller};
+use crate::archives::Reason;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ops::sync::{SyncOptions, SyncReport, sync_locked};
@@ -46,6 +47,9 @@ pub struct Outcome {
     /// "removed", "skipped" (changed since the plan, or already gone) or "failed".
     pub result: String,
     pub error: Option<String>,
+    /// The archive its volumes went into before removal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -152,13 +156,22 @@ pub async fn cleanup(
 }
 
 async fn remove(ctx: &Context, caller: &Caller, d: Decision) -> Outcome {
+    let reason = match d.verdict {
+        retention::Verdict::Expired => Reason::Ttl,
+        _ => Reason::Cleanup,
+    };
     let opts = DeleteOptions {
-        keep_volumes: false,
         if_exists: true,
         expect_updated_at: Some(d.updated_at),
+        reason: Some(reason),
+        ..Default::default()
     };
+    let mut archive = None;
     let (result, error) = match ops::delete(ctx, caller, &d.id, &opts).await {
-        Ok(Some(_)) => ("removed", None),
+        Ok(Some(deleted)) => {
+            archive = deleted.archive.map(|a| a.id);
+            ("removed", None)
+        }
         Ok(None) => ("skipped", Some("already gone".to_owned())),
         Err(Error::Conflict(why)) => ("skipped", Some(why)),
         Err(e) => ("failed", Some(e.chain_text())),
@@ -169,5 +182,6 @@ async fn remove(ctx: &Context, caller: &Caller, d: Decision) -> Outcome {
         reason: d.verdict.to_string(),
         result: result.into(),
         error,
+        archive,
     }
 }

@@ -48,6 +48,10 @@ pub struct CreateOptions {
     pub no_pool: bool,
     /// Make a member of the template's warm pool (the pool's own creates).
     pub for_pool: bool,
+    /// Restore the volumes of this archive (an id, or an environment name
+    /// for its newest) into the new environment before it starts; the
+    /// template is the archive's unless `template` says otherwise.
+    pub from_archive: Option<String>,
 }
 
 impl CreateOptions {
@@ -120,6 +124,8 @@ pub struct Reservation {
     template: Template,
     deadline: Instant,
     timeout: Duration,
+    /// With `from_archive`: what goes back into which service.
+    pub restore: Option<Box<crate::ops::archive::Restore>>,
 }
 
 /// The first half of a create: checks the request, reaches Docker, then
@@ -145,17 +151,25 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
     // The role first: a viewer is told it may not create, whatever it sent.
     caller.authorize(Action::Create, None)?;
     opts.validate(&ctx.config)?;
+    let archive = match &opts.from_archive {
+        Some(key) => Some(crate::ops::archive::show(ctx, caller, key)?),
+        None => None,
+    };
     let template_name = opts
         .template
         .clone()
+        .or_else(|| archive.as_ref().map(|a| a.environment.template.clone()))
         .unwrap_or_else(|| ctx.config.defaults.template.clone());
     let template = ctx.config.template(&template_name)?.clone();
+    let restore = archive
+        .map(|a| crate::ops::archive::plan_restore(ctx, a, &template_name, &template).map(Box::new))
+        .transpose()?;
     // Developers create for themselves; operators and admins may name an owner.
     let owner = opts.owner.clone().unwrap_or_else(|| caller.user.clone());
     caller.authorize(Action::Create, Some(&owner))?;
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
     ctx.engine().await?;
-    let pooled = template.pool.is_some() && !opts.no_pool && !opts.for_pool;
+    let pooled = template.pool.is_some() && !opts.no_pool && !opts.for_pool && restore.is_none();
     if pooled
         && let Some(env) =
             crate::ops::pool::claim(ctx, caller, &template_name, &owner, opts).await?
@@ -164,7 +178,15 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
     }
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let deadline = crate::config::durations::instant_after(timeout);
-    let secrets = crate::store::secrets::generate(&template.secrets);
+    let mut secrets = crate::store::secrets::generate(&template.secrets);
+    // Restored data was made with the archived secrets: keep them.
+    if let Some(restore) = &restore {
+        for (key, value) in &restore.secrets {
+            if let Some(slot) = secrets.get_mut(key) {
+                slot.clone_from(value);
+            }
+        }
+    }
     let (env, instance, template) = reserve(
         &ctx.store,
         &ctx.config,
@@ -182,6 +204,7 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
         template,
         deadline,
         timeout,
+        restore,
     }))
 }
 
@@ -215,10 +238,24 @@ async fn provision_inner(
         template,
         deadline,
         timeout,
+        restore,
         ..
     } = reservation;
+    if let Some(restore) = &restore {
+        for name in &restore.left_out {
+            progress.service(name, Step::NotRestored);
+        }
+    }
     let work = build(
-        ctx, engine, &instance, &env, &template, opts.wait, deadline, progress,
+        ctx,
+        engine,
+        &instance,
+        &env,
+        &template,
+        opts.wait,
+        deadline,
+        progress,
+        restore.as_deref(),
     );
     let outcome = tokio::select! {
         r = tokio::time::timeout_at(deadline, work) => r.unwrap_or_else(|_| Err(Error::Failed(format!(
@@ -457,6 +494,7 @@ async fn build(
     wait: bool,
     deadline: Instant,
     progress: &dyn Progress,
+    restore: Option<&crate::ops::archive::Restore>,
 ) -> Result<Environment> {
     let store = &ctx.store;
     // Images: each distinct one once, in parallel.
@@ -517,6 +555,13 @@ async fn build(
             engine
                 .create_container(container_spec(env, s, labels, network, volumes))
                 .await?;
+            if let Some(restore) = restore {
+                let container = container_name(&env.id, &s.name);
+                crate::ops::archive::restore_service(
+                    ctx, engine, restore, &s.name, &container, progress,
+                )
+                .await?;
+            }
             created_tx.send_modify(|n| *n += 1);
             progress.service(&s.name, Step::Starting);
             engine

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::access::{Action, Caller};
+use crate::archives::{ArchiveSummary, Reason};
 use crate::context::Context;
 use crate::engine::Removed;
 use crate::engine::Runtime;
@@ -16,6 +17,10 @@ use crate::store::{Environment, Status};
 pub struct DeleteOptions {
     /// Keep the environment's named volumes (they stay labelled).
     pub keep_volumes: bool,
+    /// Remove the volumes without archiving them first (`delete --no-archive`).
+    pub no_archive: bool,
+    /// Why it goes, for its archive (`None`: a delete).
+    pub reason: Option<Reason>,
     /// A missing environment is success, not [`Error::NotFound`].
     pub if_exists: bool,
     /// Delete only if the record's `updated_at` is still this and it is not
@@ -28,11 +33,21 @@ pub struct DeleteOptions {
 pub struct Deleted {
     pub environment: Environment,
     pub removed: Removed,
+    /// The archive its volumes went into first, if they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<ArchiveSummary>,
 }
 
-/// Deletes an environment from any state: marks it `deleting`, removes every
-/// labelled Docker object, then the record (freeing its ports). `Ok(None)`
-/// when it did not exist and `if_exists` is set.
+/// How long an archive before a removal may take before it counts as abandoned.
+const ARCHIVE_DEADLINE: Duration = Duration::from_secs(6 * 3600);
+const DELETE_DEADLINE: Duration = Duration::from_secs(120);
+
+/// Deletes an environment from any state: marks it `deleting`, archives its
+/// volumes (unless archives are off, `no_archive`, `keep_volumes`, or it is
+/// an unclaimed pool member), removes every labelled Docker object, then the
+/// record (freeing its ports). An archive that fails removes nothing: the
+/// record turns `failed` with the reason. `Ok(None)` when it did not exist
+/// and `if_exists` is set.
 pub async fn delete(
     ctx: &Context,
     caller: &Caller,
@@ -86,6 +101,7 @@ async fn delete_inner(
     opts: &DeleteOptions,
 ) -> Result<Option<Deleted>> {
     let engine = ctx.engine().await?;
+    let archives_on = ctx.config.archives.enabled;
     let marked = ctx.store.update(|db| {
         let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
@@ -98,14 +114,43 @@ async fn delete_inner(
                 env.name
             )));
         }
+        let op = env
+            .operation
+            .as_ref()
+            .filter(|_| env.status == Status::Deleting);
+        if let Some(op) = op
+            && op.action == "archive"
+            && op.abandoned(chrono::Utc::now()).is_none()
+        {
+            return Err(Error::Conflict(format!(
+                "'{}' is being archived before its removal (process {} on {}); wait for it",
+                env.name, op.pid, op.host
+            )));
+        }
+        // A delete taken up again after its archive was made goes straight on.
+        let archived_already = op.is_some_and(|op| op.action == "delete");
+        let archive = !archived_already
+            && !opts.keep_volumes
+            && !opts.no_archive
+            && archives_on
+            && env.pool.is_none();
         env.transition(Status::Deleting)?;
-        env.operation = Some(Operation::begin("delete", Duration::from_secs(120)));
-        Ok((env.clone(), instance))
+        env.operation = Some(if archive {
+            Operation::begin("archive", ARCHIVE_DEADLINE)
+        } else {
+            Operation::begin("delete", DELETE_DEADLINE)
+        });
+        Ok((env.clone(), instance, archive))
     });
-    let (env, instance) = match marked {
+    let (env, instance, archive) = match marked {
         Ok(found) => found,
         Err(Error::NotFound { .. }) if opts.if_exists => return Ok(None),
         Err(e) => return Err(e),
+    };
+    let archive = if archive {
+        archive_first(ctx, caller, &instance, &env, opts).await?
+    } else {
+        None
     };
     let removed = match engine
         .remove_environment(&instance, &env.id, opts.keep_volumes)
@@ -132,5 +177,45 @@ async fn delete_inner(
     Ok(Some(Deleted {
         environment: env,
         removed,
+        archive,
     }))
+}
+
+/// Archives `env`'s volumes before its removal. On failure the record turns
+/// `failed` with the reason and nothing is removed.
+async fn archive_first(
+    ctx: &Context,
+    caller: &Caller,
+    instance: &str,
+    env: &Environment,
+    opts: &DeleteOptions,
+) -> Result<Option<ArchiveSummary>> {
+    let reason = opts.reason.unwrap_or(Reason::Delete);
+    let silent = crate::ops::progress::Silent;
+    match crate::ops::archive::take(ctx, caller, instance, env, reason, &silent).await {
+        Ok(manifest) => {
+            ctx.store.update(|db| {
+                let env = db.get_mut(&env.id)?;
+                env.operation = Some(Operation::begin("delete", DELETE_DEADLINE));
+                Ok(())
+            })?;
+            Ok(manifest.map(|m| m.summary()))
+        }
+        Err(e) => {
+            let reason = format!(
+                "archiving its volumes before removal failed, so nothing was removed: {}; \
+                 fix that and delete again, or `envctl delete {} --no-archive` to remove it \
+                 without an archive",
+                e.chain_text(),
+                env.name
+            );
+            let _ = ctx.store.update(|db| {
+                if let Some(env) = db.find_mut(&env.id) {
+                    env.fail(reason.clone());
+                }
+                Ok(())
+            });
+            Err(Error::Failed(format!("'{}': {reason}", env.name)))
+        }
+    }
 }

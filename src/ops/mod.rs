@@ -8,6 +8,7 @@
 //! Must not: print, prompt, or name a container runtime's own types (those
 //! stay in `engine/`).
 
+pub mod archive;
 pub mod backup;
 pub mod cleanup;
 pub mod create;

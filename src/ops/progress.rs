@@ -18,6 +18,25 @@ pub enum Step {
     Ready,
     Stopping,
     Stopped,
+    /// Copying a volume into an archive: bytes read so far, and the
+    /// volume's size as the engine last measured it (0 when unknown).
+    Archiving {
+        done: u64,
+        total: u64,
+    },
+    /// Copying an archived volume into a new container: bytes written so
+    /// far, and the volume's size when it was archived.
+    Restoring {
+        done: u64,
+        total: u64,
+    },
+    /// A volume was archived or restored: its file data and file count.
+    Copied {
+        bytes: u64,
+        files: u64,
+    },
+    /// An archived volume the new environment's template has no place for.
+    NotRestored,
     Failed(String),
 }
 

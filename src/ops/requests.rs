@@ -141,6 +141,11 @@ pub struct CreateRequest {
     /// Create cold even when the template's warm pool has a ready member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_pool: Option<bool>,
+    /// Restore this archive's volumes (an archive id, or an environment name
+    /// for its newest archive); the template is the archive's unless given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,79}$")]
+    pub from_archive: Option<String>,
 }
 
 impl CreateRequest {
@@ -156,6 +161,7 @@ impl CreateRequest {
             keep_on_failure: Some(o.keep_on_failure),
             pinned: Some(o.pinned),
             no_pool: o.no_pool.then_some(true),
+            from_archive: o.from_archive.clone(),
         }
     }
 
@@ -174,6 +180,7 @@ impl CreateRequest {
             pinned: self.pinned.unwrap_or(false),
             no_pool: self.no_pool.unwrap_or(false),
             for_pool: false,
+            from_archive: self.from_archive,
         })
     }
 }
@@ -293,6 +300,9 @@ pub struct DeleteRequest {
     /// Keep its named volumes.
     #[serde(default)]
     pub keep_volumes: bool,
+    /// Remove the volumes without archiving them first.
+    #[serde(default)]
+    pub no_archive: bool,
 }
 
 impl DeleteRequest {
@@ -301,6 +311,7 @@ impl DeleteRequest {
         DeleteOptions {
             if_exists: true,
             keep_volumes: self.keep_volumes,
+            no_archive: self.no_archive,
             ..Default::default()
         }
     }
@@ -315,6 +326,9 @@ pub struct DeleteAnswer {
     /// With `wait`: what was removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<Removed>,
+    /// With `wait`: the archive its volumes went into first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<crate::archives::ArchiveSummary>,
 }
 
 impl DeleteAnswer {
@@ -325,6 +339,7 @@ impl DeleteAnswer {
                 deleted: true,
                 environment: Some(d.environment),
                 removed: Some(d.removed),
+                archive: d.archive,
             },
             None => DeleteAnswer::default(),
         }
@@ -336,6 +351,7 @@ impl DeleteAnswer {
             deleted: environment.is_some(),
             environment,
             removed: None,
+            archive: None,
         }
     }
 
@@ -345,6 +361,7 @@ impl DeleteAnswer {
             (true, Some(environment)) => Some(Deleted {
                 environment,
                 removed: self.removed.unwrap_or_default(),
+                archive: self.archive,
             }),
             _ => None,
         }

@@ -315,7 +315,19 @@ fn diagnose(
             Some(op) => op.abandoned(now)?,
             None => "no operation owns it".to_owned(),
         };
+        let archiving = env
+            .operation
+            .as_ref()
+            .is_some_and(|op| op.action == "archive");
         return Some(match env.status {
+            // Killed while archiving before a removal: nothing was removed yet.
+            Status::Deleting if archiving => Repair::Fail {
+                reason: format!(
+                    "interrupted while archiving before its removal ({abandoned}); nothing was \
+                     removed: delete it again"
+                ),
+                rollback: false,
+            },
             Status::Deleting => Repair::FinishDelete {
                 reason: format!("unfinished delete: {abandoned}"),
             },

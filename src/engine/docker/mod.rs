@@ -27,8 +27,8 @@ use futures_util::{Stream, StreamExt};
 
 use super::labels as label;
 use super::{
-    ContainerInfo, ContainerSpec, ContainerStatus, Health, Inventory, NetworkError, Removed,
-    RunState, Runtime, Sample,
+    Bytes, ContainerInfo, ContainerSpec, ContainerStatus, Health, Inventory, Mount, NetworkError,
+    Removed, RunState, Runtime, Sample,
 };
 use crate::error::{Error, Result};
 
@@ -640,6 +640,88 @@ impl Runtime for DockerEngine {
     }
 
     /// The container's output (stdout and stderr), as text chunks.
+    async fn mounts(&self, instance: &str, environment: &str) -> Result<Vec<Mount>> {
+        let containers = self
+            .containers(label_filters(instance, Some(environment)), true)
+            .await?;
+        let mut mounts = Vec::new();
+        for c in containers {
+            let Some(name) = c.names.as_ref().and_then(|n| n.first()) else {
+                continue;
+            };
+            let name = name.trim_start_matches('/').to_owned();
+            let service = c
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(label::SERVICE))
+                .cloned()
+                .unwrap_or_default();
+            for m in c.mounts.unwrap_or_default() {
+                let is_volume = m.typ.as_deref() == Some("volume");
+                if let (true, Some(volume), Some(path)) = (is_volume, m.name, m.destination) {
+                    mounts.push(Mount {
+                        container: name.clone(),
+                        service: service.clone(),
+                        volume,
+                        path,
+                    });
+                }
+            }
+        }
+        mounts.sort_by(|a, b| (&a.volume, &a.service).cmp(&(&b.volume, &b.service)));
+        Ok(mounts)
+    }
+
+    async fn environment_volumes(&self, instance: &str, environment: &str) -> Result<Vec<String>> {
+        let mut names: Vec<String> = self
+            .volumes(label_filters(instance, Some(environment)))
+            .await?
+            .into_iter()
+            .filter(|v| !v.labels.contains_key(label::MARKER))
+            .map(|v| v.name)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    async fn volume_sizes(&self, _instance: &str) -> Result<HashMap<String, u64>> {
+        Ok(match disk_usage_json().await {
+            Some(df) => volume_sizes(&df)
+                .into_iter()
+                .map(|(name, size)| (name, size.max(0) as u64))
+                .collect(),
+            None => HashMap::new(),
+        })
+    }
+
+    fn export(&self, name: &str, path: &str) -> impl Stream<Item = Result<Bytes>> + Send + 'static {
+        // `<dir>/.` makes the engine answer the directory's contents as `./...`,
+        // so they unpack into any mount path.
+        let options = bollard::query_parameters::DownloadFromContainerOptions {
+            path: format!("{}/.", path.trim_end_matches('/')),
+        };
+        let context = format!("copying {path} out of {name}");
+        self.docker
+            .download_from_container(name, Some(options))
+            .map(move |chunk| chunk.map_err(|e| docker_error(context.clone())(e)))
+    }
+
+    async fn import(
+        &self,
+        name: &str,
+        path: &str,
+        tar: impl Stream<Item = Bytes> + Send + 'static,
+    ) -> Result<()> {
+        let options = bollard::query_parameters::UploadToContainerOptions {
+            path: path.to_owned(),
+            ..Default::default()
+        };
+        self.docker
+            .upload_to_container(name, Some(options), bollard::body_stream(tar))
+            .await
+            .map_err(docker_error(format!("copying into {path} of {name}")))
+    }
+
     fn logs(
         &self,
         name: &str,
