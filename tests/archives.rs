@@ -308,3 +308,142 @@ fn archives_off_no_archive_and_keep_volumes_take_none() {
     assert!(archives(&sb).is_empty());
     assert!(sb.labelled("volume").is_empty());
 }
+
+fn http(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let payload = response.split("\r\n\r\n").nth(1).unwrap_or("");
+    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+}
+
+#[test]
+fn over_the_api_owners_see_their_own_archives_and_restore_them_and_the_web_lists_them() {
+    let sb = sandbox(28760, "");
+    let alice = sb.token("alice", "developer");
+    let bob = sb.token("bob", "developer");
+    let ops = sb.token("ops", "operator");
+    let server = sb.serve();
+    let port = server.port;
+    let (status, env) = http(
+        port,
+        "POST",
+        "/api/onboarding/new-environment",
+        &alice,
+        Some(r#"{"name": "al", "template": "keeper"}"#),
+    );
+    assert_eq!(status, 202, "{env}");
+    assert!(wait_until(Duration::from_secs(60), || {
+        sb.json(&["show", "al"])["status"] == "running"
+    }));
+    exec(&container(&sb, "al", "app"), FILL);
+
+    // Bob may neither archive nor see alice's environment's archives.
+    let (status, _) = http(
+        port,
+        "POST",
+        "/api/onboarding/environments/al/archive",
+        &bob,
+        None,
+    );
+    assert_eq!(status, 403);
+    let (status, done) = http(
+        port,
+        "POST",
+        "/api/onboarding/environments/al/archive",
+        &alice,
+        Some(r#"{"stop": true}"#),
+    );
+    assert_eq!(status, 201, "{done}");
+    assert!(done["warning"].is_null(), "stopped first: {done}");
+    let id = done["archive"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(sb.json(&["show", "al"])["status"], "stopped");
+
+    let (_, listed) = http(port, "GET", "/api/onboarding/archives", &bob, None);
+    assert_eq!(listed, serde_json::json!([]));
+    let (status, _) = http(
+        port,
+        "GET",
+        &format!("/api/onboarding/archives/{id}"),
+        &bob,
+        None,
+    );
+    assert_eq!(status, 403);
+    let (_, listed) = http(port, "GET", "/api/onboarding/archives", &ops, None);
+    assert_eq!(listed[0]["id"], id.as_str());
+    let (status, shown) = http(
+        port,
+        "GET",
+        &format!("/api/onboarding/archives/{id}"),
+        &alice,
+        None,
+    );
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["volumes"], 2);
+    assert_eq!(shown["record"]["name"], "al");
+    assert_eq!(
+        shown["template"], "keeper",
+        "the name only, never the template's env values"
+    );
+    let (status, _) = http(
+        port,
+        "GET",
+        "/api/onboarding/archives/..%2Fetc",
+        &alice,
+        None,
+    );
+    assert!(status == 400 || status == 422 || status == 404, "{status}");
+
+    // Delete over the API archives again (reason delete), then restore.
+    let (status, answer) = http(
+        port,
+        "DELETE",
+        "/api/onboarding/environments/al?wait=true",
+        &alice,
+        None,
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["archive"]["reason"], "delete", "{answer}");
+    let (status, env) = http(
+        port,
+        "POST",
+        "/api/onboarding/new-environment",
+        &alice,
+        Some(&format!(r#"{{"name": "al2", "from_archive": "{id}"}}"#)),
+    );
+    assert_eq!(status, 202, "{env}");
+    assert_eq!(env["template"], "keeper");
+    assert!(wait_until(Duration::from_secs(60), || {
+        sb.json(&["show", "al2"])["status"] == "running"
+    }));
+    let c = container(&sb, "al2", "app");
+    assert_eq!(exec(&c, "cat /etc/app/app.conf"), "conf\n");
+
+    // The web: the environment's page lists its archives, the admin page every one.
+    let (mut web, _) = common::signed_in(&server, &ops);
+    let admin = web.send("GET", "/admin", None);
+    assert_eq!(admin.status, 200);
+    assert!(admin.body.contains(&id), "the admin page lists it");
+    assert!(admin.body.contains("Restore into a new environment"));
+    let dashboard = web.send("GET", "/dashboard", None);
+    assert!(
+        dashboard.body.contains("archive-store"),
+        "{}",
+        dashboard.body
+    );
+    let metrics = web.send("GET", "/metrics", None);
+    assert!(
+        metrics.body.contains("envctl_archives 2"),
+        "{}",
+        metrics.body
+    );
+}

@@ -89,6 +89,8 @@ pub struct Scrape<'a> {
     pub pools: &'a [crate::ops::pool::PoolStatus],
     pub latest: &'a [EnvironmentStats],
     pub host: &'a HostStats,
+    /// The archive store: (archives, bytes stored, `max_bytes`), when readable.
+    pub archives: Option<(usize, u64, Option<u64>)>,
 }
 
 impl Metrics {
@@ -265,6 +267,32 @@ impl Metrics {
             self.pool_claim_seconds.clone(),
         );
         register_pools(&mut registry, scrape.pools);
+        if let Some((count, stored, limit)) = scrape.archives {
+            let gauges = [
+                (
+                    "envctl_archives",
+                    "Volume archives kept",
+                    Some(count as i64),
+                ),
+                (
+                    "envctl_archive_bytes",
+                    "Bytes the volume archives take on disk",
+                    Some(stored as i64),
+                ),
+                (
+                    "envctl_archive_max_bytes",
+                    "The archive store's limit ([archives] max_bytes)",
+                    limit.map(|l| l as i64),
+                ),
+            ];
+            for (name, help, value) in gauges {
+                if let Some(value) = value {
+                    let gauge = Gauge::<i64>::default();
+                    gauge.set(value);
+                    registry.register(name, help, gauge);
+                }
+            }
+        }
         register_resources(&mut registry, scrape.latest, scrape.host);
         let mut text = String::new();
         // Writing to a String cannot fail.
@@ -483,9 +511,11 @@ mod tests {
             pools: &[],
             latest: &[],
             host: &host,
+            archives: Some((2, 300, Some(1000))),
         };
         let text = m.render(&scrape, false);
         assert!(m.render(&scrape, true).ends_with("# EOF\n"));
+        assert!(text.contains("envctl_archive_bytes 300"), "{text}");
         assert!(
             text.contains("# TYPE envctl_http_requests_total counter"),
             "{text}"

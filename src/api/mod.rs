@@ -13,6 +13,7 @@
 //! Must not: hold a rule of its own (a check, a policy, an event).
 
 mod admin;
+mod archives;
 mod cache;
 mod environments;
 mod error;
@@ -121,6 +122,15 @@ pub fn app(state: Arc<App>) -> Router {
             axum::routing::post(environments::create),
         )
         .route("/api/onboarding/templates", get(environments::templates))
+        .route("/api/onboarding/archives", get(archives::list))
+        .route(
+            "/api/onboarding/archives/{id}",
+            get(archives::show).delete(archives::delete),
+        )
+        .route(
+            "/api/onboarding/environments/{id}/archive",
+            axum::routing::post(archives::create),
+        )
         .route("/api/onboarding/events", get(events::stream))
         .route("/api/admin/cleanup", axum::routing::post(admin::cleanup))
         .route("/api/admin/sync", axum::routing::post(admin::sync))
@@ -396,11 +406,19 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     })
     .await
     .unwrap_or_default();
+    let archives = blocking(&app, |ctx| {
+        let count = crate::ops::archive::store(ctx).ids()?.len();
+        let (stored, limit) = crate::ops::archive::usage(ctx)?;
+        Ok((count, stored, limit))
+    })
+    .await
+    .ok();
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
         pools: &pools,
         latest: &latest,
         host: &host,
+        archives,
     };
     let text = app.metrics.render(&scrape, open_metrics);
     let kind = if open_metrics {

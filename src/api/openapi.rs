@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::environments;
 use super::error::{ErrorBody, ErrorDetail};
-use super::{admin, events, logs, stats};
+use super::{admin, archives, events, logs, stats};
 use crate::ops::requests::{CleanupRequest, CreateRequest, UpdateRequest};
 use crate::store::{Environment, Operation, ServiceState, Status};
 
@@ -17,10 +17,12 @@ use crate::store::{Environment, Operation, ServiceState, Status};
         environments::list, environments::templates, environments::show, environments::secrets, environments::create, environments::update, environments::delete, logs::logs, stats::environment, stats::overview,
         events::stream, super::healthz, super::readyz, super::prometheus,
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
+        archives::list, archives::show, archives::delete, archives::create,
     ),
     components(schemas(
         Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::ops::stats::EnvironmentStats, crate::ops::stats::ServiceStats, crate::ops::stats::Totals, crate::ops::stats::HostStats, crate::ops::stats::PortUsage, crate::ops::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateRequest, UpdateRequest,
         events::StatusChange, CleanupRequest, crate::ops::sync::SyncOptions, crate::ops::reset::ResetOptions,
+        crate::archives::ArchiveSummary, crate::archives::Reason, crate::archives::VolumeEntry, archives::ArchiveDetail, crate::ops::archive::ArchiveRequest, crate::ops::archive::Archived,
     )),
     modifiers(&Bearer),
     security(("bearer" = []))

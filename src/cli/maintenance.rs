@@ -64,7 +64,7 @@ pub async fn cleanup(
         let report = backend.run_cleanup(planned).await?;
         return printer.cleanup_plan(&report);
     }
-    printer.plan_table(planned.sync(), planned.plan())?;
+    printer.plan_table(planned.sync(), planned.plan(), planned.archives())?;
     let question = format!("Remove {} environment(s)?", planned.plan().remove.len());
     if !confirm(&question, yes)? {
         return Err(Error::Failed("cancelled; nothing was removed".into()).into());

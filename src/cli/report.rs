@@ -4,7 +4,7 @@
 use chrono::Utc;
 use comfy_table::Cell;
 use envctl::ops::backup::{Backup, Verified};
-use envctl::ops::cleanup::CleanupReport;
+use envctl::ops::cleanup::{CleanupReport, PlannedArchive};
 use envctl::ops::reset::ResetReport;
 use envctl::ops::sync::SyncReport;
 use envctl::retention::Plan;
@@ -18,7 +18,15 @@ impl Printer {
         if self.json() {
             return self.json_out(report);
         }
-        self.plan_table(&report.sync, &report.plan)?;
+        self.plan_table(&report.sync, &report.plan, &report.archives)?;
+        for p in &report.pruned {
+            self.note(&format!(
+                "archive {} ({}) would be pruned: {}",
+                p.id,
+                indicatif::HumanBytes(p.stored_bytes),
+                p.why
+            ));
+        }
         if report.plan.remove.is_empty() {
             self.note("nothing to remove");
         } else {
@@ -31,17 +39,33 @@ impl Printer {
     }
 
     /// The plan as a table: what goes and why, what stays and why.
-    pub fn plan_table(&self, sync: &SyncReport, plan: &Plan) -> anyhow::Result<()> {
+    pub fn plan_table(
+        &self,
+        sync: &SyncReport,
+        plan: &Plan,
+        archives: &[PlannedArchive],
+    ) -> anyhow::Result<()> {
         if !sync.changes.is_empty() || !sync.orphans.is_empty() {
             self.sync_tables(sync)?;
         }
         if plan.remove.is_empty() && plan.keep.is_empty() {
             return Ok(());
         }
-        let mut table = self.table(["NAME", "ID", "OWNER", "STATUS", "AGE", "ACTION", "WHY"]);
+        let mut table = self.table([
+            "NAME", "ID", "OWNER", "STATUS", "AGE", "ACTION", "WHY", "ARCHIVE",
+        ]);
         let now = Utc::now();
         for (action, decisions) in [("remove", &plan.remove), ("keep", &plan.keep)] {
             for d in decisions {
+                let archive = match archives.iter().find(|a| a.id == d.id) {
+                    Some(a) => match a.bytes {
+                        Some(bytes) => {
+                            format!("{} volume(s), {}", a.volumes, indicatif::HumanBytes(bytes))
+                        }
+                        None => "its volumes".to_owned(),
+                    },
+                    None => "-".to_owned(),
+                };
                 table.add_row(vec![
                     Cell::new(&d.name),
                     Cell::new(&d.id),
@@ -50,6 +74,11 @@ impl Printer {
                     Cell::new(age(d.created_at, now)),
                     Cell::new(action),
                     Cell::new(d.verdict.to_string()),
+                    Cell::new(if action == "remove" {
+                        archive
+                    } else {
+                        String::new()
+                    }),
                 ]);
             }
         }
@@ -85,6 +114,17 @@ impl Printer {
         );
         if let Some(b) = &report.backup {
             line.push_str(&format!("; backup {b}"));
+        }
+        let archived = report
+            .outcomes
+            .iter()
+            .filter(|o| o.archive.is_some())
+            .count();
+        if archived > 0 {
+            line.push_str(&format!("; archived {archived}"));
+        }
+        if !report.pruned.is_empty() {
+            line.push_str(&format!("; pruned {} archive(s)", report.pruned.len()));
         }
         if self.quiet() && !report.has_errors() {
             return Ok(());

@@ -62,6 +62,13 @@ pub enum PlannedCleanup {
 }
 
 impl PlannedCleanup {
+    pub fn archives(&self) -> &[crate::ops::cleanup::PlannedArchive] {
+        match self {
+            PlannedCleanup::Local(p, _) => &p.archives,
+            PlannedCleanup::Remote(r, _) => &r.archives,
+        }
+    }
+
     pub fn sync(&self) -> &SyncReport {
         match self {
             PlannedCleanup::Local(p, _) => &p.sync,

@@ -131,7 +131,9 @@ pub trait Runtime: Send + Sync {
     ) -> impl Future<Output = Result<HashMap<String, u64>>> + Send;
     /// The contents of directory `path` in container `name` (running or
     /// not) as a tar stream whose entries are relative to `path` (`./...`).
-    fn export(&self, name: &str, path: &str) -> impl Stream<Item = Result<Bytes>> + Send + 'static;
+    /// Blocking: call it, and read, on a blocking thread. A stream the
+    /// engine cuts short ends in an error, never in a quiet end.
+    fn export(&self, name: &str, path: &str) -> Result<Box<dyn std::io::Read + Send>>;
     /// Unpacks a tar stream into directory `path` of container `name`
     /// (created or stopped: before it starts).
     fn import(

@@ -82,7 +82,10 @@ pub async fn create(
     };
     let instance = ctx.store.read()?.instance_id;
     let result = take(ctx, caller, &instance, &env, Reason::Manual, progress).await;
-    log(ctx, caller, "archive", &env.name, &result);
+    // A success is logged by `take` ("archived", with the figures).
+    if result.is_err() {
+        log(ctx, caller, "archive", &env.name, &result);
+    }
     let manifest = result?
         .ok_or_else(|| Error::InvalidInput(format!("'{}' has no volumes to archive", env.name)))?;
     Ok(Archived {
@@ -196,7 +199,9 @@ pub(crate) async fn take(
     Ok(Some(manifest))
 }
 
-/// Streams one volume out of its container into `out`.
+/// Streams one volume out of its container into `out`, on a blocking
+/// thread (the engine's socket straight into the compressor), reporting the
+/// bytes read as it goes.
 async fn copy_out(
     engine: &Engine,
     mount: &Mount,
@@ -204,36 +209,42 @@ async fn copy_out(
     level: i32,
     progress: impl Fn(u64),
 ) -> Result<VolumeStats> {
-    let (tx, rx) = mpsc::channel::<Bytes>(IN_FLIGHT);
-    let writer = tokio::task::spawn_blocking(move || codec::write(rx, &out, level));
-    let mut stream = std::pin::pin!(engine.export(&mount.container, &mount.path));
-    let (mut done, mut failed) = (0u64, None);
-    let mut last = tokio::time::Instant::now();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(bytes) => {
-                done += bytes.len() as u64;
-                if tx.send(bytes).await.is_err() {
-                    break; // the writer failed: its error says why
-                }
-                if last.elapsed() >= TICK {
-                    progress(done);
-                    last = tokio::time::Instant::now();
-                }
+    let read = Arc::new(AtomicU64::new(0));
+    let (engine, mount, counter) = (engine.clone(), mount.clone(), read.clone());
+    let copy = tokio::task::spawn_blocking(move || {
+        let tar = engine.export(&mount.container, &mount.path)?;
+        codec::write(
+            Counted {
+                inner: tar,
+                counter,
+            },
+            &out,
+            level,
+        )
+    });
+    let mut copy = std::pin::pin!(copy);
+    let mut tick = tokio::time::interval(TICK);
+    loop {
+        tokio::select! {
+            done = &mut copy => {
+                return done.map_err(|e| Error::Failed(format!("the archive writer stopped: {e}")))?;
             }
-            Err(e) => {
-                failed = Some(e);
-                break;
-            }
+            _ = tick.tick() => progress(read.load(Ordering::Relaxed)),
         }
     }
-    drop(tx);
-    let written = writer
-        .await
-        .map_err(|e| Error::Failed(format!("the archive writer stopped: {e}")))?;
-    match failed {
-        Some(e) => Err(e),
-        None => written,
+}
+
+/// Counts what is read through it.
+struct Counted<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 

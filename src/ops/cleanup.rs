@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::access::{Action, Caller};
 use crate::archives::Reason;
 use crate::context::Context;
+use crate::engine::Runtime;
 use crate::error::{Error, Result};
 use crate::ops::sync::{SyncOptions, SyncReport, sync_locked};
 use crate::ops::{self, DeleteOptions};
@@ -36,6 +37,17 @@ pub struct Prepared {
     _lock: LockGuard,
     pub sync: SyncReport,
     pub plan: Plan,
+    pub archives: Vec<PlannedArchive>,
+}
+
+/// The archive a planned removal takes first: how many volumes, how big.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct PlannedArchive {
+    pub id: String,
+    pub name: String,
+    pub volumes: usize,
+    /// Their size on disk as the engine last measured it, when it can tell.
+    pub bytes: Option<u64>,
 }
 
 /// The outcome of removing one planned environment.
@@ -59,6 +71,12 @@ pub struct CleanupReport {
     pub plan: Plan,
     pub outcomes: Vec<Outcome>,
     pub backup: Option<String>,
+    /// The archives the removals take first (none when `[archives]` is off).
+    #[serde(default)]
+    pub archives: Vec<PlannedArchive>,
+    /// Archives past `[archives]`' limits, removed after the run.
+    #[serde(default)]
+    pub pruned: Vec<crate::archives::retention::Pruned>,
 }
 
 impl CleanupReport {
@@ -93,11 +111,52 @@ pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> R
     let sync = sync_locked(ctx, caller, &sync_opts).await?;
     let envs = ctx.store.read()?.environments;
     let plan = retention::plan(&envs, &opts.policy, chrono::Utc::now());
+    let archives = planned_archives(ctx, &envs, &plan).await;
     Ok(Prepared {
         _lock: lock,
         sync,
         plan,
+        archives,
     })
+}
+
+/// What each planned removal will archive, from the engine's volume sizes.
+async fn planned_archives(
+    ctx: &Context,
+    envs: &[crate::store::Environment],
+    plan: &Plan,
+) -> Vec<PlannedArchive> {
+    if !ctx.config.archives.enabled || plan.remove.is_empty() {
+        return Vec::new();
+    }
+    let Ok(engine) = ctx.engine().await else {
+        return Vec::new();
+    };
+    let Ok(db) = ctx.store.read() else {
+        return Vec::new();
+    };
+    let sizes = engine
+        .volume_sizes(&db.instance_id)
+        .await
+        .unwrap_or_default();
+    plan.remove
+        .iter()
+        .filter(|d| envs.iter().any(|e| e.id == d.id && e.pool.is_none()))
+        .filter_map(|d| {
+            let prefix = format!("envctl-{}-", d.id);
+            let volumes: Vec<u64> = sizes
+                .iter()
+                .filter(|(name, _)| name.starts_with(&prefix))
+                .map(|(_, &bytes)| bytes)
+                .collect();
+            (!volumes.is_empty() || sizes.is_empty()).then(|| PlannedArchive {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                volumes: volumes.len(),
+                bytes: (!sizes.is_empty()).then(|| volumes.iter().sum()),
+            })
+        })
+        .collect()
 }
 
 /// Carries out a prepared plan (nothing is removed when `dry_run`).
@@ -107,15 +166,27 @@ pub async fn execute(
     prepared: Prepared,
     opts: &CleanupOptions,
 ) -> Result<CleanupReport> {
-    let Prepared { _lock, sync, plan } = prepared;
+    let Prepared {
+        _lock,
+        sync,
+        plan,
+        archives,
+    } = prepared;
     let mut report = CleanupReport {
         dry_run: opts.dry_run,
         sync,
         plan,
         outcomes: Vec::new(),
         backup: None,
+        archives,
+        pruned: Vec::new(),
     };
-    if opts.dry_run || report.plan.remove.is_empty() {
+    if opts.dry_run {
+        report.pruned = crate::ops::archive::prune(ctx, caller, true).unwrap_or_default();
+        return Ok(report);
+    }
+    if report.plan.remove.is_empty() {
+        report.pruned = prune_archives(ctx, caller);
         return Ok(report);
     }
     report.backup =
@@ -130,6 +201,7 @@ pub async fn execute(
         .buffer_unordered(opts.concurrency.max(1))
         .collect()
         .await;
+    report.pruned = prune_archives(ctx, caller);
     events::record(
         ctx.store.dir(),
         caller,
@@ -153,6 +225,12 @@ pub async fn cleanup(
 ) -> Result<CleanupReport> {
     let prepared = prepare(ctx, caller, opts).await?;
     execute(ctx, caller, prepared, opts).await
+}
+
+/// Prunes the archive store after a run; a failure is logged by the prune
+/// and never fails the cleanup.
+fn prune_archives(ctx: &Context, caller: &Caller) -> Vec<crate::archives::retention::Pruned> {
+    crate::ops::archive::prune(ctx, caller, false).unwrap_or_default()
 }
 
 async fn remove(ctx: &Context, caller: &Caller, d: Decision) -> Outcome {

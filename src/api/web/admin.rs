@@ -46,11 +46,28 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
             ("Syncs run", m.counter("envctl_sync_runs_total")),
         ],
         pools: &pools,
+        archives: archive_store(&app, &user)
+            .await
+            .ok()
+            .map(|a| (a.list.len(), a.usage.0, a.usage.1)),
     };
     page(StatusCode::OK, pages::dashboard(&user.viewer(), &view))
 }
 
 /// The config's retention policy, as a dry run.
+/// The archives this user may see, and the store's size against its limit.
+async fn archive_store(app: &Shared, user: &User) -> Result<pages::ArchiveStore, ApiError> {
+    let caller = user.caller();
+    super::super::blocking(app, move |ctx| {
+        Ok(pages::ArchiveStore {
+            list: crate::ops::archive::list(ctx, &caller)?,
+            usage: crate::ops::archive::usage(ctx)?,
+            free: crate::ops::archive::free_space(ctx),
+        })
+    })
+    .await
+}
+
 fn policy(app: &Shared) -> CleanupOptions {
     CleanupOptions::from_config(&app.ctx.config.cleanup, true)
 }
@@ -69,10 +86,12 @@ pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>)
         .map_err(Clone::clone);
     let backups = (user.caller().may(Action::Administer, None))
         .then(|| crate::ops::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
+    let archives = archive_store(app, user).await.map_err(|e| e.message);
     let view = pages::AdminView {
         cleanup,
         sync,
         backups,
+        archives,
         outcome,
     };
     page(StatusCode::OK, pages::admin(&user.viewer(), &view))

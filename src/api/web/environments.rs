@@ -67,7 +67,11 @@ pub(super) async fn list_page(
 pub(super) struct CreateForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
     template: String,
+    /// Restore this archive's volumes (the template is then the archive's).
+    #[serde(default)]
+    from_archive: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -90,8 +94,9 @@ pub(super) async fn create(
     };
     let request = CreateRequest {
         name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
-        template: Some(form.template),
+        template: Some(form.template).filter(|t| !t.is_empty()),
         ttl: Some(form.ttl.trim().to_owned()).filter(|t| !t.is_empty()),
+        from_archive: Some(form.from_archive).filter(|a| !a.is_empty()),
         ..Default::default()
     };
     let opts = match request.into_options() {
@@ -150,10 +155,22 @@ pub(super) async fn environment(
             .flatten()
             .filter(|s| !s.is_empty())
     };
+    let archives = {
+        let (app, caller, name) = (app.clone(), user.caller(), env.name.clone());
+        tokio::task::spawn_blocking(move || crate::ops::archive::list(&app.ctx, &caller))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a.environment == name)
+            .collect::<Vec<_>>()
+    };
     let extras = pages::Extras {
         events: &events,
         logs: logs.as_deref(),
         secrets: secrets.as_ref(),
+        archives: &archives,
     };
     page(
         StatusCode::OK,
@@ -221,6 +238,13 @@ pub(super) async fn act(
             .await
             .map(|_| back)
             .map_err(ApiError::from),
+        "archive" => {
+            let request = crate::ops::archive::ArchiveRequest::default();
+            crate::ops::archive::create(&app.ctx, &caller, &env.id, &request, &Silent)
+                .await
+                .map(|_| back)
+                .map_err(ApiError::from)
+        }
         "delete" => {
             let opts = crate::ops::requests::DeleteRequest::default().options();
             ops::delete_in_background(&app.ctx, &caller, &env.id, &opts)

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 
 use super::charts::{Series, line_chart};
+use crate::archives::ArchiveSummary;
 use crate::config::TemplateSummary;
 use crate::ops::backup::Backup;
 use crate::ops::cleanup::CleanupReport;
@@ -300,7 +301,7 @@ pub fn panel(
                     summary.danger { "Delete…" }
                     form method="post" action=(format!("/environments/{}/delete", env.id)) {
                         input type="hidden" name="csrf" value=(viewer.csrf);
-                        p { "Delete " strong { (env.name) } " with its containers and volumes? This cannot be undone." }
+                        p { "Delete " strong { (env.name) } " with its containers and volumes? Unless archives are turned off, its volumes are archived first (see Archives)." }
                         button.danger type="submit" { "Delete it" }
                     }
                 }
@@ -324,6 +325,42 @@ pub struct Extras<'a> {
     pub logs: Option<&'a [(String, String)]>,
     /// `None`: not the owner nor an admin, or no secrets.
     pub secrets: Option<&'a std::collections::BTreeMap<String, String>>,
+    /// This environment's archives the viewer may see.
+    pub archives: &'a [ArchiveSummary],
+}
+
+/// Archives with a "restore into a new environment" form each (for those
+/// who may create).
+pub fn archives_table(viewer: &Viewer, archives: &[ArchiveSummary]) -> Markup {
+    html! {
+        @if archives.is_empty() { p.empty { "No archives." } }
+        @else {
+            div.scroll { table.archives {
+                thead { tr { th { "Archive" } th { "Environment" } th { "Owner" } th { "Taken" } th { "Why" } th { "Data" } th { "Size" } th { "Restore" } } }
+                tbody {
+                    @for a in archives {
+                        tr data-archive=(a.id) {
+                            td { code { (a.id) } } td { (a.environment) } td { (a.owner) } td { (when(a.created_at)) }
+                            td { (a.reason.to_string()) } td { (bytes(a.bytes)) } td { (bytes(a.stored_bytes)) }
+                            td {
+                                @if viewer.may_create() {
+                                    details.confirm {
+                                        summary { "Restore into a new environment…" }
+                                        form method="post" action="/environments" {
+                                            input type="hidden" name="csrf" value=(viewer.csrf);
+                                            input type="hidden" name="from_archive" value=(a.id);
+                                            label { "Name " input type="text" name="name" pattern="[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?" placeholder="generated"; }
+                                            button type="submit" { "Restore" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+    }
 }
 
 pub fn environment(
@@ -381,6 +418,15 @@ pub fn environment(
                     }
                 }
             }
+            h2 { "Archives" }
+            p.hint { "Its volumes as they were when archived: before a removal, or on demand." }
+            (archives_table(viewer, extras.archives))
+            @if viewer.may_change(env) {
+                form method="post" action=(format!("/environments/{}/archive", env.id)) {
+                    input type="hidden" name="csrf" value=(viewer.csrf);
+                    button type="submit" { "Archive its volumes now" }
+                }
+            }
             h2 { "Status history" }
             @if events.is_empty() { p.empty { "Nothing recorded yet." } }
             @else {
@@ -414,13 +460,17 @@ fn plan_table(report: &CleanupReport) -> Markup {
         div.scroll {
             table {
                 caption { (report.plan.remove.len()) " to remove, " (report.plan.keep.len()) " to keep" }
-                thead { tr { th { "Name" } th { "Owner" } th { "Status" } th { "Verdict" } } }
+                thead { tr { th { "Name" } th { "Owner" } th { "Status" } th { "Verdict" } th { "Archived first" } } }
                 tbody {
                     @for d in &report.plan.remove {
-                        tr.remove { td { (d.name) } td { (d.owner) } td { (d.status) } td { "remove: " (d.verdict) } }
+                        tr.remove { td { (d.name) } td { (d.owner) } td { (d.status) } td { "remove: " (d.verdict) }
+                            td { @match report.archives.iter().find(|a| a.id == d.id) {
+                                Some(a) => { (a.volumes) " volume(s)" @if let Some(b) = a.bytes { ", " (bytes(b)) } }
+                                None => { "-" }
+                            } } }
                     }
                     @for d in &report.plan.keep {
-                        tr { td { (d.name) } td { (d.owner) } td { (d.status) } td { "keep: " (d.verdict) } }
+                        tr { td { (d.name) } td { (d.owner) } td { (d.status) } td { "keep: " (d.verdict) } td {} }
                     }
                 }
             }
@@ -446,11 +496,20 @@ fn sync_table(report: &SyncReport) -> Markup {
     }
 }
 
+/// Every archive a viewer may see, the store's size against `max_bytes`,
+/// and the free space on its disk.
+pub struct ArchiveStore {
+    pub list: Vec<ArchiveSummary>,
+    pub usage: (u64, Option<u64>),
+    pub free: Option<u64>,
+}
+
 pub struct AdminView<'a> {
     pub cleanup: Result<CleanupReport, String>,
     pub sync: Result<SyncReport, String>,
     /// Only for admins.
     pub backups: Option<Result<Vec<Backup>, String>>,
+    pub archives: Result<ArchiveStore, String>,
     pub outcome: Option<&'a str>,
 }
 
@@ -496,6 +555,18 @@ pub fn admin(viewer: &Viewer, view: &AdminView) -> Markup {
                     Err(e) => p.error { (e) }
                 }
             }
+            section {
+                h2 { "Archives" }
+                @match &view.archives {
+                    Ok(store) => {
+                        p.hint { (store.list.len()) " archive(s), " (bytes(store.usage.0))
+                            @if let Some(limit) = store.usage.1 { " of " (bytes(limit)) " allowed (" code { "[archives] max_bytes" } ")" }
+                            @if let Some(free) = store.free { "; " (bytes(free)) " free on their disk" } "." }
+                        (archives_table(viewer, &store.list))
+                    }
+                    Err(e) => p.error { (e) },
+                }
+            }
             @if let Some(backups) = &view.backups {
                 section {
                     h2 { "Backups" }
@@ -521,6 +592,8 @@ pub struct DashboardView<'a> {
     pub provisioning: Option<(f64, f64, f64, usize)>,
     pub cleanups: [(&'a str, u64); 4],
     pub pools: &'a [crate::ops::pool::PoolStatus],
+    /// The archive store: (archives, bytes stored, `max_bytes`).
+    pub archives: Option<(usize, u64, Option<u64>)>,
 }
 
 pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
@@ -589,6 +662,16 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
             }
             h2 { "Cleanups" }
             dl.facts { @for (what, n) in view.cleanups { dt { (what) } dd { (n) } } }
+            @if let Some((count, stored, limit)) = view.archives {
+                h2 { "Archive store" }
+                @let share = limit.filter(|l| *l > 0).map(|l| (stored as f64 / l as f64).min(1.0));
+                p #archive-store {
+                    (count) " archive(s) take " strong { (bytes(stored)) }
+                    @if let Some(limit) = limit { " of " (bytes(limit)) " (" (format!("{:.0}", share.unwrap_or(0.0) * 100.0)) "%)" }
+                    "."
+                }
+                @if let Some(share) = share { meter min="0" max="1" value=(format!("{share:.3}")) { (format!("{:.0}%", share * 100.0)) } }
+            }
             h2 { "Resource use" }
             div.charts {
                 (line_chart("CPU of all environments", &[Series { label: "CPU", class: "a", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.cpu_percent)).collect() }], cpu_text, 5.0))

@@ -8,6 +8,8 @@
 //! 20.10 answers the older one. It goes to wherever `DOCKER_HOST` points
 //! (a unix socket or plain TCP).
 
+mod raw;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -694,16 +696,18 @@ impl Runtime for DockerEngine {
         })
     }
 
-    fn export(&self, name: &str, path: &str) -> impl Stream<Item = Result<Bytes>> + Send + 'static {
+    fn export(&self, name: &str, path: &str) -> Result<Box<dyn std::io::Read + Send>> {
         // `<dir>/.` makes the engine answer the directory's contents as `./...`,
         // so they unpack into any mount path.
-        let options = bollard::query_parameters::DownloadFromContainerOptions {
-            path: format!("{}/.", path.trim_end_matches('/')),
-        };
-        let context = format!("copying {path} out of {name}");
-        self.docker
-            .download_from_container(name, Some(options))
-            .map(move |chunk| chunk.map_err(|e| docker_error(context.clone())(e)))
+        let dir = format!("{}/.", path.trim_end_matches('/'));
+        let request = format!("/containers/{}/archive?path={}", encode(name), encode(&dir));
+        let body = raw::get(
+            &request,
+            "container",
+            name,
+            &format!("copying {path} out of {name}"),
+        )?;
+        Ok(Box::new(body))
     }
 
     async fn import(
@@ -863,6 +867,18 @@ async fn exchange(
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.ok()?;
     Some(response)
+}
+
+/// Percent-encodes a query or path value (keeping '/', which the engine reads as is).
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Volume name to size, from either shape of `/system/df`: `Volumes` (API
