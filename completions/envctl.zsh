@@ -49,6 +49,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--label=[A label, key=value (repeatable)]:KEY=VALUE:_default' \
 '--ttl=[Time to live, after which cleanup may remove it (e.g. 8h, 7d)]:TTL:_default' \
 '--timeout=[Give up (and roll back) after this long \[default\: the config'\''s, 15m\]]:TIMEOUT:_default' \
+'--from-archive=[Restore the volumes of this archive (an id from \`envctl archive list\`, or an environment name for its newest) before the services start; the template is the archive'\''s unless --template names another]:ARCHIVE:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
@@ -188,6 +189,7 @@ _arguments "${_arguments_options[@]}" : \
 '--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
 '--keep-volumes[Keep its named volumes (data survives; \`docker volume ls\` shows them)]' \
 '--if-exists[Succeed when it does not exist (for CI clean-up steps)]' \
+'(--keep-volumes)--no-archive[Remove its volumes without archiving them first]' \
 '--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -659,6 +661,201 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (prune)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(archive)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__archive_commands" \
+"*::: :->archive" \
+&& ret=0
+
+    case $state in
+    (archive)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-archive-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--stop[Stop the environment first, so no service writes during the copy]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':archive -- Archive id, or an environment name for its newest archive:_default' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::archive -- Archive id, or an environment name for its newest archive:_default' \
+&& ret=0
+;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--dry-run[Show what would go, remove nothing]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':archive -- Archive id, or an environment name for its newest archive:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__archive__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-archive-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1178,6 +1375,46 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(archive)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__archive_commands" \
+"*::: :->archive" \
+&& ret=0
+
+    case $state in
+    (archive)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-archive-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (pool)
 _arguments "${_arguments_options[@]}" : \
 ":: :_envctl__subcmd__help__subcmd__pool_commands" \
@@ -1297,6 +1534,7 @@ _envctl_commands() {
 'reset-db:Back up, then rebuild the database from Docker (asks)' \
 'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
 'backup:Database backups' \
+'archive:Volume archives\: taken before removals and on demand, restored with \`create --from-archive\`' \
 'pool:Warm pools\: status, reconcile (for cron), drain' \
 'serve:Serve the REST API over the same database' \
 'token:API tokens' \
@@ -1304,6 +1542,97 @@ _envctl_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'envctl commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive_commands] )) ||
+_envctl__subcmd__archive_commands() {
+    local commands; commands=(
+'list:List the archives, newest first' \
+'create:Archive an environment'\''s volumes now' \
+'show:Show an archive\: its environment and each volume' \
+'verify:Read every file of an archive (or of all) and check its SHA-256, file count and size against the manifest' \
+'prune:Remove the archives \`\[archives\]\` keep, max_age and max_bytes no longer keep' \
+'delete:Remove an archive (asks)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl archive commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__create_commands] )) ||
+_envctl__subcmd__archive__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__delete_commands] )) ||
+_envctl__subcmd__archive__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive delete commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help_commands] )) ||
+_envctl__subcmd__archive__subcmd__help_commands() {
+    local commands; commands=(
+'list:List the archives, newest first' \
+'create:Archive an environment'\''s volumes now' \
+'show:Show an archive\: its environment and each volume' \
+'verify:Read every file of an archive (or of all) and check its SHA-256, file count and size against the manifest' \
+'prune:Remove the archives \`\[archives\]\` keep, max_age and max_bytes no longer keep' \
+'delete:Remove an archive (asks)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl archive help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__create_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__delete_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help delete commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__list_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__prune_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help prune commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__show_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help show commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__help__subcmd__verify_commands] )) ||
+_envctl__subcmd__archive__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive help verify commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__list_commands] )) ||
+_envctl__subcmd__archive__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__prune_commands] )) ||
+_envctl__subcmd__archive__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive prune commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__show_commands] )) ||
+_envctl__subcmd__archive__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive show commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__archive__subcmd__verify_commands] )) ||
+_envctl__subcmd__archive__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl archive verify commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__auto-cleanup_commands] )) ||
 _envctl__subcmd__auto-cleanup_commands() {
@@ -1505,6 +1834,7 @@ _envctl__subcmd__help_commands() {
 'reset-db:Back up, then rebuild the database from Docker (asks)' \
 'auto-reset-db:Back up, then rebuild the database from Docker, never asks\: for cron' \
 'backup:Database backups' \
+'archive:Volume archives\: taken before removals and on demand, restored with \`create --from-archive\`' \
 'pool:Warm pools\: status, reconcile (for cron), drain' \
 'serve:Serve the REST API over the same database' \
 'token:API tokens' \
@@ -1512,6 +1842,48 @@ _envctl__subcmd__help_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'envctl help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive_commands] )) ||
+_envctl__subcmd__help__subcmd__archive_commands() {
+    local commands; commands=(
+'list:List the archives, newest first' \
+'create:Archive an environment'\''s volumes now' \
+'show:Show an archive\: its environment and each volume' \
+'verify:Read every file of an archive (or of all) and check its SHA-256, file count and size against the manifest' \
+'prune:Remove the archives \`\[archives\]\` keep, max_age and max_bytes no longer keep' \
+'delete:Remove an archive (asks)' \
+    )
+    _describe -t commands 'envctl help archive commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive__subcmd__create_commands] )) ||
+_envctl__subcmd__help__subcmd__archive__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help archive create commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive__subcmd__delete_commands] )) ||
+_envctl__subcmd__help__subcmd__archive__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help archive delete commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive__subcmd__list_commands] )) ||
+_envctl__subcmd__help__subcmd__archive__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help archive list commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive__subcmd__prune_commands] )) ||
+_envctl__subcmd__help__subcmd__archive__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help archive prune commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive__subcmd__show_commands] )) ||
+_envctl__subcmd__help__subcmd__archive__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help archive show commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__archive__subcmd__verify_commands] )) ||
+_envctl__subcmd__help__subcmd__archive__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help archive verify commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__help__subcmd__auto-cleanup_commands] )) ||
 _envctl__subcmd__help__subcmd__auto-cleanup_commands() {

@@ -447,3 +447,26 @@ fn over_the_api_owners_see_their_own_archives_and_restore_them_and_the_web_lists
         metrics.body
     );
 }
+
+#[test]
+fn a_volume_whose_container_was_removed_by_hand_is_archived_through_a_helper() {
+    let sb = sandbox(28770, "");
+    assert!(sb.run(&["create", "dev", "-t", "keeper"]).status.success());
+    let c = container(&sb, "dev", "app");
+    exec(&c, FILL);
+    let before = sums(&c, "/var/lib/app");
+    Command::new("docker")
+        .args(["rm", "-f", &c])
+        .output()
+        .unwrap();
+    let out = sb.run(&["delete", "dev", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        sb.labelled("container").is_empty(),
+        "the helper is gone too"
+    );
+    assert!(sb.labelled("volume").is_empty());
+    let out = sb.run(&["create", "back", "--from-archive", "dev"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(sums(&container(&sb, "back", "app"), "/var/lib/app"), before);
+}

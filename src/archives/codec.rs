@@ -46,17 +46,24 @@ pub fn write(tar: impl Read, out: &Path, level: i32) -> Result<VolumeStats> {
         let produced = (|| -> io::Result<Result<(u64, u64)>> {
             let mut encoder = zstd::stream::write::Encoder::new(Handoff::new(tx), level)?;
             encoder.include_checksum(true)?;
-            let mut tee = Tee {
-                inner: tar,
-                copy: encoder,
-            };
-            let counted = match count_tar(&mut tee) {
+            let mut counter = TarCounter::default();
+            let mut tar = tar;
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                let n = tar.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                if let Err(e) = counter.feed(&buf[..n]) {
+                    return Ok(Err(tar_error(out, e)));
+                }
+                encoder.write_all(&buf[..n])?;
+            }
+            let counted = match counter.finish() {
                 Ok(counted) => counted,
                 Err(e) => return Ok(Err(tar_error(out, e))),
             };
-            // The end-of-archive blocks and any padding after them belong to the copy too.
-            io::copy(&mut tee, &mut io::sink())?;
-            tee.copy.finish()?.flush()?;
+            encoder.finish()?.flush()?;
             Ok(Ok(counted))
         })();
         let sunk = sink
@@ -179,9 +186,16 @@ pub fn verify(path: &Path) -> Result<VolumeStats> {
     let ((files, bytes), stored_bytes, sha256) = read_hashed(path, |compressed| {
         let mut decoder =
             zstd::stream::read::Decoder::new(compressed).map_err(|e| damaged(path, e))?;
-        let counted = count_tar(&mut decoder).map_err(|e| damaged(path, e))?;
-        io::copy(&mut decoder, &mut io::sink()).map_err(|e| damaged(path, e))?;
-        Ok(counted)
+        let mut counter = TarCounter::default();
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = decoder.read(&mut buf).map_err(|e| damaged(path, e))?;
+            if n == 0 {
+                break;
+            }
+            counter.feed(&buf[..n]).map_err(|e| damaged(path, e))?;
+        }
+        counter.finish().map_err(|e| damaged(path, e))
     })?;
     Ok(VolumeStats {
         bytes,
@@ -191,18 +205,131 @@ pub fn verify(path: &Path) -> Result<VolumeStats> {
     })
 }
 
-/// Walks a tar stream's headers (reading over the data): regular files and their bytes.
-fn count_tar(reader: impl Read) -> io::Result<(u64, u64)> {
-    let mut archive = tar::Archive::new(reader);
-    let (mut files, mut bytes) = (0, 0);
-    for entry in archive.entries()? {
-        let entry = entry?;
-        if entry.header().entry_type().is_file() {
-            files += 1;
-            bytes += entry.size();
+/// Counts a tar stream's regular files and their bytes as it passes, in
+/// pieces of any size, reading only the headers: each header's checksum is
+/// checked, PAX sizes (files over 8 GiB) are honoured, and a stream that
+/// ends before the end-of-archive blocks is an error, so a copy the engine
+/// cut short is never taken for a whole one.
+#[derive(Default)]
+struct TarCounter {
+    files: u64,
+    bytes: u64,
+    /// Bytes of the current header gathered so far.
+    header: Vec<u8>,
+    /// Bytes of entry data (with padding) still to pass.
+    skip: u64,
+    /// The data of a PAX header being gathered, and how much more it has.
+    pax: Option<(Vec<u8>, u64)>,
+    /// A size a PAX header set for the next entry.
+    next_size: Option<u64>,
+    /// Zero blocks seen in a row (two end the archive).
+    zeros: u8,
+}
+
+impl TarCounter {
+    fn feed(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            if self.zeros >= 2 {
+                return Ok(()); // padding after the end
+            }
+            if self.skip > 0 {
+                let n = data.len().min(self.skip as usize);
+                if let Some((pax, want)) = &mut self.pax {
+                    let take = n.min(*want as usize);
+                    pax.extend_from_slice(&data[..take]);
+                    *want -= take as u64;
+                }
+                self.skip -= n as u64;
+                data = &data[n..];
+                if self.skip == 0
+                    && let Some((pax, _)) = self.pax.take()
+                {
+                    self.next_size = pax_size(&pax);
+                }
+                continue;
+            }
+            let n = data.len().min(512 - self.header.len());
+            self.header.extend_from_slice(&data[..n]);
+            data = &data[n..];
+            if self.header.len() == 512 {
+                let header = std::mem::take(&mut self.header);
+                self.header_block(&header)?;
+            }
         }
+        Ok(())
     }
-    Ok((files, bytes))
+
+    fn header_block(&mut self, h: &[u8]) -> io::Result<()> {
+        if h.iter().all(|&b| b == 0) {
+            self.zeros += 1;
+            return Ok(());
+        }
+        let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
+        if self.zeros > 0 {
+            return Err(bad("a header after an end-of-archive block"));
+        }
+        let stored = octal(&h[148..156]).ok_or_else(|| bad("a header without a checksum"))?;
+        let sum: u64 = h
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u64::from(b)
+                }
+            })
+            .sum();
+        if sum != stored {
+            return Err(bad("a header whose checksum is wrong"));
+        }
+        let size = match self.next_size.take() {
+            Some(size) => size,
+            None if h[124] & 0x80 != 0 => h[125..136]
+                .iter()
+                .fold(0u64, |n, &b| (n << 8) | u64::from(b)),
+            None => octal(&h[124..136]).ok_or_else(|| bad("a header with a bad size"))?,
+        };
+        match h[156] {
+            b'0' | 0 | b'7' => {
+                self.files += 1;
+                self.bytes += size;
+            }
+            b'x' => self.pax = Some((Vec::new(), size.min(1 << 20))),
+            _ => {}
+        }
+        self.skip = size.div_ceil(512) * 512;
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<(u64, u64)> {
+        if self.zeros == 0 || self.skip > 0 || !self.header.is_empty() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok((self.files, self.bytes))
+    }
+}
+
+/// An octal header field (NUL- or space-terminated).
+fn octal(field: &[u8]) -> Option<u64> {
+    let text: String = field
+        .iter()
+        .take_while(|&&b| b != 0)
+        .map(|&b| b as char)
+        .collect();
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(0);
+    }
+    u64::from_str_radix(text, 8).ok()
+}
+
+/// The `size` record of PAX extended header data (`"<len> size=<n>\n"` lines).
+fn pax_size(data: &[u8]) -> Option<u64> {
+    String::from_utf8_lossy(data).lines().find_map(|line| {
+        let (_, record) = line.split_once(' ')?;
+        record.strip_prefix("size=")?.parse().ok()
+    })
 }
 
 fn damaged(path: &Path, e: io::Error) -> Error {
@@ -217,20 +344,6 @@ fn tar_error(path: &Path, e: io::Error) -> Error {
         "the engine's copy for {} was not a whole tar stream: {e}",
         path.display()
     ))
-}
-
-/// A reader that writes a copy of everything read into `copy`.
-struct Tee<R, W> {
-    inner: R,
-    copy: W,
-}
-
-impl<R: Read, W: Write> Read for Tee<R, W> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.copy.write_all(&buf[..n])?;
-        Ok(n)
-    }
 }
 
 /// A writer that hands what it is given to another thread, a chunk at a time.
@@ -380,6 +493,35 @@ mod tests {
         let reader = std::thread::spawn(move || read(&path, tx, &written.sha256));
         while rx.blocking_recv().is_some() {}
         assert!(reader.join().unwrap().is_err());
+    }
+
+    #[test]
+    fn the_counter_reads_headers_in_any_pieces_and_refuses_a_cut_stream() {
+        let tar = sample_tar();
+        for piece in [1, 511, 512, 513, 4096, tar.len()] {
+            let mut c = TarCounter::default();
+            for chunk in tar.chunks(piece) {
+                c.feed(chunk).unwrap();
+            }
+            assert_eq!(c.finish().unwrap(), (2, 300_005), "pieces of {piece}");
+        }
+        let mut cut = TarCounter::default();
+        cut.feed(&tar[..tar.len() - 1024]).unwrap();
+        assert!(cut.finish().is_err(), "no end-of-archive blocks");
+        // A PAX size record overrides the header's.
+        let mut c = TarCounter::default();
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_ustar();
+        header.set_size(3);
+        header.set_cksum();
+        builder
+            .append_pax_extensions([("size", b"3".as_slice())])
+            .unwrap();
+        builder
+            .append_data(&mut header, "f", b"abc".as_slice())
+            .unwrap();
+        c.feed(&builder.into_inner().unwrap()).unwrap();
+        assert_eq!(c.finish().unwrap(), (1, 3));
     }
 
     #[test]

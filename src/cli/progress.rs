@@ -145,6 +145,10 @@ impl Progress for Bars {
         }
     }
 
+    fn wants_totals(&self) -> bool {
+        matches!(self.mode, Mode::Bars(_))
+    }
+
     fn environment(&self, env: &Environment) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.env = Some(format!("[{}] ", env.name));

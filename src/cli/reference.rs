@@ -113,6 +113,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("$ENVCTL_DATA_DIR/backups/", "database backups"),
     (
+        "$ENVCTL_DATA_DIR/archives/",
+        "volume archives, one directory each (docs/archives.md)",
+    ),
+    (
         "$ENVCTL_DATA_DIR/secrets/",
         "generated secrets, one file per environment",
     ),

@@ -117,12 +117,26 @@ pub trait Runtime: Send + Sync {
         instance: &str,
         environment: &str,
     ) -> impl Future<Output = Result<Vec<Mount>>> + Send;
-    /// The names of one environment's data volumes (markers left out).
+    /// One environment's data volumes (markers left out), with the service
+    /// each was made for.
     fn environment_volumes(
         &self,
         instance: &str,
         environment: &str,
-    ) -> impl Future<Output = Result<Vec<String>>> + Send;
+    ) -> impl Future<Output = Result<Vec<VolumeInfo>>> + Send;
+    /// Creates, and never starts, container `name` of `image` with `volume`
+    /// mounted at `path` and no network: a way for the engine's archive API
+    /// to reach a volume no service container mounts any more.
+    fn create_helper(
+        &self,
+        name: &str,
+        image: &str,
+        labels: HashMap<String, String>,
+        volume: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Removes container `name` (its named volumes stay); a missing one is fine.
+    fn remove_container(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
     /// The size on disk of this installation's volumes, by name, when the
     /// runtime can tell (empty when it cannot).
     fn volume_sizes(
@@ -235,6 +249,14 @@ pub struct ContainerInfo {
     /// Docker's own words, e.g. "Exited (137) 2 seconds ago".
     pub status: String,
     pub labels: HashMap<String, String>,
+}
+
+/// A data volume of an environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeInfo {
+    pub name: String,
+    /// The service it was made for (its label), when it has one.
+    pub service: Option<String>,
 }
 
 /// A named volume mounted in a container of an environment.

@@ -113,32 +113,111 @@ pub(crate) async fn take(
             chosen.entry(m.volume.clone()).or_insert(m);
         }
     }
-    let unmounted: Vec<String> = engine
-        .environment_volumes(instance, &env.id)
-        .await?
-        .into_iter()
-        .filter(|v| !chosen.contains_key(v))
-        .collect();
-    if !unmounted.is_empty() {
-        return Err(Error::Failed(format!(
-            "cannot archive {}: no container of '{}' mounts it, and the engine copies through \
-             containers; `envctl delete {} --no-archive` removes it without an archive, \
-             `--keep-volumes` keeps it",
-            unmounted.join(", "),
-            env.name,
+    // A volume whose container is gone (removed by hand) is reached through
+    // a helper container of its service's image, made here, never started.
+    let mut helpers = Vec::new();
+    let mut unreachable = Vec::new();
+    for v in engine.environment_volumes(instance, &env.id).await? {
+        if chosen.contains_key(&v.name) {
+            continue;
+        }
+        let name = v.name.strip_prefix(&prefix).unwrap_or(&v.name).to_owned();
+        match helper(ctx, engine, instance, env, &v, &name).await {
+            Ok(mount) => {
+                helpers.push(mount.container.clone());
+                chosen.insert(v.name.clone(), mount);
+            }
+            Err(e) => unreachable.push(format!("{} ({})", v.name, e.chain_text())),
+        }
+    }
+    let result = if unreachable.is_empty() {
+        take_from(ctx, caller, instance, env, reason, progress, &chosen).await
+    } else {
+        Err(Error::Failed(format!(
+            "cannot copy {}: no container of '{}' mounts it",
+            unreachable.join(", "),
             env.name
+        )))
+    };
+    for h in helpers {
+        let _ = engine.remove_container(&h).await;
+    }
+    result
+}
+
+/// A stopped container of the volume's service image mounting it where the
+/// service did, to copy it through.
+async fn helper(
+    ctx: &Context,
+    engine: &Engine,
+    instance: &str,
+    env: &Environment,
+    volume: &crate::engine::VolumeInfo,
+    name: &str,
+) -> Result<Mount> {
+    let template = crate::ops::create::resolved_template(ctx, env)?;
+    let service = volume
+        .service
+        .as_deref()
+        .and_then(|s| template.services.iter().find(|t| t.name == s))
+        .or_else(|| {
+            template
+                .services
+                .iter()
+                .find(|s| s.volumes.iter().any(|v| v.name == name))
+        })
+        .ok_or_else(|| Error::Failed("its service is no longer in the template".into()))?;
+    let path = service
+        .volumes
+        .iter()
+        .find(|v| v.name == name)
+        .map_or_else(|| format!("/{name}"), |v| v.target.clone());
+    if !engine.has_image(&service.image).await? {
+        return Err(Error::Failed(format!(
+            "image {} of service {} is not here to copy it through",
+            service.image, service.name
         )));
     }
+    let container = format!("envctl-{}-archive-{name}", env.id);
+    let mut labels = crate::engine::labels::environment(instance, env);
+    labels.insert(crate::engine::labels::SERVICE.into(), service.name.clone());
+    engine
+        .create_helper(&container, &service.image, labels, &volume.name, &path)
+        .await?;
+    Ok(Mount {
+        container,
+        service: service.name.clone(),
+        volume: volume.name.clone(),
+        path,
+    })
+}
+
+/// Archives the volumes of `chosen` (volume → where to copy it from).
+async fn take_from(
+    ctx: &Context,
+    caller: &Caller,
+    instance: &str,
+    env: &Environment,
+    reason: Reason,
+    progress: &dyn Progress,
+    chosen: &BTreeMap<String, Mount>,
+) -> Result<Option<Manifest>> {
+    let engine = ctx.engine().await?;
+    let prefix = format!("envctl-{}-", env.id);
     if chosen.is_empty() {
         return Ok(None);
     }
-    let sizes = engine.volume_sizes(instance).await.unwrap_or_default();
+    let sizes = if progress.wants_totals() {
+        engine.volume_sizes(instance).await.unwrap_or_default()
+    } else {
+        Default::default()
+    };
     let archives = store(ctx);
     archives.sweep();
     let now = Utc::now();
     let partial = archives.begin(&env.name, now)?;
     let mut volumes = Vec::new();
-    for (volume, mount) in &chosen {
+    for (volume, mount) in chosen {
         let name = volume.strip_prefix(&prefix).unwrap_or(volume).to_owned();
         let (path, file) = partial.volume_file(&name);
         let total = sizes.get(volume).copied().unwrap_or(0);

@@ -204,8 +204,8 @@ async fn archive_first(
         Err(e) => {
             let reason = format!(
                 "archiving its volumes before removal failed, so nothing was removed: {}; \
-                 fix that and delete again, or `envctl delete {} --no-archive` to remove it \
-                 without an archive",
+                 fix that and delete again, `envctl delete {} --no-archive` to remove it \
+                 without an archive, or `--keep-volumes` to keep the volumes",
                 e.chain_text(),
                 env.name
             );

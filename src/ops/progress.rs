@@ -45,6 +45,11 @@ pub trait Progress: Send + Sync {
     fn service(&self, _service: &str, _step: Step) {}
     /// The environment record changed (status, ready flags).
     fn environment(&self, _env: &Environment) {}
+    /// Whether totals are drawn (a bar needs a volume's size before an
+    /// archive; measuring it costs the engine a walk of the volume).
+    fn wants_totals(&self) -> bool {
+        false
+    }
 }
 
 /// Reports nothing.

@@ -30,7 +30,7 @@ use futures_util::{Stream, StreamExt};
 use super::labels as label;
 use super::{
     Bytes, ContainerInfo, ContainerSpec, ContainerStatus, Health, Inventory, Mount, NetworkError,
-    Removed, RunState, Runtime, Sample,
+    Removed, RunState, Runtime, Sample, VolumeInfo,
 };
 use crate::error::{Error, Result};
 
@@ -674,16 +674,69 @@ impl Runtime for DockerEngine {
         Ok(mounts)
     }
 
-    async fn environment_volumes(&self, instance: &str, environment: &str) -> Result<Vec<String>> {
-        let mut names: Vec<String> = self
+    async fn environment_volumes(
+        &self,
+        instance: &str,
+        environment: &str,
+    ) -> Result<Vec<VolumeInfo>> {
+        let mut volumes: Vec<VolumeInfo> = self
             .volumes(label_filters(instance, Some(environment)))
             .await?
             .into_iter()
             .filter(|v| !v.labels.contains_key(label::MARKER))
-            .map(|v| v.name)
+            .map(|v| VolumeInfo {
+                service: v.labels.get(label::SERVICE).cloned(),
+                name: v.name,
+            })
             .collect();
-        names.sort();
-        Ok(names)
+        volumes.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(volumes)
+    }
+
+    async fn create_helper(
+        &self,
+        name: &str,
+        image: &str,
+        labels: HashMap<String, String>,
+        volume: &str,
+        path: &str,
+    ) -> Result<()> {
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            // Never run: the engine only needs a container to copy through.
+            cmd: Some(vec!["true".to_owned()]),
+            labels: Some(labels),
+            network_disabled: Some(true),
+            host_config: Some(HostConfig {
+                binds: Some(vec![format!("{volume}:{path}")]),
+                network_mode: Some("none".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let options = CreateContainerOptions {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        };
+        self.docker
+            .create_container(Some(options), body)
+            .await
+            .map(|_| ())
+            .map_err(docker_error(format!(
+                "creating a container of {image} to copy volume {volume} through"
+            )))
+    }
+
+    async fn remove_container(&self, name: &str) -> Result<()> {
+        let options = RemoveContainerOptions {
+            force: true,
+            ..Default::default()
+        };
+        match self.docker.remove_container(name, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if matches!(status_of(&e), Some(404 | 409)) => Ok(()),
+            Err(e) => Err(docker_error(format!("removing container {name}"))(e)),
+        }
     }
 
     async fn volume_sizes(&self, _instance: &str) -> Result<HashMap<String, u64>> {
