@@ -406,8 +406,8 @@ fn every_operation_lands_in_the_event_log() {
         .collect();
     assert_eq!(
         actions,
-        ["create", "stop", "delete", "sync"],
-        "a cleanup with nothing to do logs nothing"
+        ["create", "stop", "archived", "delete", "sync"],
+        "the delete archived the volumes first; a cleanup with nothing to do logs nothing"
     );
     assert_eq!(events[0]["environment"], "logged");
     assert_eq!(events[0]["outcome"], "ok");

@@ -212,6 +212,14 @@ impl ArchiveStore {
                 manifest.format
             )));
         }
+        // Its files are read from this directory only, whatever the manifest says.
+        let outside = |f: &str| f.is_empty() || f.contains('/') || f.starts_with('.');
+        if manifest.id != id || manifest.volumes.iter().any(|v| outside(&v.file)) {
+            return Err(Error::Failed(format!(
+                "{}: not a manifest of archive {id} (its id or file names are wrong)",
+                path.display()
+            )));
+        }
         Ok(manifest)
     }
 
