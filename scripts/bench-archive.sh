@@ -3,7 +3,8 @@
 #  - archiving a volume of ~200 MB of mixed files (random data, a few
 #    thousand small text files) with `envctl archive create`, whole process,
 #    against `docker cp CONTAINER:/path - | zstd -3` on the same data
-#    (target: at most 1.3x);
+#    (target: at most 1.3x), and against the same pipeline doing what envctl
+#    does besides: `| tee FILE | sha256sum` (the manifest's checksum);
 #  - restoring: `envctl create --from-archive` minus a plain `create` of the
 #    same template, against `zstd -dc | docker cp - CONTAINER:/path` into a
 #    created container (target: at most 1.3x);
@@ -71,10 +72,12 @@ docker exec "$c" sh -c 'cd /data && dd if=/dev/urandom of=random bs=1M count=120
 size="$(docker exec "$c" du -sm /data | cut -f1)"
 echo "volume: ${size} MB" >&2
 
-base_a=(); ours_a=(); base_r=(); ours_r=(); plain=()
+base_a=(); hash_a=(); ours_a=(); base_r=(); ours_r=(); plain=()
 for run in $(seq 1 "$runs"); do
     t0=$(now); docker cp "$c:/data/." - | zstd -3 -q > "$work/base.tar.zst"; t1=$(now)
     base_a+=("$(sub "$t1" "$t0")")
+    t0=$(now); docker cp "$c:/data/." - | zstd -3 -q | tee "$work/hashed.tar.zst" | sha256sum > /dev/null; t1=$(now)
+    hash_a+=("$(sub "$t1" "$t0")")
     t0=$(now); "$bin" archive create src -q --json > "$work/archive.json"; t1=$(now)
     ours_a+=("$(sub "$t1" "$t0")")
 
@@ -93,14 +96,15 @@ for run in $(seq 1 "$runs"); do
 done
 check="$(docker exec "$c" sh -c 'cd /data && find . -type f | sort | xargs sha256sum | sha256sum')"
 
-ba=$(median "${base_a[@]}"); oa=$(median "${ours_a[@]}")
+ba=$(median "${base_a[@]}"); ha=$(median "${hash_a[@]}"); oa=$(median "${ours_a[@]}")
 br=$(median "${base_r[@]}"); cr=$(median "${ours_r[@]}"); pc=$(median "${plain[@]}")
 or=$(sub "$cr" "$pc")
 stored=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["stored_bytes"] // 1048576)' "$work/archive.json")
 echo
 echo "archive ${size} MB (stored ${stored} MB), median of $runs:"
 echo "  docker cp | zstd -3      ${ba} s"
-echo "  envctl archive create    ${oa} s    ratio $(ratio "$oa" "$ba")  (target <= 1.3)"
+echo "  ... | tee | sha256sum    ${ha} s"
+echo "  envctl archive create    ${oa} s    ratio $(ratio "$oa" "$ba")  (target <= 1.3); $(ratio "$oa" "$ha") of the hashing pipeline"
 echo "restore:"
 echo "  zstd -dc | docker cp -   ${br} s"
 echo "  create --from-archive    ${cr} s  - plain create ${pc} s = ${or} s    ratio $(ratio "$or" "$br")  (target <= 1.3)"

@@ -25,7 +25,9 @@ pub async fn cleanup(
     let caller = caller?;
     require(&caller, Action::Maintain)?;
     let opts = body::<CleanupRequest>(&bytes)?.options(&app.ctx.config.cleanup)?;
-    let report = cleanup::cleanup(&app.ctx, &caller, &opts).await?;
+    let (ctx, run) = (app.ctx.clone(), opts.clone());
+    let report =
+        super::detached(async move { cleanup::cleanup(&ctx, &caller, &run).await }).await?;
     if !opts.dry_run {
         app.metrics.cleanup(&report);
     }

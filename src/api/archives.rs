@@ -90,6 +90,11 @@ pub(super) async fn create(
 ) -> Result<Response, ApiError> {
     let caller = caller?;
     let request: ArchiveRequest = body(&bytes)?;
-    let done = archive::create(&app.ctx, &caller, &id, &request, &Silent).await?;
+    let ctx = app.ctx.clone();
+    let done =
+        super::detached(
+            async move { archive::create(&ctx, &caller, &id, &request, &Silent).await },
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(done)).into_response())
 }

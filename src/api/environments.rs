@@ -200,7 +200,9 @@ pub(super) async fn delete(
     let Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (caller, opts) = (caller?, q.options());
     let answer = if q.wait {
-        let deleted = ops::delete(&app.ctx, &caller, &id, &opts).await?;
+        let ctx = app.ctx.clone();
+        let deleted =
+            super::detached(async move { ops::delete(&ctx, &caller, &id, &opts).await }).await?;
         DeleteAnswer::removed(deleted)
     } else {
         DeleteAnswer::accepted(ops::delete_in_background(&app.ctx, &caller, &id, &opts).await?)

@@ -330,6 +330,18 @@ async fn cached_environments(app: &Shared) -> Result<Arc<cache::Environments>, A
 
 /// Runs a database call off the async workers: the store's lock is a
 /// blocking `flock` that may wait up to the lock timeout.
+/// Runs `work` on a task of its own and waits for it: a request that times
+/// out, or a client that goes away, stops the waiting, never the work, so an
+/// archive or a removal is not cut off half way (it is logged as usual).
+pub(crate) async fn detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = crate::Result<T>> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::spawn(work)
+        .await
+        .map_err(|e| ApiError::from(crate::Error::Failed(format!("the task failed: {e}"))))?
+        .map_err(ApiError::from)
+}
+
 async fn blocking<T: Send + 'static>(
     app: &Shared,
     f: impl FnOnce(&Context) -> crate::Result<T> + Send + 'static,

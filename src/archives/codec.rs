@@ -27,6 +27,8 @@ pub struct VolumeStats {
 }
 
 const CHUNK: usize = 256 * 1024;
+/// The error of a restore whose receiver went away (the engine refused it).
+pub const STOPPED: &str = "the restore was stopped";
 /// Compressed chunks in flight between the stages.
 const IN_FLIGHT: usize = 8;
 
@@ -133,8 +135,11 @@ fn read_hashed<T>(
             at: 0,
         };
         let used = use_them(&mut reader);
-        // Anything the consumer left unread still counts for the hash.
-        let _ = io::copy(&mut reader, &mut io::sink());
+        // Anything a successful consumer left unread still counts for the
+        // hash; after a failure the reader just goes (the file is not read on).
+        if used.is_ok() {
+            let _ = io::copy(&mut reader, &mut io::sink());
+        }
         drop(reader);
         let (count, hash) = source
             .join()
@@ -163,7 +168,7 @@ pub fn read(path: &Path, chunks: Sender<Bytes>, sha256: &str) -> Result<VolumeSt
                 .blocking_send(Bytes::copy_from_slice(&buf[..n]))
                 .is_err()
             {
-                return Err(Error::Failed("the restore was stopped".into()));
+                return Err(Error::Failed(STOPPED.into()));
             }
         }
     })?;

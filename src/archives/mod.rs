@@ -72,7 +72,9 @@ pub struct Manifest {
     pub created_by: String,
     /// The record as it was when archived.
     pub environment: Environment,
-    /// The template it was made from, as configured then.
+    /// The template it was made from, as configured then (left out of what
+    /// `archive show` and the API answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
     /// "zstd".
     pub compression: String,
@@ -326,8 +328,9 @@ impl ArchiveStore {
             let Some(rest) = name.strip_prefix(PARTIAL) else {
                 continue;
             };
-            let pid = rest.rsplit('-').next().and_then(|p| p.parse::<i32>().ok());
-            if pid.is_some_and(|pid| !process_alive(pid)) {
+            let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+            // Gone, or its number now belongs to another program.
+            if pid.is_some_and(|pid| !crate::store::host::envctl_process_alive(pid)) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
@@ -440,10 +443,4 @@ fn check_id(id: &str) -> Result<()> {
             "'{id}' is not an archive id or environment name (see `envctl archive list`)"
         )))
     }
-}
-
-fn process_alive(pid: i32) -> bool {
-    // Signal 0 checks existence; EPERM means it exists under another user.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }

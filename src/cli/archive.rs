@@ -153,12 +153,8 @@ impl Printer {
 
     pub fn archive(&self, m: &Manifest) -> anyhow::Result<()> {
         if self.json() {
-            // The template's env values may hold credentials typed into the config.
-            let mut value = serde_json::to_value(m)?;
-            if let Some(o) = value.as_object_mut() {
-                o.remove("template");
-            }
-            return self.json_out(&value);
+            // Without the template: the core leaves it out.
+            return self.json_out(m);
         }
         let s = m.summary();
         let mut text = format!(

@@ -38,7 +38,7 @@ pub async fn exec(
         } else if args.no_archive {
             "and its volumes, without an archive"
         } else {
-            "and its volumes (archived first)"
+            "and its volumes (archived first, unless archives are off)"
         };
         let question = format!(
             "Delete '{}' ({}, {}) {volumes}?",

@@ -245,7 +245,8 @@ async fn take_from(
             sha256: stats.sha256,
         });
     }
-    let secrets = crate::store::secrets::load(ctx.store.dir(), &env.id).unwrap_or_default();
+    // Unreadable secrets fail the archive: the restored data would not open without them.
+    let secrets = crate::store::secrets::load(ctx.store.dir(), &env.id)?;
     partial.write_secrets(&secrets)?;
     let manifest = Manifest {
         format: FORMAT,
@@ -352,9 +353,14 @@ impl Restore {
 
 /// Matches the volumes of `archive` (read with [`show`], which authorises)
 /// to `template`'s.
+/// The archived secrets come along only when the template is the archive's,
+/// the new environment has the archive's owner, and `caller` may read that
+/// owner's secrets; otherwise the new environment gets fresh ones.
 pub fn plan_restore(
     ctx: &Context,
+    caller: &Caller,
     archive: Manifest,
+    owner: &str,
     template_name: &str,
     template: &Template,
 ) -> Result<Restore> {
@@ -381,7 +387,9 @@ pub fn plan_restore(
             held.join(", ")
         )));
     }
-    let secrets = if archive.environment.template == template_name {
+    let own = archive.environment.owner == owner
+        && caller.may(Action::ReadSecrets, Some(&archive.environment.owner));
+    let secrets = if archive.environment.template == template_name && own {
         archives.secrets(&archive.id)?
     } else {
         BTreeMap::new()
@@ -472,11 +480,17 @@ async fn copy_in(
             _ = tick.tick() => progress(sent.load(Ordering::Relaxed)),
         }
     };
-    // A damaged file ends the stream early: its error comes first.
-    reader
+    let read = reader
         .await
-        .map_err(|e| Error::Failed(format!("the archive reader stopped: {e}")))??;
-    imported
+        .map_err(|e| Error::Failed(format!("the archive reader stopped: {e}")))?;
+    match (read, imported) {
+        // A damaged file ends the stream early: its error comes first...
+        (Err(e), _) if !matches!(&e, Error::Failed(m) if m == codec::STOPPED) => Err(e),
+        // ...while a reader stopped by the engine's refusal gives the engine's reason.
+        (_, Err(e)) => Err(e),
+        (Err(e), Ok(())) => Err(e),
+        (Ok(_), Ok(())) => Ok(()),
+    }
 }
 
 /// The archives `caller` may see (owners their own, operators all), newest first.
@@ -491,11 +505,25 @@ pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<ArchiveSummary>> {
         .collect())
 }
 
-/// Archive `key` (an id, or an environment name for its newest).
+/// Archive `key`: an id, or an environment name for the newest archive of
+/// that name `caller` may see. Without its template (whose env values may
+/// hold credentials typed into the config).
 pub fn show(ctx: &Context, caller: &Caller, key: &str) -> Result<Manifest> {
     let archives = store(ctx);
-    let manifest = crate::store::off_worker(|| archives.find(key))?;
+    let visible = |m: &Manifest| caller.may(Action::ReadLogs, Some(&m.environment.owner));
+    let mut manifest = crate::store::off_worker(|| match archives.load(key) {
+        Err(Error::NotFound { .. }) => archives
+            .list()?
+            .into_iter()
+            .find(|m| m.environment.name == key && visible(m))
+            .ok_or_else(|| Error::NotFound {
+                what: "archive",
+                name: key.to_owned(),
+            }),
+        other => other,
+    })?;
     caller.authorize(Action::ReadLogs, Some(&manifest.environment.owner))?;
+    manifest.template = None;
     Ok(manifest)
 }
 

@@ -161,12 +161,15 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
         .or_else(|| archive.as_ref().map(|a| a.environment.template.clone()))
         .unwrap_or_else(|| ctx.config.defaults.template.clone());
     let template = ctx.config.template(&template_name)?.clone();
-    let restore = archive
-        .map(|a| crate::ops::archive::plan_restore(ctx, a, &template_name, &template).map(Box::new))
-        .transpose()?;
     // Developers create for themselves; operators and admins may name an owner.
     let owner = opts.owner.clone().unwrap_or_else(|| caller.user.clone());
     caller.authorize(Action::Create, Some(&owner))?;
+    let restore = archive
+        .map(|a| {
+            crate::ops::archive::plan_restore(ctx, caller, a, &owner, &template_name, &template)
+                .map(Box::new)
+        })
+        .transpose()?;
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
     ctx.engine().await?;
     let pooled = template.pool.is_some() && !opts.no_pool && !opts.for_pool && restore.is_none();
@@ -555,6 +558,7 @@ async fn build(
             engine
                 .create_container(container_spec(env, s, labels, network, volumes))
                 .await?;
+            let mut all_made = created_tx.subscribe();
             if let Some(restore) = restore {
                 let container = container_name(&env.id, &s.name);
                 crate::ops::archive::restore_service(
@@ -563,6 +567,11 @@ async fn build(
                 .await?;
             }
             created_tx.send_modify(|n| *n += 1);
+            // A restore fills volumes other services may share: nothing
+            // starts before every container is made and every volume restored.
+            if restore.is_some() {
+                let _ = all_made.wait_for(|n| *n == services).await;
+            }
             progress.service(&s.name, Step::Starting);
             engine
                 .start_container(&container_name(&env.id, &s.name))

@@ -41,6 +41,11 @@ pub struct Deleted {
 /// How long an archive before a removal may take before it counts as abandoned.
 const ARCHIVE_DEADLINE: Duration = Duration::from_secs(6 * 3600);
 const DELETE_DEADLINE: Duration = Duration::from_secs(120);
+/// The operation of a removal of everything: its volumes were archived, or
+/// were chosen to go without one (`--no-archive`, archives off, a pool member).
+pub const REMOVE_ALL: &str = "delete";
+/// The operation of a removal that keeps the volumes (`--keep-volumes`).
+pub const KEEP_VOLUMES: &str = "delete-keep-volumes";
 
 /// Deletes an environment from any state: marks it `deleting`, archives its
 /// volumes (unless archives are off, `no_archive`, `keep_volumes`, or it is
@@ -127,8 +132,9 @@ async fn delete_inner(
                 env.name, op.pid, op.host
             )));
         }
-        // A delete taken up again after its archive was made goes straight on.
-        let archived_already = op.is_some_and(|op| op.action == "delete");
+        // A delete taken up again after its archive was made (or after one
+        // that chose to have none) goes straight on.
+        let archived_already = op.is_some_and(|op| op.action == REMOVE_ALL);
         let archive = !archived_already
             && !opts.keep_volumes
             && !opts.no_archive
@@ -137,8 +143,10 @@ async fn delete_inner(
         env.transition(Status::Deleting)?;
         env.operation = Some(if archive {
             Operation::begin("archive", ARCHIVE_DEADLINE)
+        } else if opts.keep_volumes {
+            Operation::begin(KEEP_VOLUMES, DELETE_DEADLINE)
         } else {
-            Operation::begin("delete", DELETE_DEADLINE)
+            Operation::begin(REMOVE_ALL, DELETE_DEADLINE)
         });
         Ok((env.clone(), instance, archive))
     });
@@ -162,7 +170,11 @@ async fn delete_inner(
             let _ = ctx.store.update(|db| {
                 if let Some(env) = db.find_mut(&env.id) {
                     env.error = Some(reason);
-                    env.operation = None;
+                    // Abandoned at once, keeping what it was to remove: the
+                    // next sync finishes it (keeping the volumes if asked).
+                    if let Some(op) = &mut env.operation {
+                        op.deadline = chrono::Utc::now();
+                    }
                 }
                 Ok(())
             });
@@ -192,11 +204,20 @@ async fn archive_first(
 ) -> Result<Option<ArchiveSummary>> {
     let reason = opts.reason.unwrap_or(Reason::Delete);
     let silent = crate::ops::progress::Silent;
+    // Stopped first, so no database is copied mid-write: it goes anyway.
+    let engine = ctx.engine().await?;
+    let grace = ctx.config.defaults.stop_timeout;
+    futures_util::future::join_all(
+        env.services
+            .values()
+            .map(|s| engine.stop_container(&s.container, grace)),
+    )
+    .await;
     match crate::ops::archive::take(ctx, caller, instance, env, reason, &silent).await {
         Ok(manifest) => {
             ctx.store.update(|db| {
                 let env = db.get_mut(&env.id)?;
-                env.operation = Some(Operation::begin("delete", DELETE_DEADLINE));
+                env.operation = Some(Operation::begin(REMOVE_ALL, DELETE_DEADLINE));
                 Ok(())
             })?;
             Ok(manifest.map(|m| m.summary()))

@@ -117,6 +117,8 @@ pub enum Repair {
     },
     FinishDelete {
         reason: String,
+        /// The delete was asked to keep the volumes.
+        keep_volumes: bool,
     },
     /// Clear an operation whose process is gone from a settled record
     /// (running or stopped), keeping its status: a create killed while it
@@ -147,7 +149,7 @@ impl Repair {
                 (Some(Status::Failed), reason)
             }
             Repair::Stop { reason } => (Some(Status::Stopped), reason),
-            Repair::FinishDelete { reason } => (None, reason),
+            Repair::FinishDelete { reason, .. } => (None, reason),
             Repair::Settle { reason } | Repair::Restart { reason, .. } => (Some(from), reason),
         }
     }
@@ -330,6 +332,10 @@ fn diagnose(
             },
             Status::Deleting => Repair::FinishDelete {
                 reason: format!("unfinished delete: {abandoned}"),
+                keep_volumes: env
+                    .operation
+                    .as_ref()
+                    .is_some_and(|op| op.action == crate::ops::delete::KEEP_VOLUMES),
             },
             _ => Repair::Fail {
                 reason: format!("abandoned while {}: {abandoned}", env.status),
@@ -468,17 +474,24 @@ pub async fn apply(
             env.updated_at = Utc::now();
             Ok(())
         })?,
-        Repair::FinishDelete { .. } => {
+        Repair::FinishDelete { keep_volumes, .. } => {
+            let action = if keep_volumes {
+                crate::ops::delete::KEEP_VOLUMES
+            } else {
+                crate::ops::delete::REMOVE_ALL
+            };
             ctx.store.update(|db| {
                 unchanged(db)?;
                 let env = db.get_mut(&seen.id)?;
                 env.operation = Some(crate::store::Operation::begin(
-                    "delete",
+                    action,
                     std::time::Duration::from_secs(120),
                 ));
                 Ok(())
             })?;
-            engine.remove_environment(instance, &seen.id, false).await?;
+            engine
+                .remove_environment(instance, &seen.id, keep_volumes)
+                .await?;
             ctx.store.update(|db| {
                 db.remove(&seen.id);
                 Ok(())
@@ -678,5 +691,43 @@ mod tests {
             matches!(&plan.repairs[0].1, Repair::Fail { reason, .. } if reason.contains("removed outside"))
         );
         assert!(matches!(&plan.repairs[1].1, Repair::FinishDelete { .. }));
+    }
+
+    #[test]
+    fn an_abandoned_delete_keeps_what_it_was_asked_to_and_an_abandoned_archive_removes_nothing() {
+        let abandoned = |action: &str| {
+            let mut e = env(action, Status::Deleting, &["web"]);
+            let mut op = crate::store::Operation::begin(action, std::time::Duration::ZERO);
+            op.deadline = Utc::now() - chrono::Duration::seconds(1);
+            e.operation = Some(op);
+            e
+        };
+        let records = [
+            abandoned(crate::ops::delete::KEEP_VOLUMES),
+            abandoned(crate::ops::delete::REMOVE_ALL),
+            abandoned("archive"),
+        ];
+        let plan = plan(&records, &Inventory::default(), Utc::now(), None);
+        assert!(matches!(
+            &plan.repairs[0].1,
+            Repair::FinishDelete {
+                keep_volumes: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &plan.repairs[1].1,
+            Repair::FinishDelete {
+                keep_volumes: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &plan.repairs[2].1,
+            Repair::Fail {
+                rollback: false,
+                ..
+            }
+        ));
     }
 }

@@ -121,7 +121,9 @@ pub(super) async fn run_cleanup(
     };
     let mut opts = policy(&app);
     opts.dry_run = false;
-    let outcome = match cleanup::cleanup(&app.ctx, &user.caller(), &opts).await {
+    let (ctx, caller) = (app.ctx.clone(), user.caller());
+    let run = super::super::detached(async move { cleanup::cleanup(&ctx, &caller, &opts).await });
+    let outcome = match run.await.map_err(|e| e.message) {
         Ok(report) => {
             app.metrics.cleanup(&report);
             format!(
@@ -135,7 +137,7 @@ pub(super) async fn run_cleanup(
                     .unwrap_or_default()
             )
         }
-        Err(e) => format!("Cleanup did not run: {}", ApiError::from(e).message),
+        Err(message) => format!("Cleanup did not run: {message}"),
     };
     admin_page(&app, &user, Some(&outcome)).await
 }

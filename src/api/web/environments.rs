@@ -239,11 +239,13 @@ pub(super) async fn act(
             .map(|_| back)
             .map_err(ApiError::from),
         "archive" => {
+            let (ctx, id) = (app.ctx.clone(), env.id.clone());
             let request = crate::ops::archive::ArchiveRequest::default();
-            crate::ops::archive::create(&app.ctx, &caller, &env.id, &request, &Silent)
-                .await
-                .map(|_| back)
-                .map_err(ApiError::from)
+            crate::api::detached(async move {
+                crate::ops::archive::create(&ctx, &caller, &id, &request, &Silent).await
+            })
+            .await
+            .map(|_| back)
         }
         "delete" => {
             let opts = crate::ops::requests::DeleteRequest::default().options();

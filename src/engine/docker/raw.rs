@@ -98,7 +98,7 @@ pub fn get(path: &str, what: &'static str, name: &str, context: &str) -> Result<
         .ok()
         .and_then(|v| v["message"].as_str().map(str::to_owned))
         .unwrap_or(text);
-    if status == 404 && message.contains("container") {
+    if status == 404 && message.contains("No such container") {
         return Err(Error::NotFound {
             what,
             name: name.to_owned(),
@@ -140,8 +140,15 @@ impl Read for Body {
                         // The CRLF after a chunk's data, then the next size.
                         let mut crlf = [0u8; 2];
                         self.reader.read_exact(&mut crlf)?;
+                        if &crlf != b"\r\n" {
+                            return Err(io::Error::new(
+                                io::ErrorKind::InvalidData,
+                                "a chunk without its CRLF",
+                            ));
+                        }
                         *left = None;
                     }
+                    Some(_) if buf.is_empty() => return Ok(0),
                     Some(n) => {
                         let want = buf.len().min(*n as usize);
                         let got = self.reader.read(&mut buf[..want])?;
