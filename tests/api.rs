@@ -4,13 +4,13 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Sandbox, text, wait_until};
+use common::{Sandbox, api_call as http, text, wait_until};
 use envctl::tokens::{Role, Tokens};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -358,22 +358,6 @@ async fn bad_bodies_and_impossible_requests_have_their_statuses() {
 }
 
 /// Plain HTTP/1.1 to the real server.
-fn http(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, Value) {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let body = body.unwrap_or("");
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    s.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let payload = response.split("\r\n\r\n").nth(1).unwrap_or("");
-    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
-}
-
 #[test]
 fn create_stop_start_and_delete_over_http_on_real_docker() {
     let sb = Sandbox::new(40100);

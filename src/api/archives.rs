@@ -52,7 +52,7 @@ pub(super) async fn list(
 #[utoipa::path(get, path = "/api/onboarding/archives/{id}", tag = "archives",
     params(("id" = String, Path, description = "Archive id, or an environment name for its newest archive")),
     responses((status = 200, description = "The archive", body = ArchiveDetail),
-              (status = 400, description = "Not an archive id", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an operator", body = ErrorBody), (status = 404, description = "No such archive", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
+              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an operator", body = ErrorBody), (status = 404, description = "No such archive", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
 pub(super) async fn show(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,
@@ -66,7 +66,7 @@ pub(super) async fn show(
 #[utoipa::path(delete, path = "/api/onboarding/archives/{id}", tag = "archives",
     params(("id" = String, Path, description = "Archive id, or an environment name for its newest archive")),
     responses((status = 200, description = "Deleted", body = ArchiveSummary),
-              (status = 400, description = "Not an archive id", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an operator", body = ErrorBody), (status = 404, description = "No such archive", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
+              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an operator", body = ErrorBody), (status = 404, description = "No such archive", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
 pub(super) async fn delete(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,
@@ -81,7 +81,7 @@ pub(super) async fn delete(
     params(("id" = String, Path, description = "Environment id or name")),
     request_body(content = Option<ArchiveRequest>, description = "Every field is optional"),
     responses((status = 201, description = "Archived (answers when the copy is done)", body = Archived),
-              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Conflict with the current state", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value, or nothing to archive", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+              (status = 400, description = "Malformed request", body = ErrorBody), (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 404, description = "No such environment", body = ErrorBody), (status = 409, description = "Nothing to archive, or another archive of it is under way", body = ErrorBody), (status = 413, description = "Body over 64 KiB"), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
 pub(super) async fn create(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,

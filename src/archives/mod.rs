@@ -429,6 +429,7 @@ impl Drop for Partial {
 }
 
 /// Archive ids are environment names with a time stamp: the same characters.
+/// Anything else names no archive, and is never joined into a path.
 fn check_id(id: &str) -> Result<()> {
     let ok = !id.is_empty()
         && id.len() <= 80
@@ -439,8 +440,10 @@ fn check_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidInput(format!(
-            "'{id}' is not an archive id or environment name (see `envctl archive list`)"
-        )))
+        // No archive can have such a name (nothing is looked up by it).
+        Err(Error::NotFound {
+            what: "archive",
+            name: id.to_owned(),
+        })
     }
 }
