@@ -37,7 +37,7 @@ impl From<Manifest> for ArchiveDetail {
     }
 }
 
-#[utoipa::path(get, path = "/api/onboarding/archives", tag = "archives",
+#[utoipa::path(get, path = "/api/onboarding/archives", operation_id = "list_archives", tag = "archives",
     responses((status = 200, description = "The archives the caller may see, newest first", body = [ArchiveSummary]),
               (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "The database busy", body = ErrorBody)))]
 pub(super) async fn list(
@@ -49,7 +49,7 @@ pub(super) async fn list(
     Ok(Json(list).into_response())
 }
 
-#[utoipa::path(get, path = "/api/onboarding/archives/{id}", tag = "archives",
+#[utoipa::path(get, path = "/api/onboarding/archives/{id}", operation_id = "show_archive", tag = "archives",
     params(("id" = String, Path, description = "Archive id, or an environment name for its newest archive")),
     responses((status = 200, description = "The archive", body = ArchiveDetail),
               (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an operator", body = ErrorBody), (status = 404, description = "No such archive", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
@@ -63,7 +63,7 @@ pub(super) async fn show(
     Ok(Json(ArchiveDetail::from(manifest)).into_response())
 }
 
-#[utoipa::path(delete, path = "/api/onboarding/archives/{id}", tag = "archives",
+#[utoipa::path(delete, path = "/api/onboarding/archives/{id}", operation_id = "delete_archive", tag = "archives",
     params(("id" = String, Path, description = "Archive id, or an environment name for its newest archive")),
     responses((status = 200, description = "Deleted", body = ArchiveSummary),
               (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "Not the owner, nor an operator", body = ErrorBody), (status = 404, description = "No such archive", body = ErrorBody), (status = 422, description = "Invalid value", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody)))]
@@ -77,7 +77,7 @@ pub(super) async fn delete(
     Ok(Json(deleted).into_response())
 }
 
-#[utoipa::path(post, path = "/api/onboarding/environments/{id}/archive", tag = "archives",
+#[utoipa::path(post, path = "/api/onboarding/environments/{id}/archive", operation_id = "archive_environment", tag = "archives",
     params(("id" = String, Path, description = "Environment id or name")),
     request_body(content = Option<ArchiveRequest>, description = "Every field is optional"),
     responses((status = 201, description = "Archived (answers when the copy is done)", body = Archived),

@@ -87,7 +87,7 @@ pub async fn create(
         log(ctx, caller, "archive", &env.name, &result);
     }
     let manifest = result?
-        .ok_or_else(|| Error::InvalidInput(format!("'{}' has no volumes to archive", env.name)))?;
+        .ok_or_else(|| Error::Conflict(format!("'{}' has no volumes to archive", env.name)))?;
     Ok(Archived {
         archive: manifest.summary(),
         warning,
