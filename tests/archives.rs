@@ -29,6 +29,14 @@ volumes = ["data:/var/lib/app", "conf:/etc/app"]
 [templates.keeper.secrets]
 db_password = {{ length = 20 }}
 
+[templates.site]
+description = "a volume over a directory the image has files in"
+[[templates.site.services]]
+name = "web"
+image = "{IMAGE}"
+command = ["sleep", "3600"]
+volumes = ["www:/www"]
+
 [templates.other]
 description = "shares only the data volume, mounted elsewhere"
 [[templates.other.services]]
@@ -456,4 +464,20 @@ fn a_volume_whose_container_was_removed_by_hand_is_archived_through_a_helper() {
     let out = sb.run(&["create", "back", "--from-archive", "dev"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(sums(&container(&sb, "back", "app"), "/var/lib/app"), before);
+}
+
+#[test]
+fn a_restore_brings_back_the_archive_only_not_the_images_files_too() {
+    let sb = sandbox(28780, "");
+    assert!(sb.run(&["create", "site", "-t", "site"]).status.success());
+    let c = container(&sb, "site", "web");
+    // The image's /www/index.html was copied into the new volume; the developer removed it.
+    exec(&c, "rm /www/index.html && echo mine > /www/new.html");
+    assert!(sb.run(&["delete", "site", "--yes"]).status.success());
+    let out = sb.run(&["create", "back", "--from-archive", "site"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        exec(&container(&sb, "back", "web"), "ls /www"),
+        "new.html\n"
+    );
 }

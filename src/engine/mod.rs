@@ -293,6 +293,8 @@ pub struct ContainerSpec {
     pub publish: Option<(u16, u16)>,
     /// (volume name, target, read-only).
     pub volumes: Vec<(String, String, bool)>,
+    /// Volumes the image's files must not be copied into (a restore fills them).
+    pub no_copy: Vec<String>,
     pub cpus: Option<f64>,
     pub memory: Option<i64>,
     pub pids: Option<i64>,

@@ -546,6 +546,16 @@ async fn build(
         let created_tx = &created_tx;
         async move {
             progress.service(&s.name, Step::Creating);
+            // A restored volume gets the archive's files only, not the image's too.
+            // (in every service that mounts it, whichever is made first).
+            let no_copy: Vec<String> = restore
+                .map(|r| {
+                    r.volumes
+                        .iter()
+                        .map(|(v, _, _)| format!("envctl-{}-{}", env.id, v.name))
+                        .collect()
+                })
+                .unwrap_or_default();
             let mut volumes = Vec::new();
             for v in &s.volumes {
                 let v = v.clone();
@@ -556,7 +566,7 @@ async fn build(
                 volumes.push((volume, v.target, v.read_only));
             }
             engine
-                .create_container(container_spec(env, s, labels, network, volumes))
+                .create_container(container_spec(env, s, labels, network, volumes, no_copy))
                 .await?;
             let mut all_made = created_tx.subscribe();
             if let Some(restore) = restore {
@@ -792,6 +802,7 @@ fn container_spec(
     labels: HashMap<String, String>,
     network: String,
     volumes: Vec<(String, String, bool)>,
+    no_copy: Vec<String>,
 ) -> ContainerSpec {
     let host_port = env.ports.get(&s.name).copied();
     let labels = label::service(labels, &s.name, s.sign_in.as_deref(), host_port);
@@ -805,6 +816,7 @@ fn container_spec(
         alias: s.name.clone(),
         publish: s.port.zip(host_port),
         volumes,
+        no_copy,
         cpus: s.cpus,
         memory: s.memory_bytes(),
         pids: s.pids,

@@ -823,7 +823,19 @@ impl ContainerSpec {
         let binds: Vec<String> = self
             .volumes
             .iter()
-            .map(|(name, target, ro)| format!("{name}:{target}{}", if *ro { ":ro" } else { "" }))
+            .map(|(name, target, ro)| {
+                let mut options = Vec::new();
+                if *ro {
+                    options.push("ro");
+                }
+                if self.no_copy.contains(name) {
+                    options.push("nocopy");
+                }
+                match options.is_empty() {
+                    true => format!("{name}:{target}"),
+                    false => format!("{name}:{target}:{}", options.join(",")),
+                }
+            })
             .collect();
         let second = 1_000_000_000i64;
         ContainerCreateBody {
