@@ -95,8 +95,9 @@ pub async fn create(
 }
 
 /// Archives every volume of `env` into a new archive. `Ok(None)` when it
-/// has no volumes. Fails, writing nothing, when a volume is in no container
-/// (the engine copies through containers) or a copy fails.
+/// has no volumes. A volume no container mounts any more is copied through a
+/// helper container; one that cannot be reached even so, or a copy that
+/// fails, fails the whole archive, and nothing is written.
 pub(crate) async fn take(
     ctx: &Context,
     caller: &Caller,
