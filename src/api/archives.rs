@@ -45,7 +45,7 @@ pub(super) async fn list(
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
     let caller = caller?;
-    let list = blocking(&app, move |ctx| archive::list(ctx, &caller)).await?;
+    let list = blocking(&app, move |ctx| archive::list(ctx, &caller, None)).await?;
     Ok(Json(list).into_response())
 }
 

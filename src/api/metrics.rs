@@ -89,8 +89,8 @@ pub struct Scrape<'a> {
     pub pools: &'a [crate::ops::pool::PoolStatus],
     pub latest: &'a [EnvironmentStats],
     pub host: &'a HostStats,
-    /// The archive store: (archives, bytes stored, `max_bytes`), when readable.
-    pub archives: Option<(usize, u64, Option<u64>)>,
+    /// The archive store, when readable.
+    pub archives: Option<crate::ops::archive::Usage>,
 }
 
 impl Metrics {
@@ -267,7 +267,8 @@ impl Metrics {
             self.pool_claim_seconds.clone(),
         );
         register_pools(&mut registry, scrape.pools);
-        if let Some((count, stored, limit)) = scrape.archives {
+        if let Some(usage) = scrape.archives {
+            let (count, stored, limit) = (usage.archives, usage.stored_bytes, usage.max_bytes);
             let gauges = [
                 (
                     "envctl_archives",
@@ -511,7 +512,11 @@ mod tests {
             pools: &[],
             latest: &[],
             host: &host,
-            archives: Some((2, 300, Some(1000))),
+            archives: Some(crate::ops::archive::Usage {
+                archives: 2,
+                stored_bytes: 300,
+                max_bytes: Some(1000),
+            }),
         };
         let text = m.render(&scrape, false);
         assert!(m.render(&scrape, true).ends_with("# EOF\n"));

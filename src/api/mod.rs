@@ -418,13 +418,7 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     })
     .await
     .unwrap_or_default();
-    let archives = blocking(&app, |ctx| {
-        let count = crate::ops::archive::store(ctx).ids()?.len();
-        let (stored, limit) = crate::ops::archive::usage(ctx)?;
-        Ok((count, stored, limit))
-    })
-    .await
-    .ok();
+    let archives = blocking(&app, crate::ops::archive::usage).await.ok();
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
         pools: &pools,

@@ -225,23 +225,6 @@ impl ArchiveStore {
         Ok(manifest)
     }
 
-    /// Archive `key`: an archive id, else the newest archive of the
-    /// environment named `key`.
-    pub fn find(&self, key: &str) -> Result<Manifest> {
-        check_id(key)?;
-        match self.load(key) {
-            Err(Error::NotFound { .. }) => {}
-            other => return other,
-        }
-        self.list()?
-            .into_iter()
-            .find(|m| m.environment.name == key)
-            .ok_or_else(|| Error::NotFound {
-                what: "archive",
-                name: key.to_owned(),
-            })
-    }
-
     /// The path of a file of archive `id`.
     pub fn file(&self, id: &str, file: &str) -> PathBuf {
         self.dir.join(id).join(file)
@@ -334,11 +317,6 @@ impl ArchiveStore {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
-    }
-
-    /// What the archives take on disk.
-    pub fn stored_bytes(&self) -> Result<u64> {
-        Ok(self.list()?.iter().map(|m| m.summary().stored_bytes).sum())
     }
 
     fn io(&self, source: std::io::Error) -> Error {

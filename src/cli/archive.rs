@@ -54,7 +54,7 @@ pub async fn exec(
 ) -> anyhow::Result<()> {
     let caller = Caller::local();
     match command {
-        Command::List => printer.archives(&archive::list(ctx, &caller)?),
+        Command::List => printer.archives(&archive::list(ctx, &caller, None)?),
         Command::Create { environment, stop } => {
             let bars = printer.progress();
             let request = ArchiveRequest { stop };

@@ -494,14 +494,20 @@ async fn copy_in(
     }
 }
 
-/// The archives `caller` may see (owners their own, operators all), newest first.
-pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<ArchiveSummary>> {
+/// The archives `caller` may see (owners their own, operators all), newest
+/// first; with `environment`, only that environment name's.
+pub fn list(
+    ctx: &Context,
+    caller: &Caller,
+    environment: Option<&str>,
+) -> Result<Vec<ArchiveSummary>> {
     caller.authorize(Action::Read, None)?;
     let archives = store(ctx);
     let all = crate::store::off_worker(|| archives.list())?;
     Ok(all
         .iter()
         .map(Manifest::summary)
+        .filter(|a| environment.is_none_or(|name| a.environment == name))
         .filter(|a| caller.may(Action::ReadLogs, Some(&a.owner)))
         .collect())
 }
@@ -649,17 +655,29 @@ pub fn delete(ctx: &Context, caller: &Caller, key: &str) -> Result<ArchiveSummar
     result.map(|()| manifest.summary())
 }
 
-/// What the archive store holds against its limit: (bytes stored, `max_bytes`).
-pub fn usage(ctx: &Context) -> Result<(u64, Option<u64>)> {
+/// What the archive store holds, against its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub archives: usize,
+    pub stored_bytes: u64,
+    /// `[archives] max_bytes`.
+    pub max_bytes: Option<u64>,
+}
+
+/// The archive store's [`Usage`], from one read of its manifests.
+pub fn usage(ctx: &Context) -> Result<Usage> {
     let archives = store(ctx);
-    let stored = crate::store::off_worker(|| archives.stored_bytes())?;
-    let limit = ctx
-        .config
-        .archives
-        .max_bytes
-        .as_ref()
-        .map(|s| s.bytes().max(0) as u64);
-    Ok((stored, limit))
+    let all = crate::store::off_worker(|| archives.list())?;
+    Ok(Usage {
+        archives: all.len(),
+        stored_bytes: all.iter().map(|m| m.summary().stored_bytes).sum(),
+        max_bytes: ctx
+            .config
+            .archives
+            .max_bytes
+            .as_ref()
+            .map(|s| s.bytes().max(0) as u64),
+    })
 }
 
 /// Free bytes on the disk that holds the archives (`None` when unknown).

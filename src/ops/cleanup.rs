@@ -109,9 +109,9 @@ pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> R
         ..Default::default()
     };
     let sync = sync_locked(ctx, caller, &sync_opts).await?;
-    let envs = ctx.store.read()?.environments;
-    let plan = retention::plan(&envs, &opts.policy, chrono::Utc::now());
-    let archives = planned_archives(ctx, &envs, &plan).await;
+    let db = ctx.store.read()?;
+    let plan = retention::plan(&db.environments, &opts.policy, chrono::Utc::now());
+    let archives = planned_archives(ctx, &db, &plan).await;
     Ok(Prepared {
         _lock: lock,
         sync,
@@ -123,7 +123,7 @@ pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> R
 /// What each planned removal will archive, from the engine's volume sizes.
 async fn planned_archives(
     ctx: &Context,
-    envs: &[crate::store::Environment],
+    db: &crate::store::Database,
     plan: &Plan,
 ) -> Vec<PlannedArchive> {
     if !ctx.config.archives.enabled || plan.remove.is_empty() {
@@ -132,16 +132,17 @@ async fn planned_archives(
     let Ok(engine) = ctx.engine().await else {
         return Vec::new();
     };
-    let Ok(db) = ctx.store.read() else {
-        return Vec::new();
-    };
     let sizes = engine
         .volume_sizes(&db.instance_id)
         .await
         .unwrap_or_default();
     plan.remove
         .iter()
-        .filter(|d| envs.iter().any(|e| e.id == d.id && e.pool.is_none()))
+        .filter(|d| {
+            db.environments
+                .iter()
+                .any(|e| e.id == d.id && e.pool.is_none())
+        })
         .filter_map(|d| {
             let prefix = format!("envctl-{}-", d.id);
             let volumes: Vec<u64> = sizes

@@ -46,21 +46,19 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
             ("Syncs run", m.counter("envctl_sync_runs_total")),
         ],
         pools: &pools,
-        archives: archive_store(&app, &user)
+        archives: super::super::blocking(&app, crate::ops::archive::usage)
             .await
-            .ok()
-            .map(|a| (a.list.len(), a.usage.0, a.usage.1)),
+            .ok(),
     };
     page(StatusCode::OK, pages::dashboard(&user.viewer(), &view))
 }
 
-/// The config's retention policy, as a dry run.
 /// The archives this user may see, and the store's size against its limit.
 async fn archive_store(app: &Shared, user: &User) -> Result<pages::ArchiveStore, ApiError> {
     let caller = user.caller();
     super::super::blocking(app, move |ctx| {
         Ok(pages::ArchiveStore {
-            list: crate::ops::archive::list(ctx, &caller)?,
+            list: crate::ops::archive::list(ctx, &caller, None)?,
             usage: crate::ops::archive::usage(ctx)?,
             free: crate::ops::archive::free_space(ctx),
         })
@@ -68,6 +66,7 @@ async fn archive_store(app: &Shared, user: &User) -> Result<pages::ArchiveStore,
     .await
 }
 
+/// The config's retention policy, as a dry run.
 fn policy(app: &Shared) -> CleanupOptions {
     CleanupOptions::from_config(&app.ctx.config.cleanup, true)
 }

@@ -157,14 +157,11 @@ pub(super) async fn environment(
     };
     let archives = {
         let (app, caller, name) = (app.clone(), user.caller(), env.name.clone());
-        tokio::task::spawn_blocking(move || crate::ops::archive::list(&app.ctx, &caller))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|a| a.environment == name)
-            .collect::<Vec<_>>()
+        tokio::task::spawn_blocking(move || {
+            crate::ops::archive::list(&app.ctx, &caller, Some(&name)).unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default()
     };
     let extras = pages::Extras {
         events: &events,

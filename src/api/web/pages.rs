@@ -500,7 +500,7 @@ fn sync_table(report: &SyncReport) -> Markup {
 /// and the free space on its disk.
 pub struct ArchiveStore {
     pub list: Vec<ArchiveSummary>,
-    pub usage: (u64, Option<u64>),
+    pub usage: crate::ops::archive::Usage,
     pub free: Option<u64>,
 }
 
@@ -559,8 +559,8 @@ pub fn admin(viewer: &Viewer, view: &AdminView) -> Markup {
                 h2 { "Archives" }
                 @match &view.archives {
                     Ok(store) => {
-                        p.hint { (store.list.len()) " archive(s), " (bytes(store.usage.0))
-                            @if let Some(limit) = store.usage.1 { " of " (bytes(limit)) " allowed (" code { "[archives] max_bytes" } ")" }
+                        p.hint { (store.list.len()) " archive(s), " (bytes(store.usage.stored_bytes))
+                            @if let Some(limit) = store.usage.max_bytes { " of " (bytes(limit)) " allowed (" code { "[archives] max_bytes" } ")" }
                             @if let Some(free) = store.free { "; " (bytes(free)) " free on their disk" } "." }
                         (archives_table(viewer, &store.list))
                     }
@@ -592,8 +592,8 @@ pub struct DashboardView<'a> {
     pub provisioning: Option<(f64, f64, f64, usize)>,
     pub cleanups: [(&'a str, u64); 4],
     pub pools: &'a [crate::ops::pool::PoolStatus],
-    /// The archive store: (archives, bytes stored, `max_bytes`).
-    pub archives: Option<(usize, u64, Option<u64>)>,
+    /// The archive store, when readable.
+    pub archives: Option<crate::ops::archive::Usage>,
 }
 
 pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
@@ -662,7 +662,7 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
             }
             h2 { "Cleanups" }
             dl.facts { @for (what, n) in view.cleanups { dt { (what) } dd { (n) } } }
-            @if let Some((count, stored, limit)) = view.archives {
+            @if let Some(crate::ops::archive::Usage { archives: count, stored_bytes: stored, max_bytes: limit }) = view.archives {
                 h2 { "Archive store" }
                 @let share = limit.filter(|l| *l > 0).map(|l| (stored as f64 / l as f64).min(1.0));
                 p #archive-store {
