@@ -29,6 +29,9 @@ pub enum Action {
     ReadLogs,
     /// Read an environment's generated secrets: its owner and admins only.
     ReadSecrets,
+    /// Run a command in a service's container (`exec`, `shell`): the same
+    /// rules as [`Action::ReadLogs`], since a shell reads what logs show and more.
+    Exec,
     /// Create an environment for `owner`.
     Create,
     /// Start, stop, pin, relabel or extend an environment.
@@ -48,6 +51,7 @@ impl Action {
             Action::Read => "read environments",
             Action::ReadLogs => "read the logs of",
             Action::ReadSecrets => "read the secrets of",
+            Action::Exec => "run commands in",
             Action::Create => "create environments",
             Action::Change => "change",
             Action::Delete => "delete",
@@ -62,6 +66,7 @@ impl Action {
             Action::Read => Role::Viewer,
             Action::ReadLogs
             | Action::ReadSecrets
+            | Action::Exec
             | Action::Create
             | Action::Change
             | Action::Delete => Role::Developer,
@@ -76,6 +81,7 @@ impl Action {
             self,
             Action::ReadLogs
                 | Action::ReadSecrets
+                | Action::Exec
                 | Action::Create
                 | Action::Change
                 | Action::Delete
@@ -135,7 +141,11 @@ impl Caller {
     pub fn authorize(&self, action: Action, owner: Option<&str>) -> Result<()> {
         if self.role < action.least_role() {
             return Err(Error::Forbidden(match action {
-                Action::Change | Action::Delete | Action::ReadLogs | Action::ReadSecrets => {
+                Action::Change
+                | Action::Delete
+                | Action::ReadLogs
+                | Action::ReadSecrets
+                | Action::Exec => {
                     format!("{} environments", action.what())
                 }
                 _ => action.what().to_owned(),
@@ -174,6 +184,7 @@ mod tests {
         let table = [
             (Read, Viewer, true, true, true),
             (ReadLogs, Viewer, false, false, false),
+            (Exec, Viewer, false, false, false),
             (ReadSecrets, Viewer, false, false, false),
             (Create, Viewer, false, false, false),
             (Change, Viewer, false, false, false),
@@ -182,6 +193,7 @@ mod tests {
             (Administer, Viewer, false, false, false),
             (Read, Developer, true, true, true),
             (ReadLogs, Developer, true, false, true),
+            (Exec, Developer, true, false, true),
             (ReadSecrets, Developer, true, false, true),
             (Create, Developer, true, false, true),
             (Change, Developer, true, false, true),
@@ -190,6 +202,7 @@ mod tests {
             (Administer, Developer, false, false, false),
             (Read, Operator, true, true, true),
             (ReadLogs, Operator, true, true, true),
+            (Exec, Operator, true, true, true),
             (ReadSecrets, Operator, true, false, true),
             (Create, Operator, true, true, true),
             (Change, Operator, true, true, true),
@@ -198,6 +211,7 @@ mod tests {
             (Administer, Operator, false, false, false),
             (Read, Admin, true, true, true),
             (ReadLogs, Admin, true, true, true),
+            (Exec, Admin, true, true, true),
             (ReadSecrets, Admin, true, true, true),
             (Create, Admin, true, true, true),
             (Change, Admin, true, true, true),
@@ -211,7 +225,7 @@ mod tests {
             assert_eq!(c.may(action, Some("bob")), other, "{action:?} {role} bob's");
             assert_eq!(c.may(action, None), none, "{action:?} {role} none");
         }
-        assert_eq!(table.len(), 8 * 4);
+        assert_eq!(table.len(), 9 * 4);
     }
 
     #[test]

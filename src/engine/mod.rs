@@ -13,6 +13,7 @@ pub mod readiness;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -165,6 +166,60 @@ pub trait Runtime: Send + Sync {
         follow: bool,
         tail: Option<usize>,
     ) -> impl Stream<Item = Result<String>> + Send + 'static;
+    /// Starts `spec.cmd` in running container `name` (`docker exec`) and
+    /// attaches to it: its output, and its stdin when `spec.stdin`.
+    fn exec(&self, name: &str, spec: ExecSpec) -> impl Future<Output = Result<Attached>> + Send;
+    /// Resizes the terminal of exec `id` (started with a TTY).
+    fn resize_exec(&self, id: &str, size: TerminalSize) -> impl Future<Output = Result<()>> + Send;
+    /// The exit code of exec `id`, or `None` while it still runs.
+    fn exec_exit_code(&self, id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;
+}
+
+/// A command to run in a running container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecSpec {
+    pub cmd: Vec<String>,
+    /// Give the command a pseudo-terminal (its stdout and stderr then arrive
+    /// merged, as stdout).
+    pub tty: bool,
+    /// Attach the command's stdin (else it reads end-of-file at once).
+    pub stdin: bool,
+    /// The terminal's first size, with `tty`.
+    pub size: Option<TerminalSize>,
+}
+
+/// A terminal's size in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TerminalSize {
+    pub cols: u16,
+    pub rows: u16,
+}
+
+/// A piece of an exec's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecOutput {
+    Stdout(Bytes),
+    Stderr(Bytes),
+}
+
+/// An exec's output as it comes; it ends when the command does.
+pub type ExecOutputStream = Pin<Box<dyn Stream<Item = Result<ExecOutput>> + Send>>;
+/// An exec's stdin: shutting it down is end-of-file for the command.
+pub type ExecInput = Pin<Box<dyn tokio::io::AsyncWrite + Send>>;
+
+/// A started exec, attached.
+pub struct Attached {
+    /// The runtime's id of the exec, for [`Runtime::resize_exec`] and
+    /// [`Runtime::exec_exit_code`].
+    pub id: String,
+    pub output: ExecOutputStream,
+    pub input: ExecInput,
+}
+
+impl std::fmt::Debug for Attached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attached").field("id", &self.id).finish()
+    }
 }
 
 /// Where a container is in its life, in envctl's words.

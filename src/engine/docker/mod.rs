@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use bollard::Docker;
+use bollard::container::LogOutput;
 use bollard::errors::Error as BollardError;
 use bollard::models::{
     ContainerCreateBody, ContainerState, ContainerSummaryStateEnum, EndpointSettings, HealthConfig,
@@ -29,8 +30,8 @@ use futures_util::{Stream, StreamExt};
 
 use super::labels as label;
 use super::{
-    Bytes, ContainerInfo, ContainerSpec, ContainerStatus, Health, Inventory, Mount, NetworkError,
-    Removed, RunState, Runtime, Sample, VolumeInfo,
+    Attached, Bytes, ContainerInfo, ContainerSpec, ContainerStatus, ExecOutput, ExecSpec, Health,
+    Inventory, Mount, NetworkError, Removed, RunState, Runtime, Sample, TerminalSize, VolumeInfo,
 };
 use crate::error::{Error, Result};
 
@@ -803,6 +804,97 @@ impl Runtime for DockerEngine {
                 }),
                 Err(e) => Err(docker_error(format!("reading logs of {name}"))(e)),
             })
+    }
+
+    async fn exec(&self, name: &str, spec: ExecSpec) -> Result<Attached> {
+        use bollard::exec::{StartExecOptions, StartExecResults};
+        let config = bollard::models::ExecConfig {
+            attach_stdin: Some(spec.stdin),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(spec.tty),
+            // API 1.42+; older engines ignore it and get the resize that follows.
+            console_size: spec
+                .size
+                .filter(|_| spec.tty)
+                .map(|s| vec![usize::from(s.rows), usize::from(s.cols)]),
+            cmd: Some(spec.cmd.clone()),
+            ..Default::default()
+        };
+        let created =
+            self.docker
+                .create_exec(name, config)
+                .await
+                .map_err(|e| match status_of(&e) {
+                    Some(404) => Error::NotFound {
+                        what: "container",
+                        name: name.to_owned(),
+                    },
+                    Some(409) => Error::Conflict(format!(
+                        "container {} is not running: {}",
+                        crate::names::printable(name, 80),
+                        error_text(&e)
+                    )),
+                    _ => docker_error(format!("creating an exec in {name}"))(e),
+                })?;
+        let options = StartExecOptions {
+            detach: false,
+            tty: spec.tty,
+            output_capacity: None,
+        };
+        let started = self
+            .docker
+            .start_exec(&created.id, Some(options))
+            .await
+            .map_err(docker_error(format!("starting an exec in {name}")))?;
+        let StartExecResults::Attached { output, input } = started else {
+            return Err(Error::Failed(format!(
+                "Docker started the exec in {name} detached"
+            )));
+        };
+        let context = format!("reading the output of an exec in {name}");
+        let output = output.map(move |item| match item {
+            Ok(LogOutput::StdErr { message }) => Ok(ExecOutput::Stderr(message)),
+            Ok(
+                LogOutput::StdOut { message }
+                | LogOutput::Console { message }
+                | LogOutput::StdIn { message },
+            ) => Ok(ExecOutput::Stdout(message)),
+            Err(e) => Err(docker_error(context.clone())(e)),
+        });
+        let id = created.id;
+        if let Some(size) = spec.size.filter(|_| spec.tty) {
+            // Best effort: the command runs whatever its first size.
+            let _ = self.resize_exec(&id, size).await;
+        }
+        Ok(Attached {
+            id,
+            output: Box::pin(output),
+            input,
+        })
+    }
+
+    async fn resize_exec(&self, id: &str, size: TerminalSize) -> Result<()> {
+        let options = bollard::exec::ResizeExecOptions {
+            height: size.rows,
+            width: size.cols,
+        };
+        self.docker
+            .resize_exec(id, options)
+            .await
+            .map_err(docker_error("resizing an exec's terminal"))
+    }
+
+    async fn exec_exit_code(&self, id: &str) -> Result<Option<i64>> {
+        let inspect = self
+            .docker
+            .inspect_exec(id)
+            .await
+            .map_err(docker_error("inspecting an exec"))?;
+        if inspect.running == Some(true) {
+            return Ok(None);
+        }
+        Ok(inspect.exit_code)
     }
 }
 
