@@ -153,6 +153,11 @@ pub enum Error {
     #[error("{message}{}", last_output(output))]
     FailedWithOutput { message: String, output: String },
 
+    /// `exec` and `shell`: the command ran and exited with `code`, which
+    /// becomes the process's exit code (nothing is printed for it).
+    #[error("the command exited with code {code}")]
+    Exited { code: u8 },
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -211,12 +216,15 @@ pub enum ErrorCode {
     /// An operation on an environment failed; the record says why.
     Failed,
     Internal,
+    /// An endpoint that only speaks over an upgraded connection (exec) was
+    /// asked without `Upgrade` (HTTP 426).
+    UpgradeRequired,
     /// A code this version does not know (a newer server), kept as sent.
     Other(String),
 }
 
 impl ErrorCode {
-    const KNOWN: [ErrorCode; 17] = [
+    const KNOWN: [ErrorCode; 18] = [
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -234,6 +242,7 @@ impl ErrorCode {
         ErrorCode::Busy,
         ErrorCode::Failed,
         ErrorCode::Internal,
+        ErrorCode::UpgradeRequired,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -255,6 +264,7 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::Failed => "failed",
             ErrorCode::Internal => "internal",
+            ErrorCode::UpgradeRequired => "upgrade_required",
             ErrorCode::Other(code) => code,
         }
     }
@@ -282,6 +292,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::Invalid => 422,
             ErrorCode::RateLimited => 429,
+            ErrorCode::UpgradeRequired => 426,
             ErrorCode::BadRequest | ErrorCode::Other(_) => 400,
             ErrorCode::Internal => 500,
             ErrorCode::DockerUnreachable | ErrorCode::Busy => 503,
@@ -300,7 +311,8 @@ impl ErrorCode {
             | ErrorCode::BadRequest
             | ErrorCode::MethodNotAllowed
             | ErrorCode::TooLarge
-            | ErrorCode::UnsupportedMediaType => exit::USAGE,
+            | ErrorCode::UnsupportedMediaType
+            | ErrorCode::UpgradeRequired => exit::USAGE,
             ErrorCode::DockerUnreachable => exit::DOCKER_UNREACHABLE,
             ErrorCode::Busy | ErrorCode::MaintenanceRunning | ErrorCode::RateLimited => exit::BUSY,
             ErrorCode::PortsExhausted
@@ -352,6 +364,7 @@ impl Error {
             Error::CorruptDatabase { .. } | Error::NewerSchema { .. } => exit::DATABASE,
             Error::ConfirmationRequired(_) => exit::CONFIRMATION_REQUIRED,
             Error::Interrupted => exit::INTERRUPTED,
+            Error::Exited { code } => *code,
             Error::ServerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
             Error::Remote { code, .. } => code.exit_code(),
             Error::PortsExhausted { .. }

@@ -19,6 +19,7 @@ pub mod ports;
 pub mod retention;
 pub mod store;
 pub mod tokens;
+pub mod wire;
 
 pub use access::{Action, Caller};
 pub use client::Backend;

@@ -37,6 +37,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        // `exec` and `shell`: the command's own exit code, with nothing to add.
+        Err(error) if exited(&error).is_some() => ExitCode::from(exited(&error).unwrap_or(1)),
         Err(error) => {
             if matches!(
                 error.downcast_ref::<envctl::Error>(),
@@ -58,6 +60,14 @@ fn exit_code(error: &anyhow::Error) -> u8 {
         .chain()
         .find_map(|e| e.downcast_ref::<envctl::Error>())
         .map_or(envctl::exit::FAILURE, envctl::Error::exit_code)
+}
+
+/// The exit code of a command run by `exec` or `shell`, when that is the outcome.
+fn exited(error: &anyhow::Error) -> Option<u8> {
+    match error.downcast_ref::<envctl::Error>() {
+        Some(envctl::Error::Exited { code }) => Some(*code),
+        _ => None,
+    }
 }
 
 /// Writing to a closed pipe (`envctl list | head`) is not an error.

@@ -18,6 +18,7 @@ mod cache;
 mod environments;
 mod error;
 mod events;
+mod exec;
 mod limits;
 mod logs;
 mod metrics;
@@ -108,6 +109,7 @@ pub fn app(state: Arc<App>) -> Router {
                 .delete(environments::delete),
         )
         .route("/api/onboarding/environments/{id}/logs", get(logs::logs))
+        .route("/api/onboarding/environments/{id}/exec", get(exec::exec))
         .route(
             "/api/onboarding/environments/{id}/secrets",
             get(environments::secrets),

@@ -95,7 +95,8 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
             },
         ));
         let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
+            // Upgrades: remote exec (see api::exec).
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

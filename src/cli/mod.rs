@@ -9,6 +9,7 @@ mod backup;
 mod config;
 mod create;
 mod delete;
+mod exec;
 mod generate;
 mod list;
 mod logs;
@@ -16,6 +17,7 @@ mod maintenance;
 mod one_click;
 mod pin;
 mod pool;
+mod port;
 mod printer;
 mod progress;
 mod reference;
@@ -25,6 +27,7 @@ mod show;
 mod start_stop;
 mod stats;
 mod templates;
+mod terminal;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -128,6 +131,14 @@ pub enum Command {
     Delete(delete::Args),
     /// Print the logs of an environment's services
     Logs(logs::Args),
+    /// Run a command in a service's container (a terminal when on one)
+    Exec(exec::ExecArgs),
+    /// Open a shell in a service's container (bash, else sh)
+    Shell(exec::ShellArgs),
+    /// Print the host ports of an environment's services (like `docker port`)
+    Port(port::PortArgs),
+    /// Open a service's URL in the browser, or print it when there is no display
+    Open(port::OpenArgs),
     /// Resource use per service (CPU, memory, network and block I/O), and the host's
     Stats(stats::Args),
     /// List the templates in the config
@@ -194,6 +205,10 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Stop(args) => start_stop::stop(&backend(g)?, args, printer).await,
         Command::Delete(args) => delete::exec(&backend(g)?, args, g.yes, printer).await,
         Command::Logs(args) => logs::exec(&backend(g)?, args, printer).await,
+        Command::Exec(args) => exec::exec(&backend(g)?, args, printer).await,
+        Command::Shell(args) => exec::shell(&backend(g)?, args, printer).await,
+        Command::Port(args) => port::port(&backend(g)?, args, printer).await,
+        Command::Open(args) => port::open(&backend(g)?, args, printer).await,
         Command::Stats(args) => stats::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,

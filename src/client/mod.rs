@@ -20,9 +20,11 @@ use crate::access::Caller;
 use crate::client::remote::Remote;
 use crate::config::TemplateSummary;
 use crate::context::Context;
+use crate::engine::{ExecInput, ExecOutputStream, TerminalSize};
 use crate::error::{Error, Result};
 use crate::ops::cleanup::{self, CleanupOptions, CleanupReport, Prepared};
 use crate::ops::create::{self, CreateOptions};
+use crate::ops::exec::ExecRequest;
 use crate::ops::progress::{Progress, Step};
 pub use crate::ops::requests::CleanupRequest;
 use crate::ops::stats::{self, EnvironmentStats, Overview, Sampler};
@@ -325,6 +327,29 @@ impl Backend {
         }
     }
 
+    /// Runs a command in a service's container (`exec`, `shell`), attached.
+    pub async fn exec(&self, target: &str, request: &ExecRequest) -> Result<Exec> {
+        match self {
+            Backend::Local(ctx) => {
+                let session = ops::exec::exec(ctx, &Caller::local(), target, request).await?;
+                let (output, input, control) = session.split();
+                Ok(Exec {
+                    output,
+                    input,
+                    control: ExecControl::Local(control),
+                })
+            }
+            Backend::Remote(r) => {
+                let (output, input, control) = r.exec(target, request).await?;
+                Ok(Exec {
+                    output,
+                    input,
+                    control: ExecControl::Remote(control),
+                })
+            }
+        }
+    }
+
     /// One environment's resource figures. Locally `sampler` keeps the last
     /// sample of each container, so a refresh needs one new sample; remotely
     /// the server's monitor does.
@@ -492,6 +517,41 @@ impl Backend {
                 () = tokio::time::sleep(pause) => { pause = next_poll(pause); }
                 () = &mut cancel => return Err(Error::Interrupted),
             }
+        }
+    }
+}
+
+/// A command running in a container, on either side.
+pub struct Exec {
+    /// Its output; ends when the command does.
+    pub output: ExecOutputStream,
+    /// Its stdin: shut it down for end-of-file.
+    pub input: ExecInput,
+    pub control: ExecControl,
+}
+
+/// What resizes a running command's terminal and reads its exit code.
+pub enum ExecControl {
+    Local(ops::exec::Control),
+    Remote(remote::RemoteExec),
+}
+
+impl ExecControl {
+    /// Resizes the command's terminal; best effort.
+    pub async fn resize(&self, size: TerminalSize) {
+        match self {
+            ExecControl::Local(c) => {
+                let _ = c.resize(size).await;
+            }
+            ExecControl::Remote(r) => r.resize(size),
+        }
+    }
+
+    /// The command's exit code, once its output has ended.
+    pub async fn exit_code(&self) -> Result<i64> {
+        match self {
+            ExecControl::Local(c) => c.exit_code().await,
+            ExecControl::Remote(r) => r.exit_code().await,
         }
     }
 }

@@ -13,9 +13,11 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::config::TemplateSummary;
+use crate::engine::{Bytes, ExecInput, ExecOutput, ExecOutputStream, TerminalSize};
 use crate::error::{Error, ErrorCode, Result};
 use crate::ops::cleanup::CleanupReport;
 use crate::ops::create::CreateOptions;
+use crate::ops::exec::ExecRequest;
 use crate::ops::requests::{
     CleanupRequest, CreateRequest, DeleteAnswer, DeleteRequest, UpdateRequest,
 };
@@ -23,6 +25,7 @@ use crate::ops::stats::{EnvironmentStats, Overview};
 use crate::ops::sync::{SyncOptions, SyncReport};
 use crate::ops::{DeleteOptions, Deleted, ListFilter, LogChunk, LogStream};
 use crate::store::Environment;
+use crate::wire::{self, Frame};
 
 /// How long one request may take (a synchronous delete stops containers).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -255,6 +258,137 @@ impl Remote {
         Ok(Box::pin(lines))
     }
 
+    /// Runs a command over the exec endpoint's upgraded connection (frames
+    /// of [`crate::wire`]): its output, its stdin, and what resizes its
+    /// terminal and reads its exit code.
+    pub async fn exec(
+        &self,
+        target: &str,
+        request: &ExecRequest,
+    ) -> Result<(ExecOutputStream, ExecInput, RemoteExec)> {
+        let mut query: Vec<(&str, String)> = vec![
+            ("tty", request.tty.to_string()),
+            ("stdin", request.stdin.to_string()),
+        ];
+        if let Some(s) = &request.service {
+            query.push(("service", s.clone()));
+        }
+        if let Some(size) = request.size {
+            query.push(("cols", size.cols.to_string()));
+            query.push(("rows", size.rows.to_string()));
+        }
+        for arg in request.command.iter().flatten() {
+            query.push(("cmd", arg.clone()));
+        }
+        // An upgrade needs HTTP/1.1, whatever TLS would negotiate.
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("envctl/", env!("CARGO_PKG_VERSION")))
+            .http1_only()
+            .build()
+            .map_err(|e| Error::Failed(format!("cannot make an HTTP client: {e}")))?;
+        let url = format!("{}{}/exec", self.base, env_path(target));
+        let mut call = http
+            .get(&url)
+            .query(&query)
+            .timeout(REQUEST_TIMEOUT)
+            .header(reqwest::header::CONNECTION, "upgrade")
+            .header(reqwest::header::UPGRADE, wire::PROTOCOL);
+        if let Some(token) = &self.token {
+            call = call.bearer_auth(token);
+        }
+        let response = call.send().await.map_err(|e| self.unreachable(&e))?;
+        if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+            return Err(self.refusal(response).await);
+        }
+        let upgraded = response.upgrade().await.map_err(|e| self.unreachable(&e))?;
+        let (mut from_server, mut to_server) = tokio::io::split(upgraded);
+        let (out_tx, mut out_rx) = tokio::sync::mpsc::channel::<ExecOutput>(64);
+        let (exit_tx, exit_rx) = tokio::sync::oneshot::channel::<Result<i64>>();
+        let base = self.base.clone();
+        tokio::spawn(async move {
+            let end = loop {
+                match wire::read(&mut from_server).await {
+                    Ok(Some(Frame::Stdout(b))) => {
+                        let _ = out_tx.send(ExecOutput::Stdout(b)).await;
+                    }
+                    Ok(Some(Frame::Stderr(b))) => {
+                        let _ = out_tx.send(ExecOutput::Stderr(b)).await;
+                    }
+                    Ok(Some(Frame::Exit(code))) => break Ok(i64::from(code)),
+                    Ok(Some(Frame::Error { code, message })) => {
+                        break Err(Error::Remote {
+                            url: base.clone(),
+                            code: ErrorCode::parse(&code),
+                            message,
+                        });
+                    }
+                    Ok(Some(_)) => {
+                        break Err(Error::Failed(format!(
+                            "{base} sent an exec frame only a client sends"
+                        )));
+                    }
+                    Ok(None) => {
+                        break Err(Error::ServerUnreachable {
+                            url: base.clone(),
+                            reason: "the connection closed before the command's exit code came"
+                                .into(),
+                        });
+                    }
+                    Err(e) => {
+                        break Err(Error::ServerUnreachable {
+                            url: base.clone(),
+                            reason: format!("the exec connection broke: {e}"),
+                        });
+                    }
+                }
+            };
+            drop(out_tx);
+            let _ = exit_tx.send(end);
+        });
+        // Stdin is written into one end of a pipe; its other end becomes frames.
+        let (input, mut stdin_pipe) = tokio::io::duplex(64 * 1024);
+        let (resize_tx, mut resize_rx) = tokio::sync::mpsc::unbounded_channel::<TerminalSize>();
+        let forward_stdin = request.stdin;
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            let mut buf = vec![0u8; 32 * 1024];
+            let mut stdin_open = forward_stdin;
+            let mut resize_open = true;
+            while stdin_open || resize_open {
+                let frame = tokio::select! {
+                    read = stdin_pipe.read(&mut buf), if stdin_open => match read {
+                        Ok(0) | Err(_) => {
+                            stdin_open = false;
+                            Frame::StdinEnd
+                        }
+                        Ok(n) => Frame::Stdin(Bytes::copy_from_slice(&buf[..n])),
+                    },
+                    size = resize_rx.recv(), if resize_open => match size {
+                        Some(size) => Frame::Resize(size),
+                        None => {
+                            resize_open = false;
+                            continue;
+                        }
+                    },
+                };
+                if wire::write(&mut to_server, &frame).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let output =
+            futures_util::stream::poll_fn(move |cx| out_rx.poll_recv(cx).map(|o| o.map(Ok)));
+        Ok((
+            Box::pin(output),
+            Box::pin(input),
+            RemoteExec {
+                resize: resize_tx,
+                exit: std::sync::Mutex::new(Some(exit_rx)),
+            },
+        ))
+    }
+
     pub async fn cleanup(&self, request: &CleanupRequest) -> Result<CleanupReport> {
         self.send(Method::POST, "/api/admin/cleanup", &[], request)
             .await
@@ -392,6 +526,30 @@ impl Remote {
                 self.base
             ))
         })
+    }
+}
+
+/// What resizes a remote command's terminal and reads its exit code.
+#[derive(Debug)]
+pub struct RemoteExec {
+    resize: tokio::sync::mpsc::UnboundedSender<TerminalSize>,
+    exit: std::sync::Mutex<Option<tokio::sync::oneshot::Receiver<Result<i64>>>>,
+}
+
+impl RemoteExec {
+    pub fn resize(&self, size: TerminalSize) {
+        let _ = self.resize.send(size);
+    }
+
+    /// The command's exit code, or why there is none. Once.
+    pub async fn exit_code(&self) -> Result<i64> {
+        let receiver = self.exit.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match receiver {
+            Some(r) => r.await.unwrap_or_else(|_| {
+                Err(Error::Failed("the exec connection's reader stopped".into()))
+            }),
+            None => Err(Error::Failed("the exit code was already read".into())),
+        }
     }
 }
 

@@ -43,6 +43,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 #[derive(Debug, Clone)]
 pub struct DockerEngine {
     docker: Docker,
+    /// Execs whose command the container does not have (see [`Runtime::exec`]).
+    missing: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 /// A log filter directive for the server: bollard's debug output copies
@@ -173,7 +175,10 @@ impl DockerEngine {
             Ok(Err(e)) => return Err(unreachable(error_text(&e))),
             Err(_) => return Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
         };
-        Ok(DockerEngine { docker })
+        Ok(DockerEngine {
+            docker,
+            missing: Default::default(),
+        })
     }
 }
 
@@ -853,16 +858,44 @@ impl Runtime for DockerEngine {
             )));
         };
         let context = format!("reading the output of an exec in {name}");
-        let output = output.map(move |item| match item {
-            Ok(LogOutput::StdErr { message }) => Ok(ExecOutput::Stderr(message)),
-            Ok(
-                LogOutput::StdOut { message }
-                | LogOutput::Console { message }
-                | LogOutput::StdIn { message },
-            ) => Ok(ExecOutput::Stdout(message)),
-            Err(e) => Err(docker_error(context.clone())(e)),
-        });
         let id = created.id;
+        let (tty, missing, exec_id) = (spec.tty, self.missing.clone(), id.clone());
+        let mut first = true;
+        let output = output.map(move |item| {
+            let message = match item {
+                Ok(LogOutput::StdErr { message }) => return Ok(ExecOutput::Stderr(message)),
+                Ok(
+                    LogOutput::StdOut { message }
+                    | LogOutput::Console { message }
+                    | LogOutput::StdIn { message },
+                ) => message,
+                Err(e) => return Err(docker_error(context.clone())(e)),
+            };
+            // The engine's own complaint when the command could not start
+            // comes first, unframed ("OCI runtime exec failed: ... executable
+            // file not found"). A missing command ends in 127 as with
+            // `docker exec` on engines from 23 on (older ones say 126, as for
+            // one that cannot run); without a TTY the complaint goes to stderr.
+            let complaint =
+                std::mem::take(&mut first) && message.starts_with(b"OCI runtime exec failed");
+            if !complaint {
+                return Ok(ExecOutput::Stdout(message));
+            }
+            let text = String::from_utf8_lossy(&message);
+            if text.contains("executable file not found")
+                || text.contains("no such file or directory")
+            {
+                missing
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(exec_id.clone());
+            }
+            Ok(if tty {
+                ExecOutput::Stdout(message)
+            } else {
+                ExecOutput::Stderr(message)
+            })
+        });
         if let Some(size) = spec.size.filter(|_| spec.tty) {
             // Best effort: the command runs whatever its first size.
             let _ = self.resize_exec(&id, size).await;
@@ -894,7 +927,15 @@ impl Runtime for DockerEngine {
         if inspect.running == Some(true) {
             return Ok(None);
         }
-        Ok(inspect.exit_code)
+        let missing = self
+            .missing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+        Ok(match inspect.exit_code {
+            Some(126) if missing => Some(127),
+            code => code,
+        })
     }
 }
 
