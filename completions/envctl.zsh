@@ -228,6 +228,100 @@ _arguments "${_arguments_options[@]}" : \
 '::service -- Only this service:_default' \
 && ret=0
 ;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'(-T --no-tty)-t[Give the command a terminal \[default\: when stdin and stdout are terminals\]]' \
+'(-T --no-tty)--tty[Give the command a terminal \[default\: when stdin and stdout are terminals\]]' \
+'-T[Give the command no terminal, even on one (stdout and stderr stay apart)]' \
+'--no-tty[Give the command no terminal, even on one (stdout and stderr stay apart)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+':service -- The service whose container runs the command:_default' \
+'*::command -- The command and its arguments (`--` before it keeps its flags its own):_default' \
+&& ret=0
+;;
+(shell)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'(-T --no-tty)-t[Give the command a terminal \[default\: when stdin and stdout are terminals\]]' \
+'(-T --no-tty)--tty[Give the command a terminal \[default\: when stdin and stdout are terminals\]]' \
+'-T[Give the command no terminal, even on one (stdout and stderr stay apart)]' \
+'--no-tty[Give the command no terminal, even on one (stdout and stderr stay apart)]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+'::service -- The service \[default\: the template'\''s first\]:_default' \
+&& ret=0
+;;
+(port)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+'::service -- Only this service:_default' \
+&& ret=0
+;;
+(open)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--print[Print the URL, open nothing]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+'::service -- The service \[default\: the first that publishes a port\]:_default' \
+&& ret=0
+;;
 (stats)
 _arguments "${_arguments_options[@]}" : \
 '--interval=[Time between refreshes]:DUR:_default' \
@@ -1283,6 +1377,22 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(shell)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(port)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(open)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (stats)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1523,6 +1633,10 @@ _envctl_commands() {
 'stop:Stop an environment, keeping its containers and volumes' \
 'delete:Delete an environment and every container, network and volume it has' \
 'logs:Print the logs of an environment'\''s services' \
+'exec:Run a command in a service'\''s container (a terminal when on one)' \
+'shell:Open a shell in a service'\''s container (bash, else sh)' \
+'port:Print the host ports of an environment'\''s services (like \`docker port\`)' \
+'open:Open a service'\''s URL in the browser, or print it when there is no display' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
 'config:Check the config, or show what a template resolves to' \
@@ -1769,6 +1883,11 @@ _envctl__subcmd__delete_commands() {
     local commands; commands=()
     _describe -t commands 'envctl delete commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__exec_commands] )) ||
+_envctl__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl exec commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__generate_commands] )) ||
 _envctl__subcmd__generate_commands() {
     local commands; commands=(
@@ -1823,6 +1942,10 @@ _envctl__subcmd__help_commands() {
 'stop:Stop an environment, keeping its containers and volumes' \
 'delete:Delete an environment and every container, network and volume it has' \
 'logs:Print the logs of an environment'\''s services' \
+'exec:Run a command in a service'\''s container (a terminal when on one)' \
+'shell:Open a shell in a service'\''s container (bash, else sh)' \
+'port:Print the host ports of an environment'\''s services (like \`docker port\`)' \
+'open:Open a service'\''s URL in the browser, or print it when there is no display' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
 'config:Check the config, or show what a template resolves to' \
@@ -1958,6 +2081,11 @@ _envctl__subcmd__help__subcmd__delete_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help delete commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__exec_commands] )) ||
+_envctl__subcmd__help__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help exec commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__generate_commands] )) ||
 _envctl__subcmd__help__subcmd__generate_commands() {
     local commands; commands=(
@@ -1996,6 +2124,11 @@ _envctl__subcmd__help__subcmd__one-click_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help one-click commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__open_commands] )) ||
+_envctl__subcmd__help__subcmd__open_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help open commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__pin_commands] )) ||
 _envctl__subcmd__help__subcmd__pin_commands() {
     local commands; commands=()
@@ -2025,6 +2158,11 @@ _envctl__subcmd__help__subcmd__pool__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help pool status commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__port_commands] )) ||
+_envctl__subcmd__help__subcmd__port_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help port commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__reset-db_commands] )) ||
 _envctl__subcmd__help__subcmd__reset-db_commands() {
     local commands; commands=()
@@ -2034,6 +2172,11 @@ _envctl__subcmd__help__subcmd__reset-db_commands() {
 _envctl__subcmd__help__subcmd__serve_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help serve commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__shell_commands] )) ||
+_envctl__subcmd__help__subcmd__shell_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help shell commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__help__subcmd__show_commands] )) ||
 _envctl__subcmd__help__subcmd__show_commands() {
@@ -2109,6 +2252,11 @@ _envctl__subcmd__one-click_commands() {
     local commands; commands=()
     _describe -t commands 'envctl one-click commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__open_commands] )) ||
+_envctl__subcmd__open_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl open commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__pin_commands] )) ||
 _envctl__subcmd__pin_commands() {
     local commands; commands=()
@@ -2169,6 +2317,11 @@ _envctl__subcmd__pool__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'envctl pool status commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__port_commands] )) ||
+_envctl__subcmd__port_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl port commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__reset-db_commands] )) ||
 _envctl__subcmd__reset-db_commands() {
     local commands; commands=()
@@ -2178,6 +2331,11 @@ _envctl__subcmd__reset-db_commands() {
 _envctl__subcmd__serve_commands() {
     local commands; commands=()
     _describe -t commands 'envctl serve commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__shell_commands] )) ||
+_envctl__subcmd__shell_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl shell commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__show_commands] )) ||
 _envctl__subcmd__show_commands() {
