@@ -275,6 +275,15 @@ fn remote_exec_behaves_like_local_and_is_authorised_like_logs() {
     );
     assert_eq!(status, 426, "{body}");
     assert_eq!(body["error"]["code"], "upgrade_required");
+    // Checked and authorised before that, so a refusal is a plain answer.
+    let (status, body) = api_call(
+        server.port,
+        "GET",
+        "/api/onboarding/environments/rx1/exec?cmd=true",
+        &bob,
+        None,
+    );
+    assert_eq!(status, 403, "{body}");
 
     // port and open work from the record, remotely too.
     let out = server

@@ -1,8 +1,9 @@
 //! `GET /api/onboarding/environments/{id}/exec`: a command in a service's
 //! container over an upgraded connection (`Upgrade: envctl-exec.v1`, frames
 //! of [`crate::wire`]). What `envctl exec` and `envctl shell` use in remote
-//! mode. Authorised in [`ops::exec`] (like logs); errors before the upgrade
-//! are ordinary JSON errors, a plain GET without the upgrade is a 426.
+//! mode. Checked and authorised in [`ops::exec`] (like logs) before the
+//! upgrade, so its errors are ordinary JSON answers; a request that passes
+//! them without asking for the upgrade is a 426.
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -15,7 +16,7 @@ use super::{ApiError, ErrorBody, Shared};
 use crate::access::Caller;
 use crate::engine::{ExecOutput, TerminalSize};
 use crate::error::ErrorCode;
-use crate::ops::exec::{ExecRequest, Session};
+use crate::ops::{self, exec::ExecRequest, exec::Session};
 use crate::wire::{self, Frame};
 
 /// The query of the exec endpoint (for the spec; read by [`exec_request`]).
@@ -108,6 +109,9 @@ pub(super) async fn exec(
     let Query(pairs) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let caller = caller?;
     let exec_request = exec_request(pairs)?;
+    // Authorised there: the owner's, or an operator's (as logs); found,
+    // and running. Errors are plain answers, before any upgrade.
+    let prepared = ops::exec::prepare(&app.ctx, &caller, &id, &exec_request).await?;
     if !upgrading(request.headers()) {
         let mut response = ApiError::new(
             ErrorCode::UpgradeRequired,
@@ -128,8 +132,7 @@ pub(super) async fn exec(
         caller.token.as_deref().unwrap_or("-"),
         app.ctx.config.api.max_streams,
     )?;
-    // Authorised there: the owner's, or an operator's (as logs).
-    let session = crate::ops::exec::exec(&app.ctx, &caller, &id, &exec_request).await?;
+    let session = prepared.start(&app.ctx, &caller).await?;
     let on_upgrade = hyper::upgrade::on(&mut request);
     let closing = app.closing.subscribe();
     tokio::spawn(async move {

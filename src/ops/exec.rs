@@ -150,6 +150,30 @@ pub async fn exec(
     target: &str,
     request: &ExecRequest,
 ) -> Result<Session> {
+    prepare(ctx, caller, target, request)
+        .await?
+        .start(ctx, caller)
+        .await
+}
+
+/// A command checked and authorised, not yet started: what the API answers
+/// its errors for before it switches protocols.
+#[derive(Debug)]
+pub struct Prepared {
+    env_id: String,
+    environment: String,
+    service: String,
+    container: String,
+    spec: ExecSpec,
+}
+
+/// The checks of [`exec`], without starting anything.
+pub async fn prepare(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    request: &ExecRequest,
+) -> Result<Prepared> {
     request.validate()?;
     let (env, instance) = {
         let db = ctx.store.read()?;
@@ -194,24 +218,37 @@ pub async fn exec(
         .command
         .clone()
         .unwrap_or_else(|| SHELL.iter().map(|s| (*s).to_owned()).collect());
-    let spec = ExecSpec {
-        cmd,
-        tty: request.tty,
-        stdin: request.stdin,
-        size: request.size,
-    };
-    let result = engine.exec(&state.container, spec).await;
-    // Who ran something where is logged; what they ran is not (it may hold a password).
-    super::log(ctx, caller, "exec", &env.id, &result);
-    let attached = result?;
-    Ok(Session {
+    Ok(Prepared {
+        env_id: env.id.clone(),
         environment: env.name.clone(),
+        container: state.container.clone(),
         service,
-        output: attached.output,
-        input: attached.input,
-        id: attached.id,
-        engine: engine.clone(),
+        spec: ExecSpec {
+            cmd,
+            tty: request.tty,
+            stdin: request.stdin,
+            size: request.size,
+        },
     })
+}
+
+impl Prepared {
+    /// Starts the command, attached.
+    pub async fn start(self, ctx: &Context, caller: &Caller) -> Result<Session> {
+        let engine = ctx.engine().await?;
+        let result = engine.exec(&self.container, self.spec).await;
+        // Who ran something where is logged; what they ran is not (it may hold a password).
+        super::log(ctx, caller, "exec", &self.env_id, &result);
+        let attached = result?;
+        Ok(Session {
+            environment: self.environment,
+            service: self.service,
+            output: attached.output,
+            input: attached.input,
+            id: attached.id,
+            engine: engine.clone(),
+        })
+    }
 }
 
 /// The service `shell` and `exec` use when none is named: the template's
