@@ -58,6 +58,11 @@ pub const EXIT_CODES: &[(&str, &str, &str)] = &[
         "interrupted (Ctrl-C or SIGTERM); what was being created was rolled back",
         "run it again",
     ),
+    (
+        "any",
+        "exec and shell: the command's own exit code when it ran (127: no such command in the container)",
+        "an error message on stderr means the code is envctl's, from this list",
+    ),
 ];
 
 /// (variable, what it sets).
@@ -186,6 +191,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     (
         "ENVCTL_SERVER=https://envctl.internal envctl create pr-7 --if-not-exists",
         "from a CI job, through the server",
+    ),
+    (
+        "envctl exec alice-jira jira -- ls /data",
+        "a command in a service's container; envctl ends with its exit code",
     ),
 ];
 
