@@ -124,11 +124,32 @@ fn exec_ends_with_the_commands_exit_code_and_keeps_its_streams_apart() {
         "--",
         "sh",
         "-c",
-        "i=0; until stty size 2>/dev/null || [ $i -gt 50 ]; do i=$((i+1)); sleep 0.1; done",
+        "for i in $(seq 50); do s=$(stty size 2>/dev/null) && [ -n \"$s\" ] && [ \"$s\" != \"0 0\" ] && break; sleep 0.1; done; echo \"$s\"",
     ]);
     let (status, shown) = on_a_terminal(&size);
     assert_eq!(status, Some(0), "{shown}");
-    assert_eq!(shown.trim(), "30 100");
+    assert_eq!(shown.trim(), "30 100", "{shown:?}");
+
+    // Ctrl-C (no terminal for the command, so it is ours): 130, quietly.
+    let child = sb
+        .cmd()
+        .args([
+            "exec",
+            "ex1",
+            "web",
+            "--",
+            "sh",
+            "-c",
+            "echo started; sleep 30",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (status, lines) =
+        common::lines_then_interrupt(child, 1, std::time::Duration::from_secs(20));
+    assert_eq!(lines, ["started"]);
+    assert_eq!(status.code(), Some(130));
 
     // A service the environment does not have.
     let out = sb.run(&["exec", "ex1", "nope", "true"]);

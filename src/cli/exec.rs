@@ -12,7 +12,7 @@ use envctl::ops::exec::ExecRequest;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use super::{Printer, interrupted, terminal};
+use super::{interrupted, terminal};
 
 #[derive(Debug, clap::Args)]
 pub struct ExecArgs {
@@ -52,28 +52,19 @@ pub struct TtyArgs {
     pub no_tty: bool,
 }
 
-pub async fn exec(backend: &Backend, args: ExecArgs, printer: &Printer) -> anyhow::Result<()> {
+pub async fn exec(backend: &Backend, args: ExecArgs) -> anyhow::Result<()> {
     attach(
         backend,
         &args.environment,
         Some(args.service),
         Some(args.command),
         &args.tty,
-        printer,
     )
     .await
 }
 
-pub async fn shell(backend: &Backend, args: ShellArgs, printer: &Printer) -> anyhow::Result<()> {
-    attach(
-        backend,
-        &args.environment,
-        args.service,
-        None,
-        &args.tty,
-        printer,
-    )
-    .await
+pub async fn shell(backend: &Backend, args: ShellArgs) -> anyhow::Result<()> {
+    attach(backend, &args.environment, args.service, None, &args.tty).await
 }
 
 async fn attach(
@@ -82,7 +73,6 @@ async fn attach(
     service: Option<String>,
     command: Option<Vec<String>>,
     tty: &TtyArgs,
-    _printer: &Printer,
 ) -> anyhow::Result<()> {
     let stdin_is_terminal = std::io::stdin().is_terminal();
     let tty = !tty.no_tty && (tty.tty || (stdin_is_terminal && std::io::stdout().is_terminal()));
@@ -145,9 +135,12 @@ async fn attach(
                     control.resize(size).await;
                 }
             }
+            // Ctrl-C without a terminal for the command (with one, the key
+            // goes to it), or SIGTERM: we stop; the command is left to end in
+            // its container, as with `docker exec`. 128 + SIGINT, silently.
             () = &mut stop => {
                 drop(raw);
-                return Err(envctl::Error::Interrupted.into());
+                return Err(envctl::Error::Exited { code: envctl::exit::INTERRUPTED }.into());
             }
         }
     }

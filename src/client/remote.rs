@@ -288,10 +288,11 @@ impl Remote {
             .build()
             .map_err(|e| Error::Failed(format!("cannot make an HTTP client: {e}")))?;
         let url = format!("{}{}/exec", self.base, env_path(target));
+        // No overall timeout: a shell lasts as long as the user wants (the
+        // server answers the upgrade at once; the connect is bounded).
         let mut call = http
             .get(&url)
             .query(&query)
-            .timeout(REQUEST_TIMEOUT)
             .header(reqwest::header::CONNECTION, "upgrade")
             .header(reqwest::header::UPGRADE, wire::PROTOCOL);
         if let Some(token) = &self.token {

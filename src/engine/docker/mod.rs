@@ -897,8 +897,23 @@ impl Runtime for DockerEngine {
             })
         });
         if let Some(size) = spec.size.filter(|_| spec.tty) {
-            // Best effort: the command runs whatever its first size.
-            let _ = self.resize_exec(&id, size).await;
+            // Engines before API 1.42 ignore the console size, and refuse a
+            // resize until the process runs: retried a few times, as the
+            // docker CLI does, without holding the output back.
+            if self.resize_exec(&id, size).await.is_err() {
+                let engine = self.clone();
+                let exec_id = id.clone();
+                tokio::spawn(async move {
+                    let mut pause = Duration::from_millis(5);
+                    for _ in 0..10 {
+                        tokio::time::sleep(pause).await;
+                        pause *= 2;
+                        if engine.resize_exec(&exec_id, size).await.is_ok() {
+                            return;
+                        }
+                    }
+                });
+            }
         }
         Ok(Attached {
             id,
