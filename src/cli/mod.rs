@@ -9,6 +9,7 @@ mod backup;
 mod config;
 mod create;
 mod delete;
+mod doctor;
 mod generate;
 mod list;
 mod logs;
@@ -135,6 +136,8 @@ pub enum Command {
     /// Check the config, or show what a template resolves to
     #[command(subcommand)]
     Config(config::Command),
+    /// Check that this machine (or the server) can make environments, and say how to fix what cannot
+    Doctor(doctor::Args),
     /// Protect an environment from cleanup
     Pin(pin::Args),
     /// Let cleanup remove an environment again
@@ -175,6 +178,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     match cli.command {
         Command::Templates(args) => templates::exec(g, args, printer).await,
         Command::Config(command) => config::exec(g, command, printer),
+        Command::Doctor(args) => doctor::exec(g, args, printer).await,
         Command::Generate(command) => generate::exec(command, printer),
         Command::Serve(args) => {
             let ctx = backend(g)?.into_local("serve")?;
