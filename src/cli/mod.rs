@@ -136,7 +136,14 @@ pub enum Command {
     /// Check the config, or show what a template resolves to
     #[command(subcommand)]
     Config(config::Command),
-    /// Check that this machine (or the server) can make environments, and say how to fix what cannot
+    /// Check that environments can be made here, and how to fix what cannot
+    ///
+    /// Checks the config, the database, the Docker engine (version and API version), the room left
+    /// in the address pools ([network] subnet_pool, or Docker's default pools), free port blocks in
+    /// [ports], free disk for the data directory, the templates' images and the scheduled
+    /// auto-cleanup. With --server: the server's health and the token. Each check is ok, warn,
+    /// fail or skipped; any failure exits 1. Changes nothing; never waits more than a few seconds
+    /// on anything.
     Doctor(doctor::Args),
     /// Protect an environment from cleanup
     Pin(pin::Args),
