@@ -188,7 +188,7 @@ async fn local_checks(opts: &DoctorOptions) -> Vec<Check> {
         (_, None) => Check::skip("images", NO_ENGINE),
         (Some(c), Some(e)) => check_images(c, e).await,
     });
-    checks.push(check_maintenance().await);
+    checks.push(check_maintenance(&opts.data_dir).await);
     checks
 }
 
@@ -272,7 +272,11 @@ fn check_database(dir: &Path) -> (Check, Option<Vec<Range<u32>>>) {
         db_path.display()
     );
     let check = match crate::store::permission_warning(dir) {
-        Some(warning) => Check::warn(NAME, warning, format!("chmod 700 {}", dir.display())),
+        Some(warning) => Check::warn(
+            NAME,
+            format!("{detail}; {warning}"),
+            format!("chmod 700 {}", dir.display()),
+        ),
         None => Check::ok(NAME, detail),
     };
     (check, Some(held))
@@ -533,9 +537,9 @@ fn check_ports(config: &Config, held: Option<&[Range<u32>]>) -> Check {
         "delete unused environments (`envctl cleanup`), stop what else listens in {base}..={max} \
          (`ss -ltnp`), or widen [ports] in the config"
     );
-    let mut status = room_status(capacity as u64, capacity.saturating_sub(free) as u64);
+    let status = room_status(capacity as u64, capacity.saturating_sub(free) as u64);
     if held.is_none() && status == CheckStatus::Ok {
-        status = CheckStatus::Warn;
+        return Check::warn(NAME, detail, "repair the database first (see its check)");
     }
     status_check(NAME, status, detail, fix)
 }
@@ -725,8 +729,33 @@ async fn command_output(program: &str, args: &[&str]) -> Option<std::process::Ou
         .ok()
 }
 
-async fn check_maintenance() -> Check {
+/// The newest `cleanup` event of the event log (or of its rotated
+/// predecessor). Cleanup logs one only when it removed something.
+pub fn last_cleanup(data_dir: &Path) -> Option<crate::store::events::Logged> {
+    use crate::store::events::{EVENT_LOG, Logged};
+    [EVENT_LOG.to_owned(), format!("{EVENT_LOG}.1")]
+        .iter()
+        .find_map(|file| {
+            let text = std::fs::read_to_string(data_dir.join(file)).ok()?;
+            text.lines()
+                .rev()
+                .filter(|l| l.contains("\"cleanup\""))
+                .filter_map(|l| serde_json::from_str::<Logged>(l).ok())
+                .find(|e| e.action == "cleanup")
+        })
+}
+
+async fn check_maintenance(data_dir: &Path) -> Check {
     const NAME: &str = "maintenance";
+    let last = match last_cleanup(data_dir) {
+        Some(e) => format!(
+            "; the last cleanup that removed anything: {} ({}{})",
+            e.time,
+            e.outcome,
+            e.detail.map(|d| format!(": {d}")).unwrap_or_default()
+        ),
+        None => "; no cleanup has removed anything yet".to_owned(),
+    };
     let mut found = Vec::new();
     if std::fs::read_to_string(CRON_FILE).is_ok_and(|t| crontab_runs_cleanup(&t)) {
         found.push(CRON_FILE.to_owned());
@@ -747,7 +776,7 @@ async fn check_maintenance() -> Check {
             NAME,
             format!(
                 "no scheduled `envctl auto-cleanup` found (not in {CRON_FILE}, your crontab \
-                 or {CLEANUP_TIMER}): old environments pile up"
+                 or {CLEANUP_TIMER}): old environments pile up{last}"
             ),
             format!(
                 "add `{CRON_LINE}` with `crontab -e` (see crontab.example), \
@@ -757,7 +786,7 @@ async fn check_maintenance() -> Check {
     }
     Check::ok(
         NAME,
-        format!("auto-cleanup scheduled by {}", found.join(", ")),
+        format!("auto-cleanup scheduled by {}{last}", found.join(", ")),
     )
 }
 
@@ -977,6 +1006,21 @@ mod tests {
             "# 0 2 * * *   envctl  env ENVCTL_DATA_DIR=/var/lib/envctl /usr/bin/envctl auto-cleanup\n"
         ));
         assert!(!crontab_runs_cleanup("0 3 * * 0 envctl auto-reset-db\n"));
+    }
+
+    #[test]
+    fn the_last_cleanup_is_read_from_the_event_log() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(last_cleanup(dir.path()).is_none());
+        let log = [
+            r#"{"time":"2026-11-25T02:00:01.000Z","user":"envctl","via":"cli","pid":1,"action":"cleanup","environment":null,"outcome":"ok","detail":"2 removed, 0 failed"}"#,
+            r#"{"time":"2026-11-26T02:00:01.000Z","user":"envctl","via":"cli","pid":2,"action":"cleanup","environment":null,"outcome":"partial","detail":"1 removed, 1 failed"}"#,
+            r#"{"time":"2026-11-26T09:00:00.000Z","user":"al","via":"cli","pid":3,"action":"create","environment":"cleanup","outcome":"ok"}"#,
+        ];
+        std::fs::write(dir.path().join("events.log"), log.join("\n")).unwrap();
+        let last = last_cleanup(dir.path()).unwrap();
+        assert_eq!(last.time, "2026-11-26T02:00:01.000Z");
+        assert_eq!(last.outcome, "partial");
     }
 
     #[test]
