@@ -340,3 +340,81 @@ fn remote_mode_checks_the_server_and_the_token() {
         "skipped: server unreachable"
     );
 }
+
+#[test]
+fn a_corrupt_or_locked_database_is_reported_without_a_long_wait() {
+    let sb = Sandbox::new(29540);
+    std::fs::create_dir_all(sb.data_dir()).unwrap();
+    std::fs::write(sb.db_path(), b"{\"schema_version\": 1, \"environments\": [").unwrap();
+    let (code, report, _) = doctor(sb.cmd());
+    assert_eq!(code, Some(1));
+    let database = check(&report, "database");
+    assert_eq!(database["status"], "fail", "{report:#}");
+    assert!(
+        database["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is unreadable")
+    );
+    assert!(database["fix"].as_str().unwrap().contains("left untouched"));
+    // Without the records, only the host's use of ports is counted: a warning.
+    assert_eq!(status(&report, "ports"), "warn");
+    assert_eq!(
+        std::fs::read(sb.db_path()).unwrap(),
+        b"{\"schema_version\": 1, \"environments\": [",
+        "left as it was"
+    );
+
+    // Another envctl holds the lock: a warning after a short wait, not a hang.
+    let lock = std::fs::File::create(sb.data_dir().join("environments.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let started = Instant::now();
+    let (code, report, _) = doctor(sb.cmd());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(code, Some(0), "{report:#}");
+    let database = check(&report, "database");
+    assert_eq!(database["status"], "warn", "{report:#}");
+    assert!(database["detail"].as_str().unwrap().contains("busy"));
+    lock.unlock().unwrap();
+}
+
+#[test]
+fn a_crontab_running_auto_cleanup_satisfies_the_maintenance_check() {
+    let sb = Sandbox::new(29560);
+    // A `crontab` of our own first on PATH, as `crontab -l` would answer.
+    let bin = sb.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let crontab = bin.join("crontab");
+    std::fs::write(
+        &crontab,
+        "#!/bin/sh\necho '# m h dom mon dow command'\necho '0 2 * * * envctl auto-cleanup --lock-timeout 10m'\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&crontab, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = sb.cmd();
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    let (code, report, _) = doctor(cmd);
+    assert_eq!(code, Some(0), "{report:#}");
+    let maintenance = check(&report, "maintenance");
+    assert_eq!(maintenance["status"], "ok", "{report:#}");
+    assert!(
+        maintenance["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("auto-cleanup scheduled by your crontab")
+    );
+
+    // Commented out, it does not count.
+    std::fs::write(
+        &crontab,
+        "#!/bin/sh\necho '# 0 2 * * * envctl auto-cleanup'\n",
+    )
+    .unwrap();
+    let mut cmd = sb.cmd();
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    let (_, report, _) = doctor(cmd);
+    let maintenance = check(&report, "maintenance");
+    assert_eq!(maintenance["status"], "warn", "{report:#}");
+    assert!(maintenance["fix"].as_str().unwrap().contains("crontab -e"));
+}
