@@ -25,7 +25,7 @@ use crate::client::remote::Remote;
 use crate::config::Config;
 use crate::engine::{Engine, NetworkSubnet, Runtime};
 use crate::error::{Error, ErrorCode};
-use crate::store::Store;
+use crate::store::{Store, off_worker};
 
 /// How long the engine may take to answer each question (connecting, the
 /// version, the networks, the images), and the server each request.
@@ -165,7 +165,8 @@ pub async fn doctor(opts: &DoctorOptions) -> Report {
 
 async fn local_checks(opts: &DoctorOptions) -> Vec<Check> {
     let mut checks = Vec::new();
-    let (config_check, config) = check_config(opts.config_path.as_deref());
+    // File reads and statvfs stay off the async workers (see store::off_worker).
+    let (config_check, config) = off_worker(|| check_config(opts.config_path.as_deref()));
     checks.push(config_check);
     let (database_check, held) = check_database(&opts.data_dir);
     checks.push(database_check);
@@ -182,7 +183,7 @@ async fn local_checks(opts: &DoctorOptions) -> Vec<Check> {
         None => Check::skip("ports", NO_CONFIG),
         Some(c) => check_ports(c, held.as_deref()),
     });
-    checks.push(check_disk(&opts.data_dir));
+    checks.push(off_worker(|| check_disk(&opts.data_dir)));
     checks.push(match (&config, &engine) {
         (None, _) => Check::skip("images", NO_CONFIG),
         (_, None) => Check::skip("images", NO_ENGINE),
@@ -516,7 +517,7 @@ fn check_ports(config: &Config, held: Option<&[Range<u32>]>) -> Check {
     } else {
         0
     };
-    let free = crate::store::off_worker(|| {
+    let free = off_worker(|| {
         crate::ports::available_blocks(
             base,
             max,
@@ -747,7 +748,12 @@ pub fn last_cleanup(data_dir: &Path) -> Option<crate::store::events::Logged> {
 
 async fn check_maintenance(data_dir: &Path) -> Check {
     const NAME: &str = "maintenance";
-    let last = match last_cleanup(data_dir) {
+    let (last, in_cron_file) = off_worker(|| {
+        let last = last_cleanup(data_dir);
+        let cron = std::fs::read_to_string(CRON_FILE).is_ok_and(|t| crontab_runs_cleanup(&t));
+        (last, cron)
+    });
+    let last = match last {
         Some(e) => format!(
             "; the last cleanup that removed anything: {} ({}{})",
             e.time,
@@ -757,7 +763,7 @@ async fn check_maintenance(data_dir: &Path) -> Check {
         None => "; no cleanup has removed anything yet".to_owned(),
     };
     let mut found = Vec::new();
-    if std::fs::read_to_string(CRON_FILE).is_ok_and(|t| crontab_runs_cleanup(&t)) {
+    if in_cron_file {
         found.push(CRON_FILE.to_owned());
     }
     if let Some(out) = command_output("crontab", &["-l"]).await
