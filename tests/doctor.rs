@@ -67,6 +67,13 @@ fn a_healthy_sandbox_passes_with_at_most_warnings() {
     // The sandbox has a template whose image exists nowhere: a warning with the pull.
     let images = check(&report, "images");
     assert_eq!(images["status"], "warn");
+    // Asked of its registry (Docker Hub, which this host may not reach).
+    let detail = images["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("no registry serves envctl-test/no-such-image:1")
+            || detail.contains("the registry could not be asked"),
+        "{detail}"
+    );
     assert!(
         images["fix"]
             .as_str()

@@ -32,6 +32,11 @@ pub trait Runtime: Send + Sync {
     /// The IPv4 subnets of every network on the engine (not only
     /// envctl's): what address space is already taken.
     fn network_subnets(&self) -> impl Future<Output = Result<Vec<NetworkSubnet>>> + Send;
+    /// Whether `image`'s registry has it, asked through the engine without
+    /// pulling (and without credentials, as [`Runtime::pull`] pulls):
+    /// `Ok(false)` when the registry does not know it or refuses access;
+    /// an error when the registry could not be asked.
+    fn registry_has(&self, image: &str) -> impl Future<Output = Result<bool>> + Send;
     /// True when `image` is present locally.
     fn has_image(&self, image: &str) -> impl Future<Output = Result<bool>> + Send;
     /// Pulls `image`, reporting (bytes done, bytes total) as layers download.

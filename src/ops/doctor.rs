@@ -647,8 +647,16 @@ fn bytes(n: u64) -> String {
 
 // ---- images -------------------------------------------------------------
 
+/// What the registry said about a missing image.
+enum Registry {
+    Has,
+    Lacks,
+    Unreachable(String),
+}
+
 async fn check_images(config: &Config, engine: &Engine) -> Check {
     const NAME: &str = "images";
+    let engine_fix = "check that the engine works: `docker image ls`";
     let mut images: Vec<&str> = config
         .templates
         .values()
@@ -661,47 +669,95 @@ async fn check_images(config: &Config, engine: &Engine) -> Check {
         match tokio::time::timeout(ENGINE_TIMEOUT, engine.has_image(image)).await {
             Ok(Ok(true)) => {}
             Ok(Ok(false)) => missing.push(*image),
-            Ok(Err(e)) => {
-                return Check::fail(
-                    NAME,
-                    e.chain_text(),
-                    "check that the engine works: `docker image ls`",
-                );
-            }
+            Ok(Err(e)) => return Check::fail(NAME, first_line(&e), engine_fix),
             Err(_) => {
-                return Check::fail(
-                    NAME,
-                    format!(
-                        "inspecting {image} took longer than {}s",
-                        ENGINE_TIMEOUT.as_secs()
-                    ),
-                    "check that the engine works: `docker image ls`",
+                let detail = format!(
+                    "inspecting {image} took longer than {}s",
+                    ENGINE_TIMEOUT.as_secs()
                 );
+                return Check::fail(NAME, detail, engine_fix);
             }
         }
     }
     if missing.is_empty() {
-        return Check::ok(
-            NAME,
-            format!("all {} images of the templates are present", images.len()),
-        );
+        let detail = format!("all {} images of the templates are present", images.len());
+        return Check::ok(NAME, detail);
     }
+    // Asked all at once: an unreachable registry costs one timeout, not one per image.
+    let answers = futures_util::future::join_all(missing.iter().map(|image| async move {
+        match tokio::time::timeout(ENGINE_TIMEOUT, engine.registry_has(image)).await {
+            Ok(Ok(true)) => Registry::Has,
+            Ok(Ok(false)) => Registry::Lacks,
+            Ok(Err(e)) => Registry::Unreachable(e.chain_text()),
+            Err(_) => {
+                Registry::Unreachable(format!("no answer within {}s", ENGINE_TIMEOUT.as_secs()))
+            }
+        }
+    }))
+    .await;
+    let pick = |want: fn(&Registry) -> bool| -> Vec<&str> {
+        missing
+            .iter()
+            .zip(&answers)
+            .filter(|(_, a)| want(a))
+            .map(|(i, _)| *i)
+            .collect()
+    };
+    let has = pick(|a| matches!(a, Registry::Has));
+    let lacks = pick(|a| matches!(a, Registry::Lacks));
+    let mut reasons: Vec<&str> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Registry::Unreachable(why) => Some(why.as_str()),
+            _ => None,
+        })
+        .collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    let mut notes = Vec::new();
+    if !has.is_empty() {
+        notes.push(format!("the registry has {}", has.join(", ")));
+    }
+    if !lacks.is_empty() {
+        notes.push(format!(
+            "no registry serves {} (or it wants a login envctl does not send)",
+            lacks.join(", ")
+        ));
+    }
+    if !reasons.is_empty() {
+        notes.push(format!(
+            "the registry could not be asked: {}",
+            reasons.join("; ")
+        ));
+    }
+    let pulls = missing
+        .iter()
+        .map(|i| format!("docker pull {i}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fix = if !lacks.is_empty() {
+        format!(
+            "check the image names in the templates; an image no registry serves must be \
+             built or loaded on this host (`docker load`); else pull them now: {pulls}"
+        )
+    } else if !reasons.is_empty() {
+        format!(
+            "a create that needs them fails while the engine cannot reach the registry: fix the \
+             engine's DNS or proxy, or load the images on this host (`docker load`); then: {pulls}"
+        )
+    } else {
+        format!("pull them now so creates are quick: {pulls}")
+    };
     Check::warn(
         NAME,
         format!(
-            "{} of {} images missing locally: {}; the first create that needs one pulls it",
+            "{} of {} images missing locally: {}; the first create that needs one pulls it ({})",
             missing.len(),
             images.len(),
-            missing.join(", ")
+            missing.join(", "),
+            notes.join("; ")
         ),
-        format!(
-            "pull them now so creates are quick: {}",
-            missing
-                .iter()
-                .map(|i| format!("docker pull {i}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
+        fix,
     )
 }
 

@@ -222,6 +222,15 @@ impl Runtime for DockerEngine {
         Ok(subnets)
     }
 
+    async fn registry_has(&self, image: &str) -> Result<bool> {
+        match self.docker.inspect_registry_image(image, None).await {
+            Ok(_) => Ok(true),
+            Err(e) if matches!(status_of(&e), Some(401 | 403 | 404)) => Ok(false),
+            // The registry's own words ("dial tcp: lookup registry-1.docker.io: no such host").
+            Err(e) => Err(Error::Failed(error_text(&e))),
+        }
+    }
+
     /// True when `image` is present locally.
     async fn has_image(&self, image: &str) -> Result<bool> {
         match self.docker.inspect_image(image).await {
