@@ -11,6 +11,7 @@ use crate::engine::Runtime;
 use crate::engine::labels;
 use crate::error::{Error, Result};
 use crate::ops::create::wait_until_ready;
+use crate::ops::order::Gates;
 use crate::ops::progress::{Progress, Step};
 use crate::ops::requests::{Change, Run};
 use crate::ops::{log, show};
@@ -236,10 +237,21 @@ pub async fn begin_start(
     })?;
     progress.environment(&env);
     let (instance, id) = (instance.as_str(), env.id.as_str());
+    // In dependency order when the template is still known (else all at once).
+    let template = crate::ops::create::resolved_template(ctx, &env).ok();
+    let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
+    let deadline = crate::config::durations::instant_after(timeout);
+    let (gates, env_ref) = (&gates, &env);
     let started = try_join_all(env.services.iter().map(|(name, s)| async move {
-        progress.service(name, Step::Starting);
         match engine.check_owned(instance, id, &s.container).await? {
-            true => engine.start_container(&s.container).await,
+            true => {
+                gates.before_start(name, progress).await;
+                progress.service(name, Step::Starting);
+                engine.start_container(&s.container).await?;
+                gates
+                    .after_start(&ctx.store, engine, env_ref, name, deadline, progress)
+                    .await
+            }
             false => Err(Error::Failed(format!(
                 "service {name}: container {} is gone; delete and re-create the environment",
                 s.container
@@ -348,12 +360,18 @@ async fn stop_inner(
     })?;
     progress.environment(&env);
     let (instance, id) = (instance.as_str(), env.id.as_str());
+    // Dependants first: a service stops once whatever depends on it has.
+    let template = crate::ops::create::resolved_template(ctx, &env).ok();
+    let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
+    let gates = &gates;
     let stops = env.services.iter().map(|(name, s)| async move {
+        gates.before_stop(name, progress).await;
         progress.service(name, Step::Stopping);
         let r = match engine.check_owned(instance, id, &s.container).await {
             Ok(_) => engine.stop_container(&s.container, grace).await,
             Err(e) => Err(e),
         };
+        gates.stopped(name);
         progress.service(name, Step::Stopped);
         r
     });
