@@ -284,6 +284,11 @@ pub struct Defaults {
     /// Default time to live of new environments (none: they live until deleted).
     #[serde(with = "duration_text::option")]
     pub ttl: Option<Duration>,
+    /// The longest an environment may live from its creation, whoever
+    /// extends it (none: no limit). Environments created without a TTL end
+    /// after it.
+    #[serde(with = "duration_text::option")]
+    pub max_lifetime: Option<Duration>,
     /// Variables of envctl's own environment that templates may read as
     /// `${host.VAR}`; none unless listed.
     pub pass_env: Vec<String>,
@@ -296,6 +301,7 @@ impl Default for Defaults {
             create_timeout: Duration::from_secs(15 * 60),
             stop_timeout: Duration::from_secs(10),
             ttl: None,
+            max_lifetime: None,
             pass_env: Vec::new(),
         }
     }
@@ -964,6 +970,15 @@ impl Config {
             || r.sign_in_burst == 0
         {
             problems.push("key `api.rate_limit`: rates and bursts must be at least 1 (set enabled = false to turn it off)".into());
+        }
+        if let (Some(ttl), Some(max)) = (self.defaults.ttl, self.defaults.max_lifetime)
+            && ttl > max
+        {
+            problems.push(format!(
+                "key `defaults.ttl`: {} is longer than max_lifetime = {}",
+                humantime::format_duration(ttl),
+                humantime::format_duration(max)
+            ));
         }
         if self.backups.keep == 0 {
             problems.push("key `backups.keep`: expected at least 1".into());

@@ -67,6 +67,15 @@ impl CreateOptions {
         names::check_labels(&self.labels)?;
         if let Some(ttl) = self.ttl {
             crate::config::durations::check("ttl", ttl)?;
+            if let Some(max) = config.defaults.max_lifetime
+                && ttl > max
+            {
+                return Err(Error::InvalidInput(format!(
+                    "ttl: at most [defaults] max_lifetime = {}, got {}",
+                    humantime::format_duration(max),
+                    humantime::format_duration(ttl)
+                )));
+            }
         }
         if let Some(timeout) = self.timeout {
             crate::config::durations::check("timeout", timeout)?;
@@ -334,7 +343,11 @@ fn reserve(
             ports::host_port_is_free,
         )?;
         let now = Utc::now();
-        let ttl = opts.ttl.or(config.defaults.ttl);
+        // Without a TTL, an environment ends at the longest lifetime allowed.
+        let ttl = opts
+            .ttl
+            .or(config.defaults.ttl)
+            .or(config.defaults.max_lifetime);
         let mut env = Environment {
             id: id.clone(),
             name,
