@@ -10,6 +10,7 @@ mod config;
 mod create;
 mod delete;
 mod doctor;
+mod extend;
 mod generate;
 mod list;
 mod logs;
@@ -145,6 +146,8 @@ pub enum Command {
     /// fail or skipped; any failure exits 1. Changes nothing; never waits more than a few seconds
     /// on anything.
     Doctor(doctor::Args),
+    /// Move an environment's end of life later (or to a given time)
+    Extend(extend::Args),
     /// Protect an environment from cleanup
     Pin(pin::Args),
     /// Let cleanup remove an environment again
@@ -206,6 +209,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Delete(args) => delete::exec(&backend(g)?, args, g.yes, printer).await,
         Command::Logs(args) => logs::exec(&backend(g)?, args, printer).await,
         Command::Stats(args) => stats::exec(&backend(g)?, args, printer).await,
+        Command::Extend(args) => extend::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,
         Command::Cleanup(args) => maintenance::cleanup(&backend(g)?, args, g.yes, printer).await,

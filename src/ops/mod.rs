@@ -16,6 +16,7 @@ pub mod delete;
 pub mod doctor;
 pub mod lifecycle;
 pub mod logs;
+pub mod order;
 pub mod pool;
 pub mod progress;
 pub mod query;
