@@ -296,6 +296,21 @@ fn an_invalid_config_fails_with_its_line_and_skips_what_needs_it() {
     assert_eq!(status(&report, "engine"), "ok");
     assert_eq!(status(&report, "disk"), "ok");
     assert_eq!(text(&out.stderr), "error: 1 check(s) failed: config\n");
+
+    // Every problem of the config, one line each, for people too.
+    edit_config(&sb, "base = \"high\"", "base = 29500");
+    edit_config(&sb, "template = \"web\"", "template = \"nope\"");
+    edit_config(&sb, "max = 29599", "max = 29400");
+    let out = sb.run(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let config: Vec<&str> = stdout.lines().take(3).collect();
+    assert!(
+        config[0].starts_with("✗ config ") && config[0].ends_with("2 problems:"),
+        "{stdout}"
+    );
+    assert!(config[1].contains("key `ports` (line 2)"), "{stdout}");
+    assert!(config[2].contains("key `defaults.template`"), "{stdout}");
 }
 
 #[test]

@@ -392,8 +392,14 @@ impl Printer {
                 CheckStatus::Fail => console::style("✗").red(),
                 CheckStatus::Skip => console::style("-").dim(),
             };
-            let detail = envctl::names::printable(&check.detail, 2000);
-            text.push_str(&format!("{mark} {:<width$}  {detail}\n", check.name));
+            // A detail of several lines (every problem of a config) keeps them, indented.
+            for (i, line) in check.detail.split('\n').enumerate() {
+                let line = envctl::names::printable(line.trim(), 2000);
+                match i {
+                    0 => text.push_str(&format!("{mark} {:<width$}  {line}\n", check.name)),
+                    _ => text.push_str(&format!("  {:<width$}    {line}\n", "")),
+                }
+            }
             if let Some(fix) = &check.fix {
                 let fix = envctl::names::printable(fix, 2000);
                 text.push_str(&format!("  {:<width$}  fix: {fix}\n", ""));
