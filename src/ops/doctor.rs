@@ -249,6 +249,17 @@ fn check_database(dir: &Path) -> (Check, Option<Vec<Range<u32>>>) {
                 None,
             );
         }
+        Err(e @ Error::Io { .. }) => {
+            return (
+                Check::fail(
+                    NAME,
+                    e.chain_text(),
+                    "run envctl as the user who owns the data directory (the one cron and \
+                     `envctl serve` run as), or give that user access to it",
+                ),
+                None,
+            );
+        }
         Err(e) => {
             // The message's second line is its advice.
             let text = e.to_string();
