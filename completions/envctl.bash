@@ -40,8 +40,14 @@ _envctl() {
             envctl,delete)
                 cmd="envctl__subcmd__delete"
                 ;;
+            envctl,doctor)
+                cmd="envctl__subcmd__doctor"
+                ;;
             envctl,exec)
                 cmd="envctl__subcmd__exec"
+                ;;
+            envctl,extend)
+                cmd="envctl__subcmd__extend"
                 ;;
             envctl,generate)
                 cmd="envctl__subcmd__generate"
@@ -235,8 +241,14 @@ _envctl() {
             envctl__subcmd__help,delete)
                 cmd="envctl__subcmd__help__subcmd__delete"
                 ;;
+            envctl__subcmd__help,doctor)
+                cmd="envctl__subcmd__help__subcmd__doctor"
+                ;;
             envctl__subcmd__help,exec)
                 cmd="envctl__subcmd__help__subcmd__exec"
+                ;;
+            envctl__subcmd__help,extend)
+                cmd="envctl__subcmd__help__subcmd__extend"
                 ;;
             envctl__subcmd__help,generate)
                 cmd="envctl__subcmd__help__subcmd__generate"
@@ -413,7 +425,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,6 +1398,36 @@ _envctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        envctl__subcmd__doctor)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         envctl__subcmd__exec)
             opts="-t -T -q -v -y -h -V --tty --no-tty --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1393,6 +1435,40 @@ _envctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__extend)
+            opts="-q -v -y -h -V --until --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1567,7 +1643,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs exec shell port open stats templates config pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="create one-click list show start stop delete logs exec shell port open stats templates config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1860,7 +1936,35 @@ _envctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        envctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         envctl__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__extend)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -444,6 +444,47 @@ esac
     ;;
 esac
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(extend)
+_arguments "${_arguments_options[@]}" : \
+'--until=[End at this time instead\: 2026-12-01T18\:00\:00Z, "2026-12-01 18\:00" or 2026-12-01 (local time; a date alone ends at 23\:59\:59)]:TIME:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+'::by -- How much later it ends (1h, 2d, 1w), counted from its current end (or from now when that has passed):_default' \
+&& ret=0
+;;
 (pin)
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
@@ -1421,6 +1462,14 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(extend)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (pin)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1640,6 +1689,8 @@ _envctl_commands() {
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
 'config:Check the config, or show what a template resolves to' \
+'doctor:Check that environments can be made here, and how to fix what cannot' \
+'extend:Move an environment'\''s end of life later (or to a given time)' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
 'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
@@ -1883,10 +1934,20 @@ _envctl__subcmd__delete_commands() {
     local commands; commands=()
     _describe -t commands 'envctl delete commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__doctor_commands] )) ||
+_envctl__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl doctor commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__exec_commands] )) ||
 _envctl__subcmd__exec_commands() {
     local commands; commands=()
     _describe -t commands 'envctl exec commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__extend_commands] )) ||
+_envctl__subcmd__extend_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl extend commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__generate_commands] )) ||
 _envctl__subcmd__generate_commands() {
@@ -1949,6 +2010,8 @@ _envctl__subcmd__help_commands() {
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
 'config:Check the config, or show what a template resolves to' \
+'doctor:Check that environments can be made here, and how to fix what cannot' \
+'extend:Move an environment'\''s end of life later (or to a given time)' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
 'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
@@ -2081,10 +2144,20 @@ _envctl__subcmd__help__subcmd__delete_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help delete commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__doctor_commands] )) ||
+_envctl__subcmd__help__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help doctor commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__exec_commands] )) ||
 _envctl__subcmd__help__subcmd__exec_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help exec commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__extend_commands] )) ||
+_envctl__subcmd__help__subcmd__extend_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help extend commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__help__subcmd__generate_commands] )) ||
 _envctl__subcmd__help__subcmd__generate_commands() {

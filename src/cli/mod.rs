@@ -9,7 +9,9 @@ mod backup;
 mod config;
 mod create;
 mod delete;
+mod doctor;
 mod exec;
+mod extend;
 mod generate;
 mod list;
 mod logs;
@@ -146,6 +148,17 @@ pub enum Command {
     /// Check the config, or show what a template resolves to
     #[command(subcommand)]
     Config(config::Command),
+    /// Check that environments can be made here, and how to fix what cannot
+    ///
+    /// Checks the config, the database, the Docker engine (version and API version), the room left
+    /// in the address pools ([network] subnet_pool, or Docker's default pools), free port blocks in
+    /// [ports], free disk for the data directory, the templates' images and the scheduled
+    /// auto-cleanup. With --server: the server's health and the token. Each check is ok, warn,
+    /// fail or skipped; any failure exits 1. Changes nothing; never waits more than a few seconds
+    /// on anything.
+    Doctor(doctor::Args),
+    /// Move an environment's end of life later (or to a given time)
+    Extend(extend::Args),
     /// Protect an environment from cleanup
     Pin(pin::Args),
     /// Let cleanup remove an environment again
@@ -186,6 +199,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     match cli.command {
         Command::Templates(args) => templates::exec(g, args, printer).await,
         Command::Config(command) => config::exec(g, command, printer),
+        Command::Doctor(args) => doctor::exec(g, args, printer).await,
         Command::Generate(command) => generate::exec(command, printer),
         Command::Serve(args) => {
             let ctx = backend(g)?.into_local("serve")?;
@@ -210,6 +224,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Port(args) => port::port(&backend(g)?, args, printer).await,
         Command::Open(args) => port::open(&backend(g)?, args, printer).await,
         Command::Stats(args) => stats::exec(&backend(g)?, args, printer).await,
+        Command::Extend(args) => extend::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,
         Command::Cleanup(args) => maintenance::cleanup(&backend(g)?, args, g.yes, printer).await,

@@ -92,11 +92,7 @@ impl Printer {
         ]);
         let now = Utc::now();
         for e in envs {
-            let ports = format!(
-                "{}-{}",
-                e.base_port,
-                u32::from(e.base_port) + u32::from(e.port_count) - 1
-            );
+            let ports = port_range(e);
             table.add_row(vec![
                 text_cell(&e.id),
                 text_cell(&e.name),
@@ -143,14 +139,7 @@ impl Printer {
             ("owner", text_cell(&env.owner)),
             ("status", self.status_cell(env.status)),
             ("ready", self.ready_cell(env.ready)),
-            (
-                "ports",
-                Cell::new(format!(
-                    "{}..{}",
-                    env.base_port,
-                    u32::from(env.base_port) + u32::from(env.port_count)
-                )),
-            ),
+            ("ports", Cell::new(port_range(env))),
             ("created", Cell::new(fmt_time(env.created_at))),
             ("updated", Cell::new(fmt_time(env.updated_at))),
             (
@@ -378,6 +367,47 @@ impl Printer {
         self.out(&format!("{table}\n"))
     }
 
+    /// `envctl doctor`: one line per check with its mark, the fix below it;
+    /// under --quiet only the checks that are not ok or skipped.
+    pub fn doctor(&self, report: &envctl::ops::doctor::Report) -> anyhow::Result<()> {
+        use envctl::ops::doctor::CheckStatus;
+        if self.json {
+            return self.json_out(report);
+        }
+        let width = report
+            .checks
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0);
+        let mut text = String::new();
+        for check in &report.checks {
+            let quiet_skip = matches!(check.status, CheckStatus::Ok | CheckStatus::Skip);
+            if self.quiet && quiet_skip {
+                continue;
+            }
+            let mark = match check.status {
+                CheckStatus::Ok => console::style("✓").green(),
+                CheckStatus::Warn => console::style("!").yellow(),
+                CheckStatus::Fail => console::style("✗").red(),
+                CheckStatus::Skip => console::style("-").dim(),
+            };
+            // A detail of several lines (every problem of a config) keeps them, indented.
+            for (i, line) in check.detail.split('\n').enumerate() {
+                let line = envctl::names::printable(line.trim(), 2000);
+                match i {
+                    0 => text.push_str(&format!("{mark} {:<width$}  {line}\n", check.name)),
+                    _ => text.push_str(&format!("  {:<width$}    {line}\n", "")),
+                }
+            }
+            if let Some(fix) = &check.fix {
+                let fix = envctl::names::printable(fix, 2000);
+                text.push_str(&format!("  {:<width$}  fix: {fix}\n", ""));
+            }
+        }
+        self.out(&text)
+    }
+
     /// Prints an error and its causes to stderr.
     /// Messages may quote stored or remote text (a record's error, a
     /// container's output): control characters other than newlines never
@@ -500,4 +530,11 @@ pub(super) fn short_duration(secs: i64) -> String {
 /// huge value cannot make every row huge.
 fn text_cell(text: impl AsRef<str>) -> Cell {
     Cell::new(envctl::names::printable(text.as_ref(), 200))
+}
+
+/// An environment's host ports as `list` and `show` both print them: the
+/// first and the last, inclusive (`8090-8092`).
+fn port_range(env: &Environment) -> String {
+    let last = u32::from(env.base_port) + u32::from(env.port_count.max(1)) - 1;
+    format!("{}-{last}", env.base_port)
 }
