@@ -178,6 +178,8 @@ async fn pump(
                 _ => break,
             }
         }
+        // The client is gone: end of input, so a shell waiting on it ends.
+        let _ = input.shutdown().await;
     };
     let outbound = async move {
         let ended = async {
@@ -212,12 +214,12 @@ async fn pump(
         }
         let _ = to_client.shutdown().await;
     };
-    // The command's end (or the server's) ends the session; a client that
-    // closes only its side keeps reading until the exit frame.
-    tokio::pin!(outbound);
+    // The command's end (or the server's) ends the session, and so does the
+    // client's going away (envctl never closes only its side): the attach
+    // is dropped, which hangs up a terminal, and the stream slot is freed.
     tokio::select! {
-        () = &mut outbound => {}
-        () = inbound => outbound.await,
+        () = outbound => {}
+        () = inbound => {}
     }
 }
 

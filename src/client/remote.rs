@@ -290,18 +290,31 @@ impl Remote {
         let url = format!("{}{}/exec", self.base, env_path(target));
         // No overall timeout: a shell lasts as long as the user wants (the
         // server answers the upgrade at once; the connect is bounded).
-        let mut call = http
-            .get(&url)
-            .query(&query)
-            .header(reqwest::header::CONNECTION, "upgrade")
-            .header(reqwest::header::UPGRADE, wire::PROTOCOL);
-        if let Some(token) = &self.token {
-            call = call.bearer_auth(token);
-        }
-        let response = call.send().await.map_err(|e| self.unreachable(&e))?;
-        if response.status() != StatusCode::SWITCHING_PROTOCOLS {
-            return Err(self.refusal(response).await);
-        }
+        let mut waited = Duration::ZERO;
+        let response = loop {
+            let mut call = http
+                .get(&url)
+                .query(&query)
+                .header(reqwest::header::CONNECTION, "upgrade")
+                .header(reqwest::header::UPGRADE, wire::PROTOCOL);
+            if let Some(token) = &self.token {
+                call = call.bearer_auth(token);
+            }
+            let response = call.send().await.map_err(|e| self.unreachable(&e))?;
+            match response.status() {
+                StatusCode::SWITCHING_PROTOCOLS => break response,
+                // Rate limited: waited out as every other call does.
+                StatusCode::TOO_MANY_REQUESTS => {
+                    let after = retry_after(&response);
+                    if waited + after > RATE_LIMIT_PATIENCE {
+                        return Err(self.refusal(response).await);
+                    }
+                    tokio::time::sleep(after).await;
+                    waited += after;
+                }
+                _ => return Err(self.refusal(response).await),
+            }
+        };
         let upgraded = response.upgrade().await.map_err(|e| self.unreachable(&e))?;
         let (mut from_server, mut to_server) = tokio::io::split(upgraded);
         let (out_tx, mut out_rx) = tokio::sync::mpsc::channel::<ExecOutput>(64);
@@ -468,12 +481,7 @@ impl Remote {
                 return Ok(response);
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
-                let after = response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-                    .map_or(Duration::from_secs(1), Duration::from_secs)
-                    .clamp(Duration::from_millis(100), Duration::from_secs(30));
+                let after = retry_after(&response);
                 if waited + after <= RATE_LIMIT_PATIENCE {
                     tokio::time::sleep(after).await;
                     waited += after;
@@ -554,6 +562,16 @@ impl Remote {
             ))
         })
     }
+}
+
+/// How long a `429` asks to wait (`Retry-After`, in seconds), within reason.
+fn retry_after(response: &reqwest::Response) -> Duration {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .map_or(Duration::from_secs(1), Duration::from_secs)
+        .clamp(Duration::from_millis(100), Duration::from_secs(30))
 }
 
 /// What resizes a remote command's terminal and reads its exit code.
