@@ -216,7 +216,8 @@ fn exec_ends_with_the_commands_exit_code_and_keeps_its_streams_apart() {
 
 #[test]
 fn remote_exec_behaves_like_local_and_is_authorised_like_logs() {
-    let sb = Sandbox::new(29300);
+    // One stream per token, so a session that outlives its client would show.
+    let sb = Sandbox::with_config(29300, "[api]\nmax_streams = 1");
     // The environment is tester's (USER locally); bob is another developer.
     let tester = sb.token("tester", "developer");
     let bob = sb.token("bob", "developer");
@@ -260,6 +261,41 @@ fn remote_exec_behaves_like_local_and_is_authorised_like_logs() {
     let (status, shown) = on_a_terminal(&tty);
     assert_eq!(status, Some(6), "{shown}");
     assert!(shown.contains("/dev/pts/"), "{shown}");
+
+    // A client killed mid-command frees its stream slot: the next exec runs.
+    let mut child = server
+        .client(&tester)
+        .args([
+            "exec",
+            "rx1",
+            "web",
+            "--",
+            "sh",
+            "-c",
+            "echo started; sleep 30",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(first, "started\n");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let killed = std::time::Instant::now();
+    let out = server
+        .client(&tester)
+        .args(["exec", "rx1", "web", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(0), "{}", text(&out.stderr));
+    // Not after the 30 s the orphaned command would have held the slot (the
+    // client waits out a 429).
+    assert!(killed.elapsed() < std::time::Duration::from_secs(20));
 
     // Like logs: another developer may not, an operator may, a viewer may not.
     let out = server
