@@ -1533,3 +1533,358 @@ fn parse_compose_duration(text: &str) -> Option<Duration> {
     }
     Some(total)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn run(yaml: &str) -> Import {
+        run_with(yaml, &[], &[])
+    }
+
+    fn run_with(yaml: &str, env: &[(&str, &str)], profiles: &[&str]) -> Import {
+        let opts = ImportOptions {
+            name: Some("app".into()),
+            profiles: profiles.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        import(
+            yaml,
+            Path::new("/nonexistent/compose.yaml"),
+            &env_of(env),
+            &opts,
+        )
+        .unwrap()
+    }
+
+    fn service<'a>(import: &'a Import, name: &str) -> &'a ServiceSpec {
+        import
+            .template
+            .services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no service {name} in {}", import.toml))
+    }
+
+    fn note<'a>(import: &'a Import, service: &str, key: &str) -> &'a Note {
+        import
+            .notes
+            .iter()
+            .find(|n| n.service == service && n.key == key)
+            .unwrap_or_else(|| panic!("no note {service} {key} in {:#?}", import.notes))
+    }
+
+    #[test]
+    fn interpolation_follows_compose() {
+        let mut unset = BTreeSet::new();
+        let env = env_of(&[("A", "1"), ("EMPTY", "")]);
+        let i = |t: &str, unset: &mut BTreeSet<String>| interpolate(t, &env, unset);
+        assert_eq!(i("${A}-$A-$$A-$$", &mut unset).unwrap(), "1-1-$A-$");
+        assert_eq!(i("${EMPTY:-d} ${EMPTY-d}", &mut unset).unwrap(), "d ");
+        assert_eq!(i("${NOPE:-${A}x}", &mut unset).unwrap(), "1x");
+        assert_eq!(i("${A:+yes}${NOPE:+no}", &mut unset).unwrap(), "yes");
+        assert_eq!(i("${NOPE}", &mut unset).unwrap(), "");
+        assert!(unset.contains("NOPE"));
+        let err = i("${EMPTY:?must be set}", &mut unset).unwrap_err();
+        assert!(
+            err.contains("EMPTY") && err.contains("must be set"),
+            "{err}"
+        );
+        assert_eq!(i("${EMPTY?set but empty is fine}", &mut unset).unwrap(), "");
+        assert!(i("${A", &mut unset).is_err());
+    }
+
+    #[test]
+    fn a_required_variable_fails_the_import_naming_it() {
+        let yaml = "services:\n  db:\n    image: postgres\n    environment:\n      PW: ${DB_PASSWORD:?set DB_PASSWORD}\n";
+        let err = import(
+            yaml,
+            Path::new("c.yaml"),
+            &env_of(&[]),
+            &ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::USAGE);
+        assert!(err.to_string().contains("DB_PASSWORD"), "{err}");
+        assert!(err.to_string().contains("set DB_PASSWORD"), "{err}");
+    }
+
+    #[test]
+    fn dollar_brace_left_by_compose_stays_literal_in_envctl() {
+        let yaml = "services:\n  app:\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo $${HOME} $$HOME\"]\n    environment:\n      X: \"a$${b}c\"\n";
+        let imp = run(yaml);
+        assert!(imp.toml.contains("$${HOME}"), "{}", imp.toml);
+        let app = service(&imp, "app");
+        let empty = BTreeMap::new();
+        let values = crate::config::variables::Values {
+            name: "e",
+            id: "1",
+            owner: "o",
+            base_port: 1,
+            public_host: "h",
+            ports: &BTreeMap::new(),
+            urls: &empty,
+            secrets: &empty,
+            labels: &empty,
+            host: &empty,
+        };
+        assert_eq!(values.resolve(&app.env["X"]).unwrap(), "a${b}c");
+        let command = app.command.as_ref().unwrap();
+        assert_eq!(values.resolve(&command[2]).unwrap(), "echo ${HOME} $HOME");
+    }
+
+    #[test]
+    fn the_first_published_port_is_the_service_port_and_offsets_follow_service_order() {
+        let yaml = "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\", \"443:443\", \"53:53/udp\"]\n  db:\n    image: postgres\n  api:\n    image: api\n    ports:\n      - target: 3000\n        published: 80\n";
+        let imp = run(yaml);
+        assert_eq!(service(&imp, "web").port, Some(80));
+        assert_eq!(service(&imp, "web").offset, 0);
+        assert_eq!(service(&imp, "db").port, None);
+        assert_eq!(service(&imp, "api").port, Some(3000));
+        assert_eq!(service(&imp, "api").offset, 1);
+        assert_eq!(note(&imp, "web", "ports[1]").kind, NoteKind::Listed);
+        assert!(
+            note(&imp, "web", "ports[2]")
+                .what_to_do
+                .contains("TCP only")
+        );
+    }
+
+    #[test]
+    fn entrypoint_and_command_become_one_command_with_a_note() {
+        let yaml = "services:\n  app:\n    image: busybox\n    entrypoint: /bin/sh\n    command: -c 'echo \"hi there\"'\n";
+        let imp = run(yaml);
+        assert_eq!(
+            service(&imp, "app").command.as_deref().unwrap(),
+            ["/bin/sh", "-c", "echo \"hi there\""]
+        );
+        assert!(
+            note(&imp, "app", "entrypoint")
+                .what_to_do
+                .contains("ENTRYPOINT")
+        );
+    }
+
+    #[test]
+    fn healthchecks_become_cmd_probes_with_a_timeout_from_their_timings() {
+        let yaml = "services:\n  a:\n    image: i\n    healthcheck:\n      test: [\"CMD\", \"pg_isready\"]\n      interval: 10s\n      retries: 5\n      start_period: 1m\n  b:\n    image: i\n    healthcheck:\n      test: [\"CMD-SHELL\", \"curl -f localhost || exit 1\"]\n  c:\n    image: i\n    healthcheck:\n      test: wget -q localhost\n  d:\n    image: i\n    healthcheck:\n      test: [\"NONE\"]\n  e:\n    image: i\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      disable: true\n";
+        let imp = run(yaml);
+        let a = service(&imp, "a").ready.as_ref().unwrap();
+        assert_eq!(a.cmd.as_deref().unwrap(), ["pg_isready"]);
+        assert_eq!(a.timeout, Some(Duration::from_secs(60 + 10 * 5)));
+        let b = service(&imp, "b").ready.as_ref().unwrap();
+        assert_eq!(
+            b.cmd.as_deref().unwrap(),
+            ["sh", "-c", "curl -f localhost || exit 1"]
+        );
+        assert_eq!(b.timeout, Some(Duration::from_secs(90)));
+        let c = service(&imp, "c").ready.as_ref().unwrap();
+        assert_eq!(c.cmd.as_deref().unwrap(), ["sh", "-c", "wget -q localhost"]);
+        assert!(service(&imp, "d").ready.is_none());
+        assert!(service(&imp, "e").ready.is_none());
+        assert!(
+            note(&imp, "a", "healthcheck")
+                .what_to_do
+                .contains("ready.timeout")
+        );
+    }
+
+    #[test]
+    fn depends_on_conditions_map_to_envctl_conditions() {
+        let yaml = "services:\n  db:\n    image: i\n  migrate:\n    image: i\n  app:\n    image: i\n    depends_on:\n      db:\n        condition: service_healthy\n      migrate:\n        condition: service_completed_successfully\n        restart: true\n  web:\n    image: i\n    depends_on: [app]\n";
+        let imp = run(yaml);
+        assert!(
+            imp.toml
+                .contains("depends_on = { db = \"ready\", migrate = \"completed\" }"),
+            "{}",
+            imp.toml
+        );
+        assert!(imp.toml.contains("depends_on = [\"app\"]"), "{}", imp.toml);
+        note(&imp, "app", "depends_on.migrate.restart");
+        // Rendered as a key where the config reads it, else as a comment.
+        let svc = Service {
+            name: "web".into(),
+            image: "i".into(),
+            depends_on: vec![("db".into(), "ready".into())],
+            ..Default::default()
+        };
+        let with = render("t", "d", std::slice::from_ref(&svc), true);
+        assert!(
+            with.contains("\ndepends_on = { db = \"ready\" }\n"),
+            "{with}"
+        );
+        let without = render("t", "d", &[svc], false);
+        assert!(
+            without.contains("\n# depends_on = { db = \"ready\" }"),
+            "{without}"
+        );
+    }
+
+    #[test]
+    fn limits_come_from_deploy_or_the_service_keys() {
+        let yaml = "services:\n  a:\n    image: i\n    deploy:\n      replicas: 2\n      resources:\n        limits:\n          cpus: '0.5'\n          memory: 512M\n          pids: 100\n        reservations:\n          memory: 128M\n  b:\n    image: i\n    mem_limit: 1g\n    cpus: 1.5\n    pids_limit: 50\n";
+        let imp = run(yaml);
+        let a = service(&imp, "a");
+        assert_eq!(a.cpus, Some(0.5));
+        assert_eq!(a.memory_bytes(), Some(512 * 1024 * 1024));
+        assert_eq!(a.pids, Some(100));
+        note(&imp, "a", "deploy.replicas");
+        note(&imp, "a", "deploy.resources.reservations");
+        let b = service(&imp, "b");
+        assert_eq!((b.cpus, b.pids), (Some(1.5), Some(50)));
+        assert_eq!(b.memory_bytes(), Some(1024 * 1024 * 1024));
+    }
+
+    #[test]
+    fn named_volumes_are_carried_and_host_mounts_refused() {
+        let yaml = "services:\n  a:\n    image: i\n    build: .\n    volumes:\n      - db_data:/var/lib/db\n      - ./src:/src\n      - /etc/passwd:/etc/passwd:ro\n      - /cache\n      - type: bind\n        source: .\n        target: /app\n      - type: volume\n        source: logs\n        target: /logs\n        read_only: true\n";
+        let imp = run(yaml);
+        let volumes: Vec<String> = service(&imp, "a")
+            .volumes
+            .iter()
+            .map(|v| format!("{}:{}:{}", v.name, v.target, v.read_only))
+            .collect();
+        assert_eq!(volumes, ["db-data:/var/lib/db:false", "logs:/logs:true"]);
+        for key in ["volumes[1]", "volumes[2]", "volumes[4]", "build"] {
+            assert_eq!(note(&imp, "a", key).kind, NoteKind::Refused, "{key}");
+        }
+        assert_eq!(note(&imp, "a", "volumes[3]").kind, NoteKind::Listed);
+    }
+
+    #[test]
+    fn a_service_that_is_only_built_is_left_out_and_its_dependents_told() {
+        let yaml = "services:\n  api:\n    build: ./api\n  web:\n    image: nginx\n    depends_on: [api]\n";
+        let imp = run(yaml);
+        assert_eq!(imp.template.services.len(), 1);
+        let n = note(&imp, "api", "build");
+        assert_eq!(n.kind, NoteKind::Refused);
+        assert!(n.what_to_do.contains("no `image:`"));
+        assert!(
+            note(&imp, "web", "depends_on.api")
+                .what_to_do
+                .contains("built")
+        );
+    }
+
+    #[test]
+    fn profiles_leave_services_out_unless_enabled() {
+        let yaml =
+            "services:\n  app:\n    image: i\n  debug:\n    image: i\n    profiles: [debug]\n";
+        let imp = run(yaml);
+        assert_eq!(imp.template.services.len(), 1);
+        assert!(
+            note(&imp, "debug", "profiles")
+                .what_to_do
+                .contains("--profile debug")
+        );
+        let imp = run_with(yaml, &[], &["debug"]);
+        assert_eq!(imp.template.services.len(), 2);
+    }
+
+    #[test]
+    fn environment_env_file_and_dotenv_are_read_beside_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), "TAG=1.2\nFROM_DOTENV=dot\n").unwrap();
+        std::fs::write(
+            dir.path().join("app.env"),
+            "# comment\nA=from-file\nB='single $kept'\nexport C=\"two words\"\n",
+        )
+        .unwrap();
+        let yaml = "services:\n  app:\n    image: app:${TAG}\n    env_file: app.env\n    environment:\n      - B=overridden\n      - D=${FROM_DOTENV}-${SHELL_VAR}\n      - PASSED\n";
+        let file = dir.path().join("compose.yaml");
+        let env = env_of(&[("SHELL_VAR", "shell"), ("PASSED", "p"), ("TAG", "9")]);
+        let imp = import(yaml, &file, &env, &ImportOptions::default()).unwrap();
+        let app = &imp.template.services[0];
+        assert_eq!(app.image, "app:9", "the process environment wins over .env");
+        assert_eq!(app.env["A"], "from-file");
+        assert_eq!(app.env["B"], "overridden");
+        assert_eq!(app.env["C"], "two words");
+        assert_eq!(app.env["D"], "dot-shell");
+        assert_eq!(app.env["PASSED"], "p");
+    }
+
+    #[test]
+    fn other_keys_are_listed_with_what_to_do() {
+        let yaml = "version: '3'\nnetworks:\n  back: {}\nservices:\n  My_App:\n    image: i\n    restart: always\n    container_name: app\n    networks: [back]\n    user: '1000'\n    x-custom: 1\n";
+        let imp = run(yaml);
+        assert_eq!(imp.template.services[0].name, "my-app");
+        for key in ["restart", "container_name", "networks", "user", "name"] {
+            assert_eq!(note(&imp, "My_App", key).kind, NoteKind::Listed, "{key}");
+        }
+        note(&imp, "", "networks");
+        assert!(
+            !imp.notes
+                .iter()
+                .any(|n| n.key == "x-custom" || n.key == "version")
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_names_the_file_and_line() {
+        let err = import(
+            "services:\n  a:\n    image: [\n",
+            Path::new("bad.yaml"),
+            &env_of(&[]),
+            &ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::USAGE);
+        let text = err.to_string();
+        assert!(
+            text.contains("bad.yaml") && text.contains("line "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn appending_keeps_the_file_and_refuses_a_taken_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let original = "# my config\n[ports]\nbase = 9000 # first port\nmax = 9100\n";
+        std::fs::write(&path, original).unwrap();
+        let imp = run("services:\n  web:\n    image: nginx\n    ports: ['80:80']\n");
+        append_to_config(&path, &imp).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(original), "{text}");
+        let config = Config::load(Some(&path)).unwrap();
+        assert_eq!(config.template("app").unwrap().services[0].port, Some(80));
+        assert_eq!(config.ports.base, 9000);
+        let err = append_to_config(&path, &imp).unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::CONFLICT);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // A missing file is created.
+        let fresh = dir.path().join("sub/new.toml");
+        append_to_config(&fresh, &imp).unwrap();
+        Config::load(Some(&fresh)).unwrap();
+    }
+
+    #[test]
+    fn shell_words_split_like_a_shell() {
+        assert_eq!(
+            split_words(r#"a "b c" 'd e' f\ g "h\"i""#).unwrap(),
+            ["a", "b c", "d e", "f g", "h\"i"]
+        );
+        assert!(split_words("'open").is_err());
+    }
+
+    #[test]
+    fn compose_durations_parse() {
+        assert_eq!(
+            parse_compose_duration("1m30s"),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_compose_duration("500ms"),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(parse_compose_duration("10"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_compose_duration("soon"), None);
+    }
+}
