@@ -34,6 +34,14 @@ pub struct ImportArgs {
 
 pub fn exec(g: &GlobalArgs, command: Command, printer: &Printer) -> anyhow::Result<()> {
     let Command::Import(args) = command;
+    if args.write && g.server_url().is_some() {
+        return Err(envctl::Error::InvalidInput(
+            "--write changes a local config file, and --server (or ENVCTL_SERVER) is set: the \
+             server reads its own config; run the import there, or without --server"
+                .into(),
+        )
+        .into());
+    }
     let opts = ImportOptions {
         name: args.name,
         profiles: args.profiles,
