@@ -79,7 +79,7 @@ pub enum NoteKind {
 impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.kind {
-            NoteKind::Listed => "not carried",
+            NoteKind::Listed => "note",
             NoteKind::Refused => "refused",
         };
         let service = if self.service.is_empty() {
@@ -118,7 +118,7 @@ pub fn import(
     let base_dir = file.parent().unwrap_or(Path::new("."));
     let mut root: Value = serde_yaml::from_str(text).map_err(|e| invalid(yaml_error(&e)))?;
     root.apply_merge().map_err(|e| invalid(yaml_error(&e)))?;
-    let Value::Mapping(_) = root else {
+    let Value::Mapping(mut root) = root else {
         return Err(invalid("expected a mapping with `services:`".into()));
     };
 
@@ -128,7 +128,9 @@ pub fn import(
     };
     let lookup = |var: &str| env(var).or_else(|| dotenv.get(var).cloned());
     let mut unset = BTreeSet::new();
-    interpolate_tree(&mut root, &lookup, &mut unset).map_err(invalid)?;
+    for (_, value) in root.iter_mut() {
+        interpolate_tree(value, &lookup, &mut unset).map_err(invalid)?;
+    }
 
     let mut notes = Vec::new();
     for var in &unset {
@@ -142,9 +144,6 @@ pub fn import(
             ),
         });
     }
-    let Value::Mapping(root) = root else {
-        unreachable!("checked above")
-    };
     top_level_notes(&root, &mut notes);
 
     let services = match root.get("services") {
@@ -212,7 +211,10 @@ pub fn import(
                 continue;
             }
         }
-        let has_image = service.get("image").and_then(scalar_text).is_some();
+        let has_image = service
+            .get("image")
+            .and_then(scalar_text)
+            .is_some_and(|i| !i.trim().is_empty());
         if service.contains_key("build") && !has_image {
             left_out.insert(compose_name.clone(), "it is built, not pulled".into());
             notes.push(Note {
