@@ -202,7 +202,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand template; and not __fish_s
 complete -c envctl -n "__fish_envctl_using_subcommand template; and not __fish_seen_subcommand_from import help" -f -a "import" -d 'Print a Docker Compose file as an envctl template; --write adds it to the config'
 complete -c envctl -n "__fish_envctl_using_subcommand template; and not __fish_seen_subcommand_from import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c envctl -n "__fish_envctl_using_subcommand template; and __fish_seen_subcommand_from import" -l name -d 'The template\'s name [default: the Compose project name]' -r
-complete -c envctl -n "__fish_envctl_using_subcommand template; and __fish_seen_subcommand_from import" -l profile -d 'Import the services of this Compose profile too (repeatable)' -r
+complete -c envctl -n "__fish_envctl_using_subcommand template; and __fish_seen_subcommand_from import" -l profile -d 'Import the services of this Compose profile too (repeatable; `*` for all)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand template; and __fish_seen_subcommand_from import" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand template; and __fish_seen_subcommand_from import" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand template; and __fish_seen_subcommand_from import" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r

@@ -301,7 +301,7 @@ _arguments "${_arguments_options[@]}" : \
             (import)
 _arguments "${_arguments_options[@]}" : \
 '--name=[The template'\''s name \[default\: the Compose project name\]]:NAME:_default' \
-'*--profile=[Import the services of this Compose profile too (repeatable)]:PROFILE:_default' \
+'*--profile=[Import the services of this Compose profile too (repeatable; \`*\` for all)]:PROFILE:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \

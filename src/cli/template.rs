@@ -23,7 +23,7 @@ pub struct ImportArgs {
     /// The template's name [default: the Compose project name]
     #[arg(long)]
     pub name: Option<String>,
-    /// Import the services of this Compose profile too (repeatable)
+    /// Import the services of this Compose profile too (repeatable; `*` for all)
     #[arg(long = "profile", value_name = "PROFILE")]
     pub profiles: Vec<String>,
     /// Append the template to the config file (--config, else the default one), keeping its

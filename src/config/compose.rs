@@ -193,7 +193,8 @@ pub fn import(
         };
         if let Some(profiles) = service.get("profiles") {
             let theirs = string_list(profiles);
-            if !theirs.iter().any(|p| opts.profiles.contains(p)) {
+            let enabled = opts.profiles.iter().any(|p| p == "*" || theirs.contains(p));
+            if !enabled {
                 left_out.insert(
                     compose_name.clone(),
                     format!("it is in profile(s) {} (not enabled)", theirs.join(", ")),
@@ -511,8 +512,10 @@ impl Translation<'_> {
             }
             (None, c) => c,
         };
+        // An empty command is the image's own, as in Compose.
         svc.command = svc
             .command
+            .filter(|c| !c.is_empty())
             .map(|c| c.iter().map(|w| escape_for_envctl(w)).collect());
         svc.ready_cmd = svc
             .ready_cmd
@@ -1672,6 +1675,11 @@ mod tests {
                 .what_to_do
                 .contains("ENTRYPOINT")
         );
+        let imp = run("services:\n  app:\n    image: busybox\n    command: []\n");
+        assert!(
+            service(&imp, "app").command.is_none(),
+            "an empty command is the image's"
+        );
     }
 
     #[test]
@@ -1788,6 +1796,8 @@ mod tests {
         );
         let imp = run_with(yaml, &[], &["debug"]);
         assert_eq!(imp.template.services.len(), 2);
+        let imp = run_with(yaml, &[], &["*"]);
+        assert_eq!(imp.template.services.len(), 2, "`*` enables every profile");
     }
 
     #[test]
