@@ -115,7 +115,10 @@ pub fn import(
             file.display()
         ))
     };
-    let base_dir = file.parent().unwrap_or(Path::new("."));
+    let base_dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut root: Value = serde_yaml::from_str(text).map_err(|e| invalid(yaml_error(&e)))?;
     root.apply_merge().map_err(|e| invalid(yaml_error(&e)))?;
     let Value::Mapping(mut root) = root else {
@@ -1836,6 +1839,21 @@ mod tests {
                 .iter()
                 .any(|n| n.key == "x-custom" || n.key == "version")
         );
+    }
+
+    #[test]
+    fn the_name_defaults_to_the_compose_project_name() {
+        let yaml = "name: My_Shop\nservices:\n  web:\n    image: nginx\n";
+        let opts = ImportOptions::default();
+        let imp = import(yaml, Path::new("compose.yaml"), &env_of(&[]), &opts).unwrap();
+        assert_eq!(imp.name, "my-shop");
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("Billing.Api");
+        std::fs::create_dir(&project).unwrap();
+        let yaml = "services:\n  web:\n    image: nginx\n";
+        let file = project.join("compose.yaml");
+        let imp = import(yaml, &file, &env_of(&[]), &opts).unwrap();
+        assert_eq!(imp.name, "billing-api");
     }
 
     #[test]
