@@ -44,13 +44,43 @@ pub fn new_instance_id() -> String {
     format!("{:016x}", rand::thread_rng().r#gen::<u64>())
 }
 
-/// The user running envctl: `$USER`, then `$LOGNAME`, else "unknown".
+/// The user running envctl: `$USER`, then `$LOGNAME`, then the user
+/// database's name for the process's user id (cron and systemd units often
+/// set neither), else `uid-<N>` (a container user with no passwd entry).
 pub fn current_user() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .ok()
         .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "unknown".into())
+        .or_else(os_user)
+        .unwrap_or_else(|| format!("uid-{}", unsafe { libc::geteuid() }))
+}
+
+/// The user database's name for the effective user id.
+fn os_user() -> Option<String> {
+    let uid = unsafe { libc::geteuid() };
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is to a live local of the right size; the name
+    // is read before `buf` goes away.
+    let rc = unsafe {
+        libc::getpwuid_r(
+            uid,
+            &mut pwd,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut found,
+        )
+    };
+    if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    name.to_str()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
 }
 
 /// A default environment name for `owner`: the owner made name-safe plus 4 random hex digits.
@@ -130,15 +160,16 @@ pub fn check_owner(owner: &str) -> Result<()> {
     }
 }
 
-/// The current OS user as an owner: [`current_user`] when it is a valid
-/// owner, else "unknown" (a `$USER` holding odd characters is not trusted).
+/// The current OS user as an owner: the first of `$USER`, `$LOGNAME` and
+/// the user database's name that is a valid owner (a `$USER` holding odd
+/// characters is not trusted), else `uid-<N>`.
 pub fn current_owner() -> String {
-    let user = current_user();
-    if check_owner(&user).is_ok() {
-        user
-    } else {
-        "unknown".into()
-    }
+    let env = |var: &str| std::env::var(var).ok();
+    [env("USER"), env("LOGNAME"), os_user()]
+        .into_iter()
+        .flatten()
+        .find(|u| check_owner(u).is_ok())
+        .unwrap_or_else(|| format!("uid-{}", unsafe { libc::geteuid() }))
 }
 
 /// `text` safe to print on a terminal or in a message: control characters

@@ -9,6 +9,7 @@ mod backup;
 mod config;
 mod create;
 mod delete;
+mod extend;
 mod generate;
 mod list;
 mod logs;
@@ -139,6 +140,8 @@ pub enum Command {
     /// Check the config, or show what a template resolves to
     #[command(subcommand)]
     Config(config::Command),
+    /// Move an environment's end of life later (or to a given time)
+    Extend(extend::Args),
     /// Protect an environment from cleanup
     Pin(pin::Args),
     /// Let cleanup remove an environment again
@@ -200,6 +203,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Delete(args) => delete::exec(&backend(g)?, args, g.yes, printer).await,
         Command::Logs(args) => logs::exec(&backend(g)?, args, printer).await,
         Command::Stats(args) => stats::exec(&backend(g)?, args, printer).await,
+        Command::Extend(args) => extend::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,
         Command::Cleanup(args) => maintenance::cleanup(&backend(g)?, args, g.yes, printer).await,

@@ -92,11 +92,7 @@ impl Printer {
         ]);
         let now = Utc::now();
         for e in envs {
-            let ports = format!(
-                "{}-{}",
-                e.base_port,
-                u32::from(e.base_port) + u32::from(e.port_count) - 1
-            );
+            let ports = port_range(e);
             table.add_row(vec![
                 text_cell(&e.id),
                 text_cell(&e.name),
@@ -143,14 +139,7 @@ impl Printer {
             ("owner", text_cell(&env.owner)),
             ("status", self.status_cell(env.status)),
             ("ready", self.ready_cell(env.ready)),
-            (
-                "ports",
-                Cell::new(format!(
-                    "{}..{}",
-                    env.base_port,
-                    u32::from(env.base_port) + u32::from(env.port_count)
-                )),
-            ),
+            ("ports", Cell::new(port_range(env))),
             ("created", Cell::new(fmt_time(env.created_at))),
             ("updated", Cell::new(fmt_time(env.updated_at))),
             (
@@ -535,4 +524,11 @@ pub(super) fn short_duration(secs: i64) -> String {
 /// huge value cannot make every row huge.
 fn text_cell(text: impl AsRef<str>) -> Cell {
     Cell::new(envctl::names::printable(text.as_ref(), 200))
+}
+
+/// An environment's host ports as `list` and `show` both print them: the
+/// first and the last, inclusive (`8090-8092`).
+fn port_range(env: &Environment) -> String {
+    let last = u32::from(env.base_port) + u32::from(env.port_count.max(1)) - 1;
+    format!("{}-{last}", env.base_port)
 }

@@ -62,6 +62,14 @@ fn describe(step: &Step) -> String {
         Step::Pulling { .. } => "pulling".into(),
         Step::Creating => "creating".into(),
         Step::Starting => "starting".into(),
+        Step::WaitingFor { service, condition } => {
+            let what = match condition {
+                envctl::config::Condition::Started => "to start",
+                envctl::config::Condition::Ready => "to be ready",
+                envctl::config::Condition::Completed => "to complete",
+            };
+            format!("waiting for {service} {what}")
+        }
         Step::Waiting => "waiting until ready".into(),
         Step::Ready => "ready".into(),
         Step::Stopping => "stopping".into(),

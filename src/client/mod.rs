@@ -303,6 +303,23 @@ impl Backend {
         }
     }
 
+    /// Moves an environment's end of life: `by` later, or to `until`.
+    pub async fn extend(
+        &self,
+        target: &str,
+        by: Option<std::time::Duration>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Environment> {
+        let request = crate::ops::requests::UpdateRequest::extend(by, until);
+        match self {
+            Backend::Local(ctx) => {
+                let change = request.into_change(chrono::Utc::now())?;
+                ops::update(ctx, &Caller::local(), target, &change.update).await
+            }
+            Backend::Remote(r) => r.update(target, &request).await,
+        }
+    }
+
     pub async fn set_pinned(&self, target: &str, pinned: bool) -> Result<Environment> {
         match self {
             Backend::Local(ctx) => ops::set_pinned(ctx, &Caller::local(), target, pinned).await,

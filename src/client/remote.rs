@@ -173,7 +173,7 @@ impl Remote {
     }
 
     /// Changes an environment (`PUT`).
-    async fn update(&self, target: &str, body: &UpdateRequest) -> Result<Environment> {
+    pub async fn update(&self, target: &str, body: &UpdateRequest) -> Result<Environment> {
         self.send(Method::PUT, &env_path(target), &[], body).await
     }
 

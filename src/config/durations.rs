@@ -46,6 +46,35 @@ pub fn check(field: &str, d: Duration) -> Result<()> {
     Ok(())
 }
 
+/// A point in time on the command line: RFC 3339 (`2026-12-01T18:00:00Z`,
+/// with any offset), or `YYYY-MM-DD HH:MM` / `YYYY-MM-DD` in local time
+/// (a date alone is its end: 23:59:59).
+pub fn parse_time(text: &str) -> std::result::Result<DateTime<Utc>, String> {
+    use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(23, 59, 59))
+        })
+        .ok_or_else(|| {
+            format!(
+                "expected a time like \"2026-12-01T18:00:00Z\", \"2026-12-01 18:00\" or \"2026-12-01\", got \"{text}\""
+            )
+        })?;
+    Local
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{text} does not exist in the local time zone"))
+}
+
 /// `time + d`, saturating at the largest time chrono can hold.
 pub fn add(time: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     chrono::Duration::from_std(d)

@@ -13,6 +13,7 @@
 
 pub mod compose;
 pub mod durations;
+mod lines;
 pub mod variables;
 
 use std::collections::{BTreeMap, HashSet};
@@ -284,6 +285,11 @@ pub struct Defaults {
     /// Default time to live of new environments (none: they live until deleted).
     #[serde(with = "duration_text::option")]
     pub ttl: Option<Duration>,
+    /// The longest an environment may live from its creation, whoever
+    /// extends it (none: no limit). Environments created without a TTL end
+    /// after it.
+    #[serde(with = "duration_text::option")]
+    pub max_lifetime: Option<Duration>,
     /// Variables of envctl's own environment that templates may read as
     /// `${host.VAR}`; none unless listed.
     pub pass_env: Vec<String>,
@@ -296,6 +302,7 @@ impl Default for Defaults {
             create_timeout: Duration::from_secs(15 * 60),
             stop_timeout: Duration::from_secs(10),
             ttl: None,
+            max_lifetime: None,
             pass_env: Vec::new(),
         }
     }
@@ -513,6 +520,72 @@ impl Template {
         out
     }
 
+    /// The strongest condition any service waits for in `service`: it is
+    /// probed while the others start when that is `ready` or `completed`.
+    pub fn awaited(&self, service: &str) -> Option<Condition> {
+        self.services
+            .iter()
+            .filter_map(|s| s.depends_on.0.get(service).copied())
+            .max()
+    }
+
+    /// A service another waits for with `completed`: it runs once and exits.
+    pub fn is_job(&self, service: &str) -> bool {
+        self.awaited(service) == Some(Condition::Completed)
+    }
+
+    /// How `service` is known to be ready: a job when it exits 0, any other
+    /// service by its own probe.
+    pub fn probe(&self, service: &ServiceSpec) -> Probe {
+        if self.is_job(&service.name) {
+            Probe::Completed
+        } else {
+            service.probe()
+        }
+    }
+
+    /// The services that depend on `service`: they stop before it does.
+    pub fn dependants(&self, service: &str) -> Vec<&str> {
+        self.services
+            .iter()
+            .filter(|s| s.depends_on.0.contains_key(service))
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
+    /// A dependency cycle, as the services along it (the first repeated at
+    /// the end), or `None`. Unknown names are not followed.
+    pub fn dependency_cycle(&self) -> Option<Vec<String>> {
+        fn visit<'a>(
+            t: &'a Template,
+            name: &'a str,
+            path: &mut Vec<&'a str>,
+            done: &mut HashSet<&'a str>,
+        ) -> Option<Vec<String>> {
+            if let Some(at) = path.iter().position(|p| *p == name) {
+                let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+                cycle.push(name.to_owned());
+                return Some(cycle);
+            }
+            if !done.insert(name) {
+                return None;
+            }
+            let service = t.services.iter().find(|s| s.name == name)?;
+            path.push(name);
+            for (dep, _) in service.depends_on.iter() {
+                if let Some(cycle) = visit(t, dep, path, done) {
+                    return Some(cycle);
+                }
+            }
+            path.pop();
+            None
+        }
+        let mut done = HashSet::new();
+        self.services
+            .iter()
+            .find_map(|s| visit(self, &s.name, &mut Vec::new(), &mut done))
+    }
+
     /// Number of consecutive host ports an environment of this template holds.
     pub fn block_size(&self) -> u16 {
         self.services
@@ -602,6 +675,85 @@ pub struct ServiceSpec {
     /// (variables allowed, secrets not: name the secret instead).
     #[serde(default)]
     pub sign_in: Option<String>,
+    /// Services this one waits for before it starts: `["db"]` (each
+    /// started) or `{ db = "ready", migrate = "completed" }`.
+    #[serde(default, skip_serializing_if = "DependsOn::is_empty")]
+    pub depends_on: DependsOn,
+}
+
+/// What a service waits for in one it depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Condition {
+    /// Its container was started (Compose's `service_started`).
+    Started,
+    /// Its readiness probe passed (Compose's `service_healthy`).
+    Ready,
+    /// It ran and exited 0: a migration or a seeder (Compose's
+    /// `service_completed_successfully`). Such a service is a *job*: it is
+    /// not restarted when it exits, and its exit 0 is its readiness.
+    Completed,
+}
+
+impl Condition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::Started => "started",
+            Condition::Ready => "ready",
+            Condition::Completed => "completed",
+        }
+    }
+}
+
+/// A service's dependencies by name, each with its condition. Written
+/// `["db"]` (every one `started`) or `{ db = "ready" }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct DependsOn(pub BTreeMap<String, Condition>);
+
+impl DependsOn {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Condition)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+impl<'de> Deserialize<'de> for DependsOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DependsOn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a list of service names, or a table of service = \"started\" | \"ready\" | \"completed\"",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<DependsOn, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    out.insert(name, Condition::Started);
+                }
+                Ok(DependsOn(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DependsOn, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((name, condition)) = map.next_entry::<String, Condition>()? {
+                    out.insert(name, condition);
+                }
+                Ok(DependsOn(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl ServiceSpec {
@@ -640,6 +792,8 @@ pub enum Probe {
     Health,
     /// The container is running.
     Running,
+    /// The container ran and exited 0 (a job others wait for with `completed`).
+    Completed,
 }
 
 /// `ready = { http = "/status", timeout = "10m" }`, `{ tcp = true }`, `{ cmd = [...] }` or `{ health = true }`.
@@ -683,8 +837,12 @@ struct RawConfig {
 impl Config {
     /// The built-in configuration, used when there is no file.
     pub fn builtin() -> Config {
-        let raw = RawConfig::default();
-        Config::from_raw(raw, None).expect("built-in config is valid")
+        let (config, problems) = Config::assemble(RawConfig::default(), None);
+        assert!(
+            problems.is_empty(),
+            "built-in config is valid: {problems:?}"
+        );
+        config
     }
 
     /// Loads `path`; `None` gives the built-in configuration.
@@ -720,16 +878,21 @@ impl Config {
                 config_error(format!("key `{key}`{location}: {message}"))
             }
         })?;
-        Config::from_raw(raw, Some(path)).map_err(|e| match e {
-            Error::Config { path, message } => Error::Config {
-                path,
-                message: with_variable_line(text, message),
-            },
-            other => other,
-        })
+        let (config, problems) = Config::assemble(raw, Some(path));
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        let mut problems: Vec<String> = problems.into_iter().map(|p| with_line(text, p)).collect();
+        Err(config_error(if problems.len() == 1 {
+            problems.remove(0)
+        } else {
+            format!("{} problems:\n  {}", problems.len(), problems.join("\n  "))
+        }))
     }
 
-    fn from_raw(raw: RawConfig, path: Option<&Path>) -> Result<Config> {
+    /// The config of `raw` (the built-in templates with the file's added),
+    /// and every problem it has.
+    fn assemble(raw: RawConfig, path: Option<&Path>) -> (Config, Vec<String>) {
         let mut templates = builtin_templates();
         templates.extend(raw.templates);
         let config = Config {
@@ -743,13 +906,8 @@ impl Config {
             network: raw.network,
             api: raw.api,
         };
-        config.validate().map_err(|message| Error::Config {
-            path: path
-                .map(Path::to_owned)
-                .unwrap_or_else(|| "<built-in>".into()),
-            message,
-        })?;
-        Ok(config)
+        let problems = config.problems();
+        (config, problems)
     }
 
     /// The template called `name`, or a clear error listing the known ones.
@@ -764,26 +922,33 @@ impl Config {
         })
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// Every problem of the config, each naming its key; empty when valid.
+    fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         let p = &self.ports;
         if p.base == 0 || p.base > p.max {
-            return Err(format!(
+            problems.push(format!(
                 "key `ports`: expected 0 < base <= max, got base = {} and max = {}",
                 p.base, p.max
             ));
         }
         if self.cleanup.concurrency == 0 || self.cleanup.concurrency > 64 {
-            return Err(format!(
+            problems.push(format!(
                 "key `cleanup.concurrency`: expected 1 to 64, got {}",
                 self.cleanup.concurrency
             ));
         }
         if let Some(pool) = &self.network.subnet_pool {
-            let (_, len) =
-                parse_cidr(pool).map_err(|e| format!("key `network.subnet_pool`: {e}"))?;
+            let len = match parse_cidr(pool) {
+                Ok((_, len)) => len,
+                Err(e) => {
+                    problems.push(format!("key `network.subnet_pool`: {e}"));
+                    32
+                }
+            };
             let prefix = self.network.subnet_prefix;
             if prefix < len || prefix > 29 {
-                return Err(format!(
+                problems.push(format!(
                     "key `network.subnet_prefix`: expected /{len} to /29 (inside the pool), got /{prefix}"
                 ));
             }
@@ -793,7 +958,7 @@ impl Config {
             || self.api.max_connections == 0
             || self.api.max_streams == 0
         {
-            return Err(
+            problems.push(
                 "key `api`: header_timeout, max_connections and max_streams must be more than zero"
                     .into(),
             );
@@ -805,35 +970,44 @@ impl Config {
             || r.sign_in_per_minute == 0
             || r.sign_in_burst == 0
         {
-            return Err("key `api.rate_limit`: rates and bursts must be at least 1 (set enabled = false to turn it off)".into());
+            problems.push("key `api.rate_limit`: rates and bursts must be at least 1 (set enabled = false to turn it off)".into());
+        }
+        if let (Some(ttl), Some(max)) = (self.defaults.ttl, self.defaults.max_lifetime)
+            && ttl > max
+        {
+            problems.push(format!(
+                "key `defaults.ttl`: {} is longer than max_lifetime = {}",
+                humantime::format_duration(ttl),
+                humantime::format_duration(max)
+            ));
         }
         if self.backups.keep == 0 {
-            return Err("key `backups.keep`: expected at least 1".into());
+            problems.push("key `backups.keep`: expected at least 1".into());
         }
         if !(1..=19).contains(&self.archives.level) {
-            return Err(format!(
+            problems.push(format!(
                 "key `archives.level`: expected a zstd level from 1 to 19, got {}",
                 self.archives.level
             ));
         }
         if !self.templates.contains_key(&self.defaults.template) {
-            return Err(format!(
+            problems.push(format!(
                 "key `defaults.template`: no template named '{}'",
                 self.defaults.template
             ));
         }
         for (name, template) in &self.templates {
-            validate_template(name, template)?;
-            validate_variables(name, template, &self.defaults.pass_env)?;
+            validate_template(name, template, &mut problems);
+            validate_variables(name, template, &self.defaults.pass_env, &mut problems);
             let size = u32::from(template.block_size());
-            if size > u32::from(p.max) - u32::from(p.base) + 1 {
-                return Err(format!(
+            if p.base <= p.max && size > u32::from(p.max) - u32::from(p.base) + 1 {
+                problems.push(format!(
                     "key `templates.{name}`: needs {size} ports but the range {}..={} is smaller",
                     p.base, p.max
                 ));
             }
         }
-        Ok(())
+        problems
     }
 }
 
@@ -864,29 +1038,31 @@ pub fn default_data_dir() -> PathBuf {
         .join("envctl")
 }
 
-fn validate_template(name: &str, template: &Template) -> Result<(), String> {
-    names::validate_name(name).map_err(|e| format!("key `templates.{name}`: {e}"))?;
+fn validate_template(name: &str, template: &Template, problems: &mut Vec<String>) {
+    if let Err(e) = names::validate_name(name) {
+        problems.push(format!("key `templates.{name}`: {e}"));
+    }
     if let Some(pool) = &template.pool {
         let key = format!("templates.{name}.pool");
         if !(1..=1000).contains(&pool.max) {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}.max`: expected 1 to 1000, got {}",
                 pool.max
             ));
         }
         let sizes = std::iter::once(pool.size).chain(pool.schedule.iter().map(|e| e.size));
         if let Some(size) = sizes.into_iter().find(|s| *s > pool.max) {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}`: a size of {size} is over max = {}",
                 pool.max
             ));
         }
         if pool.max_age < Duration::from_secs(60) {
-            return Err(format!("key `{key}.max_age`: expected at least 1m"));
+            problems.push(format!("key `{key}.max_age`: expected at least 1m"));
         }
     }
     if template.services.is_empty() {
-        return Err(format!(
+        problems.push(format!(
             "key `templates.{name}.services`: expected at least one service"
         ));
     }
@@ -894,24 +1070,26 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
     let mut offsets_seen = HashSet::new();
     for (i, s) in template.services.iter().enumerate() {
         let key = format!("templates.{name}.services[{i}]");
-        names::validate_name(&s.name).map_err(|e| format!("key `{key}.name`: {e}"))?;
+        if let Err(e) = names::validate_name(&s.name) {
+            problems.push(format!("key `{key}.name`: {e}"));
+        }
         if !names_seen.insert(&s.name) {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}.name`: service '{}' appears twice",
                 s.name
             ));
         }
         if s.image.trim().is_empty() {
-            return Err(format!("key `{key}.image`: expected an image reference"));
+            problems.push(format!("key `{key}.image`: expected an image reference"));
         }
         if s.port.is_some() && !offsets_seen.insert(s.offset) {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}.offset`: offset {} is used by another service",
                 s.offset
             ));
         }
         if s.offset > 100 {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}.offset`: expected at most 100, got {}",
                 s.offset
             ));
@@ -919,16 +1097,31 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
         if let Some(c) = s.cpus
             && !(c > 0.0 && c <= 1024.0)
         {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}.cpus`: expected a positive number of CPUs, got {c}"
             ));
         }
         if let Some(p) = s.pids
             && p <= 0
         {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}.pids`: expected a positive limit, got {p}"
             ));
+        }
+        for (dep, _) in s.depends_on.iter() {
+            if dep == s.name {
+                problems.push(format!(
+                    "key `{key}.depends_on`: service '{dep}' cannot depend on itself"
+                ));
+            }
+            if !template.services.iter().any(|t| t.name == dep) {
+                let known: Vec<&str> = template.services.iter().map(|t| t.name.as_str()).collect();
+                problems.push(format!(
+                    "key `{key}.depends_on`: no service named '{}' in this template (it has {})",
+                    names::printable(dep, 40),
+                    known.join(", ")
+                ));
+            }
         }
         if let Some(r) = &s.ready {
             let kinds = [
@@ -938,37 +1131,52 @@ fn validate_template(name: &str, template: &Template) -> Result<(), String> {
                 r.health == Some(true),
             ];
             if kinds.iter().filter(|k| **k).count() > 1 {
-                return Err(format!(
+                problems.push(format!(
                     "key `{key}.ready`: expected one of http, tcp, cmd or health"
                 ));
             }
             if (r.http.is_some() || r.tcp == Some(true)) && s.port.is_none() {
-                return Err(format!(
+                problems.push(format!(
                     "key `{key}.ready`: http and tcp probes need `port`"
                 ));
             }
             if let Some(h) = &r.http
                 && !h.starts_with('/')
             {
-                return Err(format!(
+                problems.push(format!(
                     "key `{key}.ready.http`: expected a path starting with '/', got '{h}'"
                 ));
             }
             if let Some(cmd) = &r.cmd
                 && cmd.is_empty()
             {
-                return Err(format!(
+                problems.push(format!(
                     "key `{key}.ready.cmd`: expected a non-empty command"
                 ));
             }
         }
     }
-    Ok(())
+    if let Some(cycle) = template.dependency_cycle() {
+        let at = template
+            .services
+            .iter()
+            .position(|s| s.name == cycle[0])
+            .unwrap_or(0);
+        problems.push(format!(
+            "key `templates.{name}.services[{at}].depends_on`: a dependency cycle: {}",
+            cycle.join(" -> ")
+        ));
+    }
 }
 
 /// Every variable of every string of a template must be one it can resolve;
 /// secret names are `[a-z0-9_]`, 1 to 40, of 8 to 256 characters.
-fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> Result<(), String> {
+fn validate_variables(
+    name: &str,
+    template: &Template,
+    pass_env: &[String],
+    problems: &mut Vec<String>,
+) {
     for (secret, spec) in &template.secrets {
         let ok = !secret.is_empty()
             && secret.len() <= 40
@@ -976,12 +1184,12 @@ fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> R
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
-            return Err(format!(
+            problems.push(format!(
                 "key `templates.{name}.secrets.{secret}`: a secret name is 1 to 40 lowercase letters, digits or '_'"
             ));
         }
         if !(8..=256).contains(&spec.length) {
-            return Err(format!(
+            problems.push(format!(
                 "key `templates.{name}.secrets.{secret}.length`: expected 8 to 256, got {}",
                 spec.length
             ));
@@ -999,28 +1207,53 @@ fn validate_variables(name: &str, template: &Template, pass_env: &[String]) -> R
         pass_env,
     };
     for (key, text) in template.strings(name) {
-        crate::config::variables::check(text, &scope).map_err(|e| format!("key `{key}`: {e}"))?;
+        if let Err(e) = crate::config::variables::check(text, &scope) {
+            problems.push(format!("key `{key}`: {e}"));
+        }
         if template.pool.is_some()
             && let Some(var) = crate::config::variables::claim_dependent(text)
         {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}`: a template with a pool may not use {var}: a member is made before \
                  anyone claims it, so it would keep the pool's value"
             ));
         }
         if key.ends_with(".sign_in") && crate::config::variables::mentions_secret(text) {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}`: a sign-in hint is shown to every reader, so it may not hold a secret; \
                  name it instead (`envctl show --secrets` prints it)"
             ));
         }
         if key.ends_with(".ready.http") && crate::config::variables::mentions_secret(text) {
-            return Err(format!(
+            problems.push(format!(
                 "key `{key}`: a readiness path is shown in progress and errors, so it may not hold a secret"
             ));
         }
     }
-    Ok(())
+}
+
+/// A problem with the line it is about: where the variable it names is
+/// written (`'${...}'`), else where its key is (`key `...``).
+fn with_line(text: &str, problem: String) -> String {
+    let with_variable = with_variable_line(text, problem.clone());
+    if with_variable != problem {
+        return with_variable;
+    }
+    let Some(key) = problem
+        .strip_prefix("key `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(key, _)| key)
+    else {
+        return problem;
+    };
+    match lines::locate(text, key) {
+        Some(line) => problem.replacen(
+            &format!("key `{key}`"),
+            &format!("key `{key}` (line {line})"),
+            1,
+        ),
+        None => problem,
+    }
 }
 
 /// `message` with the line of the config where the variable it names is
@@ -1249,6 +1482,49 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("templates.x.services[0].memory"), "{err}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_line() {
+        let text = "[ports]\nbase = 9000\nmax = 9001\n\n[templates.x]\n[[templates.x.services]]\n\
+                    name = \"a\"\nimage = \"i\"\ndepends_on = [\"b\"]\n\
+                    [[templates.x.services]]\nname = \"b\"\nimage = \"i\"\ndepends_on = { a = \"ready\" }\n\
+                    [templates.y]\n[[templates.y.services]]\nname = \"c\"\nimage = \" \"\noffset = 500\n";
+        let err = Config::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("problems:"), "{err}");
+        assert!(err.contains("a -> b -> a"), "{err}");
+        assert!(
+            err.contains("templates.x.services[0].depends_on` (line 9)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("templates.y.services[0].image` (line 17)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("templates.y.services[0].offset` (line 18)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn depends_on_is_a_list_or_a_table_of_conditions() {
+        let text = "[templates.x]\n[[templates.x.services]]\nname = \"db\"\nimage = \"i\"\n\
+                    [[templates.x.services]]\nname = \"job\"\nimage = \"i\"\ndepends_on = [\"db\"]\n\
+                    [[templates.x.services]]\nname = \"app\"\nimage = \"i\"\ndepends_on = { db = \"ready\", job = \"completed\" }\n";
+        let config = Config::parse(text, Path::new("c.toml")).unwrap();
+        let t = config.template("x").unwrap();
+        assert_eq!(t.awaited("db"), Some(Condition::Ready));
+        assert!(t.is_job("job"));
+        assert_eq!(t.probe(&t.services[1]), Probe::Completed);
+        assert_eq!(t.dependants("db"), vec!["job", "app"]);
+        let bad = text.replace("\"completed\"", "\"healthy\"");
+        let err = Config::parse(&bad, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("started"), "{err}");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub const EXPIRES_AT: &str = "io.envctl.expires-at";
 pub const USER_PREFIX: &str = "io.envctl.label.";
 /// A service's sign-in hint (resolved), so an adopted record keeps it.
 pub const SIGN_IN: &str = "io.envctl.sign-in";
+/// On a job's container (a service others wait for to complete): "true".
+pub const JOB: &str = "io.envctl.job";
 /// On a marker object: which marker it is.
 pub const MARKER: &str = "io.envctl.marker";
 /// On the `record` marker: "true" when the environment is pinned.
@@ -148,10 +150,16 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
                 container: c.name.clone(),
                 ready: false,
                 sign_in: c.labels.get(SIGN_IN).cloned(),
+                job: c.labels.get(JOB).is_some_and(|v| v == "true"),
             },
         );
     }
-    let all_running = objects.containers.iter().all(|c| c.running);
+    // A job that ran (and exited) does not make the environment stopped.
+    let all_running = objects
+        .containers
+        .iter()
+        .filter(|c| c.labels.get(JOB).is_none_or(|v| v != "true"))
+        .all(|c| c.running);
     let (name, template, owner) = (get(NAME)?, get(TEMPLATE)?, get(OWNER)?);
     let sound = crate::names::validate_name(&name).is_ok()
         && crate::names::validate_name(&template).is_ok()
@@ -243,6 +251,7 @@ mod tests {
                     container: format!("envctl-{}-{service}", env.id),
                     ready: false,
                     sign_in: (i == 0).then(|| "admin / secret".to_owned()),
+                    job: false,
                 },
             );
         }

@@ -38,6 +38,10 @@ pub async fn wait_ready(
             ))
         })?;
         let running = state.state == RunState::Running;
+        let exited = state.state == RunState::Stopped;
+        if *probe == Probe::Completed && exited && state.exit_code == 0 {
+            return Ok(());
+        }
         if !running && state.state != RunState::Created {
             let code = state.exit_code;
             let tail = engine.tail(container, 5).await;
@@ -50,6 +54,8 @@ pub async fn wait_ready(
         if running {
             let ready = match probe {
                 Probe::Running => true,
+                // Still running: a job is done only when it exits 0.
+                Probe::Completed => false,
                 Probe::Health => state.health == Health::Healthy,
                 Probe::Tcp => tcp_answers(host_port).await,
                 Probe::Http(path) => http_answers(host_port, path).await,
@@ -78,7 +84,7 @@ pub async fn wait_ready(
 /// A health check cannot be read without the engine: it counts as passed.
 pub async fn answers_now(service: &str, probe: &Probe, host_port: Option<u16>) -> Result<()> {
     let ready = match probe {
-        Probe::Running | Probe::Health => true,
+        Probe::Running | Probe::Health | Probe::Completed => true,
         Probe::Tcp => tcp_open(host_port, Duration::ZERO).await,
         Probe::Http(path) => http_answers(host_port, path).await,
     };
@@ -98,6 +104,7 @@ fn describe(probe: &Probe) -> String {
         Probe::Tcp => "its port did not accept connections".into(),
         Probe::Health => "its health check did not pass".into(),
         Probe::Running => "it did not start".into(),
+        Probe::Completed => "it did not finish".into(),
     }
 }
 

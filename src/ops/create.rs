@@ -67,6 +67,15 @@ impl CreateOptions {
         names::check_labels(&self.labels)?;
         if let Some(ttl) = self.ttl {
             crate::config::durations::check("ttl", ttl)?;
+            if let Some(max) = config.defaults.max_lifetime
+                && ttl > max
+            {
+                return Err(Error::InvalidInput(format!(
+                    "ttl: at most [defaults] max_lifetime = {}, got {}",
+                    humantime::format_duration(max),
+                    humantime::format_duration(ttl)
+                )));
+            }
         }
         if let Some(timeout) = self.timeout {
             crate::config::durations::check("timeout", timeout)?;
@@ -334,7 +343,11 @@ fn reserve(
             ports::host_port_is_free,
         )?;
         let now = Utc::now();
-        let ttl = opts.ttl.or(config.defaults.ttl);
+        // Without a TTL, an environment ends at the longest lifetime allowed.
+        let ttl = opts
+            .ttl
+            .or(config.defaults.ttl)
+            .or(config.defaults.max_lifetime);
         let mut env = Environment {
             id: id.clone(),
             name,
@@ -373,6 +386,7 @@ fn reserve(
                     container: container_name(&id, &s.name),
                     ready: false,
                     sign_in: None,
+                    job: template.is_job(&s.name),
                 },
             );
         }
@@ -540,6 +554,11 @@ async fn build(
     // container exists, while the first ones may already be starting.
     let (created_tx, mut created_rx) = tokio::sync::watch::channel(0usize);
     let services = template.services.len();
+    let gates = crate::ops::order::Gates::new(
+        Some(template),
+        template.services.iter().map(|s| s.name.as_str()),
+    );
+    let gates = &gates;
     let make_and_start = try_join_all(template.services.iter().map(|s| {
         let labels = base_labels.clone();
         let network = network.clone();
@@ -566,7 +585,15 @@ async fn build(
                 volumes.push((volume, v.target, v.read_only));
             }
             engine
-                .create_container(container_spec(env, s, labels, network, volumes, no_copy))
+                .create_container(container_spec(
+                    env,
+                    s,
+                    labels,
+                    network,
+                    volumes,
+                    no_copy,
+                    template.is_job(&s.name),
+                ))
                 .await?;
             let mut all_made = created_tx.subscribe();
             if let Some(restore) = restore {
@@ -582,11 +609,15 @@ async fn build(
             if restore.is_some() {
                 let _ = all_made.wait_for(|n| *n == services).await;
             }
+            gates.before_start(&s.name, progress).await;
             progress.service(&s.name, Step::Starting);
             engine
                 .start_container(&container_name(&env.id, &s.name))
                 .await
-                .map_err(|e| Error::Failed(format!("service {}: {e}", s.name)))
+                .map_err(|e| Error::Failed(format!("service {}: {e}", s.name)))?;
+            gates
+                .after_start(store, engine, env, &s.name, deadline, progress)
+                .await
         }
     }));
     let prepared = async {
@@ -678,7 +709,7 @@ pub(crate) async fn wait_until_ready(
             engine,
             &s.name,
             &container,
-            &s.probe(),
+            &template.probe(s),
             port,
             service_deadline,
         )
@@ -803,9 +834,13 @@ fn container_spec(
     network: String,
     volumes: Vec<(String, String, bool)>,
     no_copy: Vec<String>,
+    job: bool,
 ) -> ContainerSpec {
     let host_port = env.ports.get(&s.name).copied();
-    let labels = label::service(labels, &s.name, s.sign_in.as_deref(), host_port);
+    let mut labels = label::service(labels, &s.name, s.sign_in.as_deref(), host_port);
+    if job {
+        labels.insert(label::JOB.into(), "true".into());
+    }
     ContainerSpec {
         name: container_name(&env.id, &s.name),
         image: s.image.clone(),

@@ -11,6 +11,7 @@ use crate::engine::Runtime;
 use crate::engine::labels;
 use crate::error::{Error, Result};
 use crate::ops::create::wait_until_ready;
+use crate::ops::order::Gates;
 use crate::ops::progress::{Progress, Step};
 use crate::ops::requests::{Change, Run};
 use crate::ops::{log, show};
@@ -31,11 +32,45 @@ pub async fn set_pinned(
     update(ctx, caller, target, &change).await
 }
 
+/// `Ok` when an environment created at `created_at` may end at `end`:
+/// with `[defaults] max_lifetime` set, no later than that long after its
+/// creation (and not never).
+pub fn check_lifetime(
+    name: &str,
+    created_at: chrono::DateTime<chrono::Utc>,
+    end: Option<chrono::DateTime<chrono::Utc>>,
+    max_lifetime: Option<Duration>,
+) -> Result<()> {
+    let Some(max) = max_lifetime else {
+        return Ok(());
+    };
+    let latest = crate::config::durations::add(created_at, max);
+    let fmt =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match end {
+        Some(end) if end <= latest => Ok(()),
+        Some(end) => Err(Error::InvalidInput(format!(
+            "environment '{name}' may live until {} at the latest ([defaults] max_lifetime = {} \
+             from its creation), not until {}",
+            fmt(latest),
+            humantime::format_duration(max),
+            fmt(end)
+        ))),
+        None => Err(Error::InvalidInput(format!(
+            "environment '{name}' must end by {} ([defaults] max_lifetime = {})",
+            fmt(latest),
+            humantime::format_duration(max)
+        ))),
+    }
+}
+
 /// What [`update`] changes; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct Update {
     /// A new end of life (`Some(None)` removes it).
     pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Move the end of life this much later (from now when it has passed).
+    pub extend: Option<Duration>,
     /// The whole new set of labels.
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     pub pinned: Option<bool>,
@@ -43,12 +78,43 @@ pub struct Update {
 
 impl Update {
     fn is_empty(&self) -> bool {
-        self.expires_at.is_none() && self.labels.is_none() && self.pinned.is_none()
+        self.expires_at.is_none()
+            && self.extend.is_none()
+            && self.labels.is_none()
+            && self.pinned.is_none()
     }
 
-    fn apply(&self, env: &mut Environment) {
+    /// Changes `env`; a new end of life must be in the future and within
+    /// `max_lifetime` of its creation.
+    fn apply(
+        &self,
+        env: &mut Environment,
+        now: chrono::DateTime<chrono::Utc>,
+        max_lifetime: Option<Duration>,
+    ) -> Result<()> {
+        if let Some(by) = self.extend {
+            let Some(end) = env.expires_at else {
+                return Err(Error::InvalidInput(format!(
+                    "environment '{}' has no end of life to extend; `envctl extend {} --until TIME` \
+                     gives it one",
+                    env.name, env.name
+                )));
+            };
+            env.expires_at = Some(crate::config::durations::add(end.max(now), by));
+        }
         if let Some(t) = self.expires_at {
+            if let Some(t) = t
+                && t <= now
+            {
+                return Err(Error::InvalidInput(format!(
+                    "the new end of life {} has passed; give a time in the future",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )));
+            }
             env.expires_at = t;
+        }
+        if self.extend.is_some() || self.expires_at.is_some() {
+            check_lifetime(&env.name, env.created_at, env.expires_at, max_lifetime)?;
         }
         if let Some(labels) = &self.labels {
             env.labels = labels.clone();
@@ -56,16 +122,18 @@ impl Update {
         if let Some(p) = self.pinned {
             env.pinned = p;
         }
+        Ok(())
     }
 
     /// The event this change is logged as.
     fn action(&self) -> &'static str {
         match (
             self.pinned,
-            self.labels.is_some() || self.expires_at.is_some(),
+            self.labels.is_some() || self.expires_at.is_some() || self.extend.is_some(),
         ) {
             (Some(true), false) => "pin",
             (Some(false), false) => "unpin",
+            (None, true) if self.extend.is_some() && self.labels.is_none() => "extend",
             _ => "update",
         }
     }
@@ -106,8 +174,7 @@ async fn update_inner(
     }
     let updated = ctx.store.commit(&current.id, |env| {
         caller.authorize(Action::Change, Some(&env.owner))?;
-        change.apply(env);
-        Ok(())
+        change.apply(env, chrono::Utc::now(), ctx.config.defaults.max_lifetime)
     })?;
     record_in_engine(ctx, &updated).await;
     Ok(updated)
@@ -236,10 +303,21 @@ pub async fn begin_start(
     })?;
     progress.environment(&env);
     let (instance, id) = (instance.as_str(), env.id.as_str());
+    // In dependency order when the template is still known (else all at once).
+    let template = crate::ops::create::resolved_template(ctx, &env).ok();
+    let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
+    let deadline = crate::config::durations::instant_after(timeout);
+    let (gates, env_ref) = (&gates, &env);
     let started = try_join_all(env.services.iter().map(|(name, s)| async move {
-        progress.service(name, Step::Starting);
         match engine.check_owned(instance, id, &s.container).await? {
-            true => engine.start_container(&s.container).await,
+            true => {
+                gates.before_start(name, progress).await;
+                progress.service(name, Step::Starting);
+                engine.start_container(&s.container).await?;
+                gates
+                    .after_start(&ctx.store, engine, env_ref, name, deadline, progress)
+                    .await
+            }
             false => Err(Error::Failed(format!(
                 "service {name}: container {} is gone; delete and re-create the environment",
                 s.container
@@ -348,12 +426,18 @@ async fn stop_inner(
     })?;
     progress.environment(&env);
     let (instance, id) = (instance.as_str(), env.id.as_str());
+    // Dependants first: a service stops once whatever depends on it has.
+    let template = crate::ops::create::resolved_template(ctx, &env).ok();
+    let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
+    let gates = &gates;
     let stops = env.services.iter().map(|(name, s)| async move {
+        gates.before_stop(name, progress).await;
         progress.service(name, Step::Stopping);
         let r = match engine.check_owned(instance, id, &s.container).await {
             Ok(_) => engine.stop_container(&s.container, grace).await,
             Err(e) => Err(e),
         };
+        gates.stopped(name);
         progress.service(name, Step::Stopped);
         r
     });

@@ -15,6 +15,7 @@ pub mod create;
 pub mod delete;
 pub mod lifecycle;
 pub mod logs;
+pub mod order;
 pub mod pool;
 pub mod progress;
 pub mod query;

@@ -13,6 +13,12 @@ pub enum Step {
     },
     Creating,
     Starting,
+    /// Not started yet: waiting for a service it depends on to meet the
+    /// condition (to start, to be ready, to complete).
+    WaitingFor {
+        service: String,
+        condition: crate::config::Condition,
+    },
     /// Started; waiting for the readiness probe.
     Waiting,
     Ready,

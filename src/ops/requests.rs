@@ -198,8 +198,17 @@ pub struct UpdateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(pattern = "^([0-9]{1,8}s|[0-9]{1,6}m|[0-9]{1,4}h|[0-9]{1,3}d|[0-9]{1,2}w)$")]
     pub ttl: Option<String>,
+    /// A new end of life (in the future). With `ttl` too, the earlier end wins.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Move the end of life this much later (from now when it has passed);
+    /// refused for an environment that has none. At most `[defaults]
+    /// max_lifetime` from its creation, like `ttl` and `expires_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(
+        pattern = "^([1-9][0-9]{0,7}s|[1-9][0-9]{0,5}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d|[1-9][0-9]?w)$"
+    )]
+    pub extend: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(schema_with = crate::api::openapi::optional_labels_schema)]
     pub labels: Option<BTreeMap<String, String>>,
@@ -246,6 +255,18 @@ impl UpdateRequest {
         }
     }
 
+    /// `envctl extend`: by `by`, or to `until`.
+    pub fn extend(
+        by: Option<Duration>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> UpdateRequest {
+        UpdateRequest {
+            extend: by.map(duration_text),
+            expires_at: until,
+            ..Default::default()
+        }
+    }
+
     pub fn pin(pinned: bool) -> UpdateRequest {
         UpdateRequest {
             pinned: Some(pinned),
@@ -279,9 +300,14 @@ impl UpdateRequest {
             (Some(t), None) | (None, Some(t)) => Some(Some(t)),
             (None, None) => None,
         };
+        let extend = duration("extend", self.extend.as_deref())?;
+        if extend.is_some_and(|d| d.is_zero()) {
+            return Err(Error::InvalidInput("extend: must be more than zero".into()));
+        }
         Ok(Change {
             update: Update {
                 expires_at,
+                extend,
                 labels: self.labels,
                 pinned: self.pinned,
             },

@@ -219,6 +219,7 @@ mod tests {
             container: format!("envctl-{id}-web"),
             ready: false,
             sign_in: None,
+            job: false,
         };
         Environment {
             id: id.into(),

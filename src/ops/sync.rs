@@ -305,6 +305,11 @@ pub(crate) async fn sync_locked(
     Ok(report)
 }
 
+/// A job's container that ran and exited 0: done, not dead.
+fn job_done(c: &crate::engine::ContainerInfo) -> bool {
+    c.status.starts_with("Exited (0)")
+}
+
 /// What, if anything, is wrong with a record given its Docker objects.
 fn diagnose(
     env: &Environment,
@@ -352,6 +357,7 @@ fn diagnose(
     for (service, state) in &env.services {
         match containers.iter().find(|c| c.name == state.container) {
             None => missing.push(service.as_str()),
+            Some(c) if state.job && job_done(c) => {}
             Some(c) if !c.running => {
                 exited.push(format!("{service} ({})", c.status.to_lowercase()))
             }
@@ -372,7 +378,7 @@ fn diagnose(
         && let Some((service, container)) = env.services.iter().find_map(|(service, state)| {
             containers
                 .iter()
-                .find(|c| c.name == state.container && !c.running)
+                .find(|c| c.name == state.container && !c.running && !(state.job && job_done(c)))
                 .map(|c| (service, c))
         })
     {
@@ -406,7 +412,8 @@ fn diagnose(
     }
     if env.status == Status::Running && !exited.is_empty() {
         let reason = format!("stopped outside envctl: {}", exited.join(", "));
-        return Some(if exited.len() == env.services.len() {
+        let long_running = env.services.values().filter(|s| !s.job).count();
+        return Some(if exited.len() >= long_running {
             Repair::Stop { reason }
         } else {
             Repair::Fail {
@@ -564,6 +571,7 @@ mod tests {
                         container: format!("envctl-{id}-{s}"),
                         ready: false,
                         sign_in: None,
+                        job: false,
                     };
                     (s.to_string(), state)
                 })

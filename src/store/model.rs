@@ -255,6 +255,10 @@ pub struct ServiceState {
     /// Where and how to sign in (the template's hint, resolved; never a secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_in: Option<String>,
+    /// A job: it runs once and exits 0 (another service waits for it to
+    /// complete), so its exit is not a failure and it is not restarted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub job: bool,
 }
 
 /// An operation in flight on an environment, so that others (and `sync`) know

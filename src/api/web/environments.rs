@@ -235,6 +235,19 @@ pub(super) async fn act(
             .await
             .map(|_| back)
             .map_err(ApiError::from),
+        "extend" => {
+            let request = crate::ops::requests::UpdateRequest {
+                extend: form.by.clone(),
+                ..Default::default()
+            };
+            match request.into_change(chrono::Utc::now()) {
+                Ok(change) => ops::update(&app.ctx, &caller, &env.id, &change.update)
+                    .await
+                    .map(|_| back)
+                    .map_err(ApiError::from),
+                Err(e) => Err(ApiError::from(e)),
+            }
+        }
         "archive" => {
             let (ctx, id) = (app.ctx.clone(), env.id.clone());
             let request = crate::ops::archive::ArchiveRequest::default();

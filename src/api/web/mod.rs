@@ -261,4 +261,7 @@ async fn find(app: &Shared, id: String) -> Result<Environment, ApiError> {
 pub(super) struct CsrfForm {
     #[serde(default)]
     csrf: String,
+    /// The extend form's duration ("1d").
+    #[serde(default)]
+    by: Option<String>,
 }

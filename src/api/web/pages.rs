@@ -297,6 +297,21 @@ pub fn panel(
                         }
                     }
                 }
+                @if env.expires_at.is_some() {
+                    form.extend method="post" action=(format!("/environments/{}/extend", env.id)) {
+                        input type="hidden" name="csrf" value=(viewer.csrf);
+                        label { "Extend by "
+                            select name="by" {
+                                option value="1h" { "1 hour" }
+                                option value="8h" { "8 hours" }
+                                option value="1d" selected { "1 day" }
+                                option value="1w" { "1 week" }
+                            }
+                        }
+                        " "
+                        button type="submit" { "Extend" }
+                    }
+                }
                 details.confirm {
                     summary.danger { "Delete…" }
                     form method="post" action=(format!("/environments/{}/delete", env.id)) {
