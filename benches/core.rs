@@ -80,6 +80,7 @@ fn bench_list(root: &Path) {
                     container: format!("envctl-{id}-{s}"),
                     ready: true,
                     sign_in: None,
+                    job: false,
                 },
             );
         }

@@ -354,11 +354,15 @@ fn diagnose(
     let containers = objects.map(|o| o.containers.as_slice()).unwrap_or_default();
     let mut missing = Vec::new();
     let mut exited = Vec::new();
+    let mut long_running_exited = 0;
     for (service, state) in &env.services {
         match containers.iter().find(|c| c.name == state.container) {
             None => missing.push(service.as_str()),
             Some(c) if state.job && job_done(c) => {}
             Some(c) if !c.running => {
+                if !state.job {
+                    long_running_exited += 1;
+                }
                 exited.push(format!("{service} ({})", c.status.to_lowercase()))
             }
             Some(_) => {}
@@ -412,15 +416,18 @@ fn diagnose(
     }
     if env.status == Status::Running && !exited.is_empty() {
         let reason = format!("stopped outside envctl: {}", exited.join(", "));
+        // Every service down (a job that failed too): stopped outside envctl.
         let long_running = env.services.values().filter(|s| !s.job).count();
-        return Some(if exited.len() >= long_running {
-            Repair::Stop { reason }
-        } else {
-            Repair::Fail {
-                reason,
-                rollback: false,
-            }
-        });
+        return Some(
+            if long_running_exited == long_running && exited.len() == long_running_exited {
+                Repair::Stop { reason }
+            } else {
+                Repair::Fail {
+                    reason,
+                    rollback: false,
+                }
+            },
+        );
     }
     // Whatever the status: an operation whose process is gone is settled.
     let abandoned = env.operation.as_ref().and_then(|op| op.abandoned(now))?;
@@ -687,6 +694,40 @@ mod tests {
             .repairs
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_job_that_completed_is_neither_restarted_nor_a_failure_but_one_that_failed_is() {
+        let mut a = env("a", Status::Running, &["web", "migrate"]);
+        a.services.get_mut("migrate").unwrap().job = true;
+        let mut inv = inventory(&[&a], &["envctl-a-migrate"], &[]);
+        let job = |inv: &mut Inventory| {
+            inv.objects
+                .get_mut("a")
+                .unwrap()
+                .containers
+                .iter_mut()
+                .find(|c| c.service == "migrate")
+                .map(|c| c.status = "Exited (0) 3 minutes ago".into())
+        };
+        job(&mut inv);
+        let counts = HashMap::new();
+        let policy = Some(Restarts {
+            limit: 2,
+            counts: &counts,
+        });
+        let done = plan(std::slice::from_ref(&a), &inv, Utc::now(), policy);
+        assert!(done.repairs.is_empty(), "{:?}", done.repairs);
+        // A long-running service that died still stops the record when the job is done.
+        let inv = inventory(&[&a], &["envctl-a-migrate", "envctl-a-web"], &[]);
+        let mut inv = inv;
+        job(&mut inv);
+        let stopped = plan(std::slice::from_ref(&a), &inv, Utc::now(), None);
+        assert!(matches!(stopped.repairs[0].1, Repair::Stop { .. }));
+        // A job that exited 1 is a dead service like any other.
+        let inv = inventory(&[&a], &["envctl-a-migrate"], &[]);
+        let failed = plan(std::slice::from_ref(&a), &inv, Utc::now(), None);
+        assert!(matches!(failed.repairs[0].1, Repair::Fail { .. }));
     }
 
     #[test]
