@@ -26,7 +26,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
-use crate::config::{Config, ServiceSpec, Size, Template};
+use crate::config::{Config, Size, Template};
 use crate::error::{Error, Result};
 use crate::names;
 
@@ -286,28 +286,13 @@ pub fn import(
         out.push(svc);
     }
 
-    let depends_on_supported = config_has_depends_on();
-    if !depends_on_supported {
-        for (svc, (compose_name, _, _)) in out.iter().zip(&selected) {
-            if !svc.depends_on.is_empty() {
-                notes.push(Note {
-                    service: compose_name.clone(),
-                    key: "depends_on".into(),
-                    kind: NoteKind::Listed,
-                    what_to_do: "this envctl has no `depends_on` yet: written as a comment; \
-                                 uncomment it once envctl supports it"
-                        .into(),
-                });
-            }
-        }
-    }
     let description = format!(
         "Imported from {}",
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "a Compose file".into())
     );
-    let toml = render(&name, &description, &out, depends_on_supported);
+    let toml = render(&name, &description, &out);
     let config = Config::parse(&toml, file).map_err(|e| {
         Error::Failed(format!(
             "the imported template does not load ({e}); this is a bug in the import, please report it"
@@ -380,13 +365,6 @@ pub fn append_to_config(path: &Path, import: &Import) -> Result<()> {
 /// config file, whether or not it exists yet.
 pub fn default_write_path() -> Option<PathBuf> {
     crate::config::user_config_path()
-}
-
-/// Whether this build's `ServiceSpec` reads `depends_on` (being added on
-/// another branch): until it does, dependencies are written as comments so
-/// the template still loads.
-fn config_has_depends_on() -> bool {
-    toml::from_str::<ServiceSpec>("name = \"a\"\nimage = \"i\"\ndepends_on = [\"b\"]\n").is_ok()
 }
 
 /// A service as the template will have it.
@@ -1115,7 +1093,7 @@ fn top_level_notes(root: &Mapping, notes: &mut Vec<Note>) {
 }
 
 /// The config text of the template.
-fn render(name: &str, description: &str, services: &[Service], depends_on: bool) -> String {
+fn render(name: &str, description: &str, services: &[Service]) -> String {
     use toml_edit::{Array, InlineTable, Value as T};
     let string = |s: &str| T::from(s).to_string().trim().to_owned();
     let array = |items: &[String]| {
@@ -1182,13 +1160,7 @@ fn render(name: &str, description: &str, services: &[Service], depends_on: bool)
                 }
                 T::InlineTable(t).to_string().trim().to_owned()
             };
-            if depends_on {
-                out.push_str(&format!("depends_on = {value}\n"));
-            } else {
-                out.push_str(&format!(
-                    "# depends_on = {value}  # (this envctl has no depends_on yet)\n"
-                ));
-            }
+            out.push_str(&format!("depends_on = {value}\n"));
         }
         if !s.env.is_empty() {
             out.push_str(&format!("[templates.{}.services.env]\n", key(name)));
@@ -1545,6 +1517,7 @@ fn parse_compose_duration(text: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ServiceSpec;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: BTreeMap<String, String> = pairs
@@ -1721,22 +1694,12 @@ mod tests {
         );
         assert!(imp.toml.contains("depends_on = [\"app\"]"), "{}", imp.toml);
         note(&imp, "app", "depends_on.migrate.restart");
-        // Rendered as a key where the config reads it, else as a comment.
-        let svc = Service {
-            name: "web".into(),
-            image: "i".into(),
-            depends_on: vec![("db".into(), "ready".into())],
-            ..Default::default()
-        };
-        let with = render("t", "d", std::slice::from_ref(&svc), true);
-        assert!(
-            with.contains("\ndepends_on = { db = \"ready\" }\n"),
-            "{with}"
-        );
-        let without = render("t", "d", &[svc], false);
-        assert!(
-            without.contains("\n# depends_on = { db = \"ready\" }"),
-            "{without}"
+        use crate::config::Condition;
+        let app = service(&imp, "app");
+        let conditions: Vec<(&str, Condition)> = app.depends_on.iter().collect();
+        assert_eq!(
+            conditions,
+            [("db", Condition::Ready), ("migrate", Condition::Completed)]
         );
     }
 
