@@ -271,7 +271,8 @@ fn without_config_write_creates_the_default_config_file() {
 
 /// The corpus' WordPress stack with every image swapped for the local test
 /// image (the real ones cannot be pulled here) and a web server as each
-/// command, and a healthcheck on the database so the `cmd` probe runs too.
+/// command, and a healthcheck on the database that phpmyadmin waits for, so
+/// the `cmd` probe and a `ready` dependency run too.
 fn runnable_wordpress(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(corpus().join("wordpress-mysql.yaml")).unwrap();
     let mut compose: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
@@ -290,6 +291,13 @@ fn runnable_wordpress(dir: &Path) -> PathBuf {
         .as_mapping_mut()
         .unwrap()
         .insert("healthcheck".into(), healthcheck);
+    // phpmyadmin waits for the database's healthcheck, not just its start.
+    let depends_on: serde_yaml::Value =
+        serde_yaml::from_str("db:\n  condition: service_healthy\n").unwrap();
+    services["phpmyadmin"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("depends_on".into(), depends_on);
     let path = dir.join("compose.yaml");
     std::fs::write(&path, serde_yaml::to_string(&compose).unwrap()).unwrap();
     path
@@ -312,6 +320,10 @@ fn an_imported_template_makes_a_running_environment() {
         "the sandbox's own templates stay"
     );
     assert!(config.contains("[templates.wp]"));
+    assert!(
+        config.contains("depends_on = { db = \"ready\" }"),
+        "{config}"
+    );
 
     let env = sb.json(&["create", "press", "--template", "wp"]);
     assert_eq!(env["status"], "running");
