@@ -260,9 +260,14 @@ pub fn import(
         selected.push((compose_name, envctl, service));
     }
     if selected.is_empty() {
-        return Err(invalid(
-            "no service can be imported (see the notes: each was left out)".into(),
-        ));
+        let reasons: Vec<String> = left_out
+            .iter()
+            .map(|(service, why)| format!("{service}: {why}"))
+            .collect();
+        return Err(invalid(format!(
+            "no service can be imported ({})",
+            reasons.join("; ")
+        )));
     }
     let renamed: BTreeMap<String, String> = selected
         .iter()
@@ -281,7 +286,7 @@ pub fn import(
         let mut svc = t.service(envctl, service, &renamed, &left_out)?;
         if svc.port.is_some() {
             svc.offset = offset;
-            offset += 1;
+            offset = offset.saturating_add(1);
         }
         out.push(svc);
     }
@@ -1747,6 +1752,22 @@ mod tests {
                 .what_to_do
                 .contains("built")
         );
+    }
+
+    #[test]
+    fn a_file_with_nothing_importable_says_why_for_each_service() {
+        let yaml =
+            "services:\n  api:\n    build: .\n  tools:\n    image: i\n    profiles: [tools]\n";
+        let err = import(
+            yaml,
+            Path::new("c.yaml"),
+            &env_of(&[]),
+            &ImportOptions::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("api: it is built"), "{err}");
+        assert!(err.contains("tools: it is in profile(s) tools"), "{err}");
     }
 
     #[test]
