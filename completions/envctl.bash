@@ -40,6 +40,9 @@ _envctl() {
             envctl,delete)
                 cmd="envctl__subcmd__delete"
                 ;;
+            envctl,doctor)
+                cmd="envctl__subcmd__doctor"
+                ;;
             envctl,extend)
                 cmd="envctl__subcmd__extend"
                 ;;
@@ -229,6 +232,9 @@ _envctl() {
             envctl__subcmd__help,delete)
                 cmd="envctl__subcmd__help__subcmd__delete"
                 ;;
+            envctl__subcmd__help,doctor)
+                cmd="envctl__subcmd__help__subcmd__doctor"
+                ;;
             envctl__subcmd__help,extend)
                 cmd="envctl__subcmd__help__subcmd__extend"
                 ;;
@@ -416,7 +422,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates template config extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1389,6 +1395,36 @@ _envctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        envctl__subcmd__doctor)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         envctl__subcmd__extend)
             opts="-q -v -y -h -V --until --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1574,7 +1610,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs stats templates template config extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="create one-click list show start stop delete logs stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1854,6 +1890,20 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

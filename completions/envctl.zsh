@@ -428,6 +428,25 @@ esac
     ;;
 esac
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (extend)
 _arguments "${_arguments_options[@]}" : \
 '--until=[End at this time instead\: 2026-12-01T18\:00\:00Z, "2026-12-01 18\:00" or 2026-12-01 (local time; a date alone ends at 23\:59\:59)]:TIME:_default' \
@@ -1431,6 +1450,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (extend)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1651,6 +1674,7 @@ _envctl_commands() {
 'templates:List the templates in the config' \
 'template:Make templates\: import a Docker Compose file' \
 'config:Check the config, or show what a template resolves to' \
+'doctor:Check that environments can be made here, and how to fix what cannot' \
 'extend:Move an environment'\''s end of life later (or to a given time)' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
@@ -1895,6 +1919,11 @@ _envctl__subcmd__delete_commands() {
     local commands; commands=()
     _describe -t commands 'envctl delete commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__doctor_commands] )) ||
+_envctl__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl doctor commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__extend_commands] )) ||
 _envctl__subcmd__extend_commands() {
     local commands; commands=()
@@ -1958,6 +1987,7 @@ _envctl__subcmd__help_commands() {
 'templates:List the templates in the config' \
 'template:Make templates\: import a Docker Compose file' \
 'config:Check the config, or show what a template resolves to' \
+'doctor:Check that environments can be made here, and how to fix what cannot' \
 'extend:Move an environment'\''s end of life later (or to a given time)' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
@@ -2090,6 +2120,11 @@ _envctl__subcmd__help__subcmd__create_commands() {
 _envctl__subcmd__help__subcmd__delete_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help delete commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__doctor_commands] )) ||
+_envctl__subcmd__help__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help doctor commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__help__subcmd__extend_commands] )) ||
 _envctl__subcmd__help__subcmd__extend_commands() {

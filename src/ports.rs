@@ -19,14 +19,48 @@ pub fn allocate(
     held: &[Range<u32>],
     is_free: impl Fn(u16) -> bool,
 ) -> Result<u16> {
-    let exhausted = || Error::PortsExhausted { base, max, size };
-    if size == 0 {
-        return Err(exhausted());
-    }
     let mut held: Vec<Range<u32>> = held.to_vec();
     held.sort_by_key(|r| r.start);
+    first_free(u32::from(base), max, size, &held, &is_free)
+        .map(|start| start as u16)
+        .ok_or(Error::PortsExhausted { base, max, size })
+}
+
+/// How many blocks of `size` ports [`allocate`] could still hand out, one
+/// after another, right now: the blocks records hold and the ports the host
+/// uses (`is_free`) both count as taken.
+pub fn available_blocks(
+    base: u16,
+    max: u16,
+    size: u16,
+    held: &[Range<u32>],
+    is_free: impl Fn(u16) -> bool,
+) -> usize {
+    let mut held: Vec<Range<u32>> = held.to_vec();
+    held.sort_by_key(|r| r.start);
+    let mut count = 0;
+    let mut from = u32::from(base);
+    while let Some(start) = first_free(from, max, size, &held, &is_free) {
+        count += 1;
+        from = start + u32::from(size);
+    }
+    count
+}
+
+/// The start of the lowest free block of `size` ports in `from..=max`;
+/// `held` sorted by start.
+fn first_free(
+    from: u32,
+    max: u16,
+    size: u16,
+    held: &[Range<u32>],
+    is_free: &impl Fn(u16) -> bool,
+) -> Option<u32> {
+    if size == 0 {
+        return None;
+    }
     let (max, size) = (u32::from(max), u32::from(size));
-    let mut start = u32::from(base);
+    let mut start = from;
     while start + size - 1 <= max {
         let block = start..start + size;
         // Skip past any record's block that overlaps.
@@ -40,14 +74,12 @@ pub fn allocate(
         // Skip past the highest port of the block that the host already uses.
         match block.clone().rev().find(|p| !is_free(*p as u16)) {
             Some(taken) => start = taken + 1,
-            None => return Ok(start as u16),
+            None => return Some(start),
         }
     }
-    Err(exhausted())
+    None
 }
 
-/// True when nothing on the host listens on `port` (IPv4 or IPv6 wildcard),
-/// which is what Docker needs to publish it.
 /// How many blocks of `size` ports fit in `base..=max` beside the blocks
 /// records hold (the host's own use of ports is not counted: it changes).
 pub fn free_blocks(base: u16, max: u16, size: u16, held: &[Range<u32>]) -> usize {
@@ -72,6 +104,8 @@ pub fn free_blocks(base: u16, max: u16, size: u16, held: &[Range<u32>]) -> usize
     count
 }
 
+/// True when nothing on the host listens on `port` (IPv4 or IPv6 wildcard),
+/// which is what Docker needs to publish it.
 pub fn host_port_is_free(port: u16) -> bool {
     // One at a time: a dual-stack [::] bind conflicts with our own 0.0.0.0 one.
     if TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port))).is_err() {
@@ -101,6 +135,20 @@ mod tests {
             2,
             "a gap of 1, then one of 7"
         );
+    }
+
+    #[test]
+    fn available_blocks_count_what_allocate_could_still_hand_out() {
+        assert_eq!(available_blocks(8000, 8008, 3, &[], all_free), 3);
+        assert_eq!(
+            available_blocks(8000, 8008, 3, &[8003..8006, 8006..8009], all_free),
+            1
+        );
+        // A port the host uses in the middle block leaves a gap of 2.
+        assert_eq!(available_blocks(8000, 8008, 3, &[], |p| p != 8004), 2);
+        assert_eq!(available_blocks(8000, 8000, 1, &[], |p| p != 8000), 0);
+        assert_eq!(available_blocks(8000, 8008, 0, &[], all_free), 0);
+        assert_eq!(available_blocks(65533, 65535, 3, &[], all_free), 1);
     }
 
     #[test]

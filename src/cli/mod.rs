@@ -9,6 +9,7 @@ mod backup;
 mod config;
 mod create;
 mod delete;
+mod doctor;
 mod extend;
 mod generate;
 mod list;
@@ -140,6 +141,15 @@ pub enum Command {
     /// Check the config, or show what a template resolves to
     #[command(subcommand)]
     Config(config::Command),
+    /// Check that environments can be made here, and how to fix what cannot
+    ///
+    /// Checks the config, the database, the Docker engine (version and API version), the room left
+    /// in the address pools ([network] subnet_pool, or Docker's default pools), free port blocks in
+    /// [ports], free disk for the data directory, the templates' images and the scheduled
+    /// auto-cleanup. With --server: the server's health and the token. Each check is ok, warn,
+    /// fail or skipped; any failure exits 1. Changes nothing; never waits more than a few seconds
+    /// on anything.
+    Doctor(doctor::Args),
     /// Move an environment's end of life later (or to a given time)
     Extend(extend::Args),
     /// Protect an environment from cleanup
@@ -183,6 +193,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Templates(args) => templates::exec(g, args, printer).await,
         Command::Config(command) => config::exec(g, command, printer),
         Command::Template(command) => template::exec(g, command, printer),
+        Command::Doctor(args) => doctor::exec(g, args, printer).await,
         Command::Generate(command) => generate::exec(command, printer),
         Command::Serve(args) => {
             let ctx = backend(g)?.into_local("serve")?;

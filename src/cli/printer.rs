@@ -402,6 +402,47 @@ impl Printer {
         self.out(&format!("{table}\n"))
     }
 
+    /// `envctl doctor`: one line per check with its mark, the fix below it;
+    /// under --quiet only the checks that are not ok or skipped.
+    pub fn doctor(&self, report: &envctl::ops::doctor::Report) -> anyhow::Result<()> {
+        use envctl::ops::doctor::CheckStatus;
+        if self.json {
+            return self.json_out(report);
+        }
+        let width = report
+            .checks
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0);
+        let mut text = String::new();
+        for check in &report.checks {
+            let quiet_skip = matches!(check.status, CheckStatus::Ok | CheckStatus::Skip);
+            if self.quiet && quiet_skip {
+                continue;
+            }
+            let mark = match check.status {
+                CheckStatus::Ok => console::style("✓").green(),
+                CheckStatus::Warn => console::style("!").yellow(),
+                CheckStatus::Fail => console::style("✗").red(),
+                CheckStatus::Skip => console::style("-").dim(),
+            };
+            // A detail of several lines (every problem of a config) keeps them, indented.
+            for (i, line) in check.detail.split('\n').enumerate() {
+                let line = envctl::names::printable(line.trim(), 2000);
+                match i {
+                    0 => text.push_str(&format!("{mark} {:<width$}  {line}\n", check.name)),
+                    _ => text.push_str(&format!("  {:<width$}    {line}\n", "")),
+                }
+            }
+            if let Some(fix) = &check.fix {
+                let fix = envctl::names::printable(fix, 2000);
+                text.push_str(&format!("  {:<width$}  fix: {fix}\n", ""));
+            }
+        }
+        self.out(&text)
+    }
+
     /// Prints an error and its causes to stderr.
     /// Messages may quote stored or remote text (a record's error, a
     /// container's output): control characters other than newlines never

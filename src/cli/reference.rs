@@ -160,6 +160,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("envctl list --status running", "the running environments"),
     (
+        "envctl doctor",
+        "is this machine ready to make environments? each problem with its fix",
+    ),
+    (
         "envctl show alice-jira --secrets",
         "one environment, with its generated passwords",
     ),

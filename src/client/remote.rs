@@ -264,6 +264,32 @@ impl Remote {
         self.send(Method::POST, "/api/admin/sync", &[], opts).await
     }
 
+    /// `GET path` as a health probe: the status and the JSON body (null
+    /// when it is not JSON), whatever the status, within `limit`.
+    pub async fn probe(&self, path: &str, limit: Duration) -> Result<(u16, serde_json::Value)> {
+        let url = format!("{}{path}", self.base);
+        let failed = |e: reqwest::Error| match e.is_timeout() {
+            true => Error::ServerUnreachable {
+                url: self.base.clone(),
+                reason: format!("no answer within {}s", limit.as_secs()),
+            },
+            false => self.unreachable(&e),
+        };
+        let response = self
+            .http
+            .get(&url)
+            .timeout(limit)
+            .send()
+            .await
+            .map_err(failed)?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(failed)?;
+        Ok((
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        ))
+    }
+
     /// Sends `body` as JSON and decodes the answer.
     async fn send<T: DeserializeOwned>(
         &self,

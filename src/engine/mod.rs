@@ -27,6 +27,16 @@ pub type Engine = docker::DockerEngine;
 /// What envctl asks of a container runtime. Every object it creates carries
 /// the labels of [`labels`]; everything it lists or removes is found by them.
 pub trait Runtime: Send + Sync {
+    /// The engine's version and the API version this connection speaks.
+    fn version(&self) -> impl Future<Output = Result<EngineVersion>> + Send;
+    /// The IPv4 subnets of every network on the engine (not only
+    /// envctl's): what address space is already taken.
+    fn network_subnets(&self) -> impl Future<Output = Result<Vec<NetworkSubnet>>> + Send;
+    /// Whether `image`'s registry has it, asked through the engine without
+    /// pulling (and without credentials, as [`Runtime::pull`] pulls):
+    /// `Ok(false)` when the registry does not know it or refuses access;
+    /// an error when the registry could not be asked.
+    fn registry_has(&self, image: &str) -> impl Future<Output = Result<bool>> + Send;
     /// True when `image` is present locally.
     fn has_image(&self, image: &str) -> impl Future<Output = Result<bool>> + Send;
     /// Pulls `image`, reporting (bytes done, bytes total) as layers download.
@@ -165,6 +175,32 @@ pub trait Runtime: Send + Sync {
         follow: bool,
         tail: Option<usize>,
     ) -> impl Stream<Item = Result<String>> + Send + 'static;
+}
+
+/// What the engine says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineVersion {
+    /// The engine's own version, e.g. "20.10.24".
+    pub version: String,
+    /// The newest API version the engine speaks, e.g. "1.41".
+    pub api_version: String,
+    /// The oldest API version the engine accepts, when it says.
+    pub min_api_version: Option<String>,
+    /// The API version this connection negotiated (the lower of the
+    /// engine's and the client's).
+    pub negotiated: String,
+    /// "linux/amd64" and the like, when it says.
+    pub platform: Option<String>,
+}
+
+/// One IPv4 subnet of one network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSubnet {
+    pub network: String,
+    /// The network's driver ("bridge", "overlay", ...).
+    pub driver: String,
+    pub address: std::net::Ipv4Addr,
+    pub prefix: u8,
 }
 
 /// Where a container is in its life, in envctl's words.

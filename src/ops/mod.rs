@@ -13,6 +13,7 @@ pub mod backup;
 pub mod cleanup;
 pub mod create;
 pub mod delete;
+pub mod doctor;
 pub mod lifecycle;
 pub mod logs;
 pub mod order;

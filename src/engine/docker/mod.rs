@@ -29,8 +29,8 @@ use futures_util::{Stream, StreamExt};
 
 use super::labels as label;
 use super::{
-    Bytes, ContainerInfo, ContainerSpec, ContainerStatus, Health, Inventory, Mount, NetworkError,
-    Removed, RunState, Runtime, Sample, VolumeInfo,
+    Bytes, ContainerInfo, ContainerSpec, ContainerStatus, EngineVersion, Health, Inventory, Mount,
+    NetworkError, NetworkSubnet, Removed, RunState, Runtime, Sample, VolumeInfo,
 };
 use crate::error::{Error, Result};
 
@@ -177,6 +177,60 @@ impl DockerEngine {
 }
 
 impl Runtime for DockerEngine {
+    async fn version(&self) -> Result<EngineVersion> {
+        let v = self
+            .docker
+            .version()
+            .await
+            .map_err(docker_error("reading the engine's version"))?;
+        let negotiated = self.docker.client_version();
+        Ok(EngineVersion {
+            version: v.version.unwrap_or_else(|| "unknown".into()),
+            api_version: v.api_version.unwrap_or_else(|| "unknown".into()),
+            min_api_version: v.min_api_version,
+            negotiated: format!("{}.{}", negotiated.major_version, negotiated.minor_version),
+            platform: match (v.os, v.arch) {
+                (Some(os), Some(arch)) => Some(format!("{os}/{arch}")),
+                _ => None,
+            },
+        })
+    }
+
+    async fn network_subnets(&self) -> Result<Vec<NetworkSubnet>> {
+        let networks = self
+            .docker
+            .list_networks(None::<ListNetworksOptions>)
+            .await
+            .map_err(docker_error("listing networks"))?;
+        let mut subnets = Vec::new();
+        for n in networks {
+            let name = n.name.unwrap_or_default();
+            let driver = n.driver.unwrap_or_default();
+            let configs = n.ipam.and_then(|i| i.config).unwrap_or_default();
+            for subnet in configs.into_iter().filter_map(|c| c.subnet) {
+                // IPv6 subnets do not take from IPv4 pools.
+                if let Ok((address, prefix)) = parse_subnet(&subnet) {
+                    subnets.push(NetworkSubnet {
+                        network: name.clone(),
+                        driver: driver.clone(),
+                        address,
+                        prefix,
+                    });
+                }
+            }
+        }
+        Ok(subnets)
+    }
+
+    async fn registry_has(&self, image: &str) -> Result<bool> {
+        match self.docker.inspect_registry_image(image, None).await {
+            Ok(_) => Ok(true),
+            Err(e) if matches!(status_of(&e), Some(401 | 403 | 404)) => Ok(false),
+            // The registry's own words ("dial tcp: lookup registry-1.docker.io: no such host").
+            Err(e) => Err(Error::Failed(error_text(&e))),
+        }
+    }
+
     /// True when `image` is present locally.
     async fn has_image(&self, image: &str) -> Result<bool> {
         match self.docker.inspect_image(image).await {
@@ -962,6 +1016,19 @@ fn volume_sizes(df: &serde_json::Value) -> HashMap<String, i64> {
             ))
         })
         .collect()
+}
+
+/// "a.b.c.d/n" as the engine writes it (the address need not be the
+/// start of its range; it is masked to it).
+fn parse_subnet(text: &str) -> std::result::Result<(std::net::Ipv4Addr, u8), ()> {
+    let (address, prefix) = text.split_once('/').ok_or(())?;
+    let address: std::net::Ipv4Addr = address.parse().map_err(|_| ())?;
+    let prefix: u8 = prefix.parse().map_err(|_| ())?;
+    if prefix > 32 {
+        return Err(());
+    }
+    let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+    Ok((std::net::Ipv4Addr::from(u32::from(address) & mask), prefix))
 }
 
 /// Docker's container state in the engine's words.
