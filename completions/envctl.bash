@@ -100,6 +100,9 @@ _envctl() {
             envctl,sync)
                 cmd="envctl__subcmd__sync"
                 ;;
+            envctl,template)
+                cmd="envctl__subcmd__template"
+                ;;
             envctl,templates)
                 cmd="envctl__subcmd__templates"
                 ;;
@@ -301,6 +304,9 @@ _envctl() {
             envctl__subcmd__help,sync)
                 cmd="envctl__subcmd__help__subcmd__sync"
                 ;;
+            envctl__subcmd__help,template)
+                cmd="envctl__subcmd__help__subcmd__template"
+                ;;
             envctl__subcmd__help,templates)
                 cmd="envctl__subcmd__help__subcmd__templates"
                 ;;
@@ -361,6 +367,9 @@ _envctl() {
             envctl__subcmd__help__subcmd__pool,status)
                 cmd="envctl__subcmd__help__subcmd__pool__subcmd__status"
                 ;;
+            envctl__subcmd__help__subcmd__template,import)
+                cmd="envctl__subcmd__help__subcmd__template__subcmd__import"
+                ;;
             envctl__subcmd__help__subcmd__token,create)
                 cmd="envctl__subcmd__help__subcmd__token__subcmd__create"
                 ;;
@@ -394,6 +403,18 @@ _envctl() {
             envctl__subcmd__pool__subcmd__help,status)
                 cmd="envctl__subcmd__pool__subcmd__help__subcmd__status"
                 ;;
+            envctl__subcmd__template,help)
+                cmd="envctl__subcmd__template__subcmd__help"
+                ;;
+            envctl__subcmd__template,import)
+                cmd="envctl__subcmd__template__subcmd__import"
+                ;;
+            envctl__subcmd__template__subcmd__help,help)
+                cmd="envctl__subcmd__template__subcmd__help__subcmd__help"
+                ;;
+            envctl__subcmd__template__subcmd__help,import)
+                cmd="envctl__subcmd__template__subcmd__help__subcmd__import"
+                ;;
             envctl__subcmd__token,create)
                 cmd="envctl__subcmd__token__subcmd__create"
                 ;;
@@ -425,7 +446,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1643,7 +1664,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs exec shell port open stats templates config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2275,6 +2296,34 @@ _envctl() {
         envctl__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__template)
+            opts="import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__template__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2985,6 +3034,116 @@ _envctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__template)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__template__subcmd__help)
+            opts="import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__template__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__template__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__template__subcmd__import)
+            opts="-q -v -y -h -V --name --profile --write --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

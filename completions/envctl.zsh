@@ -365,6 +365,84 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(template)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__template_commands" \
+"*::: :->template" \
+&& ret=0
+
+    case $state in
+    (template)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-template-command-$line[1]:"
+        case $line[1] in
+            (import)
+_arguments "${_arguments_options[@]}" : \
+'--name=[The template'\''s name \[default\: the Compose project name\]]:NAME:_default' \
+'*--profile=[Import the services of this Compose profile too (repeatable; \`*\` for all)]:PROFILE:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--write[Append the template to the config file (--config, else the default one), keeping its comments and layout]' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':file -- The Compose file (compose.yaml, docker-compose.yml, ...); `.env` beside it is read too:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__template__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-template-help-command-$line[1]:"
+        case $line[1] in
+            (import)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
@@ -1442,6 +1520,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(template)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__template_commands" \
+"*::: :->template" \
+&& ret=0
+
+    case $state in
+    (template)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-template-command-$line[1]:"
+        case $line[1] in
+            (import)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 ":: :_envctl__subcmd__help__subcmd__config_commands" \
@@ -1688,6 +1786,7 @@ _envctl_commands() {
 'open:Open a service'\''s URL in the browser, or print it when there is no display' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
+'template:Make templates\: import a Docker Compose file' \
 'config:Check the config, or show what a template resolves to' \
 'doctor:Check that environments can be made here, and how to fix what cannot' \
 'extend:Move an environment'\''s end of life later (or to a given time)' \
@@ -2009,6 +2108,7 @@ _envctl__subcmd__help_commands() {
 'open:Open a service'\''s URL in the browser, or print it when there is no display' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
 'templates:List the templates in the config' \
+'template:Make templates\: import a Docker Compose file' \
 'config:Check the config, or show what a template resolves to' \
 'doctor:Check that environments can be made here, and how to fix what cannot' \
 'extend:Move an environment'\''s end of life later (or to a given time)' \
@@ -2276,6 +2376,18 @@ _envctl__subcmd__help__subcmd__sync_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help sync commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__template_commands] )) ||
+_envctl__subcmd__help__subcmd__template_commands() {
+    local commands; commands=(
+'import:Print a Docker Compose file as an envctl template; --write adds it to the config' \
+    )
+    _describe -t commands 'envctl help template commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__template__subcmd__import_commands] )) ||
+_envctl__subcmd__help__subcmd__template__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help template import commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__templates_commands] )) ||
 _envctl__subcmd__help__subcmd__templates_commands() {
     local commands; commands=()
@@ -2434,6 +2546,37 @@ _envctl__subcmd__stop_commands() {
 _envctl__subcmd__sync_commands() {
     local commands; commands=()
     _describe -t commands 'envctl sync commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__template_commands] )) ||
+_envctl__subcmd__template_commands() {
+    local commands; commands=(
+'import:Print a Docker Compose file as an envctl template; --write adds it to the config' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl template commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__template__subcmd__help_commands] )) ||
+_envctl__subcmd__template__subcmd__help_commands() {
+    local commands; commands=(
+'import:Print a Docker Compose file as an envctl template; --write adds it to the config' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl template help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__template__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__template__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl template help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__template__subcmd__help__subcmd__import_commands] )) ||
+_envctl__subcmd__template__subcmd__help__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl template help import commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__template__subcmd__import_commands] )) ||
+_envctl__subcmd__template__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl template import commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__templates_commands] )) ||
 _envctl__subcmd__templates_commands() {

@@ -158,6 +158,22 @@ fn error_messages_say_what_to_do_and_exit_with_their_code() {
 }
 
 #[test]
+fn a_compose_import_prints_the_template_and_its_notes() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/compose");
+    for (name, file) in [
+        ("import-prometheus-grafana", "prometheus-grafana.yaml"),
+        ("import-nginx-flask-mysql", "nginx-flask-mysql.yaml"),
+    ] {
+        let out = envctl()
+            .args(["template", "import", "--name", "stack"])
+            .arg(corpus.join(file))
+            .output()
+            .unwrap();
+        settings(None).bind(|| insta::assert_snapshot!(name, shown(&out)));
+    }
+}
+
+#[test]
 fn list_show_cleanup_plan_and_sync_report() {
     let sb = Sandbox::new(27400);
     sb.json(&[

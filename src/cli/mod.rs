@@ -28,6 +28,7 @@ mod serve;
 mod show;
 mod start_stop;
 mod stats;
+mod template;
 mod templates;
 mod terminal;
 
@@ -145,6 +146,9 @@ pub enum Command {
     Stats(stats::Args),
     /// List the templates in the config
     Templates(templates::Args),
+    /// Make templates: import a Docker Compose file
+    #[command(subcommand)]
+    Template(template::Command),
     /// Check the config, or show what a template resolves to
     #[command(subcommand)]
     Config(config::Command),
@@ -199,6 +203,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     match cli.command {
         Command::Templates(args) => templates::exec(g, args, printer).await,
         Command::Config(command) => config::exec(g, command, printer),
+        Command::Template(command) => template::exec(g, command, printer),
         Command::Doctor(args) => doctor::exec(g, args, printer).await,
         Command::Generate(command) => generate::exec(command, printer),
         Command::Serve(args) => {

@@ -258,6 +258,41 @@ impl Printer {
         self.out(&text)
     }
 
+    /// `template import`: the TOML on stdout (unless it was written and the
+    /// output is quiet), each note on stderr; `--json`: `{name, toml, notes,
+    /// written}`.
+    pub fn imported(
+        &self,
+        import: &envctl::config::compose::Import,
+        written: Option<&std::path::Path>,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            return self.json_out(&serde_json::json!({
+                "name": import.name,
+                "toml": import.toml,
+                "notes": import.notes,
+                "written": written,
+            }));
+        }
+        // Notes are the point of an import: shown even under --quiet.
+        let mut notes = String::new();
+        for note in &import.notes {
+            notes.push_str(&format!("{note}\n"));
+        }
+        let _ = std::io::stderr().write_all(notes.as_bytes());
+        match written {
+            Some(path) => {
+                self.note(&format!(
+                    "template '{}' added to {}",
+                    import.name,
+                    path.display()
+                ));
+                Ok(())
+            }
+            None => self.out(&import.toml),
+        }
+    }
+
     /// A one-line result (stop), or the environment as JSON.
     /// `show --dotenv`: KEY=value lines a CI job can export.
     pub fn dotenv(

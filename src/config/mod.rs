@@ -11,6 +11,7 @@
 //!
 //! Must not: read the database or talk to the engine.
 
+pub mod compose;
 pub mod durations;
 mod lines;
 pub mod variables;
@@ -1013,12 +1014,17 @@ impl Config {
 /// The config file used when none is named: `$XDG_CONFIG_HOME/envctl/config.toml`
 /// (or `~/.config/envctl/config.toml`) if it exists.
 pub fn default_config_path() -> Option<PathBuf> {
+    user_config_path().filter(|p| p.exists())
+}
+
+/// `$XDG_CONFIG_HOME/envctl/config.toml` (or `~/.config/envctl/config.toml`),
+/// whether or not it exists: where `template import --write` creates one.
+pub fn user_config_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    let path = base.join("envctl").join("config.toml");
-    path.exists().then_some(path)
+    Some(base.join("envctl").join("config.toml"))
 }
 
 /// The data directory used when none is named: `$XDG_DATA_HOME/envctl`

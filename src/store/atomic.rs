@@ -16,6 +16,12 @@ pub const FAULT_PAUSE_ENV: &str = "ENVCTL_FAULT_PAUSE_IN_WRITE_MS";
 
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with_mode(path, bytes, 0o600)
+}
+
+/// [`write`], the new file with permission bits `mode` (a config file keeps
+/// its own when it is rewritten).
+pub fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // Unguessable, and created exclusively without following links: a file
@@ -25,7 +31,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id(),
         rand::random::<u64>()
     ));
-    let result = write_temp(&temp, bytes).and_then(|()| {
+    let result = write_temp(&temp, bytes, mode).and_then(|()| {
         std::fs::rename(&temp, path).map_err(Error::io(path))?;
         File::open(dir)
             .and_then(|d| d.sync_all())
@@ -37,14 +43,19 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-fn write_temp(temp: &Path, bytes: &[u8]) -> Result<()> {
+fn write_temp(temp: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(mode)
         .custom_flags(libc::O_NOFOLLOW)
         .open(temp)
         .map_err(Error::io(temp))?;
+    // The umask narrows `mode` at creation; the file gets it exactly.
+    file.set_permissions(
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(mode),
+    )
+    .map_err(Error::io(temp))?;
     let pause = std::env::var(FAULT_PAUSE_ENV)
         .ok()
         .and_then(|v| v.parse::<u64>().ok());

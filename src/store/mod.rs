@@ -16,7 +16,7 @@
 //!
 //! Must not: talk to the engine, or decide who may do what.
 
-mod atomic;
+pub(crate) mod atomic;
 pub mod events;
 pub mod host;
 pub(crate) mod lock;
