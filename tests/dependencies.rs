@@ -21,7 +21,7 @@ description = "an app, its database and a migration"
 name = "app"
 image = "{IMAGE}"
 port = 80
-command = ["sh", "-c", "{app}; exec httpd -f -p 80 -h /www"]
+command = ["sh", "-c", "{app}; trap 'sleep 1; exit 0' TERM; httpd -f -p 80 -h /www & wait"]
 volumes = ["shared:/shared"]
 depends_on = {{ db = "ready", migrate = "completed" }}
 [[templates.ordered.services]]
@@ -106,8 +106,9 @@ fn services_start_in_dependency_order_and_stop_in_reverse() {
     );
     assert_eq!(sb.json(&["show", "dev"])["status"], "running");
 
-    // Stop: app (a dependant) stops before db; its stop waits out the grace
-    // period (httpd ignores SIGTERM as PID 1), so the order shows in the times.
+    // Stop: app (a dependant) stops before db. App takes a second to stop
+    // (its TERM trap sleeps) and db stops at once: stopped in parallel, db
+    // would be down first.
     let stopped = sb.run(&["stop", "dev"]);
     assert!(stopped.status.success(), "{}", text(&stopped.stderr));
     let app_end = inspect(&format!("envctl-{id}-app"), "{{.State.FinishedAt}}");
@@ -117,7 +118,7 @@ fn services_start_in_dependency_order_and_stop_in_reverse() {
         chrono::DateTime::parse_from_rfc3339(&db_end).unwrap(),
     );
     assert!(
-        db_end - app_end >= chrono::Duration::milliseconds(1500),
+        db_end >= app_end,
         "db stops only after app has stopped: app at {app_end}, db at {db_end}"
     );
 
@@ -202,4 +203,45 @@ depends_on = ["dbb"]
     let stderr = text(&out.stderr);
     assert!(stderr.contains("no service named 'dbb'"), "{stderr}");
     assert!(stderr.contains("line "), "{stderr}");
+}
+
+#[test]
+fn a_start_through_the_server_answers_at_once_and_orders_the_services_in_the_background() {
+    let sb = sandbox(28900, 0);
+    assert!(
+        sb.run(&["create", "dev", "--template", "ordered"])
+            .status
+            .success()
+    );
+    assert!(sb.run(&["stop", "dev"]).status.success());
+    let token = sb.token("tester", "developer");
+    let server = sb.serve();
+    let asked = std::time::Instant::now();
+    let (status, body) = common::api_call(
+        server.port,
+        "PUT",
+        "/api/onboarding/environments/dev",
+        &token,
+        Some(r#"{"status":"running"}"#),
+    );
+    assert_eq!(status, 200, "{body}");
+    // db needs two seconds before it answers; the request does not wait for it.
+    assert!(
+        asked.elapsed() < std::time::Duration::from_millis(1500),
+        "answered after {:?}",
+        asked.elapsed()
+    );
+    assert!(
+        common::wait_until(std::time::Duration::from_secs(60), || {
+            sb.json(&["show", "dev"])["ready"] == true
+        }),
+        "{}",
+        sb.json(&["show", "dev"])
+    );
+    let id = sb.json(&["show", "dev"])["id"].as_str().unwrap().to_owned();
+    let s = stamps(&format!("envctl-{id}-db"));
+    assert!(s["app-start"] >= s["db-ready"], "{s:?}");
+    assert!(s["app-start"] >= s["migrate-end"], "{s:?}");
+    drop(server);
+    assert!(sb.run(&["delete", "dev", "--yes"]).status.success());
 }

@@ -363,7 +363,10 @@ pub fn append_to_config(path: &Path, import: &Import) -> Result<()> {
         Ok(m) => std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777,
         Err(_) => 0o644,
     };
-    crate::store::atomic::write_with_mode(path, text.as_bytes(), mode)
+    // A config that is a symlink (into a dotfiles repository, say) is
+    // written where it points, so the link stays a link.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    crate::store::atomic::write_with_mode(&target, text.as_bytes(), mode)
 }
 
 /// The path `--write` appends to when no `--config` is given: the default

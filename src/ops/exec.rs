@@ -212,6 +212,14 @@ pub async fn prepare(
     }
     match engine.container_state(&state.container).await? {
         Some(s) if s.state == RunState::Running => {}
+        // A job ran and exited: starting the environment would not help.
+        Some(s) if state.job => {
+            return Err(Error::Conflict(format!(
+                "service {service} of environment '{}' is a job that has finished (exit {}); \
+                 it runs again on the next `envctl start`",
+                env.name, s.exit_code
+            )));
+        }
         _ => return Err(not_running()),
     }
     let cmd = request
@@ -258,7 +266,10 @@ fn default_service(ctx: &Context, env: &Environment) -> Result<String> {
         t.services
             .iter()
             .map(|s| &s.name)
-            .find(|n| env.services.contains_key(*n))
+            .find(|n| {
+                // A job is not where anyone wants a shell.
+                env.services.get(*n).is_some_and(|state| !state.job)
+            })
             .cloned()
     });
     match from_template {

@@ -259,30 +259,50 @@ pub async fn start(
     result
 }
 
-/// [`start`] for the server: starts the containers, logs the start, answers,
-/// and probes readiness in the background (the record shows `ready`, or
-/// turns `failed` past `timeout`).
+/// [`start`] for the server: claims the start (the record `running` with a
+/// `start` operation, every container still there), logs it and answers;
+/// the services start in dependency order, and readiness is probed, in the
+/// background (the record shows `ready`, or turns `failed` past `timeout`).
+/// A dependency that must be ready first can take minutes: no request waits
+/// for it.
 pub async fn start_in_background(
     ctx: &std::sync::Arc<Context>,
     caller: &Caller,
     target: &str,
     timeout: Option<Duration>,
 ) -> Result<Environment> {
-    let started = begin_start(ctx, caller, target, timeout, &crate::ops::progress::Silent).await;
-    let name = started.as_ref().map_or(target, |e| e.name.as_str());
-    log(ctx, caller, "start", name, &started);
-    let started = started?;
-    let (ctx, env) = (ctx.clone(), started.clone());
+    let silent = &crate::ops::progress::Silent;
+    let claimed = claim_start(ctx, caller, target, timeout, silent).await;
+    let name = claimed.as_ref().map_or(target, |e| e.name.as_str());
+    log(ctx, caller, "start", name, &claimed);
+    let env = claimed?;
+    let (ctx, answer) = (ctx.clone(), env.clone());
     tokio::spawn(async move {
-        let _ = finish_start(&ctx, &env, timeout, &crate::ops::progress::Silent).await;
+        let silent = &crate::ops::progress::Silent;
+        if let Ok(env) = start_services(&ctx, &env, timeout, silent).await {
+            let _ = finish_start(&ctx, &env, timeout, silent).await;
+        }
     });
-    Ok(started)
+    Ok(answer)
 }
 
 /// The first half of [`start`]: marks the record `running` with a `start`
-/// operation and starts every container. The API answers after this and runs
-/// [`finish_start`] in the background.
+/// operation and starts every container, in dependency order. Then
+/// [`finish_start`] waits for readiness.
 pub async fn begin_start(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let env = claim_start(ctx, caller, target, timeout, progress).await?;
+    start_services(ctx, &env, timeout, progress).await
+}
+
+/// Marks the record `running` with a `start` operation, once every container
+/// is known to be still there (else the record turns `failed`).
+async fn claim_start(
     ctx: &Context,
     caller: &Caller,
     target: &str,
@@ -302,22 +322,10 @@ pub async fn begin_start(
         Ok((env.clone(), instance))
     })?;
     progress.environment(&env);
-    let (instance, id) = (instance.as_str(), env.id.as_str());
-    // In dependency order when the template is still known (else all at once).
-    let template = crate::ops::create::resolved_template(ctx, &env).ok();
-    let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
-    let deadline = crate::config::durations::instant_after(timeout);
-    let (gates, env_ref) = (&gates, &env);
-    let started = try_join_all(env.services.iter().map(|(name, s)| async move {
-        match engine.check_owned(instance, id, &s.container).await? {
-            true => {
-                gates.before_start(name, progress).await;
-                progress.service(name, Step::Starting);
-                engine.start_container(&s.container).await?;
-                gates
-                    .after_start(&ctx.store, engine, env_ref, name, deadline, progress)
-                    .await
-            }
+    let (inst, id) = (instance.as_str(), env.id.as_str());
+    let owned = try_join_all(env.services.iter().map(|(name, s)| async move {
+        match engine.check_owned(inst, id, &s.container).await? {
+            true => Ok(()),
             false => Err(Error::Failed(format!(
                 "service {name}: container {} is gone; delete and re-create the environment",
                 s.container
@@ -325,15 +333,38 @@ pub async fn begin_start(
         }
     }))
     .await;
+    if let Err(e) = owned {
+        return Err(record_start_failure(ctx, &env.id, e));
+    }
+    Ok(env)
+}
+
+/// Starts an environment's containers, each once its dependencies hold
+/// (probing those others wait for); on a failure the record turns `failed`.
+async fn start_services(
+    ctx: &Context,
+    env: &Environment,
+    timeout: Option<Duration>,
+    progress: &dyn Progress,
+) -> Result<Environment> {
+    let engine = ctx.engine().await?;
+    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
+    // In dependency order when the template is still known (else all at once).
+    let template = crate::ops::create::resolved_template(ctx, env).ok();
+    let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
+    let deadline = crate::config::durations::instant_after(timeout);
+    let gates = &gates;
+    let started = try_join_all(env.services.iter().map(|(name, s)| async move {
+        gates.before_start(name, progress).await;
+        progress.service(name, Step::Starting);
+        engine.start_container(&s.container).await?;
+        gates
+            .after_start(&ctx.store, engine, env, name, deadline, progress)
+            .await
+    }))
+    .await;
     if let Err(e) = started {
-        let reason = e.chain_text();
-        ctx.store.update(|db| {
-            if let Some(env) = db.find_mut(&env.id) {
-                env.fail(reason);
-            }
-            Ok(())
-        })?;
-        return Err(e);
+        return Err(record_start_failure(ctx, &env.id, e));
     }
     ctx.store.commit(&env.id, |_| Ok(()))
 }
@@ -421,7 +452,13 @@ async fn stop_inner(
         let env = db.get_mut(target)?;
         caller.authorize(Action::Change, Some(&env.owner))?;
         env.status.check(Status::Stopped, &env.name)?;
-        env.operation = Some(Operation::begin("stop", grace.saturating_mul(2)));
+        // Dependants stop first, one level after another: at most one
+        // level per service, each taking up to the grace period.
+        let levels = u32::try_from(env.services.len()).unwrap_or(u32::MAX).max(1);
+        env.operation = Some(Operation::begin(
+            "stop",
+            grace.saturating_mul(levels.saturating_add(1)),
+        ));
         Ok((env.clone(), instance))
     })?;
     progress.environment(&env);

@@ -214,19 +214,20 @@ async fn check(
     let template = create::resolved_template(ctx, member)?;
     let checks = async {
         let running = engine.running_containers(instance, &member.id).await?;
-        if let Some(s) = template
-            .services
-            .iter()
-            .find(|s| !running.contains(&create::container_name(&member.id, &s.name)))
-        {
+        // A job (a service others wait for to complete) ran and exited.
+        if let Some(s) = template.services.iter().find(|s| {
+            !template.is_job(&s.name)
+                && !running.contains(&create::container_name(&member.id, &s.name))
+        }) {
             return Err(Error::Failed(format!(
                 "service {}: its container is not running",
                 s.name
             )));
         }
+        let template = &template;
         futures_util::future::try_join_all(template.services.iter().map(|s| async move {
             let port = member.ports.get(&s.name).copied();
-            crate::engine::readiness::answers_now(&s.name, &s.probe(), port).await
+            crate::engine::readiness::answers_now(&s.name, &template.probe(s), port).await
         }))
         .await
         .map(|_| ())
@@ -261,7 +262,11 @@ async fn hand_over(
             }
         }
     };
-    let ttl = opts.ttl.or(ctx.config.defaults.ttl);
+    // As a cold create: without a TTL, the longest lifetime allowed.
+    let ttl = opts
+        .ttl
+        .or(ctx.config.defaults.ttl)
+        .or(ctx.config.defaults.max_lifetime);
     let mut claimed = member.clone();
     claimed.name = name;
     claimed.owner = owner.to_owned();

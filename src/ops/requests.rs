@@ -301,6 +301,12 @@ impl UpdateRequest {
             (None, None) => None,
         };
         let extend = duration("extend", self.extend.as_deref())?;
+        if extend.is_some() && expires_at.is_some() {
+            return Err(Error::InvalidInput(
+                "extend moves the current end of life; ttl and expires_at set a new one: give one of them"
+                    .into(),
+            ));
+        }
         if extend.is_some_and(|d| d.is_zero()) {
             return Err(Error::InvalidInput("extend: must be more than zero".into()));
         }

@@ -351,6 +351,15 @@ fn diagnose(
     if !matches!(env.status, Status::Running | Status::Stopped) {
         return None;
     }
+    // An operation under way owns the containers: a start holds services
+    // back until their dependencies are ready, a stop goes level by level.
+    if env
+        .operation
+        .as_ref()
+        .is_some_and(|op| op.abandoned(now).is_none())
+    {
+        return None;
+    }
     let containers = objects.map(|o| o.containers.as_slice()).unwrap_or_default();
     let mut missing = Vec::new();
     let mut exited = Vec::new();
