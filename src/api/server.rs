@@ -88,6 +88,7 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
             },
             () = &mut stop => break,
         };
+        keep_alive(&stream);
         let service = TowerToHyperService::new(router.clone().map_request(
             move |mut request: axum::http::Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
@@ -136,4 +137,30 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
+}
+
+/// TCP keepalive on a connection (first probe after a minute idle, then every
+/// 15 s, 4 tries): a remote exec or a followed log whose client vanished
+/// without closing (a laptop asleep, a network gone) ends within about two
+/// minutes and frees its stream slot, instead of holding it for ever.
+fn keep_alive(stream: &tokio::net::TcpStream) {
+    use std::os::fd::AsRawFd;
+    let fd = stream.as_raw_fd();
+    let set = |level: libc::c_int, name: libc::c_int, value: libc::c_int| {
+        // SAFETY: a valid socket and a pointer to a live c_int of the size given.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                level,
+                name,
+                (&value as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        }
+    };
+    // Best effort: a socket that refuses keeps the system's defaults.
+    set(libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
+    set(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, 60);
+    set(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, 15);
+    set(libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 4);
 }
