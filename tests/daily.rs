@@ -59,7 +59,7 @@ fn extend_moves_the_end_of_life_within_the_maximum_lifetime() {
     // Past the maximum: refused, and nothing changes.
     let before = expires(&sb.json(&["show", "short"]));
     let out = sb.run(&["extend", "short", "2d"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(8), "a conflict with its lifetime");
     let stderr = text(&out.stderr);
     assert!(stderr.contains("at the latest"), "{stderr}");
     assert_eq!(expires(&sb.json(&["show", "short"])), before);
@@ -68,7 +68,7 @@ fn extend_moves_the_end_of_life_within_the_maximum_lifetime() {
     let env = sb.json(&["extend", "short", "--until", &until]);
     assert!(near(expires(&env), until.parse().unwrap()));
     let out = sb.run(&["extend", "short", "--until", "2020-01-01T00:00:00Z"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(8));
     assert!(text(&out.stderr).contains("has passed"));
     let out = sb.run(&["extend", "short", "--until", "soon"]);
     assert_eq!(out.status.code(), Some(2));
@@ -87,7 +87,19 @@ fn extend_moves_the_end_of_life_within_the_maximum_lifetime() {
     assert_eq!(status, 200, "{body}");
     assert!(near(expires(&body), before + Duration::hours(1)));
     let (status, body) = api_call(server.port, "PUT", path, &owner, Some(r#"{"extend":"9d"}"#));
-    assert_eq!(status, 422, "{body}");
+    assert_eq!(status, 409, "{body}");
+    // With a new end too, the earlier end wins.
+    let before = expires(&sb.json(&["show", "short"]));
+    let sooner = (before + Duration::minutes(10)).to_rfc3339();
+    let (status, body) = api_call(
+        server.port,
+        "PUT",
+        path,
+        &owner,
+        Some(&format!(r#"{{"extend":"1d","expires_at":"{sooner}"}}"#)),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(near(expires(&body), sooner.parse().unwrap()));
 
     // The web page's button.
     let (mut http, csrf) = signed_in(&server, &owner);

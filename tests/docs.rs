@@ -145,7 +145,7 @@ fn the_readme_stays_a_newcomers_page() {
     );
     for must in [
         "## The two commands",
-        "## A tour in ten commands",
+        "## A tour in twelve commands",
         "## Read on",
     ] {
         assert!(readme.contains(must), "README.md lacks {must}");

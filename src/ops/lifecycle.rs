@@ -49,14 +49,14 @@ pub fn check_lifetime(
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match end {
         Some(end) if end <= latest => Ok(()),
-        Some(end) => Err(Error::InvalidInput(format!(
+        Some(end) => Err(Error::Conflict(format!(
             "environment '{name}' may live until {} at the latest ([defaults] max_lifetime = {} \
              from its creation), not until {}",
             fmt(latest),
             humantime::format_duration(max),
             fmt(end)
         ))),
-        None => Err(Error::InvalidInput(format!(
+        None => Err(Error::Conflict(format!(
             "environment '{name}' must end by {} ([defaults] max_lifetime = {})",
             fmt(latest),
             humantime::format_duration(max)
@@ -92,28 +92,36 @@ impl Update {
         now: chrono::DateTime<chrono::Utc>,
         max_lifetime: Option<Duration>,
     ) -> Result<()> {
-        if let Some(by) = self.extend {
-            let Some(end) = env.expires_at else {
-                return Err(Error::InvalidInput(format!(
+        // `extend` and a new end together: the earlier end wins, as with
+        // `ttl` and `expires_at`.
+        let extended = match (self.extend, env.expires_at) {
+            (None, _) => None,
+            (Some(by), Some(end)) => Some(crate::config::durations::add(end.max(now), by)),
+            // The other field says where it ends.
+            (Some(_), None) if self.expires_at.is_some() => None,
+            (Some(_), None) => {
+                return Err(Error::Conflict(format!(
                     "environment '{}' has no end of life to extend; `envctl extend {} --until TIME` \
                      gives it one",
                     env.name, env.name
                 )));
-            };
-            env.expires_at = Some(crate::config::durations::add(end.max(now), by));
-        }
-        if let Some(t) = self.expires_at {
-            if let Some(t) = t
+            }
+        };
+        let new_end = match (extended, self.expires_at) {
+            (Some(a), Some(Some(b))) => Some(Some(a.min(b))),
+            (Some(a), _) => Some(Some(a)),
+            (None, requested) => requested,
+        };
+        if let Some(end) = new_end {
+            if let Some(t) = end
                 && t <= now
             {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::Conflict(format!(
                     "the new end of life {} has passed; give a time in the future",
                     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                 )));
             }
-            env.expires_at = t;
-        }
-        if self.extend.is_some() || self.expires_at.is_some() {
+            env.expires_at = end;
             check_lifetime(&env.name, env.created_at, env.expires_at, max_lifetime)?;
         }
         if let Some(labels) = &self.labels {

@@ -202,8 +202,9 @@ pub struct UpdateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Move the end of life this much later (from now when it has passed);
-    /// refused for an environment that has none. At most `[defaults]
-    /// max_lifetime` from its creation, like `ttl` and `expires_at`.
+    /// 409 for an environment that has none. With `ttl` or `expires_at` too,
+    /// the earlier end wins. Every end is at most `[defaults] max_lifetime`
+    /// from the creation (else 409).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(
         pattern = "^([1-9][0-9]{0,7}s|[1-9][0-9]{0,5}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d|[1-9][0-9]?w)$"
@@ -301,12 +302,6 @@ impl UpdateRequest {
             (None, None) => None,
         };
         let extend = duration("extend", self.extend.as_deref())?;
-        if extend.is_some() && expires_at.is_some() {
-            return Err(Error::InvalidInput(
-                "extend moves the current end of life; ttl and expires_at set a new one: give one of them"
-                    .into(),
-            ));
-        }
         if extend.is_some_and(|d| d.is_zero()) {
             return Err(Error::InvalidInput("extend: must be more than zero".into()));
         }
