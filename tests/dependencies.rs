@@ -35,7 +35,7 @@ name = "db"
 image = "{IMAGE}"
 port = 80
 offset = 1
-command = ["sh", "-c", "sleep 2; {db}; exec httpd -f -p 80 -h /www"]
+command = ["sh", "-c", "sleep 3; {db}; exec httpd -f -p 80 -h /www"]
 volumes = ["shared:/shared"]
 ready = {{ http = "/" }}
 [[templates.ordered.services]]
@@ -225,9 +225,9 @@ fn a_start_through_the_server_answers_at_once_and_orders_the_services_in_the_bac
         Some(r#"{"status":"running"}"#),
     );
     assert_eq!(status, 200, "{body}");
-    // db needs two seconds before it answers; the request does not wait for it.
+    // db needs three seconds before it answers; the request does not wait for it.
     assert!(
-        asked.elapsed() < std::time::Duration::from_millis(1500),
+        asked.elapsed() < std::time::Duration::from_millis(2500),
         "answered after {:?}",
         asked.elapsed()
     );
@@ -244,4 +244,45 @@ fn a_start_through_the_server_answers_at_once_and_orders_the_services_in_the_bac
     assert!(s["app-start"] >= s["migrate-end"], "{s:?}");
     drop(server);
     assert!(sb.run(&["delete", "dev", "--yes"]).status.success());
+}
+
+#[test]
+fn a_warm_pool_member_whose_job_has_finished_is_claimed() {
+    let sb = Sandbox::with_config(
+        28920,
+        &format!(
+            r#"
+[templates.jobbed]
+[templates.jobbed.pool]
+size = 1
+max = 1
+[[templates.jobbed.services]]
+name = "web"
+image = "{IMAGE}"
+port = 80
+command = ["httpd", "-f", "-p", "80", "-h", "/www"]
+depends_on = {{ seed = "completed" }}
+[[templates.jobbed.services]]
+name = "seed"
+image = "{IMAGE}"
+command = ["sh", "-c", "echo seeded > /data/seed"]
+volumes = ["data:/data"]
+"#
+        ),
+    );
+    let report = sb.json(&["pool", "reconcile"]);
+    assert_eq!(
+        report[0]["created"].as_array().unwrap().len(),
+        1,
+        "{report}"
+    );
+    let env = sb.json(&["create", "dev", "--template", "jobbed"]);
+    assert_eq!(
+        env["from_pool"], true,
+        "the finished job did not break the claim: {env}"
+    );
+    assert_eq!(env["ready"], true);
+    for e in sb.json(&["list", "--all"]).as_array().unwrap() {
+        sb.run(&["delete", e["name"].as_str().unwrap(), "--yes"]);
+    }
 }

@@ -184,14 +184,10 @@ pub async fn prepare(
         Some(name) => name.clone(),
         None => default_service(ctx, &env)?,
     };
-    let state = env.services.get(&service).ok_or_else(|| Error::NotFound {
-        what: "service",
-        name: format!(
-            "{service}' in environment '{}' (it has: {})",
-            env.name,
-            service_names(&env)
-        ),
-    })?;
+    let state = env
+        .services
+        .get(&service)
+        .ok_or_else(|| unknown_service(&env, &service))?;
     let not_running = || {
         Error::Conflict(format!(
             "environment '{name}' is {status}, so service {service} is not running\n  \
@@ -282,6 +278,18 @@ fn default_service(ctx: &Context, env: &Environment) -> Result<String> {
             env.name,
             service_names(env)
         ))),
+    }
+}
+
+/// "service 'x' in environment 'y' (it has: a, b) not found".
+pub(crate) fn unknown_service(env: &Environment, service: &str) -> Error {
+    Error::NotFound {
+        what: "service",
+        name: format!(
+            "{service}' in environment '{}' (it has: {})",
+            env.name,
+            service_names(env)
+        ),
     }
 }
 

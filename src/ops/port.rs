@@ -119,18 +119,7 @@ fn check_service(env: &Environment, name: &str) -> Result<()> {
     if env.services.contains_key(name) {
         return Ok(());
     }
-    Err(Error::NotFound {
-        what: "service",
-        name: format!(
-            "{name}' in environment '{}' (it has: {})",
-            env.name,
-            env.services
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    })
+    Err(crate::ops::exec::unknown_service(env, name))
 }
 
 #[cfg(test)]
