@@ -10,7 +10,7 @@
 //! volume of any size costs a few megabytes of memory.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -682,10 +682,5 @@ pub fn usage(ctx: &Context) -> Result<Usage> {
 
 /// Free bytes on the disk that holds the archives (`None` when unknown).
 pub fn free_space(ctx: &Context) -> Option<u64> {
-    let dir = store(ctx).dir().to_owned();
-    let probe: &Path = if dir.exists() { &dir } else { ctx.store.dir() };
-    let path = std::ffi::CString::new(probe.as_os_str().as_encoded_bytes()).ok()?;
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    (unsafe { libc::statvfs(path.as_ptr(), &mut stat) } == 0)
-        .then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+    crate::store::host::disk_space(store(ctx).dir()).map(|space| space.free)
 }

@@ -558,33 +558,7 @@ fn check_ports(config: &Config, held: Option<&[Range<u32>]>) -> Check {
 
 // ---- disk ---------------------------------------------------------------
 
-/// Free and total bytes of a filesystem, and which one it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DiskSpace {
-    pub free: u64,
-    pub total: u64,
-    device: u64,
-}
-
-/// The filesystem that holds `path`, or the nearest existing directory
-/// above it (a data directory not made yet will be made there).
-pub fn disk_space(path: &Path) -> Option<DiskSpace> {
-    use std::os::unix::fs::MetadataExt;
-    let existing = path.ancestors().find(|p| p.exists())?;
-    let device = std::fs::metadata(existing).ok()?.dev();
-    let c_path = std::ffi::CString::new(existing.as_os_str().as_encoded_bytes()).ok()?;
-    // SAFETY: statvfs writes into the zeroed struct we own; the path is NUL-terminated.
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) } != 0 {
-        return None;
-    }
-    let unit = stat.f_frsize as u64;
-    Some(DiskSpace {
-        free: stat.f_bavail as u64 * unit,
-        total: stat.f_blocks as u64 * unit,
-        device,
-    })
-}
+use crate::store::host::{DiskSpace, disk_space};
 
 /// fail under [`DISK_FAIL_BYTES`]; warn under [`DISK_WARN_BYTES`] or
 /// [`DISK_WARN_PERCENT`] free.
