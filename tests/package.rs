@@ -118,6 +118,11 @@ fn the_debian_package_installs_every_piece_works_as_its_user_and_purges_cleanly(
         ("/lib/systemd/system/envctl-reset-db.timer", 0o644),
         ("/etc/cron.d/envctl", 0o644),
         ("/usr/share/doc/envctl/examples/config.toml", 0o644),
+        (
+            "/usr/share/doc/envctl/examples/prometheus/alerts.yml",
+            0o644,
+        ),
+        ("/usr/share/doc/envctl/examples/grafana/envctl.json", 0o644),
         ("/usr/share/doc/envctl/copyright", 0o644),
         ("/var/lib/envctl", 0o700),
     ] {

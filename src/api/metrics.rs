@@ -91,6 +91,10 @@ pub struct Scrape<'a> {
     pub host: &'a HostStats,
     /// The archive store, when readable.
     pub archives: Option<crate::ops::archive::Usage>,
+    /// Room for environments' networks (capacity, used), when the engine answered.
+    pub networks: Option<(u64, u64)>,
+    /// The run ledger: cleanups, backups and creates by every process.
+    pub runs: &'a crate::store::runs::Runs,
 }
 
 impl Metrics {
@@ -295,6 +299,25 @@ impl Metrics {
             }
         }
         register_resources(&mut registry, scrape.latest, scrape.host);
+        if let Some((capacity, used)) = scrape.networks {
+            for (name, help, value) in [
+                (
+                    "envctl_networks_capacity",
+                    "Networks environments can have: subnets in [network] subnet_pool, or an estimate of Docker's default pools",
+                    capacity,
+                ),
+                (
+                    "envctl_networks_used",
+                    "Of those, subnets some network already takes",
+                    used,
+                ),
+            ] {
+                let gauge = Gauge::<i64>::default();
+                gauge.set(value as i64);
+                registry.register(name, help, gauge);
+            }
+        }
+        register_runs(&mut registry, scrape.runs);
         let mut text = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &registry);
@@ -304,6 +327,58 @@ impl Metrics {
             classic_text(&text)
         }
     }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TaskLabels {
+    task: String,
+}
+
+/// The run ledger of every process (cron's cleanups and the CLI's creates
+/// included): runs and failures as counters, the last success and failure
+/// as Unix times (absent until there was one).
+fn register_runs(registry: &mut Registry, runs: &crate::store::runs::Runs) {
+    use crate::store::runs::Task;
+    let runs_total = Family::<TaskLabels, Counter>::default();
+    let failures_total = Family::<TaskLabels, Counter>::default();
+    let last_success = Family::<TaskLabels, Gauge>::default();
+    let last_failure = Family::<TaskLabels, Gauge>::default();
+    for task in Task::ALL {
+        let figures = runs.task(task);
+        let labels = TaskLabels {
+            task: task.name().to_owned(),
+        };
+        runs_total.get_or_create(&labels).inc_by(figures.runs);
+        failures_total
+            .get_or_create(&labels)
+            .inc_by(figures.failures);
+        if let Some(at) = figures.last_success {
+            last_success.get_or_create(&labels).set(at.timestamp());
+        }
+        if let Some(at) = figures.last_failure {
+            last_failure.get_or_create(&labels).set(at.timestamp());
+        }
+    }
+    registry.register(
+        "envctl_runs",
+        "Runs of each task (cleanup, backup, create) finished by any envctl process on this data directory",
+        runs_total,
+    );
+    registry.register(
+        "envctl_run_failures",
+        "Of those, the runs that failed",
+        failures_total,
+    );
+    registry.register(
+        "envctl_last_success_timestamp_seconds",
+        "When each task last succeeded (Unix time)",
+        last_success,
+    );
+    registry.register(
+        "envctl_last_failure_timestamp_seconds",
+        "When each task last failed (Unix time)",
+        last_failure,
+    );
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -517,6 +592,8 @@ mod tests {
                 stored_bytes: 300,
                 max_bytes: Some(1000),
             }),
+            networks: Some((31, 3)),
+            runs: &crate::store::runs::Runs::default(),
         };
         let text = m.render(&scrape, false);
         assert!(m.render(&scrape, true).ends_with("# EOF\n"));

@@ -421,12 +421,18 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     .await
     .unwrap_or_default();
     let archives = blocking(&app, crate::ops::archive::usage).await.ok();
+    let networks = app.monitor.networks(&app).await.ok();
+    let runs = blocking(&app, |ctx| Ok(crate::store::runs::read(ctx.store.dir())))
+        .await
+        .unwrap_or_default();
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
         pools: &pools,
         latest: &latest,
         host: &host,
         archives,
+        networks,
+        runs: &runs,
     };
     let text = app.metrics.render(&scrape, open_metrics);
     let kind = if open_metrics {

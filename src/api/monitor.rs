@@ -46,6 +46,8 @@ pub struct OverallPoint {
 
 /// When the volumes were counted, how many, and their bytes (if known).
 type VolumeFigures = (DateTime<Utc>, usize, Option<u64>);
+/// When the networks were counted, and the room: (capacity, used) subnets.
+type NetworkRoom = (DateTime<Utc>, (u64, u64));
 
 #[derive(Default)]
 pub struct Monitor {
@@ -55,6 +57,8 @@ pub struct Monitor {
     overall: RwLock<VecDeque<OverallPoint>>,
     /// Volumes and their bytes, refreshed at most once a minute (`df` is slow).
     volumes: RwLock<Option<VolumeFigures>>,
+    /// Room for networks (capacity, used), refreshed at most once a minute.
+    networks: RwLock<Option<NetworkRoom>>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -125,6 +129,20 @@ impl Monitor {
         let (n, bytes) = engine.volume_usage(&instance).await?;
         *write(&self.volumes) = Some((Utc::now(), n, bytes));
         Ok((n, bytes))
+    }
+
+    /// Room for environments' networks (capacity, used subnets), cached for a minute.
+    pub async fn networks(&self, app: &App) -> Result<(u64, u64)> {
+        if let Some((at, room)) = *read(&self.networks)
+            && Utc::now() - at < chrono::Duration::seconds(60)
+        {
+            return Ok(room);
+        }
+        let engine = app.ctx.engine().await?;
+        let subnets = engine.network_subnets().await?;
+        let room = crate::ops::doctor::network_room(&app.ctx.config.network, &subnets);
+        *write(&self.networks) = Some((Utc::now(), room));
+        Ok(room)
     }
 
     /// One round: sample what runs, record history, forget what is gone.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::config::{BackupConfig, PortsConfig};
 use crate::error::{Error, Result};
+use crate::store::runs::{self, Task};
 use crate::store::{BACKUP_DIR, Database, SCHEMA_VERSION, Store};
 
 /// One backup file.
@@ -51,10 +52,15 @@ pub fn create(store: &Store, reason: &str, config: &BackupConfig) -> Result<Opti
         })
         .take(40)
         .collect();
-    let Some(bytes) = store.snapshot()? else {
-        return Ok(None);
-    };
-    write_backup(store, &reason, &bytes, config).map(Some)
+    let result = store.snapshot().and_then(|bytes| {
+        bytes
+            .map(|b| write_backup(store, &reason, &b, config))
+            .transpose()
+    });
+    if !matches!(result, Ok(None)) {
+        runs::mark_result(store.dir(), Task::Backup, &result);
+    }
+    result
 }
 
 fn write_backup(

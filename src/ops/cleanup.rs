@@ -19,6 +19,7 @@ use crate::ops::{self, DeleteOptions};
 use crate::retention::{self, Decision, Plan, RetentionPolicy};
 use crate::store::LockGuard;
 use crate::store::events;
+use crate::store::runs::{self, Task};
 
 /// What a cleanup run asks for.
 #[derive(Debug, Clone)]
@@ -160,8 +161,36 @@ async fn planned_archives(
         .collect()
 }
 
-/// Carries out a prepared plan (nothing is removed when `dry_run`).
+/// Carries out a prepared plan (nothing is removed when `dry_run`). A run
+/// that could remove is counted in the run ledger, as a failure when it
+/// failed or some removal did.
 pub async fn execute(
+    ctx: &Context,
+    caller: &Caller,
+    prepared: Prepared,
+    opts: &CleanupOptions,
+) -> Result<CleanupReport> {
+    let result = execute_plan(ctx, caller, prepared, opts).await;
+    if !opts.dry_run {
+        mark_run(ctx, &result);
+    }
+    result
+}
+
+fn mark_run(ctx: &Context, result: &Result<CleanupReport>) {
+    let error = match result {
+        Ok(report) if report.failed() > 0 => Some(format!(
+            "{} of {} removals failed",
+            report.failed(),
+            report.outcomes.len()
+        )),
+        Ok(_) => None,
+        Err(e) => Some(e.chain_text()),
+    };
+    runs::mark(ctx.store.dir(), Task::Cleanup, error.as_deref());
+}
+
+async fn execute_plan(
     ctx: &Context,
     caller: &Caller,
     prepared: Prepared,
@@ -224,7 +253,18 @@ pub async fn cleanup(
     caller: &Caller,
     opts: &CleanupOptions,
 ) -> Result<CleanupReport> {
-    let prepared = prepare(ctx, caller, opts).await?;
+    let prepared = match prepare(ctx, caller, opts).await {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            // The engine down, the database unreadable: the run did not
+            // happen. (Another run holding the maintenance lock is not a failure.)
+            let failed = Err(e);
+            if !opts.dry_run && !matches!(failed, Err(Error::MaintenanceBusy { .. })) {
+                mark_run(ctx, &failed);
+            }
+            return failed;
+        }
+    };
     execute(ctx, caller, prepared, opts).await
 }
 

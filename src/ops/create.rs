@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::names;
 use crate::ops::progress::{Progress, Step};
 use crate::ports;
+use crate::store::runs::{self, Task};
 use crate::store::{Environment, Operation, ServiceState, Status, Store};
 
 /// What `envctl create` (and `one-click`, and the API) asks for.
@@ -233,6 +234,10 @@ pub async fn provision(
     let name = reservation.env.name.clone();
     let result = provision_inner(ctx, reservation, opts, progress, cancel).await;
     crate::ops::log(ctx, caller, "create", &name, &result);
+    // A create the user interrupted did not fail: the ledger counts the others.
+    if !matches!(result, Err(crate::Error::Interrupted)) {
+        runs::mark_result(ctx.store.dir(), Task::Create, &result);
+    }
     result
 }
 

@@ -392,6 +392,25 @@ pub fn used_slots(slots: &[(Ipv4Addr, u8)], subnets: &[NetworkSubnet]) -> usize 
 /// (subnets of `/prefix` the pool `address/pool_prefix` holds, how many of
 /// them some network's subnet overlaps). Counted by ranges, so a /8 pool
 /// costs no more than a /24.
+/// Room for environments' networks, as (capacity, used) subnets: in
+/// `[network] subnet_pool` when set, else an estimate over Docker's default
+/// address pools (about 31 bridge networks). Doctor's network check and the
+/// server's `envctl_networks_*` metrics read it.
+pub fn network_room(
+    network: &crate::config::NetworkConfig,
+    subnets: &[NetworkSubnet],
+) -> (u64, u64) {
+    match network.pool() {
+        Some((address, pool_prefix)) => {
+            pool_room(address, pool_prefix, network.subnet_prefix, subnets)
+        }
+        None => {
+            let slots = docker_default_slots();
+            (slots.len() as u64, used_slots(&slots, subnets) as u64)
+        }
+    }
+}
+
 pub fn pool_room(
     address: Ipv4Addr,
     pool_prefix: u8,
@@ -461,10 +480,10 @@ async fn check_network(config: &Config, engine: &Engine) -> Check {
             );
         }
     };
+    let (capacity, used) = network_room(&config.network, &subnets);
     match config.network.pool() {
         Some((address, pool_prefix)) => {
             let prefix = config.network.subnet_prefix;
-            let (capacity, used) = pool_room(address, pool_prefix, prefix, &subnets);
             let pool = format!("{address}/{pool_prefix}");
             let detail = format!(
                 "[network] subnet_pool {pool}: {} of {capacity} /{prefix} subnets left ({used} taken by networks)",
@@ -477,9 +496,6 @@ async fn check_network(config: &Config, engine: &Engine) -> Check {
             status_check(NAME, room_status(capacity, used), detail, fix)
         }
         None => {
-            let slots = docker_default_slots();
-            let capacity = slots.len() as u64;
-            let used = used_slots(&slots, &subnets) as u64;
             let detail = format!(
                 "Docker's default address pools: about {} of {capacity} bridge networks left \
                  (an estimate: it assumes no default-address-pools in /etc/docker/daemon.json)",

@@ -21,6 +21,7 @@ pub mod events;
 pub mod host;
 pub(crate) mod lock;
 mod model;
+pub mod runs;
 pub mod secrets;
 pub mod validate;
 
