@@ -73,7 +73,7 @@ pub async fn create_backup(
 ) -> Result<Response, ApiError> {
     require(&caller?, Action::Administer)?;
     let made = super::blocking(&app, |ctx| {
-        crate::ops::backup::create(&ctx.store, "api", &ctx.config.backups)
+        crate::ops::backup::take(ctx, "api")
     })
     .await?;
     match made {

@@ -91,6 +91,8 @@ pub struct Scrape<'a> {
     pub host: &'a HostStats,
     /// The archive store, when readable.
     pub archives: Option<crate::ops::archive::Usage>,
+    /// Notifications delivered by this server, and the spool's length.
+    pub notifications: crate::notify::Figures,
 }
 
 impl Metrics {
@@ -294,6 +296,7 @@ impl Metrics {
                 }
             }
         }
+        register_notifications(&mut registry, &scrape.notifications);
         register_resources(&mut registry, scrape.latest, scrape.host);
         let mut text = String::new();
         // Writing to a String cannot fail.
@@ -435,6 +438,38 @@ fn register_resources(registry: &mut Registry, latest: &[EnvironmentStats], host
 }
 
 /// Whether an `Accept` header asks for OpenMetrics (with a quality above 0).
+/// Webhook deliveries by this server, and what waits in the spool.
+fn register_notifications(registry: &mut Registry, n: &crate::notify::Figures) {
+    for (name, help, value) in [
+        (
+            "envctl_notifications_sent",
+            "Notifications this server delivered (a 2xx answer)",
+            n.sent,
+        ),
+        (
+            "envctl_notification_failed_attempts",
+            "Notification deliveries that failed and will be retried (or dropped)",
+            n.failed_attempts,
+        ),
+        (
+            "envctl_notifications_dropped",
+            "Notifications dropped: refused by the receiver, undelivered for a day, or the queue full",
+            n.dropped,
+        ),
+    ] {
+        let counter = Counter::<u64>::default();
+        counter.inc_by(value);
+        registry.register(name, help, counter);
+    }
+    let queued = Gauge::<i64>::default();
+    queued.set(n.queued as i64);
+    registry.register(
+        "envctl_notifications_queued",
+        "Notifications waiting in the queue (all processes')",
+        queued,
+    );
+}
+
 pub fn wants_open_metrics(accept: &str) -> bool {
     accept.split(',').any(|part| {
         let mut fields = part.split(';').map(str::trim);
@@ -517,6 +552,7 @@ mod tests {
                 stored_bytes: 300,
                 max_bytes: Some(1000),
             }),
+            notifications: crate::notify::Figures::default(),
         };
         let text = m.render(&scrape, false);
         assert!(m.render(&scrape, true).ends_with("# EOF\n"));

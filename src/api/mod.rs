@@ -421,12 +421,14 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     .await
     .unwrap_or_default();
     let archives = blocking(&app, crate::ops::archive::usage).await.ok();
+    let notifications = crate::notify::figures(&app.ctx);
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
         pools: &pools,
         latest: &latest,
         host: &host,
         archives,
+        notifications,
     };
     let text = app.metrics.render(&scrape, open_metrics);
     let kind = if open_metrics {

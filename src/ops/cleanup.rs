@@ -5,6 +5,11 @@
 //! two runs never overlap (the second waits, or fails at once with
 //! `wait_for_lock = false`, then finds nothing left to do). Each removal
 //! checks that the record is as planned; one failure does not stop the rest.
+//!
+//! Notifications: a run that changes things first queues the expiry warnings
+//! now due; after removing, an `expired` notice per environment removed for
+//! its TTL and one `cleanup` notice with the counts per rule; `auto-cleanup`
+//! and the server's runs that fail queue `maintenance_failed`.
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -103,6 +108,9 @@ impl CleanupReport {
 /// Takes the maintenance lock, syncs and plans.
 pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> Result<Prepared> {
     caller.authorize(Action::Maintain, None)?;
+    if !opts.dry_run {
+        crate::notify::warn_expiring(ctx);
+    }
     let lock = ctx.store.maintenance_lock(opts.wait_for_lock)?;
     let sync_opts = SyncOptions {
         dry_run: opts.dry_run,
@@ -190,8 +198,8 @@ pub async fn execute(
         report.pruned = prune_archives(ctx, caller);
         return Ok(report);
     }
-    report.backup =
-        crate::ops::backup::create(&ctx.store, "cleanup", &ctx.config.backups)?.map(|b| b.name);
+    report.backup = crate::ops::backup::take(ctx, "cleanup")?.map(|b| b.name);
+    let before = ctx.store.read().map(|db| db.environments).unwrap_or_default();
     let removals = report
         .plan
         .remove
@@ -203,6 +211,7 @@ pub async fn execute(
         .collect()
         .await;
     report.pruned = prune_archives(ctx, caller);
+    notify_removals(ctx, caller, &report, &before);
     events::record(
         ctx.store.dir(),
         caller,
@@ -224,8 +233,72 @@ pub async fn cleanup(
     caller: &Caller,
     opts: &CleanupOptions,
 ) -> Result<CleanupReport> {
-    let prepared = prepare(ctx, caller, opts).await?;
-    execute(ctx, caller, prepared, opts).await
+    let result = match prepare(ctx, caller, opts).await {
+        Ok(prepared) => execute(ctx, caller, prepared, opts).await,
+        Err(e) => Err(e),
+    };
+    let what = format!("cleanup by {} ({})", caller.user, caller.door);
+    match &result {
+        // Another run holds the lock: it does the work.
+        Err(Error::MaintenanceBusy { .. }) => {}
+        Err(e) => crate::notify::emit(
+            ctx,
+            crate::notify::Notice::maintenance_failed(&what, &e.chain_text()),
+        ),
+        Ok(report) if report.has_errors() => crate::notify::emit(
+            ctx,
+            crate::notify::Notice::maintenance_failed(
+                &what,
+                &format!(
+                    "{} removal(s) failed{}",
+                    report.failed(),
+                    if report.sync.has_errors() {
+                        "; some sync repairs failed"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+        ),
+        Ok(_) => {}
+    }
+    result
+}
+
+/// The notices of a run that removed something: one `expired` per
+/// environment removed for its TTL, and one `cleanup` with the counts per rule.
+fn notify_removals(
+    ctx: &Context,
+    caller: &Caller,
+    report: &CleanupReport,
+    before: &[crate::store::Environment],
+) {
+    use crate::notify::{Notice, emit};
+    let mut by_rule = std::collections::BTreeMap::new();
+    let mut removed = Vec::new();
+    for outcome in report.outcomes.iter().filter(|o| o.result == "removed") {
+        let Some(decision) = report.plan.remove.iter().find(|d| d.id == outcome.id) else {
+            continue;
+        };
+        let rule = serde_json::to_value(&decision.verdict)
+            .ok()
+            .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "other".into());
+        *by_rule.entry(rule).or_insert(0usize) += 1;
+        removed.push(outcome.name.clone());
+        if decision.verdict == retention::Verdict::Expired
+            && let Some(env) = before.iter().find(|e| e.id == outcome.id)
+        {
+            emit(ctx, Notice::expired(env, outcome.archive.as_deref()));
+        }
+    }
+    if !removed.is_empty() {
+        let by = format!("{} ({})", caller.user, caller.door);
+        emit(
+            ctx,
+            Notice::cleanup(&by_rule, &removed, report.failed(), &by),
+        );
+    }
 }
 
 /// Prunes the archive store after a run; a failure is logged by the prune
