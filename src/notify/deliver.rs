@@ -117,6 +117,8 @@ pub async fn send(
         request = request.header(SIGNATURE_HEADER, sign(secret.as_bytes(), timestamp, &body));
     }
     let response = request.body(body).send().await.map_err(|e| {
+        // A webhook URL's path is often its secret: never in messages.
+        let e = e.without_url();
         let what = if e.is_timeout() {
             format!("no answer within {}", humantime::format_duration(timeout))
         } else if e.is_connect() {
