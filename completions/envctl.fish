@@ -631,7 +631,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand notify; and not __fish_see
 complete -c envctl -n "__fish_envctl_using_subcommand notify; and not __fish_seen_subcommand_from test queue help" -f -a "test" -d 'Send a sample notice to every endpoint now (not through the queue) and print each answer; exits 1 if any endpoint failed'
 complete -c envctl -n "__fish_envctl_using_subcommand notify; and not __fish_seen_subcommand_from test queue help" -f -a "queue" -d 'List the notices waiting to be delivered: endpoint, kind, attempts, next try'
 complete -c envctl -n "__fish_envctl_using_subcommand notify; and not __fish_seen_subcommand_from test queue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c envctl -n "__fish_envctl_using_subcommand notify; and __fish_seen_subcommand_from test" -l event -d 'The kind of sample to send' -r
+complete -c envctl -n "__fish_envctl_using_subcommand notify; and __fish_seen_subcommand_from test" -l event -d 'The kind of sample to send: failed, expiring, expired, cleanup, restart_limit, pool_miss, maintenance_failed or backup_failed' -r
 complete -c envctl -n "__fish_envctl_using_subcommand notify; and __fish_seen_subcommand_from test" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand notify; and __fish_seen_subcommand_from test" -l config -d 'Config file [default: $XDG_CONFIG_HOME/envctl/config.toml if it exists]' -r -F
 complete -c envctl -n "__fish_envctl_using_subcommand notify; and __fish_seen_subcommand_from test" -l server -d 'Talk to this `envctl serve` instead of the local database and Docker (token: ENVCTL_TOKEN)' -r

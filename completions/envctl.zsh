@@ -1235,7 +1235,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (test)
 _arguments "${_arguments_options[@]}" : \
-'--event=[The kind of sample to send]:KIND:_default' \
+'--event=[The kind of sample to send\: failed, expiring, expired, cleanup, restart_limit, pool_miss, maintenance_failed or backup_failed]:KIND:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
 '--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \

@@ -211,7 +211,11 @@ fn each_event_reaches_the_receiver_once_in_order_and_signed() {
     };
 
     // failed: a create whose service exits.
-    assert!(!sb.run(&["create", "broken", "--template", "exits"]).status.success());
+    assert!(
+        !sb.run(&["create", "broken", "--template", "exits"])
+            .status
+            .success()
+    );
     expect(&["failed"]);
 
     // expiring: an environment whose TTL is shorter than warn_before; and
@@ -257,7 +261,10 @@ fn each_event_reaches_the_receiver_once_in_order_and_signed() {
         assert_eq!(r.path, "/hook");
         assert_eq!(r.header("X-Envctl-Event"), notice["kind"].as_str());
         assert_eq!(r.header("X-Envctl-Delivery"), notice["id"].as_str());
-        assert!(ids.insert(notice["id"].as_str().unwrap().to_owned()), "each once");
+        assert!(
+            ids.insert(notice["id"].as_str().unwrap().to_owned()),
+            "each once"
+        );
         assert!(!notice["summary"].as_str().unwrap().is_empty());
     }
     let by_kind = |kind: &str| {
@@ -269,13 +276,20 @@ fn each_event_reaches_the_receiver_once_in_order_and_signed() {
     };
     let failed = by_kind("failed");
     assert_eq!(
-        (&failed["environment"], &failed["owner"], &failed["template"]),
+        (
+            &failed["environment"],
+            &failed["owner"],
+            &failed["template"]
+        ),
         (&"broken".into(), &"tester".into(), &"exits".into())
     );
     assert_eq!(failed["details"]["action"], "create");
     let expiring = by_kind("expiring");
     assert_eq!(expiring["environment"], "soon");
-    assert_eq!(expiring["details"]["extend_command"], "envctl extend soon 1d");
+    assert_eq!(
+        expiring["details"]["extend_command"],
+        "envctl extend soon 1d"
+    );
     assert!(expiring["summary"].as_str().unwrap().contains("of tester"));
     assert_eq!(by_kind("expired")["environment"], "short");
     let cleanup = by_kind("cleanup");
@@ -298,23 +312,35 @@ fn a_receiver_that_was_down_gets_the_queued_notices_from_the_server() {
             "{}[api]\nmaintenance_interval = \"1s\"\nrestart_limit = 0\n",
             endpoint(
                 &url,
-                &format!("secret = \"{SECRET}\"\nretry_after = \"1s\"\nevents = [\"restart_limit\", \"failed\"]")
+                &format!(
+                    "secret = \"{SECRET}\"\nretry_after = \"1s\"\nevents = [\"restart_limit\", \"failed\"]"
+                )
             )
         ),
     );
     // A failed create queues a notice it cannot deliver (the CLI tries for 2 s at most).
     let started = std::time::Instant::now();
-    assert!(!sb.run(&["create", "broken", "--template", "exits"]).status.success());
+    assert!(
+        !sb.run(&["create", "broken", "--template", "exits"])
+            .status
+            .success()
+    );
     assert!(started.elapsed() < Duration::from_secs(20));
     let queue = sb.json(&["notify", "queue"]);
     assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
     assert_eq!(queue[0]["notice"]["kind"], "failed");
     assert!(queue[0]["attempts"].as_u64().unwrap() >= 1, "{queue}");
-    assert!(queue[0]["last_error"].as_str().unwrap().contains("connect"), "{queue}");
+    assert!(
+        queue[0]["last_error"].as_str().unwrap().contains("connect"),
+        "{queue}"
+    );
 
     // The server gives up on a service that dies (restart_limit = 0): restart_limit.
     let env = sb.json(&["create", "svc", "--no-pool"]);
-    let container = env["services"]["web"]["container"].as_str().unwrap().to_owned();
+    let container = env["services"]["web"]["container"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let server = sb.serve();
     std::process::Command::new("docker")
         .args(["kill", &container])
@@ -355,7 +381,10 @@ fn a_receiver_that_was_down_gets_the_queued_notices_from_the_server() {
             .unwrap_or_else(|| panic!("{name} in {metrics}"))
     };
     assert!(value("envctl_notifications_sent_total") >= 1.0, "{metrics}");
-    assert!(value("envctl_notification_failed_attempts_total") >= 1.0, "{metrics}");
+    assert!(
+        value("envctl_notification_failed_attempts_total") >= 1.0,
+        "{metrics}"
+    );
     assert_eq!(value("envctl_notifications_queued"), 0.0);
     assert_eq!(value("envctl_notifications_dropped_total"), 0.0);
 }
@@ -374,11 +403,24 @@ fn filters_pick_the_notices_and_slack_and_teams_get_their_shapes() {
             endpoint(&expiring_only.url(), "events = [\"expiring\"]"),
         ),
     );
-    assert!(!sb.run(&["create", "a1", "--template", "exits", "--owner", "ann"]).status.success());
     assert!(
-        !sb.run(&["create", "b1", "--template", "never", "--owner", "bob", "--timeout", "2s"])
+        !sb.run(&["create", "a1", "--template", "exits", "--owner", "ann"])
             .status
             .success()
+    );
+    assert!(
+        !sb.run(&[
+            "create",
+            "b1",
+            "--template",
+            "never",
+            "--owner",
+            "bob",
+            "--timeout",
+            "2s"
+        ])
+        .status
+        .success()
     );
     assert!(wait_until(Duration::from_secs(10), || {
         slack.requests().len() == 1 && teams.requests().len() == 1
@@ -388,7 +430,11 @@ fn filters_pick_the_notices_and_slack_and_teams_get_their_shapes() {
     assert!(s["text"].as_str().unwrap().contains("a1"), "{s}");
     let fields = &s["attachments"][0]["fields"];
     assert!(
-        fields.as_array().unwrap().iter().any(|f| f["title"] == "Owner" && f["value"] == "ann"),
+        fields
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["title"] == "Owner" && f["value"] == "ann"),
         "{s}"
     );
     assert_eq!(s["attachments"][0]["color"], "#d40e0d");
@@ -396,12 +442,21 @@ fn filters_pick_the_notices_and_slack_and_teams_get_their_shapes() {
     let t = teams.requests()[0].json();
     assert_eq!(t["type"], "message");
     let card = &t["attachments"][0];
-    assert_eq!(card["contentType"], "application/vnd.microsoft.card.adaptive");
+    assert_eq!(
+        card["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
     assert_eq!(card["content"]["type"], "AdaptiveCard");
     let body = card["content"]["body"].as_array().unwrap();
     assert!(body[1]["text"].as_str().unwrap().contains("b1"), "{t}");
-    assert!(body[1]["text"].as_str().unwrap().contains("timed out"), "{t}");
-    assert!(teams.requests()[0].header("X-Envctl-Signature").is_none(), "no secret, no signature");
+    assert!(
+        body[1]["text"].as_str().unwrap().contains("timed out"),
+        "{t}"
+    );
+    assert!(
+        teams.requests()[0].header("X-Envctl-Signature").is_none(),
+        "no secret, no signature"
+    );
 
     // Nothing else arrives: not bob's failure at the slack one, nothing at the third.
     ok(&sb, &["list"]);
@@ -432,7 +487,10 @@ fn an_expiry_warning_goes_once_and_again_after_an_extend() {
     ok(&sb, &["auto-cleanup"]);
     assert!(wait_until(Duration::from_secs(5), || hook.requests().len() == 2));
     let second = hook.requests()[1].json();
-    assert_ne!(first["details"]["expires_at"], second["details"]["expires_at"]);
+    assert_ne!(
+        first["details"]["expires_at"],
+        second["details"]["expires_at"]
+    );
     ok(&sb, &["auto-cleanup"]);
     assert_eq!(hook.requests().len(), 2);
 }
@@ -445,7 +503,10 @@ fn notify_test_prints_each_answer_and_fails_when_one_endpoint_does() {
         29640,
         &format!(
             "{}{}",
-            endpoint(&hook.url(), &format!("name = \"team-hook\"\nsecret = \"{SECRET}\"")),
+            endpoint(
+                &hook.url(),
+                &format!("name = \"team-hook\"\nsecret = \"{SECRET}\"")
+            ),
             endpoint(down, "format = \"slack\"\ntimeout = \"2s\"")
         ),
     );
@@ -456,25 +517,43 @@ fn notify_test_prints_each_answer_and_fails_when_one_endpoint_does() {
     assert!(stdout.contains("ok (200)"), "{stdout}");
     assert!(stdout.contains("received, thanks"), "{stdout}");
     assert!(stdout.contains("http://127.0.0.1:28947"), "{stdout}");
-    assert!(!stdout.contains("/nobody"), "the URL's path may be a secret: {stdout}");
+    assert!(
+        !stdout.contains("/nobody"),
+        "the URL's path may be a secret: {stdout}"
+    );
     assert!(stdout.contains("cannot connect"), "{stdout}");
-    assert!(text(&out.stderr).contains("1 of 2 endpoint(s)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("1 of 2 endpoint(s)"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(hook.requests().len(), 1);
     let sample = &hook.requests()[0];
     sample.verify(SECRET);
     assert_eq!(sample.json()["kind"], "expiring");
     assert_eq!(sample.json()["details"]["test"], true);
-    assert!(sb.json(&["notify", "queue"]).as_array().unwrap().is_empty(), "not queued");
+    assert!(
+        sb.json(&["notify", "queue"]).as_array().unwrap().is_empty(),
+        "not queued"
+    );
 
     // JSON for programs; an unknown kind is a usage error.
-    let json = sb.cmd().args(["notify", "test", "--json"]).output().unwrap();
+    let json = sb
+        .cmd()
+        .args(["notify", "test", "--json"])
+        .output()
+        .unwrap();
     let answers: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(answers[0]["ok"], true);
     assert_eq!(answers[0]["status"], 200);
     assert_eq!(answers[1]["ok"], false);
     let bad = sb.run(&["notify", "test", "--event", "party"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad.stderr).contains("expected one of failed, expiring"), "{}", text(&bad.stderr));
+    assert!(
+        text(&bad.stderr).contains("expected one of failed, expiring"),
+        "{}",
+        text(&bad.stderr)
+    );
 }
 
 #[test]
@@ -506,5 +585,8 @@ fn a_bad_notifications_entry_is_refused_with_its_line() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("line 6"), "{err}");
     assert!(err.contains("party"), "{err}");
-    assert!(err.contains("expiring"), "the known kinds are listed: {err}");
+    assert!(
+        err.contains("expiring"),
+        "the known kinds are listed: {err}"
+    );
 }

@@ -14,7 +14,8 @@ pub enum Command {
     /// Send a sample notice to every endpoint now (not through the queue) and print each answer;
     /// exits 1 if any endpoint failed
     Test {
-        /// The kind of sample to send
+        /// The kind of sample to send: failed, expiring, expired, cleanup, restart_limit, pool_miss,
+        /// maintenance_failed or backup_failed
         #[arg(long, value_name = "KIND", default_value = "failed", value_parser = parse_kind)]
         event: Kind,
     },
@@ -23,12 +24,8 @@ pub enum Command {
 }
 
 fn parse_kind(text: &str) -> Result<Kind, String> {
-    Kind::parse(text).ok_or_else(|| {
-        format!(
-            "expected one of {}",
-            Kind::ALL.map(Kind::as_str).join(", ")
-        )
-    })
+    Kind::parse(text)
+        .ok_or_else(|| format!("expected one of {}", Kind::ALL.map(Kind::as_str).join(", ")))
 }
 
 pub async fn exec(ctx: &Context, command: Command, printer: &Printer) -> anyhow::Result<()> {

@@ -256,7 +256,13 @@ async fn deliver_endpoint(
         let Some(claimed) = queue::claim(entry) else {
             break;
         };
-        let result = send(client, endpoint, &pending.notice, endpoint.timeout.min(left)).await;
+        let result = send(
+            client,
+            endpoint,
+            &pending.notice,
+            endpoint.timeout.min(left),
+        )
+        .await;
         pending.attempts += 1;
         match result {
             Ok(_) => {
@@ -268,7 +274,9 @@ async fn deliver_endpoint(
                 counts.failed_attempts.fetch_add(1, Ordering::Relaxed);
                 round.failed += 1;
                 pending.last_error = Some(failure.message.clone());
-                let age = (Utc::now() - pending.queued_at).to_std().unwrap_or_default();
+                let age = (Utc::now() - pending.queued_at)
+                    .to_std()
+                    .unwrap_or_default();
                 let wait = queue::backoff(endpoint.retry_after, pending.attempts);
                 let give_up = failure.permanent || age + wait > queue::GIVE_UP_AFTER;
                 if give_up {

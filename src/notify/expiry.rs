@@ -147,12 +147,20 @@ mod tests {
     }
 
     /// Replays `due` as the maintenance loop would: mark what is sent.
-    fn tick(envs: &[Environment], eps: &[Endpoint], warned: &mut Warned, now: DateTime<Utc>) -> Vec<String> {
+    fn tick(
+        envs: &[Environment],
+        eps: &[Endpoint],
+        warned: &mut Warned,
+        now: DateTime<Utc>,
+    ) -> Vec<String> {
         let due = due(envs, eps, warned, now);
         due.iter()
             .map(|&(i, j)| {
                 let end = envs[j].expires_at.unwrap();
-                warned.entry(eps[i].key()).or_default().insert(envs[j].id.clone(), end);
+                warned
+                    .entry(eps[i].key())
+                    .or_default()
+                    .insert(envs[j].id.clone(), end);
                 envs[j].id.clone()
             })
             .collect()
@@ -163,11 +171,23 @@ mod tests {
         let eps = [endpoint("24h")];
         let envs = [env("a", "ann", Some(at(48))), env("b", "bob", None)];
         let mut warned = Warned::new();
-        assert!(tick(&envs, &eps, &mut warned, at(0)).is_empty(), "48 h ahead: too early");
-        assert!(tick(&envs, &eps, &mut warned, at(23)).is_empty(), "25 h ahead: too early");
+        assert!(
+            tick(&envs, &eps, &mut warned, at(0)).is_empty(),
+            "48 h ahead: too early"
+        );
+        assert!(
+            tick(&envs, &eps, &mut warned, at(23)).is_empty(),
+            "25 h ahead: too early"
+        );
         assert_eq!(tick(&envs, &eps, &mut warned, at(24)), ["a"]);
-        assert!(tick(&envs, &eps, &mut warned, at(30)).is_empty(), "once only");
-        assert!(tick(&envs, &eps, &mut warned, at(49)).is_empty(), "past its end: no warning");
+        assert!(
+            tick(&envs, &eps, &mut warned, at(30)).is_empty(),
+            "once only"
+        );
+        assert!(
+            tick(&envs, &eps, &mut warned, at(49)).is_empty(),
+            "past its end: no warning"
+        );
     }
 
     #[test]
@@ -177,7 +197,10 @@ mod tests {
         let mut warned = Warned::new();
         assert_eq!(tick(&envs, &eps, &mut warned, at(9)), ["a"]);
         envs[0].expires_at = Some(at(20));
-        assert!(tick(&envs, &eps, &mut warned, at(9)).is_empty(), "the new end is 11 h away");
+        assert!(
+            tick(&envs, &eps, &mut warned, at(9)).is_empty(),
+            "the new end is 11 h away"
+        );
         assert_eq!(tick(&envs, &eps, &mut warned, at(18)), ["a"]);
         assert!(tick(&envs, &eps, &mut warned, at(19)).is_empty());
     }
@@ -192,8 +215,16 @@ mod tests {
         let eps = [endpoint("24h"), late, ann_only];
         let mut pinned = env("p", "ann", Some(at(5)));
         pinned.pinned = true;
-        let envs = [env("a", "ann", Some(at(5))), env("b", "bob", Some(at(5))), pinned];
+        let envs = [
+            env("a", "ann", Some(at(5))),
+            env("b", "bob", Some(at(5))),
+            pinned,
+        ];
         let due = due(&envs, &eps, &Warned::new(), at(0));
-        assert_eq!(due, [(0, 0), (0, 1), (2, 0)], "the 1 h endpoint waits; pinned never");
+        assert_eq!(
+            due,
+            [(0, 0), (0, 1), (2, 0)],
+            "the 1 h endpoint waits; pinned never"
+        );
     }
 }

@@ -192,7 +192,9 @@ impl Notice {
     pub fn pool_miss(template: &str, environment: Option<&str>) -> Notice {
         let mut n = Notice::new(
             Kind::PoolMiss,
-            format!("the warm pool of template '{template}' had no ready member; the create runs cold"),
+            format!(
+                "the warm pool of template '{template}' had no ready member; the create runs cold"
+            ),
         );
         n.template = Some(template.to_owned());
         n.environment = environment.map(str::to_owned);
@@ -203,10 +205,7 @@ impl Notice {
     pub fn maintenance_failed(what: &str, cause: &str) -> Notice {
         Notice::new(
             Kind::MaintenanceFailed,
-            format!(
-                "{what} failed: {}",
-                cause.lines().next().unwrap_or(cause)
-            ),
+            format!("{what} failed: {}", cause.lines().next().unwrap_or(cause)),
         )
         .with("run", what)
         .with("cause", cause)

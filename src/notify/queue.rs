@@ -100,6 +100,17 @@ pub fn enqueue(
     counts: &Counts,
     caller: &Caller,
 ) -> Result<()> {
+    enqueue_bounded(data_dir, endpoint, notice, counts, caller, MAX_PENDING)
+}
+
+fn enqueue_bounded(
+    data_dir: &Path,
+    endpoint: &Endpoint,
+    notice: &Notice,
+    counts: &Counts,
+    caller: &Caller,
+    max: usize,
+) -> Result<()> {
     use rand::Rng;
     let dir = spool(data_dir);
     crate::store::ensure_private_dir(&dir)?;
@@ -123,11 +134,11 @@ pub fn enqueue(
         .map_err(|e| Error::Failed(format!("cannot write a notice: {e}")))?;
     crate::store::write_atomic(&dir.join(name), &bytes)?;
     let entries = entries(data_dir);
-    if entries.len() > MAX_PENDING {
+    if entries.len() > max {
         for old in entries
             .iter()
             .filter(|e| e.claimed_at.is_none())
-            .take(entries.len() - MAX_PENDING)
+            .take(entries.len() - max)
         {
             if let Ok(p) = read(&old.path) {
                 drop_pending(data_dir, &old.path, &p, "the queue is full", counts, caller);
@@ -180,9 +191,10 @@ pub fn list(data_dir: &Path) -> Vec<Pending> {
 
 /// Takes `entry` for sending; `None` when another process has it.
 pub fn claim(entry: &Entry) -> Option<PathBuf> {
-    let claimed = entry
-        .path
-        .with_file_name(format!("{}{CLAIM}{}", entry.name, Utc::now().timestamp()));
+    let claimed =
+        entry
+            .path
+            .with_file_name(format!("{}{CLAIM}{}", entry.name, Utc::now().timestamp()));
     std::fs::rename(&entry.path, &claimed).ok()?;
     Some(claimed)
 }
@@ -258,6 +270,60 @@ pub fn next_due(data_dir: &Path) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn endpoint() -> Endpoint {
+        let text = "[[notifications]]\nurl = \"http://127.0.0.1:1/\"\n";
+        crate::config::Config::parse(text, Path::new("t.toml"))
+            .unwrap()
+            .notifications[0]
+            .clone()
+    }
+
+    fn queue(dir: &Path, n: usize, max: usize, counts: &Counts) {
+        for i in 0..n {
+            let notice = Notice::pool_miss(&format!("t{i}"), None);
+            enqueue_bounded(dir, &endpoint(), &notice, counts, &Caller::local(), max).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_full_queue_drops_its_oldest_and_counts_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let counts = Counts::default();
+        queue(dir.path(), 5, 3, &counts);
+        let kept: Vec<_> = list(dir.path())
+            .into_iter()
+            .map(|p| p.notice.template)
+            .collect();
+        let names = |t: &[&str]| t.iter().map(|t| Some(t.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            kept,
+            names(&["t2", "t3", "t4"]),
+            "in queue order, the oldest gone"
+        );
+        assert_eq!(counts.dropped.load(Ordering::Relaxed), 2);
+        let log = std::fs::read_to_string(dir.path().join("events.log")).unwrap();
+        assert_eq!(log.matches("\"notify-drop\"").count(), 2, "{log}");
+    }
+
+    #[test]
+    fn a_notice_is_claimed_once_and_a_dead_claim_is_given_back() {
+        let dir = tempfile::tempdir().unwrap();
+        queue(dir.path(), 1, 10, &Counts::default());
+        let entry = entries(dir.path()).remove(0);
+        assert!(claim(&entry).is_some());
+        assert!(claim(&entry).is_none(), "the second claimant loses");
+        let claimed = entries(dir.path()).remove(0);
+        assert!(claimed.claimed_at.is_some());
+        assert!(
+            !release_if_stale(&claimed, Utc::now()),
+            "a fresh claim is kept"
+        );
+        let later = Utc::now() + chrono::Duration::minutes(6);
+        assert!(release_if_stale(&claimed, later));
+        let back = entries(dir.path()).remove(0);
+        assert_eq!((back.claimed_at, back.name), (None, entry.name));
+    }
 
     #[test]
     fn backoff_doubles_from_retry_after_up_to_an_hour() {

@@ -199,7 +199,11 @@ pub async fn execute(
         return Ok(report);
     }
     report.backup = crate::ops::backup::take(ctx, "cleanup")?.map(|b| b.name);
-    let before = ctx.store.read().map(|db| db.environments).unwrap_or_default();
+    let before = ctx
+        .store
+        .read()
+        .map(|db| db.environments)
+        .unwrap_or_default();
     let removals = report
         .plan
         .remove
