@@ -329,7 +329,10 @@ fn a_receiver_that_was_down_gets_the_queued_notices_from_the_server() {
     let queue = sb.json(&["notify", "queue"]);
     assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
     assert_eq!(queue[0]["notice"]["kind"], "failed");
-    assert!(queue[0]["attempts"].as_u64().unwrap() >= 1, "{queue}");
+    assert_eq!(
+        queue[0]["attempts"], 2,
+        "the create tried, then the cleanup: {queue}"
+    );
     assert!(
         queue[0]["last_error"].as_str().unwrap().contains("connect"),
         "{queue}"
@@ -589,4 +592,66 @@ fn a_bad_notifications_entry_is_refused_with_its_line() {
         err.contains("expiring"),
         "the known kinds are listed: {err}"
     );
+}
+
+#[test]
+fn a_receiver_that_never_answers_holds_a_command_up_only_briefly() {
+    // Connections are accepted by the kernel but never answered.
+    let silent = TcpListener::bind(("127.0.0.1", 28948)).unwrap();
+    let sb = Sandbox::with_config(
+        29645,
+        &endpoint(
+            "http://127.0.0.1:28948/hook",
+            "timeout = \"30s\"\nretry_after = \"1s\"",
+        ),
+    );
+    let started = std::time::Instant::now();
+    assert!(
+        !sb.run(&["create", "broken", "--template", "exits"])
+            .status
+            .success()
+    );
+    let create = started.elapsed();
+    let due = || {
+        let queue = sb.json(&["notify", "queue"]);
+        let next: chrono::DateTime<chrono::Utc> =
+            queue[0]["next_try"].as_str().unwrap().parse().unwrap();
+        next <= chrono::Utc::now()
+    };
+    assert!(wait_until(Duration::from_secs(10), due));
+    let started = std::time::Instant::now();
+    ok(&sb, &["auto-cleanup"]);
+    let cleanup = started.elapsed();
+    eprintln!("failed create with a silent receiver: {create:?}; auto-cleanup: {cleanup:?}");
+    assert!(
+        cleanup < Duration::from_secs(8),
+        "a maintenance run delivers for 5 s at most: {cleanup:?}"
+    );
+    let queue = sb.json(&["notify", "queue"]);
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(
+        queue[0]["attempts"], 2,
+        "the create tried, then the cleanup: {queue}"
+    );
+    assert!(
+        queue[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no answer within"),
+        "{queue}"
+    );
+    drop(silent);
+
+    // A receiver that refuses the body (a 4xx) will never take it: dropped, and logged.
+    let refusing = Receiver::start(28948, 400, "bad payload");
+    let started = std::time::Instant::now();
+    assert!(wait_until(Duration::from_secs(90), || {
+        ok(&sb, &["sync"]);
+        sb.json(&["notify", "queue"]) == serde_json::json!([])
+    }));
+    eprintln!("dropped after {:?}", started.elapsed());
+    assert!(!refusing.requests().is_empty());
+    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    assert!(log.contains("\"notify-drop\""), "{log}");
+    assert!(log.contains("the receiver refused it"), "{log}");
 }
