@@ -652,3 +652,32 @@ fn a_receiver_that_never_answers_holds_a_command_up_only_briefly() {
     assert!(log.contains("\"notify-drop\""), "{log}");
     assert!(log.contains("the receiver refused it"), "{log}");
 }
+
+#[test]
+fn a_start_that_fails_is_notified_too() {
+    let hook = Receiver::start(28949, 200, "ok");
+    let sb = Sandbox::with_config(29635, &endpoint(&hook.url(), "events = [\"failed\"]"));
+    ok(&sb, &["create", "w", "--no-pool"]);
+    ok(&sb, &["stop", "w"]);
+    assert!(
+        hook.requests().is_empty(),
+        "a create and a stop that worked say nothing"
+    );
+    let out = sb.run(&["start", "w", "--timeout", "1ms"]);
+    assert!(!out.status.success(), "{}", text(&out.stderr));
+    assert!(wait_until(Duration::from_secs(10), || hook
+        .requests()
+        .len()
+        == 1));
+    let notice = hook.requests()[0].json();
+    assert_eq!(notice["kind"], "failed");
+    assert_eq!(notice["environment"], "w");
+    assert_eq!(notice["details"]["action"], "start");
+    assert!(
+        notice["details"]["cause"]
+            .as_str()
+            .unwrap()
+            .contains("timed out"),
+        "{notice}"
+    );
+}
