@@ -349,6 +349,69 @@ fn emit_to(config: &Config, dir: &Path, notifier: &Notifier, notice: Notice) {
     notifier.wake.notify_one();
 }
 
+/// The notices of a cleanup run that removed something (`before`: the
+/// records as they were): one `expired` per environment removed for its TTL,
+/// and one `cleanup` with the counts per rule.
+pub fn cleanup_removals(
+    ctx: &Context,
+    caller: &crate::access::Caller,
+    report: &crate::ops::cleanup::CleanupReport,
+    before: &[Environment],
+) {
+    let mut by_rule = BTreeMap::new();
+    let mut removed = Vec::new();
+    for outcome in report.outcomes.iter().filter(|o| o.result == "removed") {
+        let Some(decision) = report.plan.remove.iter().find(|d| d.id == outcome.id) else {
+            continue;
+        };
+        // The rule's name as plans write it (`expired`, `older_than`, ...).
+        let rule = serde_json::to_value(&decision.verdict)
+            .ok()
+            .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "other".into());
+        *by_rule.entry(rule).or_insert(0usize) += 1;
+        removed.push(outcome.name.clone());
+        if decision.verdict == crate::retention::Verdict::Expired
+            && let Some(env) = before.iter().find(|e| e.id == outcome.id)
+        {
+            emit(ctx, Notice::expired(env, outcome.archive.as_deref()));
+        }
+    }
+    if !removed.is_empty() {
+        let by = format!("{} ({})", caller.user, caller.door);
+        emit(
+            ctx,
+            Notice::cleanup(&by_rule, &removed, report.failed(), &by),
+        );
+    }
+}
+
+/// `maintenance_failed` for a cleanup run (auto-cleanup, the API's, the
+/// server's) that failed, or some of whose removals or repairs did; nothing
+/// when it only found another run holding the lock (that one does the work).
+pub fn cleanup_outcome(
+    ctx: &Context,
+    caller: &crate::access::Caller,
+    result: &crate::error::Result<crate::ops::cleanup::CleanupReport>,
+) {
+    let what = format!("cleanup by {} ({})", caller.user, caller.door);
+    let cause = match result {
+        Err(crate::error::Error::MaintenanceBusy { .. }) => return,
+        Err(e) => e.chain_text(),
+        Ok(report) if report.has_errors() => format!(
+            "{} removal(s) failed{}",
+            report.failed(),
+            if report.sync.has_errors() {
+                "; some sync repairs failed"
+            } else {
+                ""
+            }
+        ),
+        Ok(_) => return,
+    };
+    emit(ctx, Notice::maintenance_failed(&what, &cause));
+}
+
 /// Queues the `expiring` warnings now due (each once per environment, end of
 /// life and endpoint; the state is kept in the data directory). Called by the
 /// server's maintenance and by every cleanup run. Never fails.

@@ -215,7 +215,7 @@ pub async fn execute(
         .collect()
         .await;
     report.pruned = prune_archives(ctx, caller);
-    notify_removals(ctx, caller, &report, &before);
+    crate::notify::cleanup_removals(ctx, caller, &report, &before);
     events::record(
         ctx.store.dir(),
         caller,
@@ -241,68 +241,8 @@ pub async fn cleanup(
         Ok(prepared) => execute(ctx, caller, prepared, opts).await,
         Err(e) => Err(e),
     };
-    let what = format!("cleanup by {} ({})", caller.user, caller.door);
-    match &result {
-        // Another run holds the lock: it does the work.
-        Err(Error::MaintenanceBusy { .. }) => {}
-        Err(e) => crate::notify::emit(
-            ctx,
-            crate::notify::Notice::maintenance_failed(&what, &e.chain_text()),
-        ),
-        Ok(report) if report.has_errors() => crate::notify::emit(
-            ctx,
-            crate::notify::Notice::maintenance_failed(
-                &what,
-                &format!(
-                    "{} removal(s) failed{}",
-                    report.failed(),
-                    if report.sync.has_errors() {
-                        "; some sync repairs failed"
-                    } else {
-                        ""
-                    }
-                ),
-            ),
-        ),
-        Ok(_) => {}
-    }
+    crate::notify::cleanup_outcome(ctx, caller, &result);
     result
-}
-
-/// The notices of a run that removed something: one `expired` per
-/// environment removed for its TTL, and one `cleanup` with the counts per rule.
-fn notify_removals(
-    ctx: &Context,
-    caller: &Caller,
-    report: &CleanupReport,
-    before: &[crate::store::Environment],
-) {
-    use crate::notify::{Notice, emit};
-    let mut by_rule = std::collections::BTreeMap::new();
-    let mut removed = Vec::new();
-    for outcome in report.outcomes.iter().filter(|o| o.result == "removed") {
-        let Some(decision) = report.plan.remove.iter().find(|d| d.id == outcome.id) else {
-            continue;
-        };
-        let rule = serde_json::to_value(&decision.verdict)
-            .ok()
-            .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
-            .unwrap_or_else(|| "other".into());
-        *by_rule.entry(rule).or_insert(0usize) += 1;
-        removed.push(outcome.name.clone());
-        if decision.verdict == retention::Verdict::Expired
-            && let Some(env) = before.iter().find(|e| e.id == outcome.id)
-        {
-            emit(ctx, Notice::expired(env, outcome.archive.as_deref()));
-        }
-    }
-    if !removed.is_empty() {
-        let by = format!("{} ({})", caller.user, caller.door);
-        emit(
-            ctx,
-            Notice::cleanup(&by_rule, &removed, report.failed(), &by),
-        );
-    }
 }
 
 /// Prunes the archive store after a run; a failure is logged by the prune
