@@ -61,6 +61,9 @@ _envctl() {
             envctl,logs)
                 cmd="envctl__subcmd__logs"
                 ;;
+            envctl,notify)
+                cmd="envctl__subcmd__notify"
+                ;;
             envctl,one-click)
                 cmd="envctl__subcmd__one__subcmd__click"
                 ;;
@@ -265,6 +268,9 @@ _envctl() {
             envctl__subcmd__help,logs)
                 cmd="envctl__subcmd__help__subcmd__logs"
                 ;;
+            envctl__subcmd__help,notify)
+                cmd="envctl__subcmd__help__subcmd__notify"
+                ;;
             envctl__subcmd__help,one-click)
                 cmd="envctl__subcmd__help__subcmd__one__subcmd__click"
                 ;;
@@ -358,6 +364,12 @@ _envctl() {
             envctl__subcmd__help__subcmd__generate,man)
                 cmd="envctl__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
+            envctl__subcmd__help__subcmd__notify,queue)
+                cmd="envctl__subcmd__help__subcmd__notify__subcmd__queue"
+                ;;
+            envctl__subcmd__help__subcmd__notify,test)
+                cmd="envctl__subcmd__help__subcmd__notify__subcmd__test"
+                ;;
             envctl__subcmd__help__subcmd__pool,drain)
                 cmd="envctl__subcmd__help__subcmd__pool__subcmd__drain"
                 ;;
@@ -378,6 +390,24 @@ _envctl() {
                 ;;
             envctl__subcmd__help__subcmd__token,revoke)
                 cmd="envctl__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            envctl__subcmd__notify,help)
+                cmd="envctl__subcmd__notify__subcmd__help"
+                ;;
+            envctl__subcmd__notify,queue)
+                cmd="envctl__subcmd__notify__subcmd__queue"
+                ;;
+            envctl__subcmd__notify,test)
+                cmd="envctl__subcmd__notify__subcmd__test"
+                ;;
+            envctl__subcmd__notify__subcmd__help,help)
+                cmd="envctl__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            envctl__subcmd__notify__subcmd__help,queue)
+                cmd="envctl__subcmd__notify__subcmd__help__subcmd__queue"
+                ;;
+            envctl__subcmd__notify__subcmd__help,test)
+                cmd="envctl__subcmd__notify__subcmd__help__subcmd__test"
                 ;;
             envctl__subcmd__pool,drain)
                 cmd="envctl__subcmd__pool__subcmd__drain"
@@ -446,7 +476,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1664,7 +1694,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool serve token generate help"
+            opts="create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2083,6 +2113,48 @@ _envctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        envctl__subcmd__help__subcmd__notify)
+            opts="test queue"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__notify__subcmd__queue)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__notify__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         envctl__subcmd__help__subcmd__one__subcmd__click)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2469,6 +2541,156 @@ _envctl() {
             fi
             case "${prev}" in
                 --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version test queue help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify__subcmd__help)
+            opts="test queue help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify__subcmd__help__subcmd__queue)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify__subcmd__queue)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__notify__subcmd__test)
+            opts="-q -v -y -h -V --event --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1206,6 +1206,104 @@ esac
     ;;
 esac
 ;;
+(notify)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_envctl__subcmd__notify_commands" \
+"*::: :->notify" \
+&& ret=0
+
+    case $state in
+    (notify)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-notify-command-$line[1]:"
+        case $line[1] in
+            (test)
+_arguments "${_arguments_options[@]}" : \
+'--event=[The kind of sample to send\: failed, expiring, expired, cleanup, restart_limit, pool_miss, maintenance_failed or backup_failed]:KIND:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(queue)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__notify__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-notify-help-command-$line[1]:"
+        case $line[1] in
+            (test)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(queue)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (serve)
 _arguments "${_arguments_options[@]}" : \
 '--listen=[Address to listen on (beyond loopback is an explicit choice)]:LISTEN:_default' \
@@ -1700,6 +1798,30 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(notify)
+_arguments "${_arguments_options[@]}" : \
+":: :_envctl__subcmd__help__subcmd__notify_commands" \
+"*::: :->notify" \
+&& ret=0
+
+    case $state in
+    (notify)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:envctl-help-notify-command-$line[1]:"
+        case $line[1] in
+            (test)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(queue)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (serve)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1800,6 +1922,7 @@ _envctl_commands() {
 'backup:Database backups' \
 'archive:Volume archives\: taken before removals and on demand, restored with \`create --from-archive\`' \
 'pool:Warm pools\: status, reconcile (for cron), drain' \
+'notify:Webhook notifications\: send a test notice, list the queue' \
 'serve:Serve the REST API over the same database' \
 'token:API tokens' \
 'generate:Shell completions and man pages' \
@@ -2122,6 +2245,7 @@ _envctl__subcmd__help_commands() {
 'backup:Database backups' \
 'archive:Volume archives\: taken before removals and on demand, restored with \`create --from-archive\`' \
 'pool:Warm pools\: status, reconcile (for cron), drain' \
+'notify:Webhook notifications\: send a test notice, list the queue' \
 'serve:Serve the REST API over the same database' \
 'token:API tokens' \
 'generate:Shell completions and man pages' \
@@ -2292,6 +2416,24 @@ _envctl__subcmd__help__subcmd__logs_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help logs commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__notify_commands] )) ||
+_envctl__subcmd__help__subcmd__notify_commands() {
+    local commands; commands=(
+'test:Send a sample notice to every endpoint now (not through the queue) and print each answer; exits 1 if any endpoint failed' \
+'queue:List the notices waiting to be delivered\: endpoint, kind, attempts, next try' \
+    )
+    _describe -t commands 'envctl help notify commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__notify__subcmd__queue_commands] )) ||
+_envctl__subcmd__help__subcmd__notify__subcmd__queue_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help notify queue commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__help__subcmd__notify__subcmd__test_commands] )) ||
+_envctl__subcmd__help__subcmd__notify__subcmd__test_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help notify test commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__one-click_commands] )) ||
 _envctl__subcmd__help__subcmd__one-click_commands() {
     local commands; commands=()
@@ -2431,6 +2573,49 @@ _envctl__subcmd__list_commands() {
 _envctl__subcmd__logs_commands() {
     local commands; commands=()
     _describe -t commands 'envctl logs commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify_commands] )) ||
+_envctl__subcmd__notify_commands() {
+    local commands; commands=(
+'test:Send a sample notice to every endpoint now (not through the queue) and print each answer; exits 1 if any endpoint failed' \
+'queue:List the notices waiting to be delivered\: endpoint, kind, attempts, next try' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl notify commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify__subcmd__help_commands] )) ||
+_envctl__subcmd__notify__subcmd__help_commands() {
+    local commands; commands=(
+'test:Send a sample notice to every endpoint now (not through the queue) and print each answer; exits 1 if any endpoint failed' \
+'queue:List the notices waiting to be delivered\: endpoint, kind, attempts, next try' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'envctl notify help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify__subcmd__help__subcmd__help_commands] )) ||
+_envctl__subcmd__notify__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl notify help help commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify__subcmd__help__subcmd__queue_commands] )) ||
+_envctl__subcmd__notify__subcmd__help__subcmd__queue_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl notify help queue commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify__subcmd__help__subcmd__test_commands] )) ||
+_envctl__subcmd__notify__subcmd__help__subcmd__test_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl notify help test commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify__subcmd__queue_commands] )) ||
+_envctl__subcmd__notify__subcmd__queue_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl notify queue commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__notify__subcmd__test_commands] )) ||
+_envctl__subcmd__notify__subcmd__test_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl notify test commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__one-click_commands] )) ||
 _envctl__subcmd__one-click_commands() {

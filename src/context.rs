@@ -11,6 +11,8 @@ use crate::store::Store;
 pub struct Context {
     pub config: Config,
     pub store: Store,
+    /// Wakes the delivery task and counts deliveries (see `crate::notify`).
+    pub notifier: crate::notify::Notifier,
     engine: OnceCell<Engine>,
 }
 
@@ -19,6 +21,7 @@ impl Context {
         Context {
             config,
             store,
+            notifier: crate::notify::Notifier::default(),
             engine: OnceCell::new(),
         }
     }

@@ -14,6 +14,7 @@ pub mod context;
 pub mod engine;
 pub mod error;
 pub mod names;
+pub mod notify;
 pub mod ops;
 pub mod ports;
 pub mod retention;

@@ -72,10 +72,7 @@ pub async fn create_backup(
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
     require(&caller?, Action::Administer)?;
-    let made = super::blocking(&app, |ctx| {
-        crate::ops::backup::create(&ctx.store, "api", &ctx.config.backups)
-    })
-    .await?;
+    let made = super::blocking(&app, |ctx| crate::ops::backup::take(ctx, "api")).await?;
     match made {
         Some(backup) => Ok((StatusCode::CREATED, Json(backup)).into_response()),
         None => Err(ApiError::new(

@@ -95,6 +95,8 @@ pub struct Scrape<'a> {
     pub networks: Option<(u64, u64)>,
     /// The run ledger: cleanups, backups and creates by every process.
     pub runs: &'a crate::store::runs::Runs,
+    /// Notifications delivered by this server, and the spool's length.
+    pub notifications: crate::notify::Figures,
 }
 
 impl Metrics {
@@ -298,6 +300,7 @@ impl Metrics {
                 }
             }
         }
+        register_notifications(&mut registry, &scrape.notifications);
         register_resources(&mut registry, scrape.latest, scrape.host);
         if let Some((capacity, used)) = scrape.networks {
             for (name, help, value) in [
@@ -510,6 +513,38 @@ fn register_resources(registry: &mut Registry, latest: &[EnvironmentStats], host
 }
 
 /// Whether an `Accept` header asks for OpenMetrics (with a quality above 0).
+/// Webhook deliveries by this server, and what waits in the spool.
+fn register_notifications(registry: &mut Registry, n: &crate::notify::Figures) {
+    for (name, help, value) in [
+        (
+            "envctl_notifications_sent",
+            "Notifications this server delivered (a 2xx answer)",
+            n.sent,
+        ),
+        (
+            "envctl_notification_failed_attempts",
+            "Notification deliveries that failed and will be retried (or dropped)",
+            n.failed_attempts,
+        ),
+        (
+            "envctl_notifications_dropped",
+            "Notifications dropped: refused by the receiver, undelivered for a day, or the queue full",
+            n.dropped,
+        ),
+    ] {
+        let counter = Counter::<u64>::default();
+        counter.inc_by(value);
+        registry.register(name, help, counter);
+    }
+    let queued = Gauge::<i64>::default();
+    queued.set(n.queued as i64);
+    registry.register(
+        "envctl_notifications_queued",
+        "Notifications waiting in the queue (all processes')",
+        queued,
+    );
+}
+
 pub fn wants_open_metrics(accept: &str) -> bool {
     accept.split(',').any(|part| {
         let mut fields = part.split(';').map(str::trim);
@@ -594,6 +629,7 @@ mod tests {
             }),
             networks: Some((31, 3)),
             runs: &crate::store::runs::Runs::default(),
+            notifications: crate::notify::Figures::default(),
         };
         let text = m.render(&scrape, false);
         assert!(m.render(&scrape, true).ends_with("# EOF\n"));

@@ -425,6 +425,7 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
     let runs = blocking(&app, |ctx| Ok(crate::store::runs::read(ctx.store.dir())))
         .await
         .unwrap_or_default();
+    let notifications = crate::notify::figures(&app.ctx);
     let scrape = metrics::Scrape {
         environments: envs.as_deref(),
         pools: &pools,
@@ -433,6 +434,7 @@ async fn prometheus(State(app): State<Shared>, headers: HeaderMap) -> Result<Res
         archives,
         networks,
         runs: &runs,
+        notifications,
     };
     let text = app.metrics.render(&scrape, open_metrics);
     let kind = if open_metrics {

@@ -42,6 +42,7 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
     }
     tokio::spawn(upkeep::run(Arc::downgrade(&state)));
     tokio::spawn(monitor::run(Arc::downgrade(&state)));
+    tokio::spawn(crate::notify::deliver::run(Arc::downgrade(&state.ctx)));
     let api = &state.ctx.config.api;
     let router = app(state.clone());
     let slots = Arc::new(tokio::sync::Semaphore::new(api.max_connections));

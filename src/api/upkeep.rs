@@ -4,7 +4,9 @@
 //! service while it runs; then the environment is marked `failed`), and
 //! remove environments past their TTL (a cleanup with only the TTL rule,
 //! which syncs first). Each action goes to the event log. A tick that finds
-//! another maintenance run going skips its cleanup.
+//! another maintenance run going skips its cleanup. Giving up on a service
+//! notifies `restart_limit`; the cleanup sends the expiry warnings and its
+//! own notices (see `crate::notify`).
 
 use crate::access::Caller;
 use crate::engine::Runtime;
@@ -106,6 +108,11 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
         };
         let gave_up = action == "fail";
         let result = sync::apply(ctx, &instance, env, repair).await;
+        if gave_up && result.is_ok() {
+            let limit = ctx.config.api.restart_limit;
+            let notice = crate::notify::Notice::restart_limit(env, &service, limit, &detail);
+            crate::notify::emit(ctx, notice);
+        }
         if gave_up {
             restarts.retain(|(e, _), _| e != &env.id);
         } else {

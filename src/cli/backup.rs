@@ -33,7 +33,7 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
     let config = &ctx.config.backups;
     match command {
         Command::List => printer.backups(&backup::list(&ctx.store)?),
-        Command::Create { reason } => match backup::create(&ctx.store, &reason, config)? {
+        Command::Create { reason } => match backup::take(ctx, &reason)? {
             Some(b) => printer.backups(&[b]),
             None => {
                 Err(Error::Failed("there is no database yet; nothing to back up".into()).into())

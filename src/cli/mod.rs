@@ -16,6 +16,7 @@ mod generate;
 mod list;
 mod logs;
 mod maintenance;
+mod notify;
 mod one_click;
 mod pin;
 mod pool;
@@ -187,6 +188,9 @@ pub enum Command {
     /// Warm pools: status, reconcile (for cron), drain
     #[command(subcommand)]
     Pool(pool::Command),
+    /// Webhook notifications: send a test notice, list the queue
+    #[command(subcommand)]
+    Notify(notify::Command),
     /// Serve the REST API over the same database
     Serve(serve::ServeArgs),
     /// API tokens
@@ -197,8 +201,36 @@ pub enum Command {
     Generate(generate::Command),
 }
 
-/// Runs the parsed command line.
+/// How long a maintenance run (cron) may spend delivering notifications before it exits.
+const MAINTENANCE_DELIVERY: Duration = Duration::from_secs(5);
+/// How long any other local command may, when it queued one.
+const COMMAND_DELIVERY: Duration = Duration::from_secs(2);
+
+/// Runs the parsed command line, then (locally) delivers the notifications
+/// it queued: maintenance runs deliver whatever is due, within a few seconds.
 pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
+    let delivery = match &cli.command {
+        _ if cli.global.server_url().is_some() => None,
+        Command::Cleanup(_) | Command::AutoCleanup(_) | Command::Sync(_) => {
+            Some((MAINTENANCE_DELIVERY, true))
+        }
+        Command::Serve(_) | Command::Generate(_) | Command::Notify(_) => None,
+        _ => Some((COMMAND_DELIVERY, false)),
+    };
+    let config = delivery.and_then(|_| load_config(&cli.global).ok());
+    let dir = cli
+        .global
+        .data_dir
+        .clone()
+        .unwrap_or_else(envctl::config::default_data_dir);
+    let result = dispatch(cli, printer).await;
+    if let (Some((budget, always)), Some(config)) = (delivery, config) {
+        envctl::notify::deliver_before_exit(&config, &dir, budget, always).await;
+    }
+    result
+}
+
+async fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
     let g = &cli.global;
     match cli.command {
         Command::Templates(args) => templates::exec(g, args, printer).await,
@@ -249,6 +281,9 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Archive(command) => {
             let ctx = backend(g)?.into_local("archive")?;
             archive::exec(&ctx, command, g.yes, printer).await
+        }
+        Command::Notify(command) => {
+            notify::exec(backend(g)?.local("notify")?, command, printer).await
         }
         Command::Pool(command) => {
             pool::exec(backend(g)?.into_local("pool")?, command, g.yes, printer).await

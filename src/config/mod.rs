@@ -14,6 +14,7 @@
 pub mod compose;
 pub mod durations;
 mod lines;
+pub mod notifications;
 pub mod variables;
 
 use std::collections::{BTreeMap, HashSet};
@@ -38,6 +39,8 @@ pub struct Config {
     pub archives: ArchivesConfig,
     pub network: NetworkConfig,
     pub api: ApiConfig,
+    /// `[[notifications]]`: webhooks told about failures and expiries.
+    pub notifications: Vec<notifications::Endpoint>,
 }
 
 /// `[api]`: the REST API of `envctl serve`.
@@ -832,6 +835,8 @@ struct RawConfig {
     network: NetworkConfig,
     #[serde(default)]
     api: ApiConfig,
+    #[serde(default)]
+    notifications: Vec<notifications::Endpoint>,
 }
 
 impl Config {
@@ -905,6 +910,7 @@ impl Config {
             archives: raw.archives,
             network: raw.network,
             api: raw.api,
+            notifications: raw.notifications,
         };
         let problems = config.problems();
         (config, problems)
@@ -996,6 +1002,7 @@ impl Config {
                 self.defaults.template
             ));
         }
+        notifications::problems(&self.notifications, &mut problems);
         for (name, template) in &self.templates {
             validate_template(name, template, &mut problems);
             validate_variables(name, template, &self.defaults.pass_env, &mut problems);

@@ -63,6 +63,19 @@ pub fn create(store: &Store, reason: &str, config: &BackupConfig) -> Result<Opti
     result
 }
 
+/// [`create`] for an operation of `ctx` (`reason`: which), telling the
+/// `backup_failed` subscribers when it fails.
+pub fn take(ctx: &crate::context::Context, reason: &str) -> Result<Option<Backup>> {
+    let result = create(&ctx.store, reason, &ctx.config.backups);
+    if let Err(e) = &result {
+        crate::notify::emit(
+            ctx,
+            crate::notify::Notice::backup_failed(reason, &e.chain_text()),
+        );
+    }
+    result
+}
+
 fn write_backup(
     store: &Store,
     reason: &str,

@@ -5,6 +5,11 @@
 //! two runs never overlap (the second waits, or fails at once with
 //! `wait_for_lock = false`, then finds nothing left to do). Each removal
 //! checks that the record is as planned; one failure does not stop the rest.
+//!
+//! Notifications: a run that changes things first queues the expiry warnings
+//! now due; after removing, an `expired` notice per environment removed for
+//! its TTL and one `cleanup` notice with the counts per rule; `auto-cleanup`
+//! and the server's runs that fail queue `maintenance_failed`.
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -104,6 +109,9 @@ impl CleanupReport {
 /// Takes the maintenance lock, syncs and plans.
 pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> Result<Prepared> {
     caller.authorize(Action::Maintain, None)?;
+    if !opts.dry_run {
+        crate::notify::warn_expiring(ctx);
+    }
     let lock = ctx.store.maintenance_lock(opts.wait_for_lock)?;
     let sync_opts = SyncOptions {
         dry_run: opts.dry_run,
@@ -219,8 +227,17 @@ async fn execute_plan(
         report.pruned = prune_archives(ctx, caller);
         return Ok(report);
     }
-    report.backup =
-        crate::ops::backup::create(&ctx.store, "cleanup", &ctx.config.backups)?.map(|b| b.name);
+    report.backup = crate::ops::backup::take(ctx, "cleanup")?.map(|b| b.name);
+    // The records as they were, for the notices' owners and templates
+    // (read only when some endpoint may want them).
+    let before = if ctx.config.notifications.is_empty() {
+        Vec::new()
+    } else {
+        ctx.store
+            .read()
+            .map(|db| db.environments)
+            .unwrap_or_default()
+    };
     let removals = report
         .plan
         .remove
@@ -232,6 +249,7 @@ async fn execute_plan(
         .collect()
         .await;
     report.pruned = prune_archives(ctx, caller);
+    crate::notify::cleanup_removals(ctx, caller, &report, &before);
     events::record(
         ctx.store.dir(),
         caller,
@@ -253,8 +271,8 @@ pub async fn cleanup(
     caller: &Caller,
     opts: &CleanupOptions,
 ) -> Result<CleanupReport> {
-    let prepared = match prepare(ctx, caller, opts).await {
-        Ok(prepared) => prepared,
+    let result = match prepare(ctx, caller, opts).await {
+        Ok(prepared) => execute(ctx, caller, prepared, opts).await,
         Err(e) => {
             // The engine down, the database unreadable: the run did not
             // happen. (Another run holding the maintenance lock is not a failure.)
@@ -262,10 +280,11 @@ pub async fn cleanup(
             if !opts.dry_run && !matches!(failed, Err(Error::MaintenanceBusy { .. })) {
                 mark_run(ctx, &failed);
             }
-            return failed;
+            failed
         }
     };
-    execute(ctx, caller, prepared, opts).await
+    crate::notify::cleanup_outcome(ctx, caller, &result);
+    result
 }
 
 /// Prunes the archive store after a run; a failure is logged by the prune

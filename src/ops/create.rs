@@ -283,16 +283,23 @@ async fn provision_inner(
     };
     match outcome {
         Ok(env) => Ok(env),
-        Err(error) => Err(fail(
-            &ctx.store,
-            engine,
-            &instance,
-            &env,
-            error,
-            opts.keep_on_failure,
-            progress,
-        )
-        .await),
+        Err(error) => {
+            let cause = error.chain_text();
+            let error = fail(
+                &ctx.store,
+                engine,
+                &instance,
+                &env,
+                error,
+                opts.keep_on_failure,
+                progress,
+            )
+            .await;
+            if !matches!(error, Error::Interrupted | Error::Conflict(_)) {
+                crate::notify::emit(ctx, crate::notify::Notice::failed(&env, "create", &cause));
+            }
+            Err(error)
+        }
     }
 }
 

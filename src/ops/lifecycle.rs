@@ -423,14 +423,18 @@ fn record_start_failure(ctx: &Context, id: &str, error: Error) -> Error {
         return error;
     }
     let reason = error.chain_text();
-    let _ = ctx.store.update(|db| {
+    let failed = ctx.store.update(|db| {
         if let Some(env) = db.find_mut(id)
             && env.status != Status::Deleting
         {
-            env.fail(reason);
+            env.fail(reason.clone());
+            return Ok(Some(env.clone()));
         }
-        Ok(())
+        Ok(None)
     });
+    if let Ok(Some(env)) = failed {
+        crate::notify::emit(ctx, crate::notify::Notice::failed(&env, "start", &reason));
+    }
     error
 }
 

@@ -111,6 +111,7 @@ pub(crate) async fn claim(
         })?;
         let Some(member) = held else {
             record_demand(ctx, caller, "pool-miss", None, template);
+            crate::notify::emit(ctx, crate::notify::Notice::pool_miss(template, None));
             return Ok(None);
         };
         // Unlocked: are its containers running and its services answering?
@@ -143,6 +144,7 @@ pub(crate) async fn claim(
             broken += 1;
             if broken >= MAX_BROKEN_PER_CLAIM {
                 record_demand(ctx, caller, "pool-miss", None, template);
+                crate::notify::emit(ctx, crate::notify::Notice::pool_miss(template, None));
                 return Ok(None);
             }
             continue;

@@ -128,8 +128,7 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
     let engine = ctx.engine().await?;
     let instance = ctx.store.instance_id()?;
     let reason = if opts.empty { "reset-empty" } else { "reset" };
-    let backup =
-        crate::ops::backup::create(&ctx.store, reason, &ctx.config.backups)?.map(|b| b.name);
+    let backup = crate::ops::backup::take(ctx, reason)?.map(|b| b.name);
     let inventory = engine.inventory(&instance).await?;
     let db = ctx.store.read()?;
     let mut report = ResetReport {

@@ -234,8 +234,7 @@ pub(crate) async fn sync_locked(
 
     let destructive = !repairs.is_empty() || (opts.remove_orphans && !orphan_ids.is_empty());
     if !opts.dry_run && destructive {
-        report.backup =
-            crate::ops::backup::create(&ctx.store, "sync", &ctx.config.backups)?.map(|b| b.name);
+        report.backup = crate::ops::backup::take(ctx, "sync")?.map(|b| b.name);
     }
 
     for (id, repair) in repairs {
