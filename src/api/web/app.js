@@ -5,7 +5,8 @@
   "use strict";
   if (!document.querySelector("[data-live]")) return;
   var panel = document.getElementById("panel");
-  var rows = document.querySelector("tbody[data-rows]");
+  // Rows are added only where a new environment belongs (see the list page).
+  var rows = document.querySelector("tbody[data-rows][data-append]");
 
   function refreshPanel() {
     fetch("/environments/" + encodeURIComponent(panel.dataset.env) + "/panel", { credentials: "same-origin" })
