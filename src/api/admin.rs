@@ -74,8 +74,10 @@ pub async fn create_backup(
 ) -> Result<Response, ApiError> {
     let caller = caller?;
     require(&caller, Action::Administer)?;
-    let backup =
-        super::blocking(&app, move |ctx| crate::ops::backup::take(ctx, &caller, "api")).await?;
+    let backup = super::blocking(&app, move |ctx| {
+        crate::ops::backup::take(ctx, &caller, "api")
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(backup)).into_response())
 }
 

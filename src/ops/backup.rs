@@ -281,7 +281,14 @@ pub fn take(ctx: &Context, caller: &Caller, reason: &str) -> Result<Backup> {
         Err(e) => e.to_string(),
     };
     let outcome = if made.is_ok() { "ok" } else { "error" };
-    events::record(ctx.store.dir(), caller, "backup", None, outcome, Some(&detail));
+    events::record(
+        ctx.store.dir(),
+        caller,
+        "backup",
+        None,
+        outcome,
+        Some(&detail),
+    );
     made
 }
 
@@ -342,7 +349,14 @@ pub fn restore_for(ctx: &Context, caller: &Caller, name: &str) -> Result<Option<
         Err(e) => e.to_string(),
     };
     let outcome = if result.is_ok() { "ok" } else { "error" };
-    events::record(ctx.store.dir(), caller, "restore", None, outcome, Some(&detail));
+    events::record(
+        ctx.store.dir(),
+        caller,
+        "restore",
+        None,
+        outcome,
+        Some(&detail),
+    );
     result
 }
 

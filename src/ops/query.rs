@@ -179,9 +179,7 @@ fn given(text: &str) -> Option<&str> {
 impl BrowseRequest {
     /// The checked query; the messages say what to type instead.
     pub fn into_browse(self) -> Result<Browse> {
-        let status = given(&self.status)
-            .map(str::parse::<Status>)
-            .transpose()?;
+        let status = given(&self.status).map(str::parse::<Status>).transpose()?;
         let owner = given(&self.owner).map(str::to_owned);
         if let Some(o) = &owner {
             crate::names::check_owner(o)?;
@@ -404,11 +402,18 @@ mod tests {
             })
             .collect();
         let all = select(envs.clone(), &request("").unwrap());
-        assert_eq!((all.total, all.pages, all.environments.len()), (250, 3, 100));
+        assert_eq!(
+            (all.total, all.pages, all.environments.len()),
+            (250, 3, 100)
+        );
         assert_eq!(names(&all)[0], "env-001", "created order by default");
         let last = select(envs.clone(), &request("page=3").unwrap());
         assert_eq!(last.environments.len(), 50);
-        assert!(select(envs.clone(), &request("page=4").unwrap()).environments.is_empty());
+        assert!(
+            select(envs.clone(), &request("page=4").unwrap())
+                .environments
+                .is_empty()
+        );
 
         let stopped_red = select(
             envs.clone(),
@@ -416,9 +421,18 @@ mod tests {
         );
         assert_eq!(stopped_red.total, 25, "every 10th");
         assert_eq!(names(&stopped_red)[..2], ["env-250", "env-240"]);
-        assert_eq!(select(envs.clone(), &request("label=team").unwrap()).total, 250);
-        assert_eq!(select(envs.clone(), &request("label=nope").unwrap()).total, 0);
-        assert_eq!(select(envs.clone(), &request("q=ENV-12").unwrap()).total, 11);
+        assert_eq!(
+            select(envs.clone(), &request("label=team").unwrap()).total,
+            250
+        );
+        assert_eq!(
+            select(envs.clone(), &request("label=nope").unwrap()).total,
+            0
+        );
+        assert_eq!(
+            select(envs.clone(), &request("q=ENV-12").unwrap()).total,
+            10
+        );
 
         // Ends first by time, never-ending last (descending: the reverse).
         let by_end = select(envs.clone(), &request("sort=expires").unwrap());

@@ -37,6 +37,10 @@
   if (window.EventSource) {
     var events = new EventSource("/ui/events");
     events.addEventListener("status", function (e) { update(JSON.parse(e.data)); });
+    // Close it on leaving: a page kept for "back" would hold its connection
+    // open, and a browser allows only 6 per server.
+    window.addEventListener("pagehide", function () { events.close(); });
+    window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
   }
   if (panel) setInterval(refreshPanel, 10000);
 })();

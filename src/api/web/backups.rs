@@ -67,15 +67,21 @@ pub(super) async fn create(
     headers: HeaderMap,
     Form(form): Form<BackupForm>,
 ) -> Response {
-    let user = match form_user(&app, &headers, &form.csrf, Some((Action::Administer, "make backups"))) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Action::Administer, "make backups")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
     let caller = user.caller();
-    let outcome = match crate::api::blocking(&app, move |ctx| backup::take(ctx, &caller, "web")).await {
-        Ok(b) => format!("Backup made: {} ({}).", b.name, bytes(b.bytes)),
-        Err(e) => format!("No backup was made: {}", e.message),
-    };
+    let outcome =
+        match crate::api::blocking(&app, move |ctx| backup::take(ctx, &caller, "web")).await {
+            Ok(b) => format!("Backup made: {} ({}).", b.name, bytes(b.bytes)),
+            Err(e) => format!("No backup was made: {}", e.message),
+        };
     admin_page(&app, &user, Some(&outcome)).await
 }
 
@@ -85,17 +91,26 @@ pub(super) async fn verify(
     headers: HeaderMap,
     Form(form): Form<BackupForm>,
 ) -> Response {
-    let user = match form_user(&app, &headers, &form.csrf, Some((Action::Administer, "verify backups"))) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Action::Administer, "verify backups")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
     let (caller, name) = (user.caller(), form.name);
-    let checked = crate::api::blocking(&app, move |ctx| backup::check(ctx, &caller, Some(&name))).await;
+    let checked =
+        crate::api::blocking(&app, move |ctx| backup::check(ctx, &caller, Some(&name))).await;
     let outcome = match checked {
         Ok(results) => results
             .iter()
             .map(|v| match (&v.error, v.environments) {
-                (None, Some(n)) => format!("Backup {} is sound: {n} environment(s), restorable.", v.name),
+                (None, Some(n)) => format!(
+                    "Backup {} is sound: {n} environment(s), restorable.",
+                    v.name
+                ),
                 (Some(e), _) => format!("Backup {} cannot be restored: {e}", v.name),
                 (None, None) => format!("Backup {} is sound.", v.name),
             })
@@ -137,10 +152,12 @@ pub(super) async fn plan_restore(
         Err(r) => return r,
     };
     let (caller, name) = (user.caller(), form.name);
-    let preview = match crate::api::blocking(&app, move |ctx| backup::preview_for(ctx, &caller, &name)).await {
-        Ok(p) => p,
-        Err(e) => return fail(&user, e),
-    };
+    let preview =
+        match crate::api::blocking(&app, move |ctx| backup::preview_for(ctx, &caller, &name)).await
+        {
+            Ok(p) => p,
+            Err(e) => return fail(&user, e),
+        };
     let viewer = user.viewer();
     let body = html! {
         p.hint { "Nothing has changed yet. The backup was read and every record checked; the current database is backed up before it is replaced. Docker is not touched: a sync afterwards reconciles the records with what runs." }
@@ -162,12 +179,18 @@ pub(super) async fn restore(
     headers: HeaderMap,
     Form(form): Form<BackupForm>,
 ) -> Response {
-    let user = match form_user(&app, &headers, &form.csrf, Some((Action::Administer, "restore backups"))) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Action::Administer, "restore backups")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
     let (caller, name) = (user.caller(), form.name.clone());
-    let restored = crate::api::blocking(&app, move |ctx| backup::restore_for(ctx, &caller, &name)).await;
+    let restored =
+        crate::api::blocking(&app, move |ctx| backup::restore_for(ctx, &caller, &name)).await;
     let outcome = match restored {
         Ok(safety) => format!(
             "Restored {}{}.",
@@ -180,4 +203,3 @@ pub(super) async fn restore(
     };
     admin_page(&app, &user, Some(&outcome)).await
 }
-

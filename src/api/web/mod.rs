@@ -59,7 +59,10 @@ pub fn routes(state: Shared) -> Router<Shared> {
         .route("/admin", get(admin::admin))
         .route("/admin/cleanup", post(admin::run_cleanup))
         .route("/admin/sync", get(admin::plan_sync).post(admin::run_sync))
-        .route("/admin/reset", get(admin::plan_reset).post(admin::run_reset))
+        .route(
+            "/admin/reset",
+            get(admin::plan_reset).post(admin::run_reset),
+        )
         .route("/admin/backups", post(backups::create))
         .route("/admin/backups/verify", post(backups::verify))
         .route(

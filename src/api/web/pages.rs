@@ -212,7 +212,11 @@ fn sort_heading(view: &ListView, key: SortKey, text: &str) -> Markup {
 
 /// The create form: everything `envctl create` takes but the pool and
 /// archive switches (the archive has its own form).
-fn create_form(viewer: &Viewer, templates: &BTreeMap<String, TemplateSummary>, open: bool) -> Markup {
+fn create_form(
+    viewer: &Viewer,
+    templates: &BTreeMap<String, TemplateSummary>,
+    open: bool,
+) -> Markup {
     html! {
         details.card open[open] {
             summary { "New environment" }

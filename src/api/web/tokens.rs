@@ -83,7 +83,12 @@ pub(super) async fn create(
     headers: HeaderMap,
     Form(form): Form<NewTokenForm>,
 ) -> Response {
-    let user = match form_user(&app, &headers, &form.csrf, Some((Action::Administer, "make tokens"))) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Action::Administer, "make tokens")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -100,10 +105,18 @@ pub(super) async fn create(
         owner: Some(form.owner.trim().to_owned()).filter(|o| !o.is_empty()),
     };
     let (tokens, caller) = (app.tokens.clone(), user.caller());
-    let made = crate::api::blocking(&app, move |ctx| tokens::create(ctx, &tokens, &caller, &new)).await;
+    let made =
+        crate::api::blocking(&app, move |ctx| tokens::create(ctx, &tokens, &caller, &new)).await;
     let (token, secret) = match made {
         Ok(made) => made,
-        Err(e) => return admin_page(&app, &user, Some(&format!("No token was made: {}", e.message))).await,
+        Err(e) => {
+            return admin_page(
+                &app,
+                &user,
+                Some(&format!("No token was made: {}", e.message)),
+            )
+            .await;
+        }
     };
     let viewer = user.viewer();
     let body = html! {
@@ -129,17 +142,28 @@ pub(super) async fn revoke(
     headers: HeaderMap,
     Form(form): Form<RevokeForm>,
 ) -> Response {
-    let user = match form_user(&app, &headers, &form.csrf, Some((Action::Administer, "revoke tokens"))) {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Action::Administer, "revoke tokens")),
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
     let (tokens, caller, target) = (app.tokens.clone(), user.caller(), form.token);
-    let revoked = crate::api::blocking(&app, move |ctx| tokens::revoke(ctx, &tokens, &caller, &target)).await;
+    let revoked = crate::api::blocking(&app, move |ctx| {
+        tokens::revoke(ctx, &tokens, &caller, &target)
+    })
+    .await;
     match revoked {
         // Revoking one's own token ends this very session.
         Ok(t) if t.id == user.token.id => Redirect::to("/login").into_response(),
         Ok(t) => {
-            let outcome = format!("Token '{}' ({}) revoked; its sessions have ended.", t.name, t.id);
+            let outcome = format!(
+                "Token '{}' ({}) revoked; its sessions have ended.",
+                t.name, t.id
+            );
             admin_page(&app, &user, Some(&outcome)).await
         }
         Err(e) => admin_page(&app, &user, Some(&format!("Not revoked: {}", e.message))).await,
