@@ -381,6 +381,33 @@ async fn the_create_form_carries_every_field_and_the_page_pins_extends_and_resta
     assert!(body.to_string().contains("it has: web"), "{body}");
     assert_eq!(api_call(server.port, "POST", path, &pm, None).0, 403);
 
+    eprintln!("step: and the CLI, locally and through the server");
+    let before = started_at(&container);
+    let out = sb.run(&["restart", "formed", "web"]);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    assert_ne!(started_at(&container), before, "restarted when it answers");
+    let before = started_at(&container);
+    let remote = server
+        .client(&alice)
+        .args(["restart", "formed", "web"])
+        .output()
+        .unwrap();
+    assert!(remote.status.success(), "{}", common::text(&remote.stderr));
+    assert_ne!(started_at(&container), before);
+    let unknown = server
+        .client(&alice)
+        .args(["restart", "formed", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(3), "not found");
+    assert!(common::text(&unknown.stderr).contains("it has: web"));
+    let refused = server
+        .client(&pm)
+        .args(["restart", "formed", "web"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(9), "refused");
+
     eprintln!("step: a viewer is offered none of it");
     let (mut viewer, _) = signed_in(&server, &pm);
     let page = viewer.send(
