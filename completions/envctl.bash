@@ -82,6 +82,9 @@ _envctl() {
             envctl,reset-db)
                 cmd="envctl__subcmd__reset__subcmd__db"
                 ;;
+            envctl,restart)
+                cmd="envctl__subcmd__restart"
+                ;;
             envctl,serve)
                 cmd="envctl__subcmd__serve"
                 ;;
@@ -289,6 +292,9 @@ _envctl() {
             envctl__subcmd__help,reset-db)
                 cmd="envctl__subcmd__help__subcmd__reset__subcmd__db"
                 ;;
+            envctl__subcmd__help,restart)
+                cmd="envctl__subcmd__help__subcmd__restart"
+                ;;
             envctl__subcmd__help,serve)
                 cmd="envctl__subcmd__help__subcmd__serve"
                 ;;
@@ -476,7 +482,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin restart cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1694,7 +1700,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
+            opts="create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin restart cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2268,6 +2274,20 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help__subcmd__reset__subcmd__db)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__restart)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3029,6 +3049,36 @@ _envctl() {
             ;;
         envctl__subcmd__reset__subcmd__db)
             opts="-q -v -y -h -V --empty --no-wait --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__restart)
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

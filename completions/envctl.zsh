@@ -603,6 +603,27 @@ _arguments "${_arguments_options[@]}" : \
 ':environment -- Environment id or name:_default' \
 && ret=0
 ;;
+(restart)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':environment -- Environment id or name:_default' \
+':service -- The service to restart (one of the environment'\''s services):_default' \
+&& ret=0
+;;
 (cleanup)
 _arguments "${_arguments_options[@]}" : \
 '--keep=[Keep only the N most recent environments \[config\: cleanup.keep\]]:N:_default' \
@@ -1674,6 +1695,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(restart)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (cleanup)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1914,6 +1939,7 @@ _envctl_commands() {
 'extend:Move an environment'\''s end of life later (or to a given time)' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
+'restart:Restart one service of a running environment (the others run on)' \
 'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
 'auto-cleanup:The same policy as cleanup, never asks\: for cron' \
 'sync:Reconcile the database with what Docker really runs' \
@@ -2237,6 +2263,7 @@ _envctl__subcmd__help_commands() {
 'extend:Move an environment'\''s end of life later (or to a given time)' \
 'pin:Protect an environment from cleanup' \
 'unpin:Let cleanup remove an environment again' \
+'restart:Restart one service of a running environment (the others run on)' \
 'cleanup:Show the retention plan, ask, then remove what it says (backs up first)' \
 'auto-cleanup:The same policy as cleanup, never asks\: for cron' \
 'sync:Reconcile the database with what Docker really runs' \
@@ -2483,6 +2510,11 @@ _envctl__subcmd__help__subcmd__reset-db_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help reset-db commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__restart_commands] )) ||
+_envctl__subcmd__help__subcmd__restart_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help restart commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__serve_commands] )) ||
 _envctl__subcmd__help__subcmd__serve_commands() {
     local commands; commands=()
@@ -2696,6 +2728,11 @@ _envctl__subcmd__port_commands() {
 _envctl__subcmd__reset-db_commands() {
     local commands; commands=()
     _describe -t commands 'envctl reset-db commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__restart_commands] )) ||
+_envctl__subcmd__restart_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl restart commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__serve_commands] )) ||
 _envctl__subcmd__serve_commands() {

@@ -111,6 +111,18 @@ pub fn parse_label(text: &str) -> Result<(String, String)> {
     Ok((k.to_owned(), v.to_owned()))
 }
 
+/// Labels as a form field holds them: `key=value` pairs, one a line or
+/// separated by commas (so a value cannot hold a comma here; the CLI's
+/// repeated `--label` can). Each is checked by [`parse_label`]; a key given
+/// twice keeps its last value, as repeated `--label`s do.
+pub fn parse_labels(text: &str) -> Result<std::collections::BTreeMap<String, String>> {
+    text.split(['\n', ','])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(parse_label)
+        .collect()
+}
+
 /// The one rule for a label, its key and its value checked apart (never
 /// joined and split again): keys are 1 to 63 letters, digits, '-', '_', '.'
 /// or '/'; values at most 256 characters with no control characters.

@@ -59,8 +59,9 @@ pub async fn backups(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
-    require(&caller?, Action::Administer)?;
-    let list = super::blocking(&app, |ctx| crate::ops::backup::list(&ctx.store)).await?;
+    let caller = caller?;
+    require(&caller, Action::Administer)?;
+    let list = super::blocking(&app, move |ctx| crate::ops::backup::list_for(ctx, &caller)).await?;
     Ok(Json(list).into_response())
 }
 
@@ -71,15 +72,13 @@ pub async fn create_backup(
     State(app): State<Shared>,
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
-    require(&caller?, Action::Administer)?;
-    let made = super::blocking(&app, |ctx| crate::ops::backup::take(ctx, "api")).await?;
-    match made {
-        Some(backup) => Ok((StatusCode::CREATED, Json(backup)).into_response()),
-        None => Err(ApiError::new(
-            crate::error::ErrorCode::Conflict,
-            "there is no database yet; nothing to back up",
-        )),
-    }
+    let caller = caller?;
+    require(&caller, Action::Administer)?;
+    let backup = super::blocking(&app, move |ctx| {
+        crate::ops::backup::take(ctx, &caller, "api")
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(backup)).into_response())
 }
 
 /// `POST /api/admin/reset`: back up, then rebuild the database from Docker

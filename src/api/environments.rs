@@ -186,6 +186,23 @@ pub(super) async fn update(
     Ok(Json(env).into_response())
 }
 
+#[utoipa::path(post, path = "/api/onboarding/environments/{id}/services/{service}/restart", tag = "environments",
+    params(("id" = String, Path, description = "Environment id or name"), ("service" = String, Path, description = "One of its services")),
+    responses((status = 200, description = "Restarted: its container was stopped and started again; the environment", body = Environment),
+              (status = 401, description = "No or a bad token", body = ErrorBody), (status = 403, description = "The token's role may not change this environment", body = ErrorBody), (status = 404, description = "No such environment or service", body = ErrorBody), (status = 409, description = "The environment is not running, or busy", body = ErrorBody), (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody), (status = 503, description = "Docker unreachable or the database busy", body = ErrorBody)))]
+pub(super) async fn restart_service(
+    State(app): State<Shared>,
+    caller: Result<Caller, ApiError>,
+    Path((id, service)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (caller, ctx) = (caller?, app.ctx.clone());
+    let env = super::detached(async move {
+        ops::lifecycle::restart_service(&ctx, &caller, &id, &service).await
+    })
+    .await?;
+    Ok(Json(env).into_response())
+}
+
 #[utoipa::path(delete, path = "/api/onboarding/environments/{id}", tag = "environments",
     params(("id" = String, Path, description = "Environment id or name"), DeleteRequest),
     responses((status = 200, description = "Deleted (with wait=true), or already gone", body = Object),

@@ -118,6 +118,10 @@ pub fn app(state: Arc<App>) -> Router {
             "/api/onboarding/environments/{id}/stats",
             get(stats::environment),
         )
+        .route(
+            "/api/onboarding/environments/{id}/services/{service}/restart",
+            axum::routing::post(environments::restart_service),
+        )
         .route("/api/onboarding/stats", get(stats::overview))
         .route(
             "/api/onboarding/new-environment",

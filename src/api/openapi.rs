@@ -14,7 +14,7 @@ use crate::store::{Environment, Operation, ServiceState, Status};
 #[openapi(
     info(title = "envctl", description = "Per-developer Docker environments: the onboarding API over envctl's database."),
     paths(
-        environments::list, environments::templates, environments::show, environments::secrets, environments::create, environments::update, environments::delete, logs::logs, exec::exec, stats::environment, stats::overview,
+        environments::list, environments::templates, environments::show, environments::secrets, environments::create, environments::update, environments::restart_service, environments::delete, logs::logs, exec::exec, stats::environment, stats::overview,
         events::stream, super::healthz, super::readyz, super::prometheus,
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
         archives::list, archives::show, archives::delete, archives::create,

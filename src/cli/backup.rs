@@ -33,12 +33,9 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
     let config = &ctx.config.backups;
     match command {
         Command::List => printer.backups(&backup::list(&ctx.store)?),
-        Command::Create { reason } => match backup::take(ctx, &reason)? {
-            Some(b) => printer.backups(&[b]),
-            None => {
-                Err(Error::Failed("there is no database yet; nothing to back up".into()).into())
-            }
-        },
+        Command::Create { reason } => {
+            printer.backups(&[backup::take(ctx, &envctl::Caller::local(), &reason)?])
+        }
         Command::Restore { name } => {
             let ports = &ctx.config.ports;
             // Validates every record first; an invalid backup is refused here.
@@ -64,16 +61,7 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
             )? {
                 return Err(Error::Failed("cancelled; nothing was changed".into()).into());
             }
-            let safety = backup::restore(&ctx.store, &preview.backup, config, ports);
-            let caller = envctl::Caller::local();
-            envctl::store::events::record_result(
-                ctx.store.dir(),
-                &caller,
-                "restore",
-                None,
-                &safety,
-            );
-            let safety = safety?;
+            let safety = backup::restore_for(ctx, &envctl::Caller::local(), &preview.backup)?;
             printer.note(&format!(
                 "restored {}{}",
                 preview.backup,
@@ -84,7 +72,7 @@ pub fn exec(ctx: &Context, command: Command, yes: bool, printer: &Printer) -> an
             Ok(())
         }
         Command::Verify { name } => {
-            let results = backup::verify(&ctx.store, name.as_deref(), &ctx.config.ports)?;
+            let results = backup::check(ctx, &envctl::Caller::local(), name.as_deref())?;
             printer.verified(&results)?;
             if results.iter().any(|v| !v.ok) {
                 return Err(Error::Failed("some backups cannot be restored".into()).into());

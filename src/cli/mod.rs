@@ -25,6 +25,7 @@ mod printer;
 mod progress;
 mod reference;
 mod report;
+mod restart;
 mod serve;
 mod show;
 mod start_stop;
@@ -168,6 +169,8 @@ pub enum Command {
     Pin(pin::Args),
     /// Let cleanup remove an environment again
     Unpin(pin::Args),
+    /// Restart one service of a running environment (the others run on)
+    Restart(restart::Args),
     /// Show the retention plan, ask, then remove what it says (backs up first)
     Cleanup(maintenance::CleanupArgs),
     /// The same policy as cleanup, never asks: for cron
@@ -264,6 +267,7 @@ async fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Extend(args) => extend::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,
+        Command::Restart(args) => restart::exec(&backend(g)?, args, printer).await,
         Command::Cleanup(args) => maintenance::cleanup(&backend(g)?, args, g.yes, printer).await,
         Command::AutoCleanup(args) => maintenance::auto_cleanup(&backend(g)?, args, printer).await,
         Command::Sync(args) => maintenance::sync(&backend(g)?, args, printer).await,

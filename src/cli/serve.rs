@@ -73,16 +73,22 @@ pub fn token(
     let tokens = Tokens::new(ctx.store.dir(), lock_timeout);
     match command {
         TokenCommand::Create { name, role, owner } => {
-            let (token, secret) = tokens.create(&name, role, owner.as_deref())?;
+            let new = envctl::ops::tokens::NewToken { name, role, owner };
+            let (token, secret) =
+                envctl::ops::tokens::create(ctx, &tokens, &envctl::Caller::local(), &new)?;
             printer.note(&format!(
                 "token '{}' ({}) created with role {}; it is shown once:",
                 token.name, token.id, token.role
             ));
             printer.raw_json(&format!("{secret}\n"))
         }
-        TokenCommand::List => printer.tokens(&tokens.list()?),
+        TokenCommand::List => printer.tokens(&envctl::ops::tokens::list(
+            &tokens,
+            &envctl::Caller::local(),
+        )?),
         TokenCommand::Revoke { token } => {
-            let revoked = tokens.revoke(&token)?;
+            let revoked =
+                envctl::ops::tokens::revoke(ctx, &tokens, &envctl::Caller::local(), &token)?;
             printer.note(&format!(
                 "revoked token '{}' ({})",
                 revoked.name, revoked.id

@@ -329,6 +329,16 @@ impl Backend {
         }
     }
 
+    /// Stops and starts one service of a running environment.
+    pub async fn restart_service(&self, target: &str, service: &str) -> Result<Environment> {
+        match self {
+            Backend::Local(ctx) => {
+                ops::lifecycle::restart_service(ctx, &Caller::local(), target, service).await
+            }
+            Backend::Remote(r) => r.restart_service(target, service).await,
+        }
+    }
+
     pub async fn logs(
         &self,
         target: &str,

@@ -175,6 +175,17 @@ impl Remote {
         self.update(target, &UpdateRequest::pin(pinned)).await
     }
 
+    /// Restarts one service (`POST .../services/{service}/restart`).
+    pub async fn restart_service(&self, target: &str, service: &str) -> Result<Environment> {
+        let path = format!(
+            "{}/services/{}/restart",
+            env_path(target),
+            env_path(service).trim_start_matches("/api/onboarding/environments/")
+        );
+        self.send(Method::POST, &path, &[], &serde_json::json!({}))
+            .await
+    }
+
     /// Changes an environment (`PUT`).
     pub async fn update(&self, target: &str, body: &UpdateRequest) -> Result<Environment> {
         self.send(Method::PUT, &env_path(target), &[], body).await

@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
+use crate::access::{Action, Caller};
 use crate::config::{BackupConfig, PortsConfig};
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::store::runs::{self, Task};
-use crate::store::{BACKUP_DIR, Database, SCHEMA_VERSION, Store};
+use crate::store::{BACKUP_DIR, Database, SCHEMA_VERSION, Store, events};
 
 /// One backup file.
 #[derive(Debug, Clone, Serialize)]
@@ -63,9 +65,9 @@ pub fn create(store: &Store, reason: &str, config: &BackupConfig) -> Result<Opti
     result
 }
 
-/// [`create`] for an operation of `ctx` (`reason`: which), telling the
-/// `backup_failed` subscribers when it fails.
-pub fn take(ctx: &crate::context::Context, reason: &str) -> Result<Option<Backup>> {
+/// [`create`] before an operation of `ctx` changes the database (`reason`:
+/// which), telling the `backup_failed` subscribers when it fails.
+pub fn safeguard(ctx: &Context, reason: &str) -> Result<Option<Backup>> {
     let result = create(&ctx.store, reason, &ctx.config.backups);
     if let Err(e) = &result {
         crate::notify::emit(
@@ -282,6 +284,99 @@ pub fn restore(
     crate::store::secrets::retain(store.dir(), &ids);
     store.replace(restored)?;
     Ok(safety)
+}
+
+// What a caller asks for: authorised (admins only) and logged with the
+// caller, for every door. The functions above are the mechanics.
+
+/// Backs the database up now, for `caller` (an admin); logged as `backup`.
+pub fn take(ctx: &Context, caller: &Caller, reason: &str) -> Result<Backup> {
+    caller.authorize(Action::Administer, None)?;
+    let made = safeguard(ctx, reason).and_then(|b| {
+        b.ok_or_else(|| Error::Conflict("there is no database yet; nothing to back up".into()))
+    });
+    let detail = match &made {
+        Ok(b) => b.name.clone(),
+        Err(e) => e.to_string(),
+    };
+    let outcome = if made.is_ok() { "ok" } else { "error" };
+    events::record(
+        ctx.store.dir(),
+        caller,
+        "backup",
+        None,
+        outcome,
+        Some(&detail),
+    );
+    made
+}
+
+/// Every backup, for `caller` (an admin).
+pub fn list_for(ctx: &Context, caller: &Caller) -> Result<Vec<Backup>> {
+    caller.authorize(Action::Administer, None)?;
+    list(&ctx.store)
+}
+
+/// Checks every backup (or the one named), for `caller` (an admin); logged
+/// as `backup-verify`.
+pub fn check(ctx: &Context, caller: &Caller, name: Option<&str>) -> Result<Vec<Verified>> {
+    caller.authorize(Action::Administer, None)?;
+    let result = verify(&ctx.store, name, &ctx.config.ports);
+    let detail = match &result {
+        Ok(v) => format!(
+            "{}: {} of {} readable",
+            name.unwrap_or("every backup"),
+            v.iter().filter(|v| v.ok).count(),
+            v.len()
+        ),
+        Err(e) => e.to_string(),
+    };
+    let outcome = match &result {
+        Ok(v) if v.iter().all(|v| v.ok) => "ok",
+        _ => "error",
+    };
+    events::record(
+        ctx.store.dir(),
+        caller,
+        "backup-verify",
+        None,
+        outcome,
+        Some(&detail),
+    );
+    result
+}
+
+/// What restoring backup `name` would change, for `caller` (an admin).
+pub fn preview_for(ctx: &Context, caller: &Caller, name: &str) -> Result<RestorePreview> {
+    caller.authorize(Action::Administer, None)?;
+    preview(&ctx.store, name, &ctx.config.ports)
+}
+
+/// Restores backup `name`, for `caller` (an admin); logged as `restore`.
+/// Returns the safety backup of the database it replaced.
+pub fn restore_for(ctx: &Context, caller: &Caller, name: &str) -> Result<Option<Backup>> {
+    caller.authorize(Action::Administer, None)?;
+    let result = restore(&ctx.store, name, &ctx.config.backups, &ctx.config.ports);
+    let detail = match &result {
+        Ok(safety) => format!(
+            "restored {name}{}",
+            safety
+                .as_ref()
+                .map(|s| format!("; the replaced database is in {}", s.name))
+                .unwrap_or_default()
+        ),
+        Err(e) => e.to_string(),
+    };
+    let outcome = if result.is_ok() { "ok" } else { "error" };
+    events::record(
+        ctx.store.dir(),
+        caller,
+        "restore",
+        None,
+        outcome,
+        Some(&detail),
+    );
+    result
 }
 
 /// Removes backups beyond `config.keep` and older than `config.max_age`, never the newest.

@@ -227,7 +227,7 @@ async fn execute_plan(
         report.pruned = prune_archives(ctx, caller);
         return Ok(report);
     }
-    report.backup = crate::ops::backup::take(ctx, "cleanup")?.map(|b| b.name);
+    report.backup = crate::ops::backup::safeguard(ctx, "cleanup")?.map(|b| b.name);
     // The records as they were, for the notices' owners and templates
     // (read only when some endpoint may want them).
     let before = if ctx.config.notifications.is_empty() {

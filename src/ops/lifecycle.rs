@@ -499,3 +499,73 @@ async fn stop_inner(
     results.into_iter().collect::<Result<Vec<()>>>()?;
     Ok(env)
 }
+
+/// Restarts one service of a running environment: its container is stopped
+/// (with the config's grace period) and started again; the others run on.
+/// Authorised as a change of the environment; logged as `restart` with the
+/// service. The service's readiness is probed again by the next check that
+/// probes it (the record is not marked unready meanwhile).
+pub async fn restart_service(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    service: &str,
+) -> Result<Environment> {
+    let result = restart_service_inner(ctx, caller, target, service).await;
+    let name = result.as_ref().map_or(target, |e| e.name.as_str());
+    let detail = match &result {
+        Ok(_) => format!("service {service}"),
+        Err(e) => format!("service {service}: {}", e.chain_text()),
+    };
+    let outcome = if result.is_ok() { "ok" } else { "error" };
+    crate::store::events::record(
+        ctx.store.dir(),
+        caller,
+        "restart",
+        Some(name),
+        outcome,
+        Some(&detail),
+    );
+    result
+}
+
+async fn restart_service_inner(
+    ctx: &Context,
+    caller: &Caller,
+    target: &str,
+    service: &str,
+) -> Result<Environment> {
+    let env = show(ctx, target)?;
+    caller.authorize(Action::Change, Some(&env.owner))?;
+    let Some(state) = env.services.get(service) else {
+        return Err(crate::ops::exec::unknown_service(&env, service));
+    };
+    if env.status != Status::Running {
+        return Err(Error::Conflict(format!(
+            "environment '{}' is {}, not running; start it (`envctl start {}`) to run its services",
+            env.name, env.status, env.name
+        )));
+    }
+    if let Some(op) = &env.operation {
+        return Err(Error::Conflict(format!(
+            "environment '{}' is busy with a {}; try again when it is done",
+            env.name, op.action
+        )));
+    }
+    let engine = ctx.engine().await?;
+    let instance = ctx.store.instance_id()?;
+    if !engine
+        .check_owned(&instance, &env.id, &state.container)
+        .await?
+    {
+        return Err(Error::Failed(format!(
+            "service {service}: container {} is gone; delete and re-create the environment",
+            state.container
+        )));
+    }
+    engine
+        .stop_container(&state.container, ctx.config.defaults.stop_timeout)
+        .await?;
+    engine.start_container(&state.container).await?;
+    show(ctx, &env.id)
+}

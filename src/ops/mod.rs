@@ -26,6 +26,7 @@ pub mod requests;
 pub mod reset;
 pub mod stats;
 pub mod sync;
+pub mod tokens;
 
 pub use delete::{DeleteOptions, Deleted, delete, delete_in_background};
 pub use lifecycle::{

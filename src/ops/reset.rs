@@ -72,6 +72,42 @@ pub async fn reset(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Resul
     result
 }
 
+/// What [`reset`] would do now, changing nothing: the plan a door shows
+/// before asking to confirm. The reset itself syncs first, so a record whose
+/// operation finishes meanwhile may land on the other side.
+pub async fn preview(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Result<ResetReport> {
+    caller.authorize(Action::Administer, None)?;
+    let engine = ctx.engine().await?;
+    let instance = ctx.store.instance_id()?;
+    let inventory = engine.inventory(&instance).await?;
+    let db = ctx.store.read()?;
+    let mut report = ResetReport {
+        empty: opts.empty,
+        before: db.environments.len(),
+        ..Default::default()
+    };
+    if opts.empty {
+        let mut ids: Vec<&String> = inventory.objects.keys().collect();
+        ids.extend(db.environments.iter().map(|e| &e.id));
+        ids.sort();
+        ids.dedup();
+        report.removed_environments = ids.len();
+        report.dropped = db.environments.iter().map(|e| e.name.clone()).collect();
+        return Ok(report);
+    }
+    let plan = plan(
+        &db.environments,
+        &inventory,
+        chrono::Utc::now(),
+        &ctx.config.ports.public_host,
+    );
+    report.kept = plan.kept.iter().map(|e| e.name.clone()).collect();
+    report.adopted = plan.adopted.iter().map(|e| e.name.clone()).collect();
+    report.dropped = plan.dropped;
+    report.after = report.kept.len() + report.adopted.len();
+    Ok(report)
+}
+
 /// What a reset keeps, rebuilds and drops.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -128,7 +164,7 @@ async fn reset_locked(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Re
     let engine = ctx.engine().await?;
     let instance = ctx.store.instance_id()?;
     let reason = if opts.empty { "reset-empty" } else { "reset" };
-    let backup = crate::ops::backup::take(ctx, reason)?.map(|b| b.name);
+    let backup = crate::ops::backup::safeguard(ctx, reason)?.map(|b| b.name);
     let inventory = engine.inventory(&instance).await?;
     let db = ctx.store.read()?;
     let mut report = ResetReport {

@@ -80,7 +80,8 @@ pub struct Orphan {
     pub containers: usize,
     pub networks: usize,
     pub volumes: usize,
-    /// "reported", "removed" or "adopted".
+    /// "reported", "removed" or "adopted"; in a dry run with `adopt` or
+    /// `remove_orphans`, "would adopt" or "would remove".
     pub action: String,
     pub error: Option<String>,
 }
@@ -234,7 +235,7 @@ pub(crate) async fn sync_locked(
 
     let destructive = !repairs.is_empty() || (opts.remove_orphans && !orphan_ids.is_empty());
     if !opts.dry_run && destructive {
-        report.backup = crate::ops::backup::take(ctx, "sync")?.map(|b| b.name);
+        report.backup = crate::ops::backup::safeguard(ctx, "sync")?.map(|b| b.name);
     }
 
     for (id, repair) in repairs {
@@ -285,7 +286,12 @@ pub(crate) async fn sync_locked(
             action: "reported".into(),
             error: None,
         };
-        if !opts.dry_run && opts.adopt && !objects.containers.is_empty() {
+        // A dry run says what the real run would do with these options.
+        if opts.dry_run && opts.adopt && !objects.containers.is_empty() {
+            orphan.action = "would adopt".into();
+        } else if opts.dry_run && opts.remove_orphans {
+            orphan.action = "would remove".into();
+        } else if !opts.dry_run && opts.adopt && !objects.containers.is_empty() {
             match adopt(ctx, id, objects) {
                 Ok(()) => orphan.action = "adopted".into(),
                 Err(e) => orphan.error = Some(e.to_string()),

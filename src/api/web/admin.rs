@@ -1,14 +1,21 @@
-//! The dashboard and the admin page (cleanup plan and run, sync, backups).
+//! The dashboard and the admin page: the cleanup plan and its run, sync and
+//! reset (each planned, then confirmed), with the backups' and tokens'
+//! sections from [`super::backups`] and [`super::tokens`]. Operators see
+//! cleanup and sync; admins everything.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+
+use maud::{Markup, html};
+use serde::Deserialize;
 
 use super::{CsrfForm, Shared, User, fail, form_user, page, pages, read_envs, require_user};
 use crate::access::Action;
 use crate::api::ApiError;
 use crate::ops::cleanup::{self, CleanupOptions};
+use crate::ops::reset::{self, ResetOptions, ResetReport};
 use crate::ops::sync::{self, SyncOptions};
 
 pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
@@ -83,13 +90,35 @@ pub(super) async fn admin_page(app: &Shared, user: &User, outcome: Option<&str>)
         .as_ref()
         .map(|r| r.sync.clone())
         .map_err(Clone::clone);
-    let backups = (user.caller().may(Action::Administer, None))
-        .then(|| crate::ops::backup::list(&app.ctx.store).map_err(|e| ApiError::from(e).message));
+    let admin = user.caller().may(Action::Administer, None);
+    let caller = user.caller();
+    let backups = if admin {
+        let caller = caller.clone();
+        Some(
+            super::super::blocking(app, move |ctx| crate::ops::backup::list_for(ctx, &caller))
+                .await
+                .map_err(|e| e.message),
+        )
+    } else {
+        None
+    };
+    let tokens = if admin {
+        let (tokens, caller) = (app.tokens.clone(), caller.clone());
+        Some(
+            tokio::task::spawn_blocking(move || crate::ops::tokens::list(&tokens, &caller))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| ApiError::from(e).message)),
+        )
+    } else {
+        None
+    };
     let archives = archive_store(app, user).await.map_err(|e| e.message);
     let view = pages::AdminView {
         cleanup,
         sync,
         backups,
+        tokens,
         archives,
         outcome,
     };
@@ -141,10 +170,82 @@ pub(super) async fn run_cleanup(
     admin_page(&app, &user, Some(&outcome)).await
 }
 
+/// A page that shows what an action would do and a form to confirm it.
+pub(super) fn plan_page(viewer: &pages::Viewer, title: &str, body: Markup) -> Markup {
+    pages::layout(
+        title,
+        Some(viewer),
+        html! {
+            p { a href="/admin" { "← Admin" } }
+            h1 { (title) }
+            (body)
+        },
+    )
+}
+
+/// The sync's options, from its plan form (checkboxes) or its confirm form.
+#[derive(Deserialize, Default)]
+pub(super) struct SyncForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    remove_orphans: Option<String>,
+    #[serde(default)]
+    adopt: Option<String>,
+}
+
+impl SyncForm {
+    fn options(&self, dry_run: bool) -> SyncOptions {
+        SyncOptions {
+            dry_run,
+            remove_orphans: self.remove_orphans.is_some(),
+            adopt: self.adopt.is_some(),
+            wait_for_lock: false,
+        }
+    }
+}
+
+/// `GET /admin/sync`: the sync's report with these options, as a dry run,
+/// and the form that runs it.
+pub(super) async fn plan_sync(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Query(form): Query<SyncForm>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let opts = form.options(true);
+    let report = match sync::sync(&app.ctx, &user.caller(), &opts).await {
+        Ok(r) => r,
+        Err(e) => return fail(&user, ApiError::from(e)),
+    };
+    let viewer = user.viewer();
+    let body = html! {
+        p.hint {
+            "A dry run: nothing has changed yet. "
+            @if opts.remove_orphans { "Orphans are removed. " }
+            @if opts.adopt { "Orphans with containers get their records back. " }
+            @if !opts.remove_orphans && !opts.adopt { "Orphans are only reported. " }
+        }
+        (pages::sync_table(&report))
+        form #confirm-sync method="post" action="/admin/sync" {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            @if opts.remove_orphans { input type="hidden" name="remove_orphans" value="on"; }
+            @if opts.adopt { input type="hidden" name="adopt" value="on"; }
+            p { "Apply this? The database is backed up before any repair." }
+            button.danger[opts.remove_orphans] type="submit" { "Run the sync" }
+        }
+    };
+    page(StatusCode::OK, plan_page(&viewer, "Sync plan", body))
+}
+
+/// `POST /admin/sync`: runs the sync with the confirmed options.
 pub(super) async fn run_sync(
     State(app): State<Shared>,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<SyncForm>,
 ) -> Response {
     let user = match form_user(
         &app,
@@ -155,12 +256,131 @@ pub(super) async fn run_sync(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let outcome = match sync::sync(&app.ctx, &user.caller(), &SyncOptions::default()).await {
+    let opts = form.options(false);
+    let outcome = match sync::sync(&app.ctx, &user.caller(), &opts).await {
         Ok(report) => {
             app.metrics.sync(&report);
-            format!("Sync done: {} records corrected.", report.changes.len())
+            let count = |what: &str| report.orphans.iter().filter(|o| o.action == what).count();
+            format!(
+                "Sync done: {} records corrected, {} orphans removed, {} adopted{}.",
+                report.changes.len(),
+                count("removed"),
+                count("adopted"),
+                report
+                    .backup
+                    .as_deref()
+                    .map(|b| format!("; backup {b}"))
+                    .unwrap_or_default()
+            )
         }
         Err(e) => format!("Sync did not run: {}", ApiError::from(e).message),
+    };
+    admin_page(&app, &user, Some(&outcome)).await
+}
+
+/// The reset's option, from its plan form or its confirm form.
+#[derive(Deserialize, Default)]
+pub(super) struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    empty: Option<String>,
+}
+
+impl ResetForm {
+    fn options(&self) -> ResetOptions {
+        ResetOptions {
+            empty: self.empty.is_some(),
+            wait_for_lock: false,
+            concurrency: None,
+        }
+    }
+}
+
+fn names(list: &[String]) -> Markup {
+    html! {
+        @if list.is_empty() { "none" } @else {
+            @for (i, n) in list.iter().enumerate() { @if i > 0 { ", " } code { (n) } }
+        }
+    }
+}
+
+fn reset_plan(plan: &ResetReport) -> Markup {
+    html! {
+        dl.facts #reset-plan {
+            dt { "Records now" } dd { (plan.before) }
+            dt { "Records after" } dd.after { (plan.after) }
+            dt { "Kept (something runs behind them)" } dd.kept { (names(&plan.kept)) }
+            dt { "Rebuilt from Docker's labels" } dd.adopted { (names(&plan.adopted)) }
+            dt { "Dropped" } dd.dropped { (names(&plan.dropped)) }
+            @if plan.empty {
+                dt { "Environments whose containers and volumes are removed" } dd { (plan.removed_environments) }
+            }
+        }
+    }
+}
+
+/// `GET /admin/reset`: what a reset would keep, rebuild and drop, and the
+/// form that runs it.
+pub(super) async fn plan_reset(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Query(form): Query<ResetForm>,
+) -> Response {
+    let user = match require_user(&app, &headers, true) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let opts = form.options();
+    let plan = match reset::preview(&app.ctx, &user.caller(), &opts).await {
+        Ok(p) => p,
+        Err(e) => return fail(&user, ApiError::from(e)),
+    };
+    let viewer = user.viewer();
+    let body = html! {
+        p.hint { "Nothing has changed yet. The database is backed up first; API tokens are never touched." }
+        @if opts.empty {
+            p.error role="alert" { "This empties the database and removes every environment's containers, networks and volumes." }
+        }
+        (reset_plan(&plan))
+        form #confirm-reset method="post" action="/admin/reset" {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            @if opts.empty { input type="hidden" name="empty" value="on"; }
+            p { "Back up, then " (if opts.empty { "empty the database" } else { "rebuild the database from what Docker runs" }) "?" }
+            button.danger type="submit" { "Reset the database" }
+        }
+    };
+    page(StatusCode::OK, plan_page(&viewer, "Reset plan", body))
+}
+
+/// `POST /admin/reset`: runs the confirmed reset.
+pub(super) async fn run_reset(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let user = match form_user(
+        &app,
+        &headers,
+        &form.csrf,
+        Some((Action::Administer, "reset the database")),
+    ) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (ctx, caller, opts) = (app.ctx.clone(), user.caller(), form.options());
+    let run = super::super::detached(async move { reset::reset(&ctx, &caller, &opts).await });
+    let outcome = match run.await {
+        Ok(r) => format!(
+            "Reset done: {} records before, {} after{}.",
+            r.before,
+            r.after,
+            r.backup
+                .as_deref()
+                .map(|b| format!("; backup {b}"))
+                .unwrap_or_default()
+        ),
+        Err(e) => format!("Reset did not run: {}", e.message),
     };
     admin_page(&app, &user, Some(&outcome)).await
 }

@@ -5,7 +5,8 @@
   "use strict";
   if (!document.querySelector("[data-live]")) return;
   var panel = document.getElementById("panel");
-  var rows = document.querySelector("tbody[data-rows]");
+  // Rows are added only where a new environment belongs (see the list page).
+  var rows = document.querySelector("tbody[data-rows][data-append]");
 
   function refreshPanel() {
     fetch("/environments/" + encodeURIComponent(panel.dataset.env) + "/panel", { credentials: "same-origin" })
@@ -36,6 +37,10 @@
   if (window.EventSource) {
     var events = new EventSource("/ui/events");
     events.addEventListener("status", function (e) { update(JSON.parse(e.data)); });
+    // Close it on leaving: a page kept for "back" would hold its connection
+    // open, and a browser allows only 6 per server.
+    window.addEventListener("pagehide", function () { events.close(); });
+    window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
   }
   if (panel) setInterval(refreshPanel, 10000);
 })();

@@ -8,10 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::super::environments::{begin_create, begin_start};
-use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, read_envs, require_user};
+use super::{CsrfForm, Shared, User, fail, find, form_user, page, pages, require_user};
 use crate::api::ApiError;
 use crate::ops;
 use crate::ops::progress::Silent;
+use crate::ops::query::BrowseRequest;
 use crate::ops::requests::CreateRequest;
 use crate::store::Environment;
 
@@ -24,39 +25,59 @@ pub(super) async fn list(
     State(app): State<Shared>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
+    browse: Result<Query<BrowseRequest>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let user = match require_user(&app, &headers, true) {
         Ok(u) => u,
         Err(r) => return r,
     };
+    // Every field is text: only a malformed query string fails, read as none.
+    let browse = browse.map(|Query(b)| b).unwrap_or_default();
+    let notice = q.deleted.map(|n| format!("Deleting {}.", url_safe(&n)));
     list_page(
         &app,
         &user,
-        q.deleted
-            .map(|n| format!("Deleting {}.", url_safe(&n)))
-            .as_deref(),
+        &browse,
+        notice.as_deref(),
         None,
         StatusCode::OK,
     )
     .await
 }
 
+/// The list page for this query (a bad query: the whole list, saying why).
 pub(super) async fn list_page(
     app: &Shared,
     user: &User,
+    query: &BrowseRequest,
     notice: Option<&str>,
     problem: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    match read_envs(app).await {
-        Ok(envs) => page(
+    let (query, browse, problem, status) = match query.clone().into_browse() {
+        Ok(b) => (query.clone(), b, problem.map(str::to_owned), status),
+        Err(e) => {
+            let e = ApiError::from(e);
+            let fallback = BrowseRequest::default();
+            let browse = fallback.clone().into_browse().unwrap_or_default();
+            let status = e.status();
+            (fallback, browse, Some(e.message), status)
+        }
+    };
+    let checked = browse.clone();
+    match super::super::blocking(app, move |ctx| ops::query::browse(ctx, &checked)).await {
+        Ok(listing) => page(
             status,
             pages::environments(
                 &user.viewer(),
-                &envs,
+                &pages::ListView {
+                    listing: &listing,
+                    query: &query,
+                    browse: &browse,
+                },
                 &app.ctx.config.template_summaries(),
                 notice,
-                problem,
+                problem.as_deref(),
             ),
         ),
         Err(e) => fail(user, e),
@@ -76,6 +97,24 @@ pub(super) struct CreateForm {
     name: String,
     #[serde(default)]
     ttl: String,
+    /// `key=value`, one a line or separated by commas.
+    #[serde(default)]
+    labels: String,
+    /// Operators may create for someone else.
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    timeout: String,
+    /// A checkbox: present ("on") when ticked.
+    #[serde(default)]
+    pinned: Option<String>,
+    #[serde(default)]
+    keep_on_failure: Option<String>,
+}
+
+/// A form's optional text: `None` when left empty.
+fn typed(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 pub(super) async fn create(
@@ -92,24 +131,34 @@ pub(super) async fn create(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let request = CreateRequest {
-        name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
-        template: Some(form.template).filter(|t| !t.is_empty()),
-        ttl: Some(form.ttl.trim().to_owned()).filter(|t| !t.is_empty()),
-        from_archive: Some(form.from_archive).filter(|a| !a.is_empty()),
+    // The same request the API reads, so the same checks and messages.
+    let request = crate::names::parse_labels(&form.labels).map(|labels| CreateRequest {
+        name: typed(&form.name),
+        template: typed(&form.template),
+        owner: typed(&form.owner),
+        ttl: typed(&form.ttl),
+        timeout: typed(&form.timeout),
+        labels,
+        pinned: Some(form.pinned.is_some()),
+        keep_on_failure: Some(form.keep_on_failure.is_some()),
+        from_archive: typed(&form.from_archive),
         ..Default::default()
-    };
-    let opts = match request.into_options() {
+    });
+    let opts = match request.and_then(CreateRequest::into_options) {
         Ok(opts) => opts,
         Err(e) => {
-            let (status, problem) = (StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
-            return list_page(&app, &user, None, Some(&problem), status).await;
+            let e = ApiError::from(e);
+            let query = BrowseRequest::default();
+            return list_page(&app, &user, &query, None, Some(&e.message), e.status()).await;
         }
     };
     // Validated and authorised in the core, as through the API.
     match begin_create(&app, &user.caller(), opts).await {
         Ok(env) => Redirect::to(&format!("/environments/{}", env.id)).into_response(),
-        Err(e) => list_page(&app, &user, None, Some(&e.message), e.status()).await,
+        Err(e) => {
+            let query = BrowseRequest::default();
+            list_page(&app, &user, &query, None, Some(&e.message), e.status()).await
+        }
     }
 }
 
@@ -248,6 +297,10 @@ pub(super) async fn act(
                 Err(e) => Err(ApiError::from(e)),
             }
         }
+        "pin" | "unpin" => ops::set_pinned(&app.ctx, &caller, &env.id, action == "pin")
+            .await
+            .map(|_| back)
+            .map_err(ApiError::from),
         "archive" => {
             let (ctx, id) = (app.ctx.clone(), env.id.clone());
             let request = crate::ops::archive::ArchiveRequest::default();
@@ -269,6 +322,29 @@ pub(super) async fn act(
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     result.unwrap_or_else(|e| fail(&user, e))
+}
+
+/// `POST /environments/{id}/services/{service}/restart`: restarts one
+/// service, then back to the environment's page.
+pub(super) async fn restart_service(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path((id, service)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let user = match form_user(&app, &headers, &form.csrf, None) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (ctx, caller) = (app.ctx.clone(), user.caller());
+    let restarted = crate::api::detached(async move {
+        ops::lifecycle::restart_service(&ctx, &caller, &id, &service).await
+    })
+    .await;
+    match restarted {
+        Ok(env) => Redirect::to(&format!("/environments/{}", env.id)).into_response(),
+        Err(e) => fail(&user, e),
+    }
 }
 
 /// Environment names are [a-z0-9-]; anything else is dropped from a URL.

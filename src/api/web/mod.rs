@@ -9,11 +9,13 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod backups;
 mod charts;
 mod environments;
 mod pages;
 mod session;
 mod signin;
+mod tokens;
 
 use axum::Router;
 use axum::extract::Request;
@@ -49,10 +51,26 @@ pub fn routes(state: Shared) -> Router<Shared> {
         .route("/environments/{id}/panel", get(environments::panel))
         .route("/environments/{id}/row", get(environments::row))
         .route("/environments/{id}/{action}", post(environments::act))
+        .route(
+            "/environments/{id}/services/{service}/restart",
+            post(environments::restart_service),
+        )
         .route("/dashboard", get(admin::dashboard))
         .route("/admin", get(admin::admin))
         .route("/admin/cleanup", post(admin::run_cleanup))
-        .route("/admin/sync", post(admin::run_sync))
+        .route("/admin/sync", get(admin::plan_sync).post(admin::run_sync))
+        .route(
+            "/admin/reset",
+            get(admin::plan_reset).post(admin::run_reset),
+        )
+        .route("/admin/backups", post(backups::create))
+        .route("/admin/backups/verify", post(backups::verify))
+        .route(
+            "/admin/backups/restore",
+            get(backups::plan_restore).post(backups::restore),
+        )
+        .route("/admin/tokens", post(tokens::create))
+        .route("/admin/tokens/revoke", post(tokens::revoke))
         .route("/ui/events", get(environments::events))
         .route("/static/app.css", get(|| async { asset(CSS, "text/css") }))
         .route(

@@ -12,6 +12,7 @@ use crate::archives::ArchiveSummary;
 use crate::config::TemplateSummary;
 use crate::ops::backup::Backup;
 use crate::ops::cleanup::CleanupReport;
+use crate::ops::query::{Browse, BrowseRequest, Listing, SortKey};
 use crate::ops::stats::{EnvironmentStats, ServiceStats};
 use crate::ops::sync::SyncReport;
 use crate::store::events::Logged;
@@ -48,7 +49,7 @@ impl Viewer<'_> {
     }
 }
 
-fn layout(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
+pub(super) fn layout(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -113,7 +114,7 @@ pub fn error(viewer: Option<&Viewer>, message: &str) -> Markup {
     )
 }
 
-fn status_badge(status: Option<Status>) -> Markup {
+pub(super) fn status_badge(status: Option<Status>) -> Markup {
     let text = status.map_or("deleted", Status::as_str);
     html! { span.status data-status=(text) { (text) } }
 }
@@ -122,7 +123,7 @@ fn ready_text(ready: bool) -> &'static str {
     if ready { "yes" } else { "no" }
 }
 
-fn when(t: DateTime<Utc>) -> Markup {
+pub(super) fn when(t: DateTime<Utc>) -> Markup {
     html! { time datetime=(t.to_rfc3339()) { (t.format("%Y-%m-%d %H:%M UTC")) } }
 }
 
@@ -133,6 +134,8 @@ pub fn row(env: &Environment) -> Markup {
             td { a href=(format!("/environments/{}", env.id)) { (env.name) } }
             td { (env.template) }
             td { (env.owner) }
+            td.created { (when(env.created_at)) }
+            td.expires { @match env.expires_at { Some(t) => (when(t)), None => "never" } }
             td { (status_badge(Some(env.status))) }
             td.ready { (ready_text(env.ready)) }
             td {
@@ -144,13 +147,128 @@ pub fn row(env: &Environment) -> Markup {
     }
 }
 
+/// The list page's query as typed, for the filter form and the links.
+pub struct ListView<'a> {
+    pub listing: &'a Listing,
+    pub query: &'a BrowseRequest,
+    /// The checked query, for what the links keep and change.
+    pub browse: &'a Browse,
+}
+
+/// `text` for a query string: everything but letters, digits and `-_.~` escaped.
+fn query_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The link to the list with this query, changing `sort`, `order` and `page`.
+fn list_link(q: &BrowseRequest, sort: SortKey, descending: bool, page: usize) -> String {
+    let mut parts = Vec::new();
+    for (key, value) in [
+        ("status", &q.status),
+        ("owner", &q.owner),
+        ("template", &q.template),
+        ("label", &q.label),
+        ("q", &q.q),
+    ] {
+        if !value.trim().is_empty() {
+            parts.push(format!("{key}={}", query_escape(value.trim())));
+        }
+    }
+    parts.push(format!("sort={}", sort.as_str()));
+    parts.push(format!("order={}", if descending { "desc" } else { "asc" }));
+    if page > 1 {
+        parts.push(format!("page={page}"));
+    }
+    format!("/?{}", parts.join("&"))
+}
+
+/// A sortable column's heading: a link that sorts by it (the other way when
+/// it already does), with `aria-sort` on the current one.
+fn sort_heading(view: &ListView, key: SortKey, text: &str) -> Markup {
+    let current = view.browse.sort == key;
+    let next_desc = current && !view.browse.descending;
+    let aria = match (current, view.browse.descending) {
+        (false, _) => None,
+        (true, false) => Some("ascending"),
+        (true, true) => Some("descending"),
+    };
+    html! {
+        th aria-sort=[aria] {
+            a.sort data-sort=(key.as_str()) href=(list_link(view.query, key, next_desc, 1)) {
+                (text)
+                @if current { (if view.browse.descending { " ↓" } else { " ↑" }) }
+            }
+        }
+    }
+}
+
+/// The create form: everything `envctl create` takes but the pool and
+/// archive switches (the archive has its own form).
+fn create_form(
+    viewer: &Viewer,
+    templates: &BTreeMap<String, TemplateSummary>,
+    open: bool,
+) -> Markup {
+    html! {
+        details.card open[open] {
+            summary { "New environment" }
+            form #create method="post" action="/environments" {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                label for="template" { "Template" }
+                select #template name="template" {
+                    @for (name, t) in templates {
+                        option value=(name) selected[t.default] {
+                            (name) @if !t.description.is_empty() { " — " (t.description) }
+                        }
+                    }
+                }
+                label for="name" { "Name " span.hint { "(optional; lowercase letters, digits and -)" } }
+                input #name type="text" name="name" pattern="[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?" maxlength="40";
+                label for="ttl" { "Time to live " span.hint { "(optional, e.g. 8h or 7d)" } }
+                input #ttl type="text" name="ttl" placeholder="8h";
+                label for="labels" { "Labels " span.hint { "(optional; key=value, one a line or separated by commas)" } }
+                textarea #labels name="labels" rows="2" placeholder="team=payments" {}
+                @if viewer.is_operator() {
+                    label for="owner" { "Owner " span.hint { "(optional; you when empty)" } }
+                    input #owner type="text" name="owner" maxlength="64";
+                }
+                label for="timeout" { "Give up after " span.hint { "(optional, e.g. 10m; the server's default otherwise)" } }
+                input #timeout type="text" name="timeout" placeholder="15m";
+                label.check { input #pinned type="checkbox" name="pinned" value="on"; " Pin it (cleanup never removes it)" }
+                label.check { input #keep_on_failure type="checkbox" name="keep_on_failure" value="on"; " On failure, keep the containers for inspection" }
+                button type="submit" { "Create" }
+            }
+        }
+    }
+}
+
 pub fn environments(
     viewer: &Viewer,
-    envs: &[Environment],
+    view: &ListView,
     templates: &BTreeMap<String, TemplateSummary>,
     notice: Option<&str>,
     problem: Option<&str>,
 ) -> Markup {
+    let (listing, q, browse) = (view.listing, view.query, view.browse);
+    let filtered = browse.filter.status.is_some()
+        || browse.filter.owner.is_some()
+        || browse.filter.template.is_some()
+        || browse.label.is_some()
+        || browse.search.is_some();
+    // A new environment lands at the end of the unfiltered list in created
+    // order: only there does the script add rows as they come.
+    let appends = !filtered
+        && browse.sort == SortKey::Created
+        && !browse.descending
+        && listing.page >= listing.pages;
     layout(
         "Environments",
         Some(viewer),
@@ -158,42 +276,76 @@ pub fn environments(
             h1 { "Environments" }
             @if let Some(n) = notice { p.notice role="status" { (n) } }
             @if let Some(p) = problem { p.error role="alert" { (p) } }
-            @if viewer.may_create() {
-                details.card open[envs.is_empty()] {
-                    summary { "New environment" }
-                    form #create method="post" action="/environments" {
-                        input type="hidden" name="csrf" value=(viewer.csrf);
-                        label for="template" { "Template" }
-                        select #template name="template" {
-                            @for (name, t) in templates {
-                                option value=(name) selected[t.default] {
-                                    (name) @if !t.description.is_empty() { " — " (t.description) }
-                                }
+            @if viewer.may_create() { (create_form(viewer, templates, listing.total == 0 && !filtered)) }
+            form #filters.card method="get" action="/" role="search" {
+                div.filters {
+                    label { "Status "
+                        select name="status" {
+                            option value="" { "any" }
+                            @for s in Status::ALL {
+                                option value=(s.as_str()) selected[browse.filter.status == Some(s)] { (s.as_str()) }
                             }
                         }
-                        label for="name" { "Name " span.hint { "(optional; lowercase letters, digits and -)" } }
-                        input #name type="text" name="name" pattern="[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?" maxlength="40";
-                        label for="ttl" { "Time to live " span.hint { "(optional, e.g. 8h or 7d)" } }
-                        input #ttl type="text" name="ttl" placeholder="8h";
-                        button type="submit" { "Create" }
                     }
+                    label { "Owner " input type="text" name="owner" value=(q.owner) maxlength="64"; }
+                    label { "Template "
+                        select name="template" {
+                            option value="" { "any" }
+                            @for name in templates.keys() {
+                                option value=(name) selected[browse.filter.template.as_deref() == Some(name.as_str())] { (name) }
+                            }
+                        }
+                    }
+                    label { "Label " input type="text" name="label" value=(q.label) placeholder="key or key=value"; }
+                    label { "Name " input type="search" name="q" value=(q.q) placeholder="part of the name" maxlength="64"; }
                 }
+                input type="hidden" name="sort" value=(browse.sort.as_str());
+                input type="hidden" name="order" value=(if browse.descending { "desc" } else { "asc" });
+                button type="submit" { "Filter" }
+                " "
+                a href="/" { "Clear" }
+            }
+            p.hint #count {
+                (listing.total) " environment(s)"
+                @if filtered { " match" }
+                @if listing.pages > 1 { "; page " (listing.page) " of " (listing.pages) }
+                "."
             }
             div.scroll {
                 table {
                     caption.visually-hidden { "Environments and their status (live)" }
-                    thead { tr { th { "Name" } th { "Template" } th { "Owner" } th { "Status" } th { "Ready" } th { "Services" } } }
-                    tbody data-rows="" data-live="" {
-                        @for env in envs { (row(env)) }
+                    thead { tr {
+                        (sort_heading(view, SortKey::Name, "Name"))
+                        th { "Template" } th { "Owner" }
+                        (sort_heading(view, SortKey::Created, "Created"))
+                        (sort_heading(view, SortKey::Expires, "Expires"))
+                        (sort_heading(view, SortKey::Status, "Status"))
+                        th { "Ready" } th { "Services" }
+                    } }
+                    tbody data-rows="" data-live="" data-append=[appends.then_some("")] {
+                        @for env in &listing.environments { (row(env)) }
                     }
                 }
             }
-            @if envs.is_empty() { p.empty { "No environments yet." } }
+            @if listing.environments.is_empty() {
+                p.empty { @if filtered || listing.page > 1 { "No environments match." } @else { "No environments yet." } }
+            }
+            @if listing.pages > 1 {
+                nav.pages aria-label="Pages" {
+                    @if listing.page > 1 {
+                        a rel="prev" href=(list_link(q, browse.sort, browse.descending, listing.page - 1)) { "← Previous" }
+                    }
+                    " "
+                    @if listing.page < listing.pages {
+                        a rel="next" href=(list_link(q, browse.sort, browse.descending, listing.page + 1)) { "Next →" }
+                    }
+                }
+            }
         },
     )
 }
 
-fn bytes(n: u64) -> String {
+pub(super) fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = n as f64;
     let mut unit = 0;
@@ -256,6 +408,8 @@ pub fn panel(
         .iter()
         .map(|p| (p.at.timestamp() as f64, p.memory_used as f64))
         .collect();
+    let restartable =
+        viewer.may_change(env) && env.status == Status::Running && env.operation.is_none();
     html! {
         p.state {
             "Status " (status_badge(Some(env.status)))
@@ -266,13 +420,21 @@ pub fn panel(
         h2 { "Services" }
         div.scroll {
             table {
-                thead { tr { th { "Service" } th { "URL" } th { "Ready" } } }
+                thead { tr { th { "Service" } th { "URL" } th { "Ready" } @if restartable { th { "Restart" } } } }
                 tbody {
                     @for (name, s) in &env.services {
                         tr data-service=(name) {
                             td { (name) }
                             td { @if let Some(url) = env.urls.get(name) { a href=(url) rel="noopener noreferrer" { (url) } } @else { "—" } }
                             td.ready { (ready_text(s.ready)) }
+                            @if restartable {
+                                td {
+                                    form.restart method="post" action=(format!("/environments/{}/services/{}/restart", env.id, name)) {
+                                        input type="hidden" name="csrf" value=(viewer.csrf);
+                                        button type="submit" aria-label=(format!("Restart {name}")) { "Restart" }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -310,6 +472,14 @@ pub fn panel(
                         }
                         " "
                         button type="submit" { "Extend" }
+                    }
+                }
+                form.pin method="post" action=(format!("/environments/{}/{}", env.id, if env.pinned { "unpin" } else { "pin" })) {
+                    input type="hidden" name="csrf" value=(viewer.csrf);
+                    @if env.pinned {
+                        button type="submit" { "Unpin" }
+                    } @else {
+                        button type="submit" title="Cleanup never removes a pinned environment" { "Pin" }
                     }
                 }
                 details.confirm {
@@ -493,7 +663,7 @@ fn plan_table(report: &CleanupReport) -> Markup {
     }
 }
 
-fn sync_table(report: &SyncReport) -> Markup {
+pub(super) fn sync_table(report: &SyncReport) -> Markup {
     html! {
         @if report.changes.is_empty() && report.orphans.is_empty() {
             p { "The database and Docker agree (" (report.checked) " records checked)." }
@@ -524,6 +694,8 @@ pub struct AdminView<'a> {
     pub sync: Result<SyncReport, String>,
     /// Only for admins.
     pub backups: Option<Result<Vec<Backup>, String>>,
+    /// Only for admins.
+    pub tokens: Option<Result<Vec<Token>, String>>,
     pub archives: Result<ArchiveStore, String>,
     pub outcome: Option<&'a str>,
 }
@@ -555,19 +727,17 @@ pub fn admin(viewer: &Viewer, view: &AdminView) -> Markup {
                     Err(e) => p.error { (e) }
                 }
             }
-            section {
+            section #sync {
                 h2 { "Sync report" }
+                p.hint { "The database against what Docker runs, as a dry run." }
                 @match &view.sync {
-                    Ok(report) => {
-                        (sync_table(report))
-                        @if !report.changes.is_empty() {
-                            form method="post" action="/admin/sync" {
-                                input type="hidden" name="csrf" value=(viewer.csrf);
-                                button type="submit" { "Repair the records" }
-                            }
-                        }
-                    }
+                    Ok(report) => (sync_table(report)),
                     Err(e) => p.error { (e) }
+                }
+                form #plan-sync method="get" action="/admin/sync" {
+                    label.check { input type="checkbox" name="remove_orphans" value="on"; " Remove orphans (labelled objects with no record)" }
+                    label.check { input type="checkbox" name="adopt" value="on"; " Adopt orphans that still have containers (rebuild their records)" }
+                    button type="submit" { "Plan the sync…" }
                 }
             }
             section {
@@ -582,16 +752,15 @@ pub fn admin(viewer: &Viewer, view: &AdminView) -> Markup {
                     Err(e) => p.error { (e) },
                 }
             }
-            @if let Some(backups) = &view.backups {
-                section {
-                    h2 { "Backups" }
-                    @match backups {
-                        Ok(list) if list.is_empty() => p.empty { "No backups yet." },
-                        Ok(list) => div.scroll { table {
-                            thead { tr { th { "Name" } th { "Taken" } th { "Reason" } th { "Size" } } }
-                            tbody { @for b in list.iter().rev() { tr { td { code { (b.name) } } td { (when(b.created_at)) } td { (b.reason) } td { (bytes(b.bytes)) } } } }
-                        } },
-                        Err(e) => p.error { (e) },
+            @if let Some(backups) = &view.backups { (super::backups::section(viewer, backups)) }
+            @if let Some(tokens) = &view.tokens { (super::tokens::section(viewer, tokens)) }
+            @if view.tokens.is_some() {
+                section #reset {
+                    h2 { "Reset the database" }
+                    p.hint { "Back up, then rebuild the database from what Docker runs (or empty it). You see the plan first." }
+                    form #plan-reset method="get" action="/admin/reset" {
+                        label.check { input type="checkbox" name="empty" value="on"; " Empty it, and remove every environment's containers and volumes" }
+                        button.danger type="submit" { "Plan the reset…" }
                     }
                 }
             }
