@@ -34,7 +34,7 @@ fn the_alert_rules_pass_promtool_and_their_unit_tests() {
     let rules = repo("examples/prometheus/alerts.yml");
     let (ok, out) = promtool(&["check", "rules", rules.to_str().unwrap()]);
     assert!(ok, "{out}");
-    assert!(out.contains("10 rules found"), "{out}");
+    assert!(out.contains("11 rules found"), "{out}");
     let tests = repo("examples/prometheus/alerts_test.yml");
     let (ok, out) = promtool(&["test", "rules", tests.to_str().unwrap()]);
     assert!(ok, "{out}");
