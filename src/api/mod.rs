@@ -24,6 +24,7 @@ mod logs;
 mod metrics;
 mod monitor;
 pub(crate) mod openapi;
+mod reports;
 mod server;
 mod stats;
 mod upkeep;
@@ -119,6 +120,7 @@ pub fn app(state: Arc<App>) -> Router {
             get(stats::environment),
         )
         .route("/api/onboarding/stats", get(stats::overview))
+        .route("/api/onboarding/report", get(reports::report))
         .route(
             "/api/onboarding/new-environment",
             axum::routing::post(environments::create),

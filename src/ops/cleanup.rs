@@ -190,6 +190,7 @@ pub async fn execute(
         report.pruned = prune_archives(ctx, caller);
         return Ok(report);
     }
+    let started = std::time::Instant::now();
     report.backup =
         crate::ops::backup::create(&ctx.store, "cleanup", &ctx.config.backups)?.map(|b| b.name);
     let removals = report
@@ -203,18 +204,17 @@ pub async fn execute(
         .collect()
         .await;
     report.pruned = prune_archives(ctx, caller);
-    events::record(
-        ctx.store.dir(),
-        caller,
-        "cleanup",
-        None,
-        if report.failed() > 0 { "partial" } else { "ok" },
-        Some(&format!(
+    // One line a run: how many it removed (each removal has its own `delete`
+    // line, with its rule).
+    events::Entry::new("cleanup")
+        .outcome(if report.failed() > 0 { "partial" } else { "ok" })
+        .detail(&format!(
             "{} removed, {} failed",
             report.removed(),
             report.failed()
-        )),
-    );
+        ))
+        .since(started)
+        .write(ctx.store.dir(), caller);
     Ok(report)
 }
 
@@ -243,6 +243,7 @@ async fn remove(ctx: &Context, caller: &Caller, d: Decision) -> Outcome {
         if_exists: true,
         expect_updated_at: Some(d.updated_at),
         reason: Some(reason),
+        rule: d.verdict.rule(),
         ..Default::default()
     };
     let mut archive = None;

@@ -12,6 +12,7 @@ mod admin;
 mod charts;
 mod environments;
 mod pages;
+mod report;
 mod session;
 mod signin;
 
@@ -49,7 +50,7 @@ pub fn routes(state: Shared) -> Router<Shared> {
         .route("/environments/{id}/panel", get(environments::panel))
         .route("/environments/{id}/row", get(environments::row))
         .route("/environments/{id}/{action}", post(environments::act))
-        .route("/dashboard", get(admin::dashboard))
+        .route("/dashboard", get(report::dashboard))
         .route("/admin", get(admin::admin))
         .route("/admin/cleanup", post(admin::run_cleanup))
         .route("/admin/sync", post(admin::run_sync))
