@@ -62,17 +62,20 @@ pub async fn delete(
     opts: &DeleteOptions,
 ) -> Result<Option<Deleted>> {
     let started = std::time::Instant::now();
-    // Described before it goes: a failed delete may leave no record to read.
-    let before = ctx
-        .store
-        .read()
-        .ok()
-        .and_then(|db| db.find(target).cloned());
     let result = delete_inner(ctx, caller, target, opts).await;
     if !matches!(result, Ok(None)) {
+        // A failed delete leaves the record (`failed`, with the reason).
+        let left = match &result {
+            Ok(_) => None,
+            Err(_) => ctx
+                .store
+                .read()
+                .ok()
+                .and_then(|db| db.find(target).cloned()),
+        };
         let env = match &result {
             Ok(Some(d)) => Some(&d.environment),
-            _ => before.as_ref(),
+            _ => left.as_ref(),
         };
         let mut entry = Entry::new("delete").since(started).result(&result);
         entry = match env {

@@ -42,6 +42,8 @@ use crate::store::events::{self, Logged, Usage};
 pub const MAX_RANGE_DAYS: i64 = 400;
 /// Points of a usage series at most (a month of minutes is bucketed).
 const USAGE_POINTS: usize = 240;
+/// Steps of a count over time at most.
+const MAX_STEPS: usize = 480;
 
 /// What figures are grouped by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -575,7 +577,27 @@ fn steps(
         at: until,
         value: n as f64,
     });
-    out
+    thin(out, since, until)
+}
+
+/// At most [`MAX_STEPS`] steps: beyond, the last value of each of as many
+/// equal slices of the range (a month of creates and deletes would be
+/// tens of thousands of steps, more than a chart has pixels).
+fn thin(steps: Vec<Step>, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Step> {
+    if steps.len() <= MAX_STEPS {
+        return steps;
+    }
+    let span = (until - since).num_milliseconds().max(1) as f64;
+    let slice = |t: DateTime<Utc>| {
+        (((t - since).num_milliseconds() as f64 / span) * (MAX_STEPS - 2) as f64) as i64
+    };
+    let last = steps.len() - 1;
+    steps
+        .iter()
+        .enumerate()
+        .filter(|&(i, s)| i == 0 || i == last || slice(s.at) != slice(steps[i + 1].at))
+        .map(|(_, s)| *s)
+        .collect()
 }
 
 fn utilisation(
@@ -796,5 +818,13 @@ mod tests {
         assert_eq!(values, [0.0, 1.0, 1.0, 1.0]);
         assert_eq!(s[2].at, t("2026-12-01T05:00:00Z"));
         assert_eq!(s.last().unwrap().at, until);
+        // Thousands of changes: at most MAX_STEPS, the last one kept.
+        let many: Vec<(DateTime<Utc>, i64)> = (0..5000)
+            .map(|i| (since + Span::seconds(i * 17), 1))
+            .collect();
+        let s = steps(many, since, until);
+        assert!(s.len() <= MAX_STEPS, "{}", s.len());
+        assert_eq!(s.last().unwrap().value, 5000.0);
+        assert!(s.windows(2).all(|w| w[0].at <= w[1].at));
     }
 }
