@@ -11,6 +11,11 @@
 //!     containers (made by envctl too; their networks are left to it).
 //!     Target: envctl at most 0.4x.
 //!
+//! (d) `envctl report --since 30d` over an event log of 100,000 events in 30
+//!     days, in process and as a whole command, against reading the same
+//!     files (in process) and `envctl --version` (process start-up).
+//!     Target: the report in under 200 ms.
+//!
 //! Run with `cargo bench --bench core` (needs Docker and the test image:
 //! `scripts/test-image.sh`). Prints medians and ratios.
 
@@ -37,6 +42,147 @@ fn main() {
     if only.as_deref().is_none_or(|o| "cleanup".contains(o)) {
         bench_cleanup(dir.path());
     }
+    if only.as_deref().is_none_or(|o| "report".contains(o)) {
+        bench_report(dir.path());
+    }
+}
+
+/// Writes `n` events spread over the 30 days before `now` into day files:
+/// creates (a tenth failed), deletes (some by cleanup), starts and stops,
+/// pool claims and misses, and a usage line a minute.
+fn event_log(data: &Path, n: usize, now: chrono::DateTime<Utc>) {
+    use std::io::Write;
+    let events = data.join("events");
+    std::fs::create_dir_all(&events).expect("events dir");
+    let span_ms = 30 * 24 * 3600 * 1000i64;
+    let owners = ["ana", "bob", "carol", "dan", "eve", "fay", "gus", "hal"];
+    let teams = ["red", "blue", "green"];
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for i in 0..n {
+        let at = now - chrono::Duration::milliseconds(span_ms - (span_ms / n as i64) * i as i64);
+        let time = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let env = i / 4;
+        let owner = owners[env % owners.len()];
+        let team = teams[env % teams.len()];
+        let line = match i % 10 {
+            0 | 4 => {
+                serde_json::json!({"time": time, "user": owner, "via": "cli", "pid": 1, "action": "create",
+                "environment": format!("env-{env}"), "id": format!("id{env}"), "template": "onboarding", "owner": owner,
+                "labels": {"team": team}, "created_at": time, "duration_ms": 20_000 + (i % 977) * 40, "outcome": "ok"})
+            }
+            1 => {
+                serde_json::json!({"time": time, "user": owner, "via": "api", "pid": 1, "action": "create",
+                "environment": format!("env-{env}"), "template": "onboarding", "owner": owner, "outcome": "error",
+                "code": "docker", "cause": "pulling the image failed", "detail": "pulling the image failed: timeout"})
+            }
+            2 | 6 => {
+                serde_json::json!({"time": time, "user": owner, "via": "cli", "pid": 1, "action": "delete",
+                "environment": format!("env-{}", env.saturating_sub(3)), "id": format!("id{}", env.saturating_sub(3)), "template": "onboarding",
+                "owner": owner, "labels": {"team": team}, "created_at": time, "duration_ms": 900, "outcome": "ok",
+                "rule": if i % 20 == 2 { serde_json::json!("expired") } else { serde_json::Value::Null }})
+            }
+            3 => {
+                serde_json::json!({"time": time, "user": owner, "via": "web", "pid": 1, "action": "start",
+                "environment": format!("env-{env}"), "id": format!("id{env}"), "template": "onboarding", "owner": owner, "outcome": "ok", "duration_ms": 3000})
+            }
+            5 => {
+                serde_json::json!({"time": time, "user": owner, "via": "web", "pid": 1, "action": "stop",
+                "environment": format!("env-{env}"), "id": format!("id{env}"), "template": "onboarding", "owner": owner, "outcome": "ok", "duration_ms": 2000})
+            }
+            7 => serde_json::json!({"time": time, "user": owner, "via": "api", "pid": 1,
+                "action": if i % 20 == 7 { "pool-claim" } else { "pool-miss" }, "environment": null, "template": "onboarding", "detail": "onboarding", "outcome": "ok"}),
+            _ => {
+                serde_json::json!({"time": time, "user": "envctl-server", "via": "server", "pid": 1, "action": "usage", "environment": null, "outcome": "ok",
+                "usage": {"onboarding": {"environments": 12, "memory_used": 3_000_000_000u64, "memory_limit": 8_000_000_000u64, "cpu_percent": 80.0, "cpu_limit": 1200.0}}})
+            }
+        };
+        let mut bytes = serde_json::to_vec(&line).expect("json");
+        bytes.push(b'\n');
+        files
+            .entry(at.format("%Y-%m-%d.jsonl").to_string())
+            .or_default()
+            .extend_from_slice(&bytes);
+    }
+    for (name, bytes) in files {
+        std::fs::File::create(events.join(name))
+            .and_then(|mut f| f.write_all(&bytes))
+            .expect("write the event log");
+    }
+}
+
+fn bench_report(root: &Path) {
+    use envctl::ops::report::{ReportRequest, compute};
+    let data = root.join("report-data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let now = Utc::now();
+    event_log(&data, 100_000, now);
+    let bytes: u64 = std::fs::read_dir(data.join("events"))
+        .expect("events")
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let request = ReportRequest::parse(Some("30d"), None, None, Utc::now()).expect("request");
+    let report = compute(&data, &[], &request, Utc::now());
+    assert!(report.events >= 99_000, "read {} events", report.events);
+    let runs = 9;
+    let read: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let mut total = 0;
+            for f in std::fs::read_dir(data.join("events"))
+                .expect("events")
+                .flatten()
+            {
+                total += std::fs::read(f.path()).expect("read").len();
+            }
+            assert!(total > 0);
+            start.elapsed()
+        })
+        .collect();
+    let in_process: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let r = compute(&data, &[], &request, Utc::now());
+            assert!(r.total.created > 0);
+            start.elapsed()
+        })
+        .collect();
+    let config = root.join("report-config.toml");
+    std::fs::write(&config, "").expect("config");
+    let command = || {
+        let mut c = Command::new(ENVCTL);
+        c.env("ENVCTL_DATA_DIR", &data)
+            .env("ENVCTL_CONFIG", &config)
+            .args(["report", "--since", "30d", "--json"]);
+        c
+    };
+    let whole: Vec<Duration> = (0..runs).map(|_| time(&mut command())).collect();
+    let version: Vec<Duration> = (0..runs)
+        .map(|_| time(Command::new(ENVCTL).arg("--version")))
+        .collect();
+    let (read, in_process, whole, version) = (
+        median(read),
+        median(in_process),
+        median(whole),
+        median(version),
+    );
+    println!(
+        "report: 100,000 events ({:.1} MB) over 30 days: reading the files {:.1} ms; \
+         the report in process {:.1} ms ({:.1}x the read); `envctl report --since 30d --json` \
+         {:.1} ms against `envctl --version` {:.1} ms ({:.1} ms more); target < 200 ms: {}",
+        bytes as f64 / 1e6,
+        ms(read),
+        ms(in_process),
+        ms(in_process) / ms(read),
+        ms(whole),
+        ms(version),
+        ms(whole) - ms(version),
+        if whole < Duration::from_millis(200) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {

@@ -79,6 +79,9 @@ _envctl() {
             envctl,port)
                 cmd="envctl__subcmd__port"
                 ;;
+            envctl,report)
+                cmd="envctl__subcmd__report"
+                ;;
             envctl,reset-db)
                 cmd="envctl__subcmd__reset__subcmd__db"
                 ;;
@@ -289,6 +292,9 @@ _envctl() {
             envctl__subcmd__help,port)
                 cmd="envctl__subcmd__help__subcmd__port"
                 ;;
+            envctl__subcmd__help,report)
+                cmd="envctl__subcmd__help__subcmd__report"
+                ;;
             envctl__subcmd__help,reset-db)
                 cmd="envctl__subcmd__help__subcmd__reset__subcmd__db"
                 ;;
@@ -482,7 +488,7 @@ _envctl() {
 
     case "${cmd}" in
         envctl)
-            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin restart cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
+            opts="-q -v -y -h -V --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version create one-click list show start stop delete logs exec shell port open stats report templates template config doctor extend pin unpin restart cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1700,7 +1706,7 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help)
-            opts="create one-click list show start stop delete logs exec shell port open stats templates template config doctor extend pin unpin restart cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
+            opts="create one-click list show start stop delete logs exec shell port open stats report templates template config doctor extend pin unpin restart cleanup auto-cleanup sync reset-db auto-reset-db backup archive pool notify serve token generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2260,6 +2266,20 @@ _envctl() {
             return 0
             ;;
         envctl__subcmd__help__subcmd__port)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3024,6 +3044,48 @@ _envctl() {
                 return 0
             fi
             case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        envctl__subcmd__report)
+            opts="-q -v -y -h -V --since --until --by --data-dir --config --server --json --quiet --verbose --yes --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -346,6 +346,28 @@ _arguments "${_arguments_options[@]}" : \
 '::environment -- Only this environment (id or name) \[default\: every running one, and the host\]:_default' \
 && ret=0
 ;;
+(report)
+_arguments "${_arguments_options[@]}" : \
+'--since=[Start of the range\: a duration back from now (30d, 12h) or a time (2026-11-01, "2026-11-01 09\:00", RFC 3339)]:WHEN:_default' \
+'--until=[End of the range, in the same forms \[default\: now\]]:WHEN:_default' \
+'--by=[Group by owner, template or label\:KEY (label\:team)]:KEY:_default' \
+'--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/envctl/config.toml if it exists\]]:FILE:_files' \
+'--server=[Talk to this \`envctl serve\` instead of the local database and Docker (token\: ENVCTL_TOKEN)]:URL:_default' \
+'--lock-timeout=[How long to wait for another envctl holding the database lock]:DUR:_default' \
+'--json[Print JSON on stdout, for programs (stable fields; see docs/commands.md)]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print more about what is happening]' \
+'--verbose[Print more about what is happening]' \
+'-y[Answer yes to every question (for cron and CI)]' \
+'--yes[Answer yes to every question (for cron and CI)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (templates)
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \
@@ -1635,6 +1657,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(report)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (templates)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1932,6 +1958,7 @@ _envctl_commands() {
 'port:Print the host ports of an environment'\''s services (like \`docker port\`)' \
 'open:Open a service'\''s URL in the browser, or print it when there is no display' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
+'report:Figures of a time range from the event log\: created, alive and removed environments, environment-hours, provisioning time, failures, cleanup, pools, utilisation, uptime' \
 'templates:List the templates in the config' \
 'template:Make templates\: import a Docker Compose file' \
 'config:Check the config, or show what a template resolves to' \
@@ -2256,6 +2283,7 @@ _envctl__subcmd__help_commands() {
 'port:Print the host ports of an environment'\''s services (like \`docker port\`)' \
 'open:Open a service'\''s URL in the browser, or print it when there is no display' \
 'stats:Resource use per service (CPU, memory, network and block I/O), and the host'\''s' \
+'report:Figures of a time range from the event log\: created, alive and removed environments, environment-hours, provisioning time, failures, cleanup, pools, utilisation, uptime' \
 'templates:List the templates in the config' \
 'template:Make templates\: import a Docker Compose file' \
 'config:Check the config, or show what a template resolves to' \
@@ -2505,6 +2533,11 @@ _envctl__subcmd__help__subcmd__port_commands() {
     local commands; commands=()
     _describe -t commands 'envctl help port commands' commands "$@"
 }
+(( $+functions[_envctl__subcmd__help__subcmd__report_commands] )) ||
+_envctl__subcmd__help__subcmd__report_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl help report commands' commands "$@"
+}
 (( $+functions[_envctl__subcmd__help__subcmd__reset-db_commands] )) ||
 _envctl__subcmd__help__subcmd__reset-db_commands() {
     local commands; commands=()
@@ -2723,6 +2756,11 @@ _envctl__subcmd__pool__subcmd__status_commands() {
 _envctl__subcmd__port_commands() {
     local commands; commands=()
     _describe -t commands 'envctl port commands' commands "$@"
+}
+(( $+functions[_envctl__subcmd__report_commands] )) ||
+_envctl__subcmd__report_commands() {
+    local commands; commands=()
+    _describe -t commands 'envctl report commands' commands "$@"
 }
 (( $+functions[_envctl__subcmd__reset-db_commands] )) ||
 _envctl__subcmd__reset-db_commands() {

@@ -18,6 +18,7 @@ pub struct Context {
 
 impl Context {
     pub fn new(config: Config, store: Store) -> Context {
+        crate::store::events::configure(config.events.limits());
         Context {
             config,
             store,

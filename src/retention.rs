@@ -54,6 +54,18 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The rule's short name, as the event log and the report give it
+    /// (`expired`, `failed`, `older_than`, `beyond_keep`); `None` for a keep.
+    pub fn rule(&self) -> Option<&'static str> {
+        match self {
+            Verdict::Expired => Some("expired"),
+            Verdict::FailedPastGrace => Some("failed"),
+            Verdict::OlderThan => Some("older_than"),
+            Verdict::BeyondKeep { .. } => Some("beyond_keep"),
+            _ => None,
+        }
+    }
+
     pub fn removes(&self) -> bool {
         matches!(
             self,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Sandbox, api_call as http, text, wait_until};
+use common::{Sandbox, api_call as http, event_log, text, wait_until};
 use envctl::tokens::{Role, Tokens};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -665,7 +665,7 @@ fn the_server_restarts_dead_services_a_bounded_number_of_times_and_removes_expir
             .unwrap()
             .contains("died 2 times")
     );
-    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    let log = event_log(&sb.data_dir());
     assert!(log.contains("\"action\":\"restart\""), "{log}");
 
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };

@@ -195,7 +195,7 @@ fn committed_completions_and_man_pages_are_current() {
     assert!(
         page.contains("EXIT STATUS")
             && page.contains("ENVCTL_DATA_DIR")
-            && page.contains("events.log")
+            && page.contains("events/")
     );
 }
 

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{IMAGE, Sandbox, Server, signed_in, text, wait_until};
+use common::{IMAGE, Sandbox, Server, event_log, signed_in, text, wait_until};
 use serde_json::Value;
 
 /// Templates these tests need beyond the sandbox's.
@@ -79,8 +79,7 @@ fn bearer(token: &str) -> String {
 }
 
 fn events(sb: &Sandbox) -> Vec<Value> {
-    std::fs::read_to_string(sb.data_dir().join("events.log"))
-        .unwrap_or_default()
+    event_log(&sb.data_dir())
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
@@ -149,7 +148,7 @@ fn a_crashed_services_output_is_shown_to_its_creator_only() {
         record.contains("exited with code 3") && !record.contains("leaked-secret"),
         "{record}"
     );
-    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    let log = event_log(&sb.data_dir());
     assert!(!log.contains("leaked-secret"), "{log}");
 }
 
@@ -756,7 +755,11 @@ fn data_files_are_private_links_are_not_followed_and_a_shared_data_dir_is_warned
     std::fs::create_dir_all(sb.data_dir()).unwrap();
     let victim = sb.dir.path().join("victim");
     std::fs::write(&victim, "untouched\n").unwrap();
+    // The event log's directory, planted as a link to someone else's.
+    let elsewhere = sb.dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
     std::os::unix::fs::symlink(&victim, sb.data_dir().join("events.log")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, sb.data_dir().join("events")).unwrap();
     std::fs::set_permissions(sb.data_dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let out = sb.run(&["create", "files", "--template", "secret"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -766,12 +769,30 @@ fn data_files_are_private_links_are_not_followed_and_a_shared_data_dir_is_warned
         text(&out.stderr)
     );
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched\n");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     std::fs::remove_file(sb.data_dir().join("events.log")).unwrap();
+    std::fs::remove_file(sb.data_dir().join("events")).unwrap();
     std::fs::set_permissions(sb.data_dir(), std::fs::Permissions::from_mode(0o700)).unwrap();
     let out = sb.run(&["stop", "files"]);
     assert!(out.status.success());
     assert!(!text(&out.stderr).contains("warning"));
-    for file in ["environments.json", "environments.json.lock", "events.log"] {
+    let day = std::fs::read_dir(sb.data_dir().join("events"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let day = day.strip_prefix(sb.data_dir()).unwrap().to_owned();
+    let dir_mode = std::fs::metadata(sb.data_dir().join("events"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(dir_mode & 0o777, 0o700, "the event log's directory");
+    for file in [
+        "environments.json",
+        "environments.json.lock",
+        day.to_str().unwrap(),
+    ] {
         let mode = std::fs::metadata(sb.data_dir().join(file))
             .unwrap()
             .permissions()

@@ -6,7 +6,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Sandbox, text, wait_until};
+use common::{Sandbox, event_log, text, wait_until};
 use serde_json::Value;
 
 fn names(sb: &Sandbox) -> Vec<String> {
@@ -395,7 +395,7 @@ fn every_operation_lands_in_the_event_log() {
     sb.json(&["delete", "logged", "--yes"]);
     sb.json(&["sync"]);
     sb.json(&["auto-cleanup"]);
-    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    let log = event_log(&sb.data_dir());
     let events: Vec<Value> = log
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -503,7 +503,7 @@ fn a_pin_with_docker_down_still_pins_and_says_the_engine_missed_it() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(sb.json(&["show", "quiet"])["pinned"], true);
-    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    let log = event_log(&sb.data_dir());
     assert!(log.contains("\"action\":\"marker\""), "{log}");
     sb.json(&["delete", "quiet", "--yes"]);
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Sandbox, text, wait_until};
+use common::{Sandbox, event_log, text, wait_until};
 use serde_json::Value;
 
 /// A sandbox whose `web` template keeps a pool (`pool` is the table's body).
@@ -33,8 +33,7 @@ fn members(sb: &Sandbox) -> Vec<Value> {
 }
 
 fn events(sb: &Sandbox, action: &str) -> usize {
-    std::fs::read_to_string(sb.data_dir().join("events.log"))
-        .unwrap_or_default()
+    event_log(&sb.data_dir())
         .lines()
         .filter(|l| l.contains(&format!("\"action\":\"{action}\"")))
         .count()

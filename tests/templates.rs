@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{IMAGE, Sandbox, signed_in, text, wait_until};
+use common::{IMAGE, Sandbox, event_log, signed_in, text, wait_until};
 use serde_json::Value;
 
 /// A sandbox whose config passes ENVCTL_TEST_PASS to templates and has a
@@ -163,8 +163,8 @@ fn secrets_are_per_environment_survive_a_reset_leave_with_a_delete_and_appear_no
     let leaks: Vec<&str> = logged.lines().filter(|l| l.contains(&token)).collect();
     assert!(leaks.is_empty(), "server log: {leaks:?}");
     assert!(!text(&sb.run(&["list", "--json"]).stdout).contains(&token));
-    let events = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
-    assert!(!events.contains(&token), "events.log");
+    let events = event_log(&sb.data_dir());
+    assert!(!events.contains(&token), "the event log");
     assert!(
         !std::fs::read_to_string(sb.db_path())
             .unwrap()

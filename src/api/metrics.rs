@@ -5,7 +5,6 @@
 //! and resource gauges. OpenMetrics when the scraper asks for it
 //! (`Accept: application/openmetrics-text`), else the classic text format.
 
-use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -51,8 +50,6 @@ pub struct Metrics {
     pool_claims: Counter,
     pool_misses: Counter,
     pool_claim_seconds: Histogram,
-    /// The last provisioning times, for the dashboard's percentiles.
-    recent: Mutex<std::collections::VecDeque<f64>>,
 }
 
 impl Default for Metrics {
@@ -69,16 +66,12 @@ impl Default for Metrics {
             pool_claims: Counter::default(),
             pool_misses: Counter::default(),
             pool_claim_seconds: Histogram::new(CLAIM_BUCKETS),
-            recent: Mutex::default(),
         }
     }
 }
 
 /// Claim times: milliseconds, not minutes.
 const CLAIM_BUCKETS: [f64; 10] = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
-
-/// Provisioning times kept for percentiles.
-const RECENT: usize = 1000;
 
 /// What one scrape reads besides the counters.
 pub struct Scrape<'a> {
@@ -135,47 +128,7 @@ impl Metrics {
         self.pool_misses.inc();
     }
 
-    /// A counter's value by its exposed name (0 for another name).
-    pub fn counter(&self, name: &str) -> u64 {
-        match name {
-            "envctl_cleanup_runs_total" => self.cleanup_runs.get(),
-            "envctl_cleanup_removed_total" => self.cleanup_removed.get(),
-            "envctl_cleanup_failed_total" => self.cleanup_failed.get(),
-            "envctl_sync_runs_total" => self.sync_runs.get(),
-            "envctl_sync_repairs_total" => self.sync_repairs.get(),
-            "envctl_sync_orphans_total" => self.sync_orphans.get(),
-            "envctl_pool_claims_total" => self.pool_claims.get(),
-            "envctl_pool_misses_total" => self.pool_misses.get(),
-            _ => 0,
-        }
-    }
-
-    /// p50, p90 and p99 of the last provisioning times (nearest rank), and how many.
-    pub fn provisioning_percentiles(&self) -> Option<(f64, f64, f64, usize)> {
-        let mut times: Vec<f64> = self
-            .recent
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .copied()
-            .collect();
-        if times.is_empty() {
-            return None;
-        }
-        times.sort_by(f64::total_cmp);
-        let rank =
-            |p: f64| times[((p * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
-        Some((rank(0.5), rank(0.9), rank(0.99), times.len()))
-    }
-
     pub fn provisioned(&self, seconds: f64) {
-        {
-            let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-            recent.push_back(seconds);
-            while recent.len() > RECENT {
-                recent.pop_front();
-            }
-        }
         self.provisioning.observe(seconds);
     }
 
@@ -664,17 +617,5 @@ mod tests {
             "application/openmetrics-text;q=0,text/plain"
         ));
         assert!(!wants_open_metrics("text/plain;version=0.0.4"));
-    }
-
-    #[test]
-    fn percentiles_are_nearest_rank_over_recent_creates() {
-        let m = Metrics::default();
-        assert_eq!(m.provisioning_percentiles(), None);
-        for s in 1..=100 {
-            m.provisioned(f64::from(s));
-        }
-        assert_eq!(m.provisioning_percentiles(), Some((50.0, 90.0, 99.0, 100)));
-        m.provisioned(7.0);
-        assert_eq!(m.provisioning_percentiles().unwrap().3, 101);
     }
 }

@@ -24,6 +24,7 @@ mod logs;
 mod metrics;
 mod monitor;
 pub(crate) mod openapi;
+mod reports;
 mod server;
 mod stats;
 mod upkeep;
@@ -123,6 +124,7 @@ pub fn app(state: Arc<App>) -> Router {
             axum::routing::post(environments::restart_service),
         )
         .route("/api/onboarding/stats", get(stats::overview))
+        .route("/api/onboarding/report", get(reports::report))
         .route(
             "/api/onboarding/new-environment",
             axum::routing::post(environments::create),

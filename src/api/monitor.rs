@@ -3,7 +3,9 @@
 //! the stats endpoints) and the last half hour of each environment's totals
 //! (for the web charts), and a day of the whole installation's figures (the
 //! dashboard). Memory is bounded: 180 points per environment, 1,440 overall
-//! (one per minute).
+//! (one per minute). Once a minute it also appends a `usage` line to the
+//! event log (per template: memory and CPU used against the limits), the
+//! history the report's utilisation and uptime are computed from.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{RwLock, Weak};
@@ -223,10 +225,18 @@ impl Monitor {
             } else {
                 BTreeMap::new()
             };
-        let mut overall = write(&self.overall);
-        let due = overall
+        let due = read(&self.overall)
             .back()
             .is_none_or(|p| now - p.at >= chrono::Duration::seconds(60));
+        if due {
+            // The history the report reads: a line a minute, also the
+            // server's sign of life for its uptime.
+            let usage = crate::ops::report::usage_by_template(&app.ctx.config, &running, &stats);
+            crate::store::events::Entry::new("usage")
+                .usage(usage)
+                .write(app.ctx.store.dir(), &crate::access::Caller::server());
+        }
+        let mut overall = write(&self.overall);
         if due {
             let mut by_status: BTreeMap<String, usize> = Status::ALL
                 .iter()

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::environments;
 use super::error::{ErrorBody, ErrorDetail};
-use super::{admin, archives, events, exec, logs, stats};
+use super::{admin, archives, events, exec, logs, reports, stats};
 use crate::ops::requests::{CleanupRequest, CreateRequest, UpdateRequest};
 use crate::store::{Environment, Operation, ServiceState, Status};
 
@@ -14,7 +14,7 @@ use crate::store::{Environment, Operation, ServiceState, Status};
 #[openapi(
     info(title = "envctl", description = "Per-developer Docker environments: the onboarding API over envctl's database."),
     paths(
-        environments::list, environments::templates, environments::show, environments::secrets, environments::create, environments::update, environments::restart_service, environments::delete, logs::logs, exec::exec, stats::environment, stats::overview,
+        environments::list, environments::templates, environments::show, environments::secrets, environments::create, environments::update, environments::restart_service, environments::delete, logs::logs, exec::exec, stats::environment, stats::overview, reports::report,
         events::stream, super::healthz, super::readyz, super::prometheus,
         admin::cleanup, admin::sync, admin::backups, admin::create_backup, admin::reset,
         archives::list, archives::show, archives::delete, archives::create,
@@ -23,6 +23,7 @@ use crate::store::{Environment, Operation, ServiceState, Status};
         Environment, Status, ServiceState, crate::config::TemplateSummary, crate::config::ServiceSummary, crate::ops::stats::EnvironmentStats, crate::ops::stats::ServiceStats, crate::ops::stats::Totals, crate::ops::stats::HostStats, crate::ops::stats::PortUsage, crate::ops::stats::Overview, Operation, ErrorBody, ErrorDetail, CreateRequest, UpdateRequest,
         events::StatusChange, CleanupRequest, crate::ops::sync::SyncOptions, crate::ops::reset::ResetOptions,
         crate::archives::ArchiveSummary, crate::archives::Reason, crate::archives::VolumeEntry, archives::ArchiveDetail, crate::ops::archive::ArchiveRequest, crate::ops::archive::Archived,
+        crate::ops::report::Report, crate::ops::report::GroupFigures, crate::ops::report::Step, crate::ops::report::Provisioning, crate::ops::report::Cause, crate::ops::report::Cleanup, crate::ops::report::PoolFigures, crate::ops::report::Utilisation, crate::ops::report::Uptime,
     )),
     modifiers(&Bearer),
     security(("bearer" = []))

@@ -40,6 +40,11 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
     if let Some(warning) = crate::store::permission_warning(state.ctx.store.dir()) {
         tracing::warn!("{warning}");
     }
+    // The server's life, for the report's uptime (with the monitor's minute lines).
+    let server = crate::access::Caller::server();
+    crate::store::events::Entry::new("server-start")
+        .detail(&format!("listening on {listen}"))
+        .write(state.ctx.store.dir(), &server);
     tokio::spawn(upkeep::run(Arc::downgrade(&state)));
     tokio::spawn(monitor::run(Arc::downgrade(&state)));
     tokio::spawn(crate::notify::deliver::run(Arc::downgrade(&state.ctx)));
@@ -126,6 +131,7 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
         }
     };
     let _ = tokio::time::timeout(ROLLBACK_LIMIT, settled).await;
+    crate::store::events::Entry::new("server-stop").write(state.ctx.store.dir(), &server);
     Ok(())
 }
 

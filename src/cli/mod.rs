@@ -4,6 +4,7 @@
 //!
 //! Must not: hold a rule of its own; what it checks the core checks again.
 
+mod analytics;
 mod archive;
 mod backup;
 mod config;
@@ -146,6 +147,9 @@ pub enum Command {
     Open(port::OpenArgs),
     /// Resource use per service (CPU, memory, network and block I/O), and the host's
     Stats(stats::Args),
+    /// Figures of a time range from the event log: created, alive and removed environments,
+    /// environment-hours, provisioning time, failures, cleanup, pools, utilisation, uptime
+    Report(analytics::Args),
     /// List the templates in the config
     Templates(templates::Args),
     /// Make templates: import a Docker Compose file
@@ -264,6 +268,7 @@ async fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Port(args) => port::port(&backend(g)?, args, printer).await,
         Command::Open(args) => port::open(&backend(g)?, args, printer).await,
         Command::Stats(args) => stats::exec(&backend(g)?, args, printer).await,
+        Command::Report(args) => analytics::exec(&backend(g)?, args, printer).await,
         Command::Extend(args) => extend::exec(&backend(g)?, args, printer).await,
         Command::Pin(args) => pin::exec(&backend(g)?, args, true, printer).await,
         Command::Unpin(args) => pin::exec(&backend(g)?, args, false, printer).await,

@@ -11,7 +11,7 @@ pub const EXIT_CODES: &[(&str, &str, &str)] = &[
     (
         "1",
         "the operation failed: provisioning rolled back, a removal or repair failed, no free ports",
-        "read the message; `envctl show NAME` keeps a failed environment's reason, events.log the history",
+        "read the message; `envctl show NAME` keeps a failed environment's reason, `envctl report` and the event log (events/) the history",
     ),
     (
         "2",
@@ -126,7 +126,10 @@ pub const FILES: &[(&str, &str)] = &[
         "generated secrets, one file per environment",
     ),
     ("$ENVCTL_DATA_DIR/tokens.json", "API tokens (hashes only)"),
-    ("$ENVCTL_DATA_DIR/events.log", "one JSON line per operation"),
+    (
+        "$ENVCTL_DATA_DIR/events/",
+        "the event log: one JSON line per operation, a file per day (YYYY-MM-DD.jsonl)",
+    ),
     (
         "$XDG_CONFIG_HOME/envctl/config.toml",
         "the config, when --config is not given",

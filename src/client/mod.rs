@@ -399,6 +399,17 @@ impl Backend {
         }
     }
 
+    /// The report of a range (see [`crate::ops::report`]).
+    pub async fn report(
+        &self,
+        request: &crate::ops::report::ReportRequest,
+    ) -> Result<crate::ops::report::Report> {
+        match self {
+            Backend::Local(ctx) => crate::ops::report::report(ctx, &Caller::local(), request),
+            Backend::Remote(r) => r.report(request).await,
+        }
+    }
+
     pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
         match self {
             Backend::Local(ctx) => sync::sync(ctx, &Caller::local(), opts).await,

@@ -154,6 +154,22 @@ impl Remote {
         self.decode(r).await
     }
 
+    /// The report of a range the client already resolved to times.
+    pub async fn report(
+        &self,
+        request: &crate::ops::report::ReportRequest,
+    ) -> Result<crate::ops::report::Report> {
+        let query = [
+            ("since", request.since.to_rfc3339()),
+            ("until", request.until.to_rfc3339()),
+            ("by", request.by.to_string()),
+        ];
+        let r = self
+            .call(Method::GET, "/api/onboarding/report", &query, None, true)
+            .await?;
+        self.decode(r).await
+    }
+
     /// Asks for a create; the answer is the reserved (`creating`) record.
     pub async fn create(&self, opts: &CreateOptions) -> Result<Environment> {
         let body = CreateRequest::from_options(opts);

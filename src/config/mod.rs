@@ -37,6 +37,7 @@ pub struct Config {
     pub cleanup: CleanupConfig,
     pub backups: BackupConfig,
     pub archives: ArchivesConfig,
+    pub events: EventsConfig,
     pub network: NetworkConfig,
     pub api: ApiConfig,
     /// `[[notifications]]`: webhooks told about failures and expiries.
@@ -249,6 +250,44 @@ impl Default for ArchivesConfig {
             max_bytes: Some(Size::parse("20g").expect("a valid size")),
             min_age: Duration::from_secs(7 * 24 * 3600),
             level: 3,
+        }
+    }
+}
+
+/// `[events]`: how large and how old the event log (`<data dir>/events/`,
+/// one file per day) may grow; the oldest files go first.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventsConfig {
+    /// A day's file continues in a new part past this size.
+    pub file_size: Size,
+    /// The whole log: the oldest files are removed past this size.
+    pub max_bytes: Size,
+    /// Files of days older than this are removed.
+    #[serde(with = "duration_text")]
+    pub max_age: Duration,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        EventsConfig {
+            file_size: Size::parse("16m").expect("a valid size"),
+            max_bytes: Size::parse("1g").expect("a valid size"),
+            max_age: Duration::from_secs(400 * 24 * 3600),
+        }
+    }
+}
+
+impl EventsConfig {
+    /// The limits the log's writer applies.
+    pub fn limits(&self) -> crate::store::events::Limits {
+        let bytes = |s: &Size| u64::try_from(s.bytes()).unwrap_or(0).max(4096);
+        crate::store::events::Limits {
+            file_bytes: bytes(&self.file_size),
+            max_bytes: bytes(&self.max_bytes),
+            max_days: u32::try_from(self.max_age.as_secs() / 86_400)
+                .unwrap_or(u32::MAX)
+                .max(1),
         }
     }
 }
@@ -832,6 +871,8 @@ struct RawConfig {
     #[serde(default)]
     archives: ArchivesConfig,
     #[serde(default)]
+    events: EventsConfig,
+    #[serde(default)]
     network: NetworkConfig,
     #[serde(default)]
     api: ApiConfig,
@@ -908,6 +949,7 @@ impl Config {
             cleanup: raw.cleanup,
             backups: raw.backups,
             archives: raw.archives,
+            events: raw.events,
             network: raw.network,
             api: raw.api,
             notifications: raw.notifications,

@@ -227,6 +227,7 @@ async fn execute_plan(
         report.pruned = prune_archives(ctx, caller);
         return Ok(report);
     }
+    let started = std::time::Instant::now();
     report.backup = crate::ops::backup::safeguard(ctx, "cleanup")?.map(|b| b.name);
     // The records as they were, for the notices' owners and templates
     // (read only when some endpoint may want them).
@@ -250,18 +251,17 @@ async fn execute_plan(
         .await;
     report.pruned = prune_archives(ctx, caller);
     crate::notify::cleanup_removals(ctx, caller, &report, &before);
-    events::record(
-        ctx.store.dir(),
-        caller,
-        "cleanup",
-        None,
-        if report.failed() > 0 { "partial" } else { "ok" },
-        Some(&format!(
+    // One line a run: how many it removed (each removal has its own `delete`
+    // line, with its rule).
+    events::Entry::new("cleanup")
+        .outcome(if report.failed() > 0 { "partial" } else { "ok" })
+        .detail(&format!(
             "{} removed, {} failed",
             report.removed(),
             report.failed()
-        )),
-    );
+        ))
+        .since(started)
+        .write(ctx.store.dir(), caller);
     Ok(report)
 }
 
@@ -302,6 +302,7 @@ async fn remove(ctx: &Context, caller: &Caller, d: Decision) -> Outcome {
         if_exists: true,
         expect_updated_at: Some(d.updated_at),
         reason: Some(reason),
+        rule: d.verdict.rule(),
         ..Default::default()
     };
     let mut archive = None;

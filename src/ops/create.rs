@@ -152,7 +152,17 @@ pub async fn reserve_environment(
     // a record is logged by `provision`, with the record's name.
     if reserved.is_err() {
         let name = opts.name.as_deref().unwrap_or("-");
-        crate::ops::log(ctx, caller, "create", name, &reserved);
+        let template = opts
+            .template
+            .as_deref()
+            .unwrap_or(&ctx.config.defaults.template);
+        let owner = opts.owner.as_deref().unwrap_or(&caller.user);
+        crate::store::events::Entry::new("create")
+            .target(name)
+            .template(template)
+            .owner(owner)
+            .result(&reserved)
+            .write(ctx.store.dir(), caller);
     }
     reserved
 }
@@ -231,9 +241,17 @@ pub async fn provision(
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Environment> {
-    let name = reservation.env.name.clone();
+    // From the reservation: what the user waits for, whichever door answered first.
+    let reserved_at = reservation.deadline.checked_sub(reservation.timeout);
+    let described = reservation.env.clone();
     let result = provision_inner(ctx, reservation, opts, progress, cancel).await;
-    crate::ops::log(ctx, caller, "create", &name, &result);
+    let mut entry = crate::store::events::Entry::new("create")
+        .environment(result.as_ref().unwrap_or(&described))
+        .result(&result);
+    if let Some(at) = reserved_at {
+        entry = entry.since(at.into_std());
+    }
+    entry.write(ctx.store.dir(), caller);
     // A create the user interrupted did not fail: the ledger counts the others.
     if !matches!(result, Err(crate::Error::Interrupted)) {
         runs::mark_result(ctx.store.dir(), Task::Create, &result);

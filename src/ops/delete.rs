@@ -8,8 +8,8 @@ use crate::context::Context;
 use crate::engine::Removed;
 use crate::engine::Runtime;
 use crate::error::{Error, Result};
-use crate::ops::log;
 use crate::store::Operation;
+use crate::store::events::Entry;
 use crate::store::{Environment, Status};
 
 /// What `delete` asks for.
@@ -26,6 +26,8 @@ pub struct DeleteOptions {
     /// Delete only if the record's `updated_at` is still this and it is not
     /// pinned (cleanup: the plan was made from this version of the record).
     pub expect_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The retention rule removing it (cleanup), for the event log.
+    pub rule: Option<&'static str>,
 }
 
 /// The outcome of a delete.
@@ -59,19 +61,31 @@ pub async fn delete(
     target: &str,
     opts: &DeleteOptions,
 ) -> Result<Option<Deleted>> {
+    let started = std::time::Instant::now();
     let result = delete_inner(ctx, caller, target, opts).await;
     if !matches!(result, Ok(None)) {
-        let name = match &result {
-            Ok(Some(d)) => Some(d.environment.name.clone()),
-            _ => None,
+        // A failed delete leaves the record (`failed`, with the reason).
+        let left = match &result {
+            Ok(_) => None,
+            Err(_) => ctx
+                .store
+                .read()
+                .ok()
+                .and_then(|db| db.find(target).cloned()),
         };
-        log(
-            ctx,
-            caller,
-            "delete",
-            name.as_deref().unwrap_or(target),
-            &result,
-        );
+        let env = match &result {
+            Ok(Some(d)) => Some(&d.environment),
+            _ => left.as_ref(),
+        };
+        let mut entry = Entry::new("delete").since(started).result(&result);
+        entry = match env {
+            Some(env) => entry.environment(env),
+            None => entry.target(target),
+        };
+        if let Some(rule) = opts.rule {
+            entry = entry.rule(rule);
+        }
+        entry.write(ctx.store.dir(), caller);
     }
     result
 }

@@ -787,20 +787,10 @@ async fn command_output(program: &str, args: &[&str]) -> Option<std::process::Ou
         .ok()
 }
 
-/// The newest `cleanup` event of the event log (or of its rotated
-/// predecessor). Cleanup logs one only when it removed something.
+/// The newest `cleanup` event of the event log's last 90 days. Cleanup logs
+/// one only when it removed something.
 pub fn last_cleanup(data_dir: &Path) -> Option<crate::store::events::Logged> {
-    use crate::store::events::{EVENT_LOG, Logged};
-    [EVENT_LOG.to_owned(), format!("{EVENT_LOG}.1")]
-        .iter()
-        .find_map(|file| {
-            let text = std::fs::read_to_string(data_dir.join(file)).ok()?;
-            text.lines()
-                .rev()
-                .filter(|l| l.contains("\"cleanup\""))
-                .filter_map(|l| serde_json::from_str::<Logged>(l).ok())
-                .find(|e| e.action == "cleanup")
-        })
+    crate::store::events::last_of(data_dir, "cleanup")
 }
 
 async fn check_maintenance(data_dir: &Path) -> Check {

@@ -14,7 +14,7 @@ use crate::ops::create::wait_until_ready;
 use crate::ops::order::Gates;
 use crate::ops::progress::{Progress, Step};
 use crate::ops::requests::{Change, Run};
-use crate::ops::{log, show};
+use crate::ops::show;
 use crate::store::Operation;
 use crate::store::{Environment, Status};
 
@@ -161,10 +161,11 @@ pub async fn update(
     if let Some(labels) = &change.labels {
         crate::names::check_labels(labels)?;
     }
+    let started = std::time::Instant::now();
     let result = update_inner(ctx, caller, target, change).await;
     if !change.is_empty() {
-        let name = result.as_ref().map_or(target, |e| e.name.as_str());
-        log(ctx, caller, change.action(), name, &result);
+        let env = result.as_ref().ok();
+        super::log_environment(ctx, caller, change.action(), target, env, started, &result);
     }
     result
 }
@@ -250,6 +251,7 @@ pub async fn start(
     timeout: Option<Duration>,
     progress: &dyn Progress,
 ) -> Result<Environment> {
+    let started = std::time::Instant::now();
     let result = async {
         let env = begin_start(ctx, caller, target, timeout, progress).await?;
         if wait {
@@ -262,8 +264,8 @@ pub async fn start(
         }
     }
     .await;
-    let name = result.as_ref().map_or(target, |e| e.name.as_str());
-    log(ctx, caller, "start", name, &result);
+    let env = result.as_ref().ok();
+    super::log_environment(ctx, caller, "start", target, env, started, &result);
     result
 }
 
@@ -280,9 +282,10 @@ pub async fn start_in_background(
     timeout: Option<Duration>,
 ) -> Result<Environment> {
     let silent = &crate::ops::progress::Silent;
+    let started = std::time::Instant::now();
     let claimed = claim_start(ctx, caller, target, timeout, silent).await;
-    let name = claimed.as_ref().map_or(target, |e| e.name.as_str());
-    log(ctx, caller, "start", name, &claimed);
+    let env = claimed.as_ref().ok();
+    super::log_environment(ctx, caller, "start", target, env, started, &claimed);
     let env = claimed?;
     let (ctx, answer) = (ctx.clone(), env.clone());
     tokio::spawn(async move {
@@ -445,9 +448,10 @@ pub async fn stop(
     target: &str,
     progress: &dyn Progress,
 ) -> Result<Environment> {
+    let started = std::time::Instant::now();
     let result = stop_inner(ctx, caller, target, progress).await;
-    let name = result.as_ref().map_or(target, |e| e.name.as_str());
-    log(ctx, caller, "stop", name, &result);
+    let env = result.as_ref().ok();
+    super::log_environment(ctx, caller, "stop", target, env, started, &result);
     result
 }
 

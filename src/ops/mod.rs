@@ -22,6 +22,7 @@ pub mod pool;
 pub mod port;
 pub mod progress;
 pub mod query;
+pub mod report;
 pub mod requests;
 pub mod reset;
 pub mod stats;
@@ -48,4 +49,35 @@ pub(crate) fn log<T>(
     result: &Result<T>,
 ) {
     crate::store::events::record_result(ctx.store.dir(), caller, action, Some(target), result);
+}
+
+/// Appends the outcome of an operation on the environment `target` to the
+/// event log, describing the environment (template, owner, labels) from
+/// `env`, else from its record when it still has one, and how long the
+/// operation took since `started`.
+pub(crate) fn log_environment<T>(
+    ctx: &Context,
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    env: Option<&crate::store::Environment>,
+    started: std::time::Instant,
+    result: &Result<T>,
+) {
+    let entry = crate::store::events::Entry::new(action)
+        .since(started)
+        .result(result);
+    let found = match env {
+        Some(_) => None,
+        None => ctx
+            .store
+            .read()
+            .ok()
+            .and_then(|db| db.find(target).cloned()),
+    };
+    match env.or(found.as_ref()) {
+        Some(env) => entry.environment(env),
+        None => entry.target(target),
+    }
+    .write(ctx.store.dir(), caller);
 }

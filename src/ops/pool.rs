@@ -110,7 +110,7 @@ pub(crate) async fn claim(
             Ok(Some(member.clone()))
         })?;
         let Some(member) = held else {
-            record_demand(ctx, caller, "pool-miss", None, template);
+            record_demand(ctx, caller, "pool-miss", None, template, owner);
             crate::notify::emit(ctx, crate::notify::Notice::pool_miss(template, None));
             return Ok(None);
         };
@@ -143,7 +143,7 @@ pub(crate) async fn claim(
             );
             broken += 1;
             if broken >= MAX_BROKEN_PER_CLAIM {
-                record_demand(ctx, caller, "pool-miss", None, template);
+                record_demand(ctx, caller, "pool-miss", None, template, owner);
                 crate::notify::emit(ctx, crate::notify::Notice::pool_miss(template, None));
                 return Ok(None);
             }
@@ -172,15 +172,19 @@ pub(crate) async fn claim(
             member.name,
             started.elapsed().as_millis()
         );
-        events::record(
-            ctx.store.dir(),
+        events::Entry::new("create")
+            .environment(&claimed)
+            .since(started)
+            .detail(&detail)
+            .write(ctx.store.dir(), caller);
+        record_demand(
+            ctx,
             caller,
-            "create",
+            "pool-claim",
             Some(&claimed.name),
-            "ok",
-            Some(&detail),
+            template,
+            owner,
         );
-        record_demand(ctx, caller, "pool-claim", Some(&claimed.name), template);
         return Ok(Some(claimed));
     }
 }
@@ -321,8 +325,22 @@ async fn hand_over(
     })
 }
 
-fn record_demand(ctx: &Context, caller: &Caller, action: &str, name: Option<&str>, template: &str) {
-    events::record(ctx.store.dir(), caller, action, name, "ok", Some(template));
+fn record_demand(
+    ctx: &Context,
+    caller: &Caller,
+    action: &str,
+    name: Option<&str>,
+    template: &str,
+    owner: &str,
+) {
+    let mut entry = events::Entry::new(action)
+        .template(template)
+        .owner(owner)
+        .detail(template);
+    if let Some(name) = name {
+        entry = entry.target(name);
+    }
+    entry.write(ctx.store.dir(), caller);
 }
 
 /// What the pool should hold now, and why.

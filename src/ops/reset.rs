@@ -54,6 +54,7 @@ pub struct ResetReport {
 pub async fn reset(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Result<ResetReport> {
     caller.authorize(Action::Administer, None)?;
     let _maintenance = ctx.store.maintenance_lock(opts.wait_for_lock)?;
+    let started = std::time::Instant::now();
     let result = reset_locked(ctx, caller, opts).await;
     let detail = match &result {
         Ok(r) => format!("{} records before, {} after", r.before, r.after),
@@ -61,14 +62,11 @@ pub async fn reset(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Resul
     };
     let outcome = if result.is_ok() { "ok" } else { "error" };
     let action = if opts.empty { "reset-empty" } else { "reset" };
-    events::record(
-        ctx.store.dir(),
-        caller,
-        action,
-        None,
-        outcome,
-        Some(&detail),
-    );
+    events::Entry::new(action)
+        .outcome(outcome)
+        .detail(&detail)
+        .since(started)
+        .write(ctx.store.dir(), caller);
     result
 }
 

@@ -183,6 +183,7 @@ pub fn plan(
 pub async fn sync(ctx: &Context, caller: &Caller, opts: &SyncOptions) -> Result<SyncReport> {
     caller.authorize(Action::Maintain, None)?;
     let _maintenance = ctx.store.maintenance_lock(opts.wait_for_lock)?;
+    let started = std::time::Instant::now();
     let report = sync_locked(ctx, caller, opts).await;
     let outcome = match &report {
         Ok(r) if r.has_errors() => "partial",
@@ -194,14 +195,11 @@ pub async fn sync(ctx: &Context, caller: &Caller, opts: &SyncOptions) -> Result<
         |r| format!("{} changes, {} orphans", r.changes.len(), r.orphans.len()),
     );
     if !opts.dry_run {
-        events::record(
-            ctx.store.dir(),
-            caller,
-            "sync",
-            None,
-            outcome,
-            Some(&detail),
-        );
+        events::Entry::new("sync")
+            .outcome(outcome)
+            .detail(&detail)
+            .since(started)
+            .write(ctx.store.dir(), caller);
     }
     report
 }

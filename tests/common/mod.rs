@@ -264,6 +264,19 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The event log's text: every file under `<data dir>/events/`, oldest
+/// first (empty when there is none).
+pub fn event_log(data_dir: &std::path::Path) -> String {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir.join("events"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect()
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

@@ -1,7 +1,7 @@
-//! The dashboard and the admin page: the cleanup plan and its run, sync and
-//! reset (each planned, then confirmed), with the backups' and tokens'
-//! sections from [`super::backups`] and [`super::tokens`]. Operators see
-//! cleanup and sync; admins everything.
+//! The admin page: the cleanup plan and its run, sync and reset (each
+//! planned, then confirmed), with the backups' and tokens' sections from
+//! [`super::backups`] and [`super::tokens`]. Operators see cleanup and sync;
+//! admins everything. The dashboard is `report.rs`.
 
 use axum::Form;
 use axum::extract::{Query, State};
@@ -11,54 +11,12 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{CsrfForm, Shared, User, fail, form_user, page, pages, read_envs, require_user};
+use super::{CsrfForm, Shared, User, fail, form_user, page, pages, require_user};
 use crate::access::Action;
 use crate::api::ApiError;
 use crate::ops::cleanup::{self, CleanupOptions};
 use crate::ops::reset::{self, ResetOptions, ResetReport};
 use crate::ops::sync::{self, SyncOptions};
-
-pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
-    let user = match require_user(&app, &headers, true) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let envs = match read_envs(&app).await {
-        Ok(envs) => envs,
-        Err(e) => return fail(&user, e),
-    };
-    let overall = app.monitor.overall();
-    let latest = app.monitor.latest();
-    let pools = super::super::blocking(&app, |ctx| {
-        crate::ops::pool::status(ctx, crate::ops::pool::now())
-    })
-    .await
-    .unwrap_or_default();
-    let m = &app.metrics;
-    let view = pages::DashboardView {
-        envs: &envs,
-        overall: &overall,
-        latest: &latest,
-        provisioning: m.provisioning_percentiles(),
-        cleanups: [
-            ("Cleanups run", m.counter("envctl_cleanup_runs_total")),
-            (
-                "Environments they removed",
-                m.counter("envctl_cleanup_removed_total"),
-            ),
-            (
-                "Removals that failed",
-                m.counter("envctl_cleanup_failed_total"),
-            ),
-            ("Syncs run", m.counter("envctl_sync_runs_total")),
-        ],
-        pools: &pools,
-        archives: super::super::blocking(&app, crate::ops::archive::usage)
-            .await
-            .ok(),
-    };
-    page(StatusCode::OK, pages::dashboard(&user.viewer(), &view))
-}
 
 /// The archives this user may see, and the store's size against its limit.
 async fn archive_store(app: &Shared, user: &User) -> Result<pages::ArchiveStore, ApiError> {

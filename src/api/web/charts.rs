@@ -1,5 +1,8 @@
-//! Line charts as inline SVG, drawn on the server: no script, no library,
-//! readable by screen readers through their title and a text summary.
+//! Line and step charts as inline SVG, drawn on the server: no script, no
+//! library, readable by screen readers through their title and a text
+//! summary. A step chart holds each value until the next point (drawn
+//! horizontal, then vertical): counts and samples read as what they were,
+//! never as a slope between two of them.
 
 use maud::{Markup, html};
 
@@ -66,6 +69,21 @@ impl Frame {
 /// summary), its top at least `floor` (so that noise near zero stays flat).
 /// "No figures yet" when there is nothing to draw.
 pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String, floor: f64) -> Markup {
+    chart(title, series, format, floor, false)
+}
+
+/// [`line_chart`] drawn as steps: each value holds until the next point.
+pub fn step_chart(title: &str, series: &[Series], format: fn(f64) -> String, floor: f64) -> Markup {
+    chart(title, series, format, floor, true)
+}
+
+fn chart(
+    title: &str,
+    series: &[Series],
+    format: fn(f64) -> String,
+    floor: f64,
+    step: bool,
+) -> Markup {
     let Some(mut frame) = Frame::around(series) else {
         return html! {
             figure.chart {
@@ -75,9 +93,15 @@ pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String, flo
         };
     };
     frame.y_max = frame.y_max.max(floor);
+    // Times of day for a day or less, dates beyond.
+    let pattern = if frame.x_max - frame.x_min > 86_400.0 {
+        "%Y-%m-%d"
+    } else {
+        "%H:%M"
+    };
     let time = |x: f64| {
         chrono::DateTime::from_timestamp(x as i64, 0)
-            .map(|t| t.format("%H:%M").to_string())
+            .map(|t| t.format(pattern).to_string())
             .unwrap_or_default()
     };
     let summary: Vec<String> = series
@@ -106,7 +130,8 @@ pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String, flo
                 text.label x=(LEFT) y=(HEIGHT - 4.0) { (time(frame.x_min)) }
                 text.label x=(WIDTH - RIGHT) y=(HEIGHT - 4.0) text-anchor="end" { (time(frame.x_max)) }
                 @for s in series {
-                    polyline class=(format!("line {}", s.class)) points=(points(&frame, &s.points)) {}
+                    @let drawn = if step { steps(&s.points) } else { s.points.clone() };
+                    polyline class=(format!("{} {}", if step { "line step" } else { "line" }, s.class)) points=(points(&frame, &drawn)) {}
                     // The latest point, marked: alone, a line would not show.
                     @if let Some(&(x, y)) = s.points.last() {
                         @let (cx, cy) = frame.place(x, y);
@@ -121,6 +146,20 @@ pub fn line_chart(title: &str, series: &[Series], format: fn(f64) -> String, flo
             }
         }
     }
+}
+
+/// The corners of a step line through `points`: from each point along to
+/// the next one's time, then up or down to its value.
+pub fn steps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (i, &(x, y)) in points.iter().enumerate() {
+        if i > 0 {
+            let (_, previous) = points[i - 1];
+            out.push((x, previous));
+        }
+        out.push((x, y));
+    }
+    out
 }
 
 fn points(frame: &Frame, points: &[(f64, f64)]) -> String {
@@ -187,5 +226,36 @@ mod tests {
         assert!(html.contains("<polyline"));
         let empty = line_chart("CPU", &series(vec![]), |v| v.to_string(), 0.0).into_string();
         assert!(empty.contains("No figures yet"));
+    }
+
+    #[test]
+    fn a_step_holds_its_value_until_the_next_point() {
+        // Three failed, then two running: never a diagonal between them.
+        let corners = steps(&[(0.0, 3.0), (60.0, 2.0), (120.0, 2.0)]);
+        assert_eq!(
+            corners,
+            [
+                (0.0, 3.0),
+                (60.0, 3.0),
+                (60.0, 2.0),
+                (120.0, 2.0),
+                (120.0, 2.0)
+            ]
+        );
+        for pair in corners.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            assert!(
+                x0 == x1 || y0 == y1,
+                "a diagonal from {x0},{y0} to {x1},{y1}"
+            );
+        }
+        let html = step_chart(
+            "Alive",
+            &series(vec![(0.0, 3.0), (60.0, 2.0)]),
+            |v| format!("{v:.0}"),
+            1.0,
+        )
+        .into_string();
+        assert!(html.contains("line step a"), "{html}");
     }
 }

@@ -13,6 +13,7 @@ mod backups;
 mod charts;
 mod environments;
 mod pages;
+mod report;
 mod session;
 mod signin;
 mod tokens;
@@ -55,7 +56,7 @@ pub fn routes(state: Shared) -> Router<Shared> {
             "/environments/{id}/services/{service}/restart",
             post(environments::restart_service),
         )
-        .route("/dashboard", get(admin::dashboard))
+        .route("/dashboard", get(report::dashboard))
         .route("/admin", get(admin::admin))
         .route("/admin/cleanup", post(admin::run_cleanup))
         .route("/admin/sync", get(admin::plan_sync).post(admin::run_sync))

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 
-use super::charts::{Series, line_chart};
+use super::charts::{Series, line_chart, step_chart};
 use crate::archives::ArchiveSummary;
 use crate::config::TemplateSummary;
 use crate::ops::backup::Backup;
@@ -361,7 +361,7 @@ pub(super) fn bytes(n: u64) -> String {
 }
 
 /// CPU percent for axes and summaries: a decimal below 10 %.
-fn cpu_text(v: f64) -> String {
+pub(super) fn cpu_text(v: f64) -> String {
     if v < 10.0 {
         format!("{v:.1}%")
     } else {
@@ -772,26 +772,14 @@ pub struct DashboardView<'a> {
     pub envs: &'a [Environment],
     pub overall: &'a [OverallPoint],
     pub latest: &'a [EnvironmentStats],
-    /// p50, p90, p99 in seconds, and how many.
-    pub provisioning: Option<(f64, f64, f64, usize)>,
-    pub cleanups: [(&'a str, u64); 4],
+    /// The figures of the chosen range from the history (`web::report`).
+    pub history: Markup,
     pub pools: &'a [crate::ops::pool::PoolStatus],
     /// The archive store, when readable.
     pub archives: Option<crate::ops::archive::Usage>,
 }
 
 pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
-    let over = |status: &str| -> Vec<(f64, f64)> {
-        view.overall
-            .iter()
-            .map(|p| {
-                (
-                    p.at.timestamp() as f64,
-                    p.by_status.get(status).copied().unwrap_or(0) as f64,
-                )
-            })
-            .collect()
-    };
     let counts = Status::ALL.map(|s| (s, view.envs.iter().filter(|e| e.status == s).count()));
     let mut top: Vec<&EnvironmentStats> = view.latest.iter().collect();
     top.sort_by(|a, b| b.total.cpu_percent.total_cmp(&a.total.cpu_percent));
@@ -806,13 +794,7 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
                     div.tile { span.number { (n) } " " (status_badge(Some(status))) }
                 }
             }
-            h2 { "Environments over time" }
-            (line_chart("Environments by status, last day", &[
-                Series { label: "running", class: "a", points: over("running") },
-                Series { label: "stopped", class: "b", points: over("stopped") },
-                Series { label: "failed", class: "c", points: over("failed") },
-                Series { label: "creating", class: "d", points: over("creating") },
-            ], |v| format!("{v:.0}"), 1.0))
+            (view.history)
             @if !view.pools.is_empty() {
                 h2 { "Warm pools" }
                 table.pools {
@@ -831,21 +813,12 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
                     }
                 }
                 @for p in view.pools {
-                    (line_chart(&format!("Pool {}: ready and desired, last day", p.template), &[
+                    (step_chart(&format!("Pool {}: ready and desired, last day", p.template), &[
                         Series { label: "ready", class: "a", points: view.overall.iter().filter_map(|o| o.pools.get(&p.template).map(|v| (o.at.timestamp() as f64, f64::from(v.0)))).collect() },
                         Series { label: "desired", class: "b", points: view.overall.iter().filter_map(|o| o.pools.get(&p.template).map(|v| (o.at.timestamp() as f64, f64::from(v.1)))).collect() },
                     ], |v| format!("{v:.0}"), 1.0))
                 }
             }
-            h2 { "Provisioning time" }
-            @match view.provisioning {
-                Some((p50, p90, p99, n)) => {
-                    p { "Over the last " (n) " creates this server ran: " strong { "p50 " (format!("{p50:.1} s")) } ", p90 " (format!("{p90:.1} s")) ", p99 " (format!("{p99:.1} s")) "." }
-                }
-                None => p.empty { "No creates through this server yet." }
-            }
-            h2 { "Cleanups" }
-            dl.facts { @for (what, n) in view.cleanups { dt { (what) } dd { (n) } } }
             @if let Some(crate::ops::archive::Usage { archives: count, stored_bytes: stored, max_bytes: limit }) = view.archives {
                 h2 { "Archive store" }
                 @let share = limit.filter(|l| *l > 0).map(|l| (stored as f64 / l as f64).min(1.0));
@@ -855,11 +828,6 @@ pub fn dashboard(viewer: &Viewer, view: &DashboardView) -> Markup {
                     "."
                 }
                 @if let Some(share) = share { meter min="0" max="1" value=(format!("{share:.3}")) { (format!("{:.0}%", share * 100.0)) } }
-            }
-            h2 { "Resource use" }
-            div.charts {
-                (line_chart("CPU of all environments", &[Series { label: "CPU", class: "a", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.cpu_percent)).collect() }], cpu_text, 5.0))
-                (line_chart("Memory of all environments", &[Series { label: "Memory", class: "b", points: view.overall.iter().map(|p| (p.at.timestamp() as f64, p.memory_used as f64)).collect() }], |v| bytes(v as u64), 0.0))
             }
             @if !top.is_empty() {
                 div.scroll { table {
