@@ -539,37 +539,49 @@ async fn restart_service_inner(
     target: &str,
     service: &str,
 ) -> Result<Environment> {
-    let env = show(ctx, target)?;
-    caller.authorize(Action::Change, Some(&env.owner))?;
-    let Some(state) = env.services.get(service) else {
-        return Err(crate::ops::exec::unknown_service(&env, service));
-    };
-    if env.status != Status::Running {
-        return Err(Error::Conflict(format!(
-            "environment '{}' is {}, not running; start it (`envctl start {}`) to run its services",
-            env.name, env.status, env.name
-        )));
-    }
-    if let Some(op) = &env.operation {
-        return Err(Error::Conflict(format!(
-            "environment '{}' is busy with a {}; try again when it is done",
-            env.name, op.action
-        )));
-    }
     let engine = ctx.engine().await?;
-    let instance = ctx.store.instance_id()?;
-    if !engine
-        .check_owned(&instance, &env.id, &state.container)
-        .await?
-    {
-        return Err(Error::Failed(format!(
-            "service {service}: container {} is gone; delete and re-create the environment",
-            state.container
-        )));
+    let grace = ctx.config.defaults.stop_timeout;
+    // Marked busy under the lock, as stop and start are, so the server's
+    // maintenance does not take the stopped container for a crash.
+    let (env, instance) = ctx.store.update(|db| {
+        let instance = db.instance_id.clone();
+        let env = db.get_mut(target)?;
+        caller.authorize(Action::Change, Some(&env.owner))?;
+        if !env.services.contains_key(service) {
+            return Err(crate::ops::exec::unknown_service(env, service));
+        }
+        if env.status != Status::Running {
+            return Err(Error::Conflict(format!(
+                "environment '{}' is {}, not running; start it (`envctl start {}`) to run its services",
+                env.name, env.status, env.name
+            )));
+        }
+        if let Some(op) = &env.operation {
+            return Err(Error::Conflict(format!(
+                "environment '{}' is busy with a {}; try again when it is done",
+                env.name, op.action
+            )));
+        }
+        env.operation = Some(Operation::begin(
+            "restart",
+            grace.saturating_add(std::time::Duration::from_secs(60)),
+        ));
+        Ok((env.clone(), instance))
+    })?;
+    let container = &env.services[service].container;
+    let restarted = async {
+        if !engine.check_owned(&instance, &env.id, container).await? {
+            return Err(Error::Failed(format!(
+                "service {service}: container {container} is gone; delete and re-create the environment"
+            )));
+        }
+        engine.stop_container(container, grace).await?;
+        engine.start_container(container).await
     }
-    engine
-        .stop_container(&state.container, ctx.config.defaults.stop_timeout)
-        .await?;
-    engine.start_container(&state.container).await?;
-    show(ctx, &env.id)
+    .await;
+    let env = ctx.store.commit(&env.id, |e| {
+        e.operation = None;
+        Ok(())
+    })?;
+    restarted.map(|()| env)
 }
