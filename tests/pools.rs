@@ -236,11 +236,27 @@ fn members_past_max_age_are_replaced_and_the_schedule_and_demand_set_the_size() 
         assert!(out.status.success(), "{}", text(&out.stderr));
         serde_json::from_slice::<Value>(&out.stdout).unwrap()
     };
+    // The pool's clock is ENVCTL_NOW, but members are made at the real
+    // time: the days below are a week or more ahead of it, so "two hours
+    // on" really is past max_age whatever the date the test runs.
+    use chrono::{Datelike, Duration as Days, Timelike};
+    let ahead = chrono::Utc::now() + Days::days(7);
+    let monday_09 = (ahead + Days::days(i64::from(7 - ahead.weekday().num_days_from_monday())))
+        .with_hour(9)
+        .and_then(|t| t.with_minute(0))
+        .and_then(|t| t.with_second(0))
+        .unwrap();
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let (saturday_10, monday_20) = (
+        stamp(monday_09 - Days::days(2) + Days::hours(1)),
+        stamp(monday_09 + Days::hours(11)),
+    );
+    let monday_09 = stamp(monday_09);
     // Saturday: the floor.
-    let saturday = at("2026-11-28T10:00:00Z", &["pool", "status"]);
+    let saturday = at(&saturday_10, &["pool", "status"]);
     assert_eq!(saturday[0]["desired"]["size"], 1);
     // Monday 09:00: the schedule's.
-    let monday = at("2026-11-30T09:00:00Z", &["pool", "status"]);
+    let monday = at(&monday_09, &["pool", "status"]);
     assert_eq!(monday[0]["desired"]["size"], 3, "{monday}");
     assert!(
         monday[0]["desired"]["reason"]
@@ -248,7 +264,7 @@ fn members_past_max_age_are_replaced_and_the_schedule_and_demand_set_the_size() 
             .unwrap()
             .contains("schedule")
     );
-    let made = at("2026-11-30T09:00:00Z", &["pool", "reconcile"]);
+    let made = at(&monday_09, &["pool", "reconcile"]);
     assert_eq!(made[0]["created"].as_array().unwrap().len(), 3, "{made}");
     let first: BTreeSet<String> = members(&sb)
         .iter()
@@ -256,7 +272,7 @@ fn members_past_max_age_are_replaced_and_the_schedule_and_demand_set_the_size() 
         .collect();
 
     // Two hours on, every member is past max_age: all replaced.
-    let later = at("2026-11-30T20:00:00Z", &["pool", "reconcile"]);
+    let later = at(&monday_20, &["pool", "reconcile"]);
     assert_eq!(later[0]["retired"].as_array().unwrap().len(), 3, "{later}");
     assert!(wait_until(Duration::from_secs(30), || members(&sb).len() == 1));
     let now: BTreeSet<String> = members(&sb)

@@ -512,10 +512,10 @@ fn the_admin_page_shows_the_plan_runs_the_cleanup_and_shows_backups_to_admins() 
     let dashboard = root.send("GET", "/dashboard", None);
     assert_eq!(dashboard.status, 200);
     for part in [
-        "Environments over time",
+        "<h2>History</h2>",
         "Provisioning time",
-        "Cleanups run",
-        "Resource use",
+        "<h3>Cleanup</h3>",
+        "Utilisation",
     ] {
         assert!(dashboard.body.contains(part), "{part}");
     }

@@ -17,8 +17,7 @@ use serde_json::{Value, json};
 
 /// The event log's lines, parsed.
 fn events(sb: &Sandbox) -> Vec<Value> {
-    std::fs::read_to_string(sb.data_dir().join("events.log"))
-        .unwrap_or_default()
+    common::event_log(&sb.data_dir())
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
@@ -275,6 +274,23 @@ async fn the_create_form_carries_every_field_and_the_page_pins_extends_and_resta
     let driver = Driver::start();
     let b = driver.browser().await;
     sign_in(&b, &server, &alice).await;
+
+    eprintln!("step: a developer's browser shows no admin action, and /admin refuses");
+    b.goto(&server.url()).await.unwrap();
+    let list = b.source().await.unwrap();
+    assert!(!list.contains("/admin"), "no way to the admin page");
+    b.goto(&format!("{}/admin", server.url())).await.unwrap();
+    let admin = b.source().await.unwrap();
+    assert!(admin.contains("may not"), "{admin}");
+    for action in [
+        "Run the cleanup",
+        "New token",
+        "Back up now",
+        "Plan the reset",
+    ] {
+        assert!(!admin.contains(action), "{action} shown to a developer");
+    }
+    b.goto(&server.url()).await.unwrap();
 
     eprintln!("step: a bad label says what the CLI says");
     let cli = sb.run(&["create", "nope", "--label", "bad key=1"]);
