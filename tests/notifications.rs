@@ -693,7 +693,11 @@ fn a_receiver_that_never_answers_holds_a_command_up_only_briefly() {
     }));
     eprintln!("dropped after {:?}", started.elapsed());
     assert!(!refusing.requests().is_empty());
-    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    // The event log: one file per day under `events/`.
+    let mut log = String::new();
+    for day in std::fs::read_dir(sb.data_dir().join("events")).unwrap() {
+        log.push_str(&std::fs::read_to_string(day.unwrap().path()).unwrap());
+    }
     assert!(log.contains("\"notify-drop\""), "{log}");
     assert!(log.contains("the receiver refused it"), "{log}");
 }
