@@ -77,10 +77,8 @@ impl Receiver {
                 if stopping.load(std::sync::atomic::Ordering::SeqCst) {
                     return;
                 }
-                if let Ok(stream) = stream
-                    && let Some(request) = serve_one(stream, status, answer)
-                {
-                    seen.lock().unwrap().push(request);
+                if let Ok(stream) = stream {
+                    serve_one(stream, status, answer, &seen);
                 }
             }
         });
@@ -119,7 +117,14 @@ impl Drop for Receiver {
     }
 }
 
-fn serve_one(mut stream: TcpStream, status: u16, answer: &str) -> Option<Request> {
+/// Reads one request and records it before answering, so a sender that
+/// got its answer finds the request recorded.
+fn serve_one(
+    mut stream: TcpStream,
+    status: u16,
+    answer: &str,
+    seen: &Mutex<Vec<Request>>,
+) -> Option<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
@@ -157,12 +162,13 @@ fn serve_one(mut stream: TcpStream, status: u16, answer: &str) -> Option<Request
         "HTTP/1.1 {status} Whatever\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
         answer.len()
     );
-    let _ = stream.write_all(reply.as_bytes());
-    Some(Request {
+    seen.lock().unwrap().push(Request {
         path,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
-    })
+    });
+    let _ = stream.write_all(reply.as_bytes());
+    Some(())
 }
 
 /// A `[[notifications]]` entry.
@@ -228,6 +234,13 @@ fn each_event_reaches_the_receiver_once_in_order_and_signed() {
     std::fs::write(&backups, "not a directory").unwrap();
     assert!(!sb.run(&["auto-cleanup"]).status.success());
     expect(&["failed", "expiring", "backup_failed", "maintenance_failed"]);
+    // The same failure again is no news: a second failing run (which
+    // delivers what is due before it exits) sends nothing.
+    assert!(!sb.run(&["auto-cleanup"]).status.success());
+    assert_eq!(
+        hook.kinds(),
+        ["failed", "expiring", "backup_failed", "maintenance_failed"]
+    );
 
     // expired and cleanup: the same run with backups possible; `soon` is not warned again.
     std::fs::remove_file(&backups).unwrap();
@@ -243,7 +256,7 @@ fn each_event_reaches_the_receiver_once_in_order_and_signed() {
 
     // pool_miss: a pooled template with no ready member.
     ok(&sb, &["create", "cold", "--template", "pooled"]);
-    expect(&[
+    let all = [
         "failed",
         "expiring",
         "backup_failed",
@@ -251,7 +264,13 @@ fn each_event_reaches_the_receiver_once_in_order_and_signed() {
         "expired",
         "cleanup",
         "pool_miss",
-    ]);
+    ];
+    expect(&all);
+    // A further delivery round (auto-cleanup delivers whatever is due before
+    // it exits): a duplicate queued behind the last expected notice would
+    // arrive now.
+    ok(&sb, &["auto-cleanup"]);
+    assert_eq!(hook.kinds(), all, "nothing arrives twice");
 
     let requests = hook.requests();
     let mut ids = std::collections::HashSet::new();
@@ -575,6 +594,32 @@ fn a_bad_notifications_entry_is_refused_with_its_line() {
     assert!(err.contains("notifications[0].url` (line 3)"), "{err}");
     assert!(err.contains("is not a URL"), "{err}");
 
+    // Without a scheme: only the host is echoed, never the secret path.
+    let (code, err) = run("[[notifications]]\nurl = \"hooks.slack.com/services/T0/B0/SECRET\"\n");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("\"hooks.slack.com/...\""), "{err}");
+    assert!(err.contains("http:// or https://"), "{err}");
+    assert!(
+        !err.contains("SECRET") && !err.contains("services"),
+        "{err}"
+    );
+
+    // The same url and format twice would share one queue.
+    let (code, err) = run(
+        "[[notifications]]\nurl = \"https://example.com/a\"\n\n[[notifications]]\nname = \"again\"\nurl = \"https://example.com/a\"\n",
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("notifications[1].url` (line 6)"), "{err}");
+    assert!(
+        err.contains("the same url and format as notifications[0]"),
+        "{err}"
+    );
+    // Another format to the same url is another endpoint.
+    let (code, err) = run(
+        "[[notifications]]\nurl = \"https://example.com/a\"\n\n[[notifications]]\nurl = \"https://example.com/a\"\nformat = \"slack\"\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+
     let (code, err) = run("[[notifications]]\nurl = \"ftp://example.com/x\"\n");
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("expected an http or https URL"), "{err}");
@@ -648,7 +693,11 @@ fn a_receiver_that_never_answers_holds_a_command_up_only_briefly() {
     }));
     eprintln!("dropped after {:?}", started.elapsed());
     assert!(!refusing.requests().is_empty());
-    let log = std::fs::read_to_string(sb.data_dir().join("events.log")).unwrap();
+    // The event log: one file per day under `events/`.
+    let mut log = String::new();
+    for day in std::fs::read_dir(sb.data_dir().join("events")).unwrap() {
+        log.push_str(&std::fs::read_to_string(day.unwrap().path()).unwrap());
+    }
     assert!(log.contains("\"notify-drop\""), "{log}");
     assert!(log.contains("the receiver refused it"), "{log}");
 }

@@ -164,6 +164,12 @@ impl Endpoint {
     }
 }
 
+/// What a URL without a scheme shows in an error: the part before the first
+/// `/` (the host, never the secret path).
+fn url_host_part(url: &str) -> &str {
+    url.split('/').next().unwrap_or("")
+}
+
 /// Every problem of the `[[notifications]]` entries, each naming its key.
 pub fn problems(endpoints: &[Endpoint], problems: &mut Vec<String>) {
     for (i, e) in endpoints.iter().enumerate() {
@@ -174,10 +180,20 @@ pub fn problems(endpoints: &[Endpoint], problems: &mut Vec<String>) {
                 "key `{key}.url`: expected an http or https URL, got a {} URL",
                 url.scheme()
             )),
+            // Only the host part is shown: a webhook URL's path is its secret.
             Err(err) => problems.push(format!(
-                "key `{key}.url`: \"{}\" is not a URL ({err}); expected e.g. \"https://hooks.example.com/envctl\"",
-                crate::names::printable(&e.url, 60)
+                "key `{key}.url`: \"{}/...\" is not a URL ({err}); it needs http:// or https://, e.g. \"https://hooks.example.com/envctl\"",
+                crate::names::printable(url_host_part(&e.url), 60)
             )),
+        }
+        if let Some(j) = endpoints[..i]
+            .iter()
+            .position(|o| o.url == e.url && o.format == e.format)
+        {
+            problems.push(format!(
+                "key `{key}.url`: the same url and format as notifications[{j}]; \
+                 each endpoint once (they would share one queue)"
+            ));
         }
         if e.events.is_empty() {
             problems.push(format!(

@@ -193,7 +193,11 @@ pub async fn deliver_due(
     let now = Utc::now();
     let client = client();
     let mut round = Round::default();
-    // Notices for an endpoint no longer in the config go nowhere.
+    // Notices for an endpoint not in this process's config may be another
+    // process's (the server's, with another config): skipped, and dropped
+    // only once they are past GIVE_UP_AFTER, as any undelivered notice.
+    let give_up =
+        chrono::Duration::from_std(queue::GIVE_UP_AFTER).unwrap_or(chrono::Duration::days(1));
     for entry in &entries {
         let known = config
             .notifications
@@ -202,12 +206,13 @@ pub async fn deliver_due(
         if !known
             && entry.claimed_at.is_none()
             && let Ok(p) = queue::read(&entry.path)
+            && now - p.queued_at > give_up
         {
             queue::drop_pending(
                 dir,
                 &entry.path,
                 &p,
-                "its endpoint is no longer in the config",
+                "its endpoint is not in the config and it was not delivered within a day",
                 counts,
                 caller,
             );
@@ -242,8 +247,22 @@ async fn deliver_endpoint(
         if entry.claimed_at.is_some() {
             break; // another process is at this endpoint's head
         }
-        let Ok(mut pending) = queue::read(&entry.path) else {
-            continue;
+        let mut pending = match std::fs::read(&entry.path) {
+            // Claimed by another process since the listing: it has the head.
+            Err(_) => break,
+            Ok(bytes) => match serde_json::from_slice::<queue::Pending>(&bytes) {
+                Ok(p) => p,
+                Err(e) => {
+                    // Not a notice (never written by envctl whole): dropped,
+                    // or it would hold this endpoint up for ever.
+                    let Some(claimed) = queue::claim(entry) else {
+                        break;
+                    };
+                    queue::drop_corrupt(dir, &claimed, &e.to_string(), counts, caller);
+                    round.dropped += 1;
+                    continue;
+                }
+            },
         };
         let now = Utc::now();
         if pending.next_try > now {
@@ -325,7 +344,13 @@ pub async fn run(ctx: Weak<Context>) {
         if !strong.config.notifications.is_empty() {
             deliver_due(&strong.config, &dir, far, &strong.notifier.counts, &caller).await;
         }
-        let wait = crate::store::off_worker(|| queue::next_due(&dir))
+        let known: Vec<String> = strong
+            .config
+            .notifications
+            .iter()
+            .map(|e| e.key())
+            .collect();
+        let wait = crate::store::off_worker(|| queue::next_due(&dir, &known))
             .map(|at| (at - Utc::now()).to_std().unwrap_or_default())
             .unwrap_or(Duration::from_secs(30))
             .clamp(Duration::from_millis(50), Duration::from_secs(30));
@@ -379,6 +404,62 @@ pub async fn test(config: &Config, kind: Kind) -> Vec<Tested> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(url: &str) -> Config {
+        let text = format!("[[notifications]]\nurl = \"{url}\"\nretry_after = \"1h\"\n");
+        Config::parse(&text, Path::new("t.toml")).unwrap()
+    }
+
+    async fn round(config: &Config, dir: &Path) -> Round {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        deliver_due(config, dir, deadline, &Counts::default(), &Caller::local()).await
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn another_configs_notices_are_skipped_until_a_day_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = config("http://127.0.0.1:1/theirs");
+        let endpoint = &theirs.notifications[0];
+        let counts = Counts::default();
+        let notice = Notice::pool_miss("t", None);
+        queue::enqueue(dir.path(), endpoint, &notice, &counts, &Caller::local()).unwrap();
+        let mine = config("http://127.0.0.1:1/mine");
+        assert_eq!(round(&mine, dir.path()).await.dropped, 0);
+        assert_eq!(
+            queue::list(dir.path()).len(),
+            1,
+            "the other config's notice stays"
+        );
+        // A day later it is dropped like any notice not delivered.
+        let entry = queue::entries(dir.path()).remove(0);
+        let mut p = queue::read(&entry.path).unwrap();
+        p.queued_at -= chrono::Duration::hours(25);
+        crate::store::write_atomic(&entry.path, &serde_json::to_vec(&p).unwrap()).unwrap();
+        assert_eq!(round(&mine, dir.path()).await.dropped, 1);
+        assert!(queue::list(dir.path()).is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_corrupt_head_is_dropped_with_an_event_not_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config("http://127.0.0.1:1/");
+        let endpoint = &config.notifications[0];
+        let spool = queue::spool(dir.path());
+        crate::store::ensure_private_dir(&spool).unwrap();
+        let bad = spool.join(format!("{:020}-00000000-{}.json", 1, endpoint.key()));
+        std::fs::write(&bad, b"{ not json").unwrap();
+        let r = round(&config, dir.path()).await;
+        assert_eq!(r.dropped, 1);
+        assert!(
+            queue::entries(dir.path()).is_empty(),
+            "the corrupt file is gone"
+        );
+        assert_eq!(
+            super::queue::tests::drops(dir.path()),
+            1,
+            "a notify-drop event"
+        );
+    }
 
     #[test]
     fn the_signature_is_hmac_sha256_of_timestamp_dot_body() {

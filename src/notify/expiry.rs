@@ -75,6 +75,19 @@ pub fn queue_due(
     counts: &Counts,
     caller: &Caller,
 ) -> Result<usize> {
+    queue_with(endpoints, data_dir, envs, now, |endpoint, notice| {
+        queue::enqueue(data_dir, endpoint, notice, counts, caller)
+    })
+}
+
+/// [`queue_due`], queueing each warning with `enqueue`.
+fn queue_with(
+    endpoints: &[Endpoint],
+    data_dir: &Path,
+    envs: &[Environment],
+    now: DateTime<Utc>,
+    mut enqueue: impl FnMut(&Endpoint, &Notice) -> Result<()>,
+) -> Result<usize> {
     let path = data_dir.join(STATE_FILE);
     let _lock = crate::store::lock::acquire(
         &data_dir.join(format!("{STATE_FILE}.lock")),
@@ -83,20 +96,47 @@ pub fn queue_due(
         Duration::from_secs(5),
     )?;
     let mut warned: Warned = match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(w) => w,
+            Err(e) => {
+                // Unknown what was sent: better miss a warning than send all
+                // again. The file is kept aside for a look, and every
+                // environment due now counts as warned.
+                let aside = data_dir.join(format!("{STATE_FILE}.corrupt"));
+                tracing::warn!(
+                    "{} is unreadable ({e}); moved to {} and the warnings due now are taken as sent",
+                    path.display(),
+                    aside.display()
+                );
+                std::fs::rename(&path, &aside).map_err(Error::io(&path))?;
+                let mut assumed = Warned::new();
+                for (i, j) in due(envs, endpoints, &Warned::new(), now) {
+                    if let Some(end) = envs[j].expires_at {
+                        assumed
+                            .entry(endpoints[i].key())
+                            .or_default()
+                            .insert(envs[j].id.clone(), end);
+                    }
+                }
+                write_warned(&path, &assumed)?;
+                assumed
+            }
+        },
         Err(_) => Warned::new(),
     };
     let due = due(envs, endpoints, &warned, now);
+    let mut failed = None;
+    let mut queued = 0;
     for &(i, j) in &due {
         let (endpoint, env) = (&endpoints[i], &envs[j]);
         let Some(end) = env.expires_at else { continue };
-        queue::enqueue(
-            data_dir,
-            endpoint,
-            &Notice::expiring(env, end, now),
-            counts,
-            caller,
-        )?;
+        // A failed enqueue stops the round, but what was queued before it is
+        // still recorded below (or it would be sent again next run).
+        if let Err(e) = enqueue(endpoint, &Notice::expiring(env, end, now)) {
+            failed = Some(e);
+            break;
+        }
+        queued += 1;
         warned
             .entry(endpoint.key())
             .or_default()
@@ -109,12 +149,19 @@ pub fn queue_due(
     }
     warned.retain(|_, sent| !sent.is_empty());
     let after: usize = warned.values().map(BTreeMap::len).sum();
-    if !due.is_empty() || before != after {
-        let bytes = serde_json::to_vec_pretty(&warned)
-            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))?;
-        crate::store::write_atomic(&path, &bytes)?;
+    if queued > 0 || before != after {
+        write_warned(&path, &warned)?;
     }
-    Ok(due.len())
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(queued),
+    }
+}
+
+fn write_warned(path: &Path, warned: &Warned) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(warned)
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))?;
+    crate::store::write_atomic(path, &bytes)
 }
 
 #[cfg(test)]
@@ -203,6 +250,51 @@ mod tests {
         );
         assert_eq!(tick(&envs, &eps, &mut warned, at(18)), ["a"]);
         assert!(tick(&envs, &eps, &mut warned, at(19)).is_empty());
+    }
+
+    #[test]
+    fn warnings_queued_before_a_failed_enqueue_are_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let eps = [endpoint("24h")];
+        let envs = [env("a", "ann", Some(at(5))), env("b", "bob", Some(at(5)))];
+        let mut sent = Vec::new();
+        let r = queue_with(&eps, dir.path(), &envs, at(0), |_, n| {
+            if sent.is_empty() {
+                sent.push(n.environment.clone().unwrap());
+                Ok(())
+            } else {
+                Err(Error::Failed("disk full".into()))
+            }
+        });
+        assert!(r.is_err(), "the failure is still answered");
+        let mut again = Vec::new();
+        queue_with(&eps, dir.path(), &envs, at(0), |_, n| {
+            again.push(n.environment.clone().unwrap());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(sent, ["env-a"]);
+        assert_eq!(again, ["env-b"], "env-a is not warned twice");
+    }
+
+    #[test]
+    fn a_corrupt_state_is_moved_aside_and_taken_as_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let eps = [endpoint("24h")];
+        let envs = [env("a", "ann", Some(at(5)))];
+        std::fs::write(dir.path().join(STATE_FILE), b"{ torn").unwrap();
+        let mut sent = 0;
+        for _ in 0..2 {
+            let n = queue_with(&eps, dir.path(), &envs, at(0), |_, _| {
+                sent += 1;
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(n, 0);
+        }
+        assert_eq!(sent, 0, "not warned again");
+        let aside = dir.path().join(format!("{STATE_FILE}.corrupt"));
+        assert_eq!(std::fs::read(aside).unwrap(), b"{ torn");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod deliver;
 pub mod expiry;
 pub mod format;
 pub mod queue;
+pub mod repeat;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -407,9 +408,41 @@ pub fn cleanup_outcome(
                 ""
             }
         ),
-        Ok(_) => return,
+        Ok(_) => {
+            recovered(ctx, Kind::MaintenanceFailed);
+            return;
+        }
     };
-    emit(ctx, Notice::maintenance_failed(&what, &cause));
+    failure(ctx, &cause, Notice::maintenance_failed(&what, &cause));
+}
+
+/// Queues `notice`, a failure of a recurring task (`maintenance_failed`,
+/// `backup_failed`) with `cause`, when it is news: on the change from
+/// healthy to failing, then once a day while the same failure lasts
+/// ([`repeat`]).
+pub fn failure(ctx: &Context, cause: &str, notice: Notice) {
+    if !ctx.config.notifications.iter().any(|e| wants(e, &notice)) {
+        return;
+    }
+    let kind = notice.kind;
+    let tell =
+        crate::store::off_worker(|| repeat::tell_at(ctx.store.dir(), kind, cause, Utc::now()));
+    if tell {
+        emit(ctx, notice);
+    }
+}
+
+/// The task behind `kind` succeeded: its next failure is news again.
+pub fn recovered(ctx: &Context, kind: Kind) {
+    if !ctx
+        .config
+        .notifications
+        .iter()
+        .any(|e| e.events.contains(&kind))
+    {
+        return;
+    }
+    crate::store::off_worker(|| repeat::recovered_at(ctx.store.dir(), kind));
 }
 
 /// Queues the `expiring` warnings now due (each once per environment, end of

@@ -257,10 +257,40 @@ pub fn drop_pending(
     );
 }
 
-/// The earliest next try among unclaimed notices, if any.
-pub fn next_due(data_dir: &Path) -> Option<DateTime<Utc>> {
+/// Removes a spool file that is not a notice (`error`: why), with a log
+/// line and an event, so it does not hold its endpoint up forever.
+pub fn drop_corrupt(data_dir: &Path, path: &Path, error: &str, counts: &Counts, caller: &Caller) {
+    let _ = std::fs::remove_file(path);
+    counts.dropped.fetch_add(1, Ordering::Relaxed);
+    let detail = format!(
+        "unreadable queued notice {} dropped: {error}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    tracing::warn!("{detail}");
+    crate::store::events::record(
+        data_dir,
+        caller,
+        "notify-drop",
+        None,
+        "error",
+        Some(&detail),
+    );
+}
+
+/// The earliest next try among the endpoints' first notices, if any: a
+/// notice queued behind its endpoint's first one goes only after it, so its
+/// own `next_try` says nothing. An endpoint whose first notice is claimed is
+/// being served by another process (a stale claim is given back by the
+/// periodic round). Only endpoints in `known` (their keys) count: the
+/// others' notices wait for a process that knows them.
+pub fn next_due(data_dir: &Path, known: &[String]) -> Option<DateTime<Utc>> {
+    let mut seen = std::collections::BTreeSet::new();
     entries(data_dir)
         .iter()
+        .filter(|e| known.iter().any(|k| k == e.endpoint()))
+        .filter(|e| seen.insert(e.endpoint().to_owned()))
         .filter(|e| e.claimed_at.is_none())
         .filter_map(|e| read(&e.path).ok())
         .map(|p| p.next_try)
@@ -268,7 +298,7 @@ pub fn next_due(data_dir: &Path) -> Option<DateTime<Utc>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn endpoint() -> Endpoint {
@@ -277,6 +307,18 @@ mod tests {
             .unwrap()
             .notifications[0]
             .clone()
+    }
+
+    /// The `notify-drop` events in the event log.
+    pub(crate) fn drops(dir: &Path) -> usize {
+        let (from, to) = (
+            Utc::now() - chrono::Duration::hours(1),
+            Utc::now() + chrono::Duration::hours(1),
+        );
+        crate::store::events::read(dir, from, to)
+            .iter()
+            .filter(|e| e.action == "notify-drop")
+            .count()
     }
 
     fn queue(dir: &Path, n: usize, max: usize, counts: &Counts) {
@@ -302,8 +344,7 @@ mod tests {
             "in queue order, the oldest gone"
         );
         assert_eq!(counts.dropped.load(Ordering::Relaxed), 2);
-        let log = std::fs::read_to_string(dir.path().join("events.log")).unwrap();
-        assert_eq!(log.matches("\"notify-drop\"").count(), 2, "{log}");
+        assert_eq!(drops(dir.path()), 2);
     }
 
     #[test]
@@ -323,6 +364,22 @@ mod tests {
         assert!(release_if_stale(&claimed, later));
         let back = entries(dir.path()).remove(0);
         assert_eq!((back.claimed_at, back.name), (None, entry.name));
+    }
+
+    #[test]
+    fn next_due_looks_only_at_each_endpoints_first_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        queue(dir.path(), 2, 10, &Counts::default());
+        let first = entries(dir.path()).remove(0);
+        let mut p = read(&first.path).unwrap();
+        let later = Utc::now() + chrono::Duration::minutes(10);
+        p.next_try = later;
+        crate::store::write_atomic(&first.path, &serde_json::to_vec(&p).unwrap()).unwrap();
+        assert_eq!(
+            next_due(dir.path(), &[endpoint().key()]),
+            Some(later),
+            "the second notice waits for the first one's retry"
+        );
     }
 
     #[test]

@@ -69,11 +69,17 @@ pub fn create(store: &Store, reason: &str, config: &BackupConfig) -> Result<Opti
 /// which), telling the `backup_failed` subscribers when it fails.
 pub fn safeguard(ctx: &Context, reason: &str) -> Result<Option<Backup>> {
     let result = create(&ctx.store, reason, &ctx.config.backups);
-    if let Err(e) = &result {
-        crate::notify::emit(
-            ctx,
-            crate::notify::Notice::backup_failed(reason, &e.chain_text()),
-        );
+    match &result {
+        Err(e) => {
+            let cause = e.chain_text();
+            crate::notify::failure(
+                ctx,
+                &cause,
+                crate::notify::Notice::backup_failed(reason, &cause),
+            );
+        }
+        Ok(Some(_)) => crate::notify::recovered(ctx, crate::notify::Kind::BackupFailed),
+        Ok(None) => {}
     }
     result
 }
