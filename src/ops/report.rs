@@ -24,6 +24,7 @@
 //! `by` groups created, alive, removed, hours and failures; provisioning,
 //! pools and utilisation are per template, cleanup and uptime are whole.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -36,7 +37,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ops::stats::EnvironmentStats;
 use crate::store::Environment;
-use crate::store::events::{self, Logged, Usage};
+use crate::store::events::{self, Usage};
 
 /// The longest range a report covers.
 pub const MAX_RANGE_DAYS: i64 = 400;
@@ -76,18 +77,20 @@ impl GroupBy {
         }
     }
 
-    fn key(
+    /// The group of an environment with `owner`, `template` and the label
+    /// values `label` gives.
+    fn key<'a>(
         &self,
-        owner: Option<&str>,
-        template: Option<&str>,
-        labels: &BTreeMap<String, String>,
-    ) -> String {
+        owner: Option<&'a str>,
+        template: Option<&'a str>,
+        label: impl FnOnce(&str) -> Option<&'a str>,
+    ) -> &'a str {
         let text = match self {
             GroupBy::Owner => owner,
             GroupBy::Template => template,
-            GroupBy::Label(key) => labels.get(key).map(String::as_str),
+            GroupBy::Label(key) => label(key),
         };
-        text.unwrap_or("(none)").to_owned()
+        text.unwrap_or("(none)")
     }
 }
 
@@ -297,13 +300,180 @@ pub fn compute(
 ) -> Report {
     // Lines after `until` tell which lives ended after it (alive at `until`).
     let read_until = now.max(request.until) + Span::seconds(1);
-    let events = events::read(data_dir, request.since, read_until);
+    let texts = events::files::read_between(data_dir, request.since, read_until);
+    let events = decode(&texts, request.since, read_until);
     figures(&events, current, request, now)
 }
 
+/// One line of the event log as the report reads it: borrowed from the
+/// file's text (no copy of its strings), only the fields a figure uses.
+/// The types are those of [`events::Logged`], so a line decodes here
+/// exactly when it decodes there.
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(borrow)]
+    time: Text<'a>,
+    #[serde(borrow)]
+    action: Text<'a>,
+    #[serde(default, borrow)]
+    environment: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    outcome: Text<'a>,
+    #[serde(default, borrow)]
+    detail: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    id: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    template: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    owner: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    labels: BTreeMap<Text<'a>, Text<'a>>,
+    #[serde(default, borrow)]
+    created_at: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pool: Option<Text<'a>>,
+    #[serde(default)]
+    duration_ms: Option<u64>,
+    #[serde(default, borrow)]
+    code: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    cause: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    rule: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    usage: Option<BTreeMap<Text<'a>, Usage>>,
+}
+
+/// A string of a line: borrowed from the file's text unless it has escapes.
+#[derive(Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Text<'a>(Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// A decoded line with its times parsed (once).
+struct Event<'a> {
+    at: DateTime<Utc>,
+    created_at: Option<DateTime<Utc>>,
+    line: Line<'a>,
+}
+
+/// `2026-12-01T10:00:00.000Z`, the format envctl writes, read without
+/// chrono's general parser; anything else goes through it.
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    fn fast(b: &[u8]) -> Option<DateTime<Utc>> {
+        if b.len() != 24
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+            || b[19] != b'.'
+            || b[23] != b'Z'
+        {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        let (sec, ms) = (num(17..19)?, num(20..23)?);
+        if sec >= 60 {
+            return None;
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+        let time = chrono::NaiveTime::from_hms_milli_opt(num(11..13)?, num(14..16)?, sec, ms)?;
+        Some(date.and_time(time).and_utc())
+    }
+    fast(text.as_bytes()).or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    })
+}
+
+/// The events of `texts` (the log's files) from `since` to `until`, oldest
+/// first, as [`events::read`] selects them.
+fn decode<'a>(texts: &'a [Vec<u8>], since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Event<'a>> {
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let (from, to) = (stamp(since), stamp(until));
+    let mut out: Vec<Event> = Vec::new();
+    for text in texts {
+        for line in text.split(|b| *b == b'\n') {
+            if line.is_empty() {
+                continue;
+            }
+            let Ok(line) = serde_json::from_slice::<Line>(line) else {
+                continue;
+            };
+            // The times are written in one format (UTC, milliseconds): they
+            // compare as text.
+            if &*line.time < from.as_str() || &*line.time >= to.as_str() {
+                continue;
+            }
+            // A `created_at` that is not a time fails the line (as a
+            // `DateTime` field does); a `time` that is not one skips it.
+            let created_at = match &line.created_at {
+                None => None,
+                Some(t) => match parse_time(t) {
+                    Some(t) => Some(t),
+                    None => match t.parse::<DateTime<chrono::FixedOffset>>() {
+                        Ok(t) => Some(t.with_timezone(&Utc)),
+                        Err(_) => continue,
+                    },
+                },
+            };
+            let Some(at) = parse_time(&line.time) else {
+                continue;
+            };
+            out.push(Event {
+                at,
+                created_at,
+                line,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.line.time.cmp(&b.line.time));
+    out
+}
+
 /// One environment's life as the log tells it.
-struct Life {
-    key: String,
+struct Life<'a> {
+    key: &'a str,
     start: DateTime<Utc>,
     end: Option<DateTime<Utc>>,
 }
@@ -321,8 +491,8 @@ fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
 }
 
 /// The report of already-read `events` (oldest first).
-pub fn figures(
-    events: &[Logged],
+fn figures(
+    events: &[Event],
     current: &[Environment],
     request: &ReportRequest,
     now: DateTime<Utc>,
@@ -330,31 +500,45 @@ pub fn figures(
     let (since, until, by) = (request.since, request.until, &request.by);
     let in_range = |t: DateTime<Utc>| t >= since && t < until;
     let mut groups: BTreeMap<String, GroupFigures> = BTreeMap::new();
-    let mut lives: HashMap<String, Life> = HashMap::new();
-    let mut durations: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    let mut causes: HashMap<(String, String), u64> = HashMap::new();
+    let mut lives: HashMap<&str, Life> = HashMap::new();
+    let mut durations: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let mut causes: HashMap<(&str, &str), u64> = HashMap::new();
     let mut cleanup = Cleanup::default();
     let mut pools: BTreeMap<String, PoolFigures> = BTreeMap::new();
-    let mut usage: BTreeMap<String, Vec<(DateTime<Utc>, Usage)>> = BTreeMap::new();
-    let mut server: Vec<(DateTime<Utc>, &str)> = Vec::new();
+    let mut usage: BTreeMap<&str, Vec<(DateTime<Utc>, &Usage)>> = BTreeMap::new();
+    let mut server: Vec<(DateTime<Utc>, &str)> = Vec::with_capacity(events.len());
     let mut read = 0u64;
-    for e in events {
-        let Some(at) = e.at() else { continue };
-        let key = || by.key(e.owner.as_deref(), e.template.as_deref(), &e.labels);
-        let life_id = e.id.clone().or_else(|| e.environment.clone());
+    // The figures of a group, made on first sight.
+    fn group<'g>(
+        groups: &'g mut BTreeMap<String, GroupFigures>,
+        key: &str,
+    ) -> &'g mut GroupFigures {
+        if !groups.contains_key(key) {
+            groups.insert(key.to_owned(), GroupFigures::default());
+        }
+        groups.get_mut(key).expect("inserted")
+    }
+    for event in events {
+        let (at, e) = (event.at, &event.line);
+        let key = || {
+            by.key(e.owner.as_deref(), e.template.as_deref(), |k| {
+                e.labels.get(k).map(|v| &**v)
+            })
+        };
+        let life_id = e.id.as_deref().or(e.environment.as_deref());
         if at < until {
             read += 1;
         }
-        match e.action.as_str() {
+        match &*e.action {
             "create" if e.pool.is_none() => {
                 if !in_range(at) {
                     continue;
                 }
-                let g = groups.entry(key()).or_default();
-                if e.outcome == "ok" {
+                let g = group(&mut groups, key());
+                if &*e.outcome == "ok" {
                     g.created += 1;
                     if let Some(ms) = e.duration_ms {
-                        let template = e.template.clone().unwrap_or_else(|| "(none)".into());
+                        let template = e.template.as_deref().unwrap_or("(none)");
                         durations.entry(template).or_default().push(ms);
                     }
                     if let Some(id) = life_id {
@@ -362,7 +546,7 @@ pub fn figures(
                             id,
                             Life {
                                 key: key(),
-                                start: e.created_at.unwrap_or(at).min(at),
+                                start: event.created_at.unwrap_or(at).min(at),
                                 end: None,
                             },
                         );
@@ -370,52 +554,63 @@ pub fn figures(
                 } else {
                     g.creates_failed += 1;
                     let cause = (
-                        e.code.clone().unwrap_or_else(|| "error".into()),
+                        e.code.as_deref().unwrap_or("error"),
                         e.cause
-                            .clone()
+                            .as_deref()
                             .or_else(|| e.detail.as_deref().map(first_line))
                             .unwrap_or_default(),
                     );
                     *causes.entry(cause).or_default() += 1;
                 }
             }
-            "delete" if e.pool.is_none() && e.outcome == "ok" => {
+            "delete" if e.pool.is_none() && &*e.outcome == "ok" => {
                 if let Some(id) = life_id {
                     let life = lives.entry(id).or_insert_with(|| Life {
                         key: key(),
-                        start: e.created_at.unwrap_or(since).min(at),
+                        start: event.created_at.unwrap_or(since).min(at),
                         end: None,
                     });
                     life.end = Some(at);
                 }
                 if in_range(at) {
-                    let rule = e.rule.clone().unwrap_or_else(|| "manual".into());
-                    let g = groups.entry(key()).or_default();
+                    let rule = e.rule.as_deref().unwrap_or("manual");
+                    let g = group(&mut groups, key());
                     g.removed += 1;
-                    *g.removed_by.entry(rule.clone()).or_default() += 1;
+                    match g.removed_by.get_mut(rule) {
+                        Some(n) => *n += 1,
+                        None => {
+                            g.removed_by.insert(rule.to_owned(), 1);
+                        }
+                    }
                     if e.rule.is_some() {
-                        *cleanup.removed_by_rule.entry(rule).or_default() += 1;
+                        *cleanup.removed_by_rule.entry(rule.to_owned()).or_default() += 1;
                     }
                 }
             }
             "cleanup" if in_range(at) => {
                 cleanup.runs += 1;
-                if e.outcome == "partial" {
+                if &*e.outcome == "partial" {
                     cleanup.partial_runs += 1;
                 }
             }
             "pool-claim" | "pool-miss" if in_range(at) => {
                 let template = e
                     .template
-                    .clone()
-                    .or_else(|| e.detail.clone())
-                    .unwrap_or_else(|| "(none)".into());
-                let p = pools.entry(template.clone()).or_insert(PoolFigures {
-                    template,
-                    claims: 0,
-                    misses: 0,
-                });
-                if e.action == "pool-claim" {
+                    .as_deref()
+                    .or(e.detail.as_deref())
+                    .unwrap_or("(none)");
+                if !pools.contains_key(template) {
+                    pools.insert(
+                        template.to_owned(),
+                        PoolFigures {
+                            template: template.to_owned(),
+                            claims: 0,
+                            misses: 0,
+                        },
+                    );
+                }
+                let p = pools.get_mut(template).expect("inserted");
+                if &*e.action == "pool-claim" {
                     p.claims += 1;
                 } else {
                     p.misses += 1;
@@ -424,16 +619,13 @@ pub fn figures(
             "usage" if in_range(at) => {
                 server.push((at, "usage"));
                 for (template, u) in e.usage.iter().flatten() {
-                    usage
-                        .entry(template.clone())
-                        .or_default()
-                        .push((at, u.clone()));
+                    usage.entry(template).or_default().push((at, u));
                 }
             }
             "server-start" | "server-stop" if in_range(at) => {
                 server.push((
                     at,
-                    if e.action == "server-start" {
+                    if &*e.action == "server-start" {
                         "start"
                     } else {
                         "stop"
@@ -445,31 +637,33 @@ pub fn figures(
     }
     // Environments older than the range, still here: from their records.
     for env in current {
-        if env.pool.is_some() || lives.contains_key(&env.id) || env.created_at >= until {
+        if env.pool.is_some() || lives.contains_key(env.id.as_str()) || env.created_at >= until {
             continue;
         }
         lives.insert(
-            env.id.clone(),
+            &env.id,
             Life {
-                key: by.key(Some(&env.owner), Some(&env.template), &env.labels),
+                key: by.key(Some(&env.owner), Some(&env.template), |k| {
+                    env.labels.get(k).map(String::as_str)
+                }),
                 start: env.created_at,
                 end: None,
             },
         );
     }
-    let mut changes: BTreeMap<String, Vec<(DateTime<Utc>, i64)>> = BTreeMap::new();
+    let mut changes: HashMap<&str, Vec<(DateTime<Utc>, i64)>> = HashMap::new();
     for life in lives.values() {
         let end = life.end.unwrap_or(until).min(until);
         let start = life.start.max(since);
         if life.start >= until || end <= since {
             continue;
         }
-        let g = groups.entry(life.key.clone()).or_default();
+        let g = group(&mut groups, life.key);
         g.environment_hours += hours(start, end);
         if life.end.is_none_or(|t| t >= until) {
             g.alive += 1;
         }
-        let c = changes.entry(life.key.clone()).or_default();
+        let c = changes.entry(life.key).or_default();
         c.push((start, 1));
         if end < until {
             c.push((end, -1));
@@ -491,7 +685,7 @@ pub fn figures(
         for (rule, n) in &g.removed_by {
             *total.removed_by.entry(rule.clone()).or_default() += n;
         }
-        let c = changes.remove(key).unwrap_or_default();
+        let c = changes.remove(key.as_str()).unwrap_or_default();
         all_changes.extend_from_slice(&c);
         g.alive_series = steps(c, since, until);
     }
@@ -505,7 +699,11 @@ pub fn figures(
     };
     let mut causes: Vec<Cause> = causes
         .into_iter()
-        .map(|((code, cause), count)| Cause { code, cause, count })
+        .map(|((code, cause), count)| Cause {
+            code: code.to_owned(),
+            cause: cause.to_owned(),
+            count,
+        })
         .collect();
     causes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.cause.cmp(&b.cause)));
     causes.truncate(10);
@@ -521,7 +719,7 @@ pub fn figures(
             .map(|(template, mut ms)| {
                 ms.sort_unstable();
                 Provisioning {
-                    template,
+                    template: template.to_owned(),
                     creates: ms.len() as u64,
                     p50_ms: nearest_rank(&ms, 0.50),
                     p95_ms: nearest_rank(&ms, 0.95),
@@ -533,14 +731,14 @@ pub fn figures(
         pools: pools.into_values().collect(),
         utilisation: usage
             .into_iter()
-            .map(|(template, samples)| utilisation(template, &samples, since, until))
+            .map(|(template, samples)| utilisation(template.to_owned(), &samples, since, until))
             .collect(),
         uptime: uptime(&server, since, until.min(now)),
     }
 }
 
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
 }
 
 fn rate(part: u64, whole: u64) -> f64 {
@@ -602,7 +800,7 @@ fn thin(steps: Vec<Step>, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Ste
 
 fn utilisation(
     template: String,
-    samples: &[(DateTime<Utc>, Usage)],
+    samples: &[(DateTime<Utc>, &Usage)],
     since: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Utilisation {
