@@ -233,7 +233,7 @@ complete -c envctl -n "__fish_envctl_using_subcommand stats" -s v -l verbose -d 
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s y -l yes -d 'Answer yes to every question (for cron and CI)'
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c envctl -n "__fish_envctl_using_subcommand stats" -s V -l version -d 'Print version'
-complete -c envctl -n "__fish_envctl_using_subcommand report" -l since -d 'Start of the range: a duration back from now (30d, 12h) or a time (2026-11-01, "2026-11-01 09:00", RFC 3339)' -r
+complete -c envctl -n "__fish_envctl_using_subcommand report" -l since -d 'Start of the range: a duration back from --until (30d, 12h) or a time (2026-11-01, "2026-11-01 09:00", RFC 3339)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand report" -l until -d 'End of the range, in the same forms [default: now]' -r
 complete -c envctl -n "__fish_envctl_using_subcommand report" -l by -d 'Group by owner, template or label:KEY (label:team)' -r
 complete -c envctl -n "__fish_envctl_using_subcommand report" -l data-dir -d 'Directory holding environments.json [default: $XDG_DATA_HOME/envctl]' -r -F

@@ -348,7 +348,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (report)
 _arguments "${_arguments_options[@]}" : \
-'--since=[Start of the range\: a duration back from now (30d, 12h) or a time (2026-11-01, "2026-11-01 09\:00", RFC 3339)]:WHEN:_default' \
+'--since=[Start of the range\: a duration back from --until (30d, 12h) or a time (2026-11-01, "2026-11-01 09\:00", RFC 3339)]:WHEN:_default' \
 '--until=[End of the range, in the same forms \[default\: now\]]:WHEN:_default' \
 '--by=[Group by owner, template or label\:KEY (label\:team)]:KEY:_default' \
 '--data-dir=[Directory holding environments.json \[default\: \$XDG_DATA_HOME/envctl\]]:DIR:_files' \

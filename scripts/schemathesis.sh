@@ -58,10 +58,16 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
+# The report is left out: its `since` and `until` take a duration or a time,
+# valid or not depending on each other and on the clock (an end before its
+# start, a range past 400 days), which no schema can say, so any string is
+# schema-valid and every refusal would be flagged; tests/report.rs covers
+# its answers and its 422s.
 schemathesis run "http://127.0.0.1:$port/api/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks all --exclude-checks use_after_free \
     --exclude-path /api/onboarding/events \
     --exclude-path '/api/onboarding/environments/{id}/logs' \
     --exclude-path '/api/onboarding/environments/{id}/exec' \
+    --exclude-path /api/onboarding/report \
     --max-examples 30 --request-timeout 30

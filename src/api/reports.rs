@@ -12,12 +12,13 @@ use crate::ops::report::{Report, ReportRequest, report as compute};
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ReportQuery {
-    /// The range's start: a duration back from now (`30d`, `12h`) or a time
-    /// (RFC 3339). Default: 30 days before `until`.
+    /// The range's start: a duration back from `until` (`30d`, `12h`) or a
+    /// time (RFC 3339). Default: 30 days before `until`.
     since: Option<String>,
-    /// The range's end, in the same forms. Default: now.
+    /// The range's end: a duration back from now (`1d`) or a time. Default: now.
     until: Option<String>,
-    /// `owner` (default), `template` or `label:KEY`.
+    /// `owner` (default), `template` or `label:KEY` (a label key, e.g. `label:team`).
+    #[param(pattern = "^(owner|template|label:[a-z][a-z0-9-]{0,30})$")]
     by: Option<String>,
 }
 

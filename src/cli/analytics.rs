@@ -12,7 +12,7 @@ use super::Printer;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Start of the range: a duration back from now (30d, 12h) or a time
+    /// Start of the range: a duration back from --until (30d, 12h) or a time
     /// (2026-11-01, "2026-11-01 09:00", RFC 3339)
     #[arg(long, value_name = "WHEN", default_value = "30d")]
     pub since: String,

@@ -122,7 +122,7 @@ fn point(field: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     }
     crate::config::durations::parse_time(text).map_err(|e| {
         Error::InvalidInput(format!(
-            "{field}: '{text}' is neither a duration back from now (30d, 12h) nor a time ({e})"
+            "{field}: '{text}' is neither a duration back (30d, 12h) nor a time ({e})"
         ))
     })
 }
@@ -141,8 +141,10 @@ impl ReportRequest {
             Some(t) => point("until", t, now)?,
             None => now,
         };
+        // A duration for `since` counts back from `until` (which is now
+        // unless given): `--since 7d --until 2026-11-01` is the week before.
         let since = match since.filter(|t| !t.trim().is_empty()) {
-            Some(t) => point("since", t, now)?,
+            Some(t) => point("since", t, until)?,
             None => until - Span::days(30),
         };
         if since >= until {
@@ -953,7 +955,8 @@ mod tests {
             now,
         )
         .unwrap();
-        assert_eq!(r.since, now - Span::days(7));
+        // A duration for `since` counts back from `until`.
+        assert_eq!(r.since, r.until - Span::days(7));
         assert_eq!(r.by, GroupBy::Label("team".into()));
         for (since, by) in [
             (Some("soon"), None),
@@ -964,7 +967,15 @@ mod tests {
             let e = ReportRequest::parse(since, None, by, now).unwrap_err();
             assert!(matches!(e, Error::InvalidInput(_)), "{e}");
         }
-        assert!(ReportRequest::parse(Some("1d"), Some("2d"), None, now).is_err());
+        // An end before its start; a duration for `since` cannot invert it.
+        let inverted = ReportRequest::parse(
+            Some("2026-11-20T00:00:00Z"),
+            Some("2026-11-10T00:00:00Z"),
+            None,
+            now,
+        );
+        assert!(inverted.is_err());
+        assert!(ReportRequest::parse(Some("1d"), Some("2d"), None, now).is_ok());
     }
 
     #[test]
