@@ -2,79 +2,16 @@
 //! over WebDriver by fantoccini through chromedriver) against a real server
 //! on the real engine; and its security (CSRF, CSP, escaping) over plain HTTP.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{Http, Sandbox, Server, form_value, signed_in, wait_until};
-use fantoccini::{Client, ClientBuilder, Locator};
-
-/// chromedriver on a free port, stopped when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-    /// The browser's profile: also how its processes are found to stop them.
-    profile: tempfile::TempDir,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = common::free_port();
-        use std::os::unix::process::CommandExt;
-        // Its own process group, so that dropping it stops the browsers it started too.
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver is missing: run scripts/test.sh (it installs chromium-driver)");
-        assert!(wait_until(Duration::from_secs(20), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        }));
-        Driver {
-            child,
-            port,
-            profile: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    async fn browser(&self) -> Client {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         format!("--user-data-dir={}", self.profile.path().display())],
-                // A phone's width: the pages must work at 375 px.
-                "mobileEmulation": {"deviceMetrics": {"width": 375, "height": 800, "pixelRatio": 1.0}}
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("chromium did not start")
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
-        let _ = self.child.wait();
-        // The browser leaves chromedriver's process group; find it by its profile.
-        let _ = Command::new("pkill")
-            .args(["-9", "-f", &self.profile.path().display().to_string()])
-            .status();
-    }
-}
-
-async fn text_of(b: &Client, css: &str) -> Option<String> {
-    b.find(Locator::Css(css)).await.ok()?.text().await.ok()
-}
+use browser::{Driver, sign_in, text_of, wait_path};
+use common::{Http, Sandbox, form_value, signed_in, wait_until};
+use fantoccini::{Client, Locator};
 
 /// Polls (without reloading) until the element's text is `want`.
 async fn wait_text(b: &Client, css: &str, want: &str, limit: Duration) -> bool {
@@ -86,38 +23,6 @@ async fn wait_text(b: &Client, css: &str, want: &str, limit: Duration) -> bool {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     false
-}
-
-async fn sign_in(b: &Client, server: &Server, token: &str) {
-    b.goto(&format!("{}/login", server.url())).await.unwrap();
-    b.find(Locator::Css("#token"))
-        .await
-        .unwrap()
-        .send_keys(token)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form.card button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_path(b, "/").await;
-}
-
-/// Waits for a navigation (a click returns before it commits) to reach `path`.
-async fn wait_path(b: &Client, path: &str) {
-    for _ in 0..100 {
-        if b.current_url().await.unwrap().path() == path {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "never reached {path}; at {}: {}",
-        b.current_url().await.unwrap(),
-        b.source().await.unwrap()
-    );
 }
 
 /// Marks the page, to tell later that it was not reloaded.
