@@ -73,7 +73,6 @@ pub async fn create_backup(
     caller: Result<Caller, ApiError>,
 ) -> Result<Response, ApiError> {
     let caller = caller?;
-    require(&caller, Action::Administer)?;
     let backup = super::blocking(&app, move |ctx| {
         crate::ops::backup::take(ctx, &caller, "api")
     })

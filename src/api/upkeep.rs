@@ -122,15 +122,11 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
             Err(e) if !gave_up => format!("{detail}; the restart failed: {}", e.chain_text()),
             _ => detail,
         };
-        let outcome = if result.is_ok() { "ok" } else { "error" };
-        events::record(
-            ctx.store.dir(),
-            &caller,
-            action,
-            Some(&env.name),
-            outcome,
-            Some(&detail),
-        );
+        events::Entry::new(action)
+            .result(&result)
+            .target(&env.name)
+            .detail(&detail)
+            .write(ctx.store.dir(), &caller);
     }
     let opts = CleanupOptions {
         policy: RetentionPolicy::default(),

@@ -305,15 +305,10 @@ pub fn take(ctx: &Context, caller: &Caller, reason: &str) -> Result<Backup> {
         Ok(b) => b.name.clone(),
         Err(e) => e.to_string(),
     };
-    let outcome = if made.is_ok() { "ok" } else { "error" };
-    events::record(
-        ctx.store.dir(),
-        caller,
-        "backup",
-        None,
-        outcome,
-        Some(&detail),
-    );
+    events::Entry::new("backup")
+        .result(&made)
+        .detail(&detail)
+        .write(ctx.store.dir(), caller);
     made
 }
 
@@ -373,15 +368,10 @@ pub fn restore_for(ctx: &Context, caller: &Caller, name: &str) -> Result<Option<
         ),
         Err(e) => e.to_string(),
     };
-    let outcome = if result.is_ok() { "ok" } else { "error" };
-    events::record(
-        ctx.store.dir(),
-        caller,
-        "restore",
-        None,
-        outcome,
-        Some(&detail),
-    );
+    events::Entry::new("restore")
+        .result(&result)
+        .detail(&detail)
+        .write(ctx.store.dir(), caller);
     result
 }
 

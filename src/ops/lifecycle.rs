@@ -521,15 +521,11 @@ pub async fn restart_service(
         Ok(_) => format!("service {service}"),
         Err(e) => format!("service {service}: {}", e.chain_text()),
     };
-    let outcome = if result.is_ok() { "ok" } else { "error" };
-    crate::store::events::record(
-        ctx.store.dir(),
-        caller,
-        "restart",
-        Some(name),
-        outcome,
-        Some(&detail),
-    );
+    crate::store::events::Entry::new("restart")
+        .result(&result)
+        .target(name)
+        .detail(&detail)
+        .write(ctx.store.dir(), caller);
     result
 }
 

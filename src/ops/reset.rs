@@ -60,10 +60,9 @@ pub async fn reset(ctx: &Context, caller: &Caller, opts: &ResetOptions) -> Resul
         Ok(r) => format!("{} records before, {} after", r.before, r.after),
         Err(e) => e.to_string(),
     };
-    let outcome = if result.is_ok() { "ok" } else { "error" };
     let action = if opts.empty { "reset-empty" } else { "reset" };
     events::Entry::new(action)
-        .outcome(outcome)
+        .result(&result)
         .detail(&detail)
         .since(started)
         .write(ctx.store.dir(), caller);

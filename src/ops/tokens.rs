@@ -38,15 +38,10 @@ pub fn create(
         Ok((t, _)) => format!("token '{}' ({}) with role {}", t.name, t.id, t.role),
         Err(e) => format!("token '{}': {e}", crate::names::printable(&new.name, 70)),
     };
-    let outcome = if made.is_ok() { "ok" } else { "error" };
-    events::record(
-        ctx.store.dir(),
-        caller,
-        "token-create",
-        None,
-        outcome,
-        Some(&detail),
-    );
+    events::Entry::new("token-create")
+        .result(&made)
+        .detail(&detail)
+        .write(ctx.store.dir(), caller);
     made
 }
 
@@ -59,14 +54,9 @@ pub fn revoke(ctx: &Context, tokens: &Tokens, caller: &Caller, id_or_name: &str)
         Ok(t) => format!("token '{}' ({}) with role {}", t.name, t.id, t.role),
         Err(e) => e.to_string(),
     };
-    let outcome = if revoked.is_ok() { "ok" } else { "error" };
-    events::record(
-        ctx.store.dir(),
-        caller,
-        "token-revoke",
-        None,
-        outcome,
-        Some(&detail),
-    );
+    events::Entry::new("token-revoke")
+        .result(&revoked)
+        .detail(&detail)
+        .write(ctx.store.dir(), caller);
     revoked
 }
