@@ -37,6 +37,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::ops::stats::EnvironmentStats;
 use crate::store::Environment;
+use crate::store::events::files::FileText;
 use crate::store::events::{self, Usage};
 
 /// The longest range a report covers.
@@ -91,6 +92,18 @@ impl GroupBy {
             GroupBy::Label(key) => label(key),
         };
         text.unwrap_or("(none)")
+    }
+}
+
+impl GroupBy {
+    /// The group of the environment a line is about.
+    fn key_of<'a>(&self, line: &Line<'a>) -> Text<'a> {
+        let text = match self {
+            GroupBy::Owner => line.owner.as_ref(),
+            GroupBy::Template => line.template.as_ref(),
+            GroupBy::Label(key) => line.labels.get(key.as_str()),
+        };
+        text.cloned().unwrap_or(Text::none())
     }
 }
 
@@ -303,8 +316,7 @@ pub fn compute(
     // Lines after `until` tell which lives ended after it (alive at `until`).
     let read_until = now.max(request.until) + Span::seconds(1);
     let texts = events::files::read_between(data_dir, request.since, read_until);
-    let events = decode(&texts, request.since, read_until);
-    figures(&events, current, request, now)
+    figures(&texts, read_until, current, request, now)
 }
 
 /// One line of the event log as the report reads it: borrowed from the
@@ -348,8 +360,35 @@ struct Line<'a> {
 }
 
 /// A string of a line: borrowed from the file's text unless it has escapes.
-#[derive(Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Text<'a>(Cow<'a, str>);
+
+impl<'a> Text<'a> {
+    /// `(none)`: the key of what has no value.
+    fn none() -> Text<'a> {
+        Text::from("(none)")
+    }
+
+    /// Its first line.
+    fn first_line(self) -> Text<'a> {
+        match self.0 {
+            Cow::Borrowed(t) => Text::from(first_line(t)),
+            Cow::Owned(t) => Text(Cow::Owned(first_line(&t).to_owned())),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(text: &'a str) -> Text<'a> {
+        Text(Cow::Borrowed(text))
+    }
+}
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl std::ops::Deref for Text<'_> {
     type Target = str;
@@ -428,54 +467,127 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     })
 }
 
-/// The events of `texts` (the log's files) from `since` to `until`, oldest
-/// first, as [`events::read`] selects them.
-fn decode<'a>(texts: &'a [Vec<u8>], since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Event<'a>> {
-    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let (from, to) = (stamp(since), stamp(until));
-    let mut out: Vec<Event> = Vec::new();
-    for text in texts {
-        for line in text.split(|b| *b == b'\n') {
-            if line.is_empty() {
-                continue;
-            }
-            let Ok(line) = serde_json::from_slice::<Line>(line) else {
-                continue;
-            };
-            // The times are written in one format (UTC, milliseconds): they
-            // compare as text.
-            if &*line.time < from.as_str() || &*line.time >= to.as_str() {
-                continue;
-            }
-            // A `created_at` that is not a time fails the line (as a
-            // `DateTime` field does); a `time` that is not one skips it.
-            let created_at = match &line.created_at {
-                None => None,
-                Some(t) => match parse_time(t) {
-                    Some(t) => Some(t),
-                    None => match t.parse::<DateTime<chrono::FixedOffset>>() {
-                        Ok(t) => Some(t.with_timezone(&Utc)),
-                        Err(_) => continue,
-                    },
-                },
-            };
-            let Some(at) = parse_time(&line.time) else {
-                continue;
-            };
-            out.push(Event {
-                at,
-                created_at,
-                line,
-            });
+/// The lines of one file of the log that fall from `from` to `to` (times
+/// in the log's one format, which compare as text), decoded, appended to
+/// `out` in the file's order. Answers how many lines it read before `end`,
+/// including the actions no figure uses, which are counted without being
+/// decoded.
+fn decode_into<'a>(
+    text: &'a [u8],
+    (from, to, end): (&str, &str, &str),
+    out: &mut Vec<Event<'a>>,
+) -> u64 {
+    let mut read = 0;
+    for line in text.split(|b| *b == b'\n') {
+        if line.is_empty() {
+            continue;
         }
+        if let Some(time) = unused(line) {
+            if time >= from.as_bytes() && time < end.as_bytes() && parse_time_bytes(time).is_some()
+            {
+                read += 1;
+            }
+            continue;
+        }
+        let Ok(line) = serde_json::from_slice::<Line>(line) else {
+            continue;
+        };
+        if &*line.time < from || &*line.time >= to {
+            continue;
+        }
+        // A `created_at` that is not a time fails the line (as a
+        // `DateTime` field does); a `time` that is not one skips it.
+        let created_at = match &line.created_at {
+            None => None,
+            Some(t) => match parse_time(t) {
+                Some(t) => Some(t),
+                None => match t.parse::<DateTime<chrono::FixedOffset>>() {
+                    Ok(t) => Some(t.with_timezone(&Utc)),
+                    Err(_) => continue,
+                },
+            },
+        };
+        let Some(at) = parse_time(&line.time) else {
+            continue;
+        };
+        if *line.time < *end {
+            read += 1;
+        }
+        out.push(Event {
+            at,
+            created_at,
+            line,
+        });
     }
-    out.sort_by(|a, b| a.line.time.cmp(&b.line.time));
-    out
+    read
+}
+
+/// The actions a figure reads.
+const USED: [&str; 8] = [
+    "create",
+    "delete",
+    "cleanup",
+    "pool-claim",
+    "pool-miss",
+    "usage",
+    "server-start",
+    "server-stop",
+];
+
+/// The `time` of a line whose action no figure reads (a start, a stop, a
+/// log read...), found without decoding it; `None` for every other line.
+/// Only an `action` key before any nested object is trusted to be the
+/// line's own (a label may be called `action` too).
+fn unused(line: &[u8]) -> Option<&[u8]> {
+    let value = |key: &[u8]| -> Option<(usize, &[u8])> {
+        let at = memchr::memmem::find(line, key)? + key.len();
+        let len = memchr::memchr2(b'"', b'\\', &line[at..])?;
+        (line.get(at + len) == Some(&b'"')).then(|| (at, &line[at..at + len]))
+    };
+    let (at, action) = value(b"\"action\":\"")?;
+    let top_level = memchr::memchr_iter(b'{', &line[..at]).count() == 1;
+    let used = USED.iter().any(|u| u.as_bytes() == action);
+    if used || !top_level {
+        return None;
+    }
+    let (at, time) = value(b"\"time\":\"")?;
+    (memchr::memchr_iter(b'{', &line[..at]).count() == 1).then_some(time)
+}
+
+/// [`parse_time`] of raw bytes.
+fn parse_time_bytes(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    parse_time(std::str::from_utf8(bytes).ok()?)
+}
+
+/// The events of `texts` (the log's files, oldest first) from `since` to
+/// `read_until`, handed to `f` in time order a day at a time (a day's files
+/// hold only that day's lines; the old single-file log is one batch), so
+/// the whole range is never held decoded at once. Answers the lines read
+/// before `until`.
+fn each_event<'a>(
+    texts: &'a [FileText],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    read_until: DateTime<Utc>,
+    mut f: impl FnMut(Event<'a>),
+) -> u64 {
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let (from, to, end) = (stamp(since), stamp(read_until), stamp(until));
+    let mut read = 0;
+    let mut batch: Vec<Event<'a>> = Vec::new();
+    for day in texts.chunk_by(|a, b| a.day == b.day) {
+        for text in day {
+            read += decode_into(&text.bytes, (&from, &to, &end), &mut batch);
+        }
+        batch.sort_by_key(|e| e.at);
+        batch.drain(..).for_each(&mut f);
+    }
+    read
 }
 
 /// One environment's life as the log tells it.
 struct Life<'a> {
-    key: &'a str,
+    key: Text<'a>,
     start: DateTime<Utc>,
     end: Option<DateTime<Utc>>,
 }
@@ -492,24 +604,25 @@ fn hours(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_milliseconds().max(0) as f64 / 3_600_000.0
 }
 
-/// The report of already-read `events` (oldest first).
-fn figures(
-    events: &[Event],
-    current: &[Environment],
+/// The report of the log's files `texts` (read up to `read_until`) and the
+/// records `current`.
+fn figures<'a>(
+    texts: &'a [FileText],
+    read_until: DateTime<Utc>,
+    current: &'a [Environment],
     request: &ReportRequest,
     now: DateTime<Utc>,
 ) -> Report {
     let (since, until, by) = (request.since, request.until, &request.by);
     let in_range = |t: DateTime<Utc>| t >= since && t < until;
     let mut groups: BTreeMap<String, GroupFigures> = BTreeMap::new();
-    let mut lives: HashMap<&str, Life> = HashMap::new();
-    let mut durations: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
-    let mut causes: HashMap<(&str, &str), u64> = HashMap::new();
+    let mut lives: HashMap<Text<'a>, Life<'a>> = HashMap::new();
+    let mut durations: BTreeMap<Text<'a>, Vec<u64>> = BTreeMap::new();
+    let mut causes: HashMap<(Text<'a>, Text<'a>), u64> = HashMap::new();
     let mut cleanup = Cleanup::default();
     let mut pools: BTreeMap<String, PoolFigures> = BTreeMap::new();
-    let mut usage: BTreeMap<&str, Vec<(DateTime<Utc>, &Usage)>> = BTreeMap::new();
-    let mut server: Vec<(DateTime<Utc>, &str)> = Vec::with_capacity(events.len());
-    let mut read = 0u64;
+    let mut usage: BTreeMap<Text<'a>, Vec<(DateTime<Utc>, Usage)>> = BTreeMap::new();
+    let mut server: Vec<(DateTime<Utc>, &str)> = Vec::new();
     // The figures of a group, made on first sight.
     fn group<'g>(
         groups: &'g mut BTreeMap<String, GroupFigures>,
@@ -520,35 +633,28 @@ fn figures(
         }
         groups.get_mut(key).expect("inserted")
     }
-    for event in events {
-        let (at, e) = (event.at, &event.line);
-        let key = || {
-            by.key(e.owner.as_deref(), e.template.as_deref(), |k| {
-                e.labels.get(k).map(|v| &**v)
-            })
-        };
-        let life_id = e.id.as_deref().or(e.environment.as_deref());
-        if at < until {
-            read += 1;
-        }
+    let read = each_event(texts, since, until, read_until, |event| {
+        let (at, created_at, mut e) = (event.at, event.created_at, event.line);
+        let key = by.key_of(&e);
+        let life_id = e.id.take().or(e.environment.take());
         match &*e.action {
             "create" if e.pool.is_none() => {
                 if !in_range(at) {
-                    continue;
+                    return;
                 }
-                let g = group(&mut groups, key());
+                let g = group(&mut groups, &key);
                 if &*e.outcome == "ok" {
                     g.created += 1;
                     if let Some(ms) = e.duration_ms {
-                        let template = e.template.as_deref().unwrap_or("(none)");
+                        let template = e.template.take().unwrap_or(Text::none());
                         durations.entry(template).or_default().push(ms);
                     }
                     if let Some(id) = life_id {
                         lives.insert(
                             id,
                             Life {
-                                key: key(),
-                                start: event.created_at.unwrap_or(at).min(at),
+                                key,
+                                start: created_at.unwrap_or(at).min(at),
                                 end: None,
                             },
                         );
@@ -556,10 +662,10 @@ fn figures(
                 } else {
                     g.creates_failed += 1;
                     let cause = (
-                        e.code.as_deref().unwrap_or("error"),
+                        e.code.take().unwrap_or(Text::from("error")),
                         e.cause
-                            .as_deref()
-                            .or_else(|| e.detail.as_deref().map(first_line))
+                            .take()
+                            .or_else(|| e.detail.take().map(Text::first_line))
                             .unwrap_or_default(),
                     );
                     *causes.entry(cause).or_default() += 1;
@@ -568,15 +674,15 @@ fn figures(
             "delete" if e.pool.is_none() && &*e.outcome == "ok" => {
                 if let Some(id) = life_id {
                     let life = lives.entry(id).or_insert_with(|| Life {
-                        key: key(),
-                        start: event.created_at.unwrap_or(since).min(at),
+                        key: key.clone(),
+                        start: created_at.unwrap_or(since).min(at),
                         end: None,
                     });
                     life.end = Some(at);
                 }
                 if in_range(at) {
                     let rule = e.rule.as_deref().unwrap_or("manual");
-                    let g = group(&mut groups, key());
+                    let g = group(&mut groups, &key);
                     g.removed += 1;
                     match g.removed_by.get_mut(rule) {
                         Some(n) => *n += 1,
@@ -620,7 +726,7 @@ fn figures(
             }
             "usage" if in_range(at) => {
                 server.push((at, "usage"));
-                for (template, u) in e.usage.iter().flatten() {
+                for (template, u) in e.usage.take().into_iter().flatten() {
                     usage.entry(template).or_default().push((at, u));
                 }
             }
@@ -636,18 +742,18 @@ fn figures(
             }
             _ => {}
         }
-    }
+    });
     // Environments older than the range, still here: from their records.
     for env in current {
         if env.pool.is_some() || lives.contains_key(env.id.as_str()) || env.created_at >= until {
             continue;
         }
         lives.insert(
-            &env.id,
+            Text::from(env.id.as_str()),
             Life {
-                key: by.key(Some(&env.owner), Some(&env.template), |k| {
+                key: Text::from(by.key(Some(&env.owner), Some(&env.template), |k| {
                     env.labels.get(k).map(String::as_str)
-                }),
+                })),
                 start: env.created_at,
                 end: None,
             },
@@ -660,12 +766,12 @@ fn figures(
         if life.start >= until || end <= since {
             continue;
         }
-        let g = group(&mut groups, life.key);
+        let g = group(&mut groups, &life.key);
         g.environment_hours += hours(start, end);
         if life.end.is_none_or(|t| t >= until) {
             g.alive += 1;
         }
-        let c = changes.entry(life.key).or_default();
+        let c = changes.entry(&life.key).or_default();
         c.push((start, 1));
         if end < until {
             c.push((end, -1));
@@ -702,8 +808,8 @@ fn figures(
     let mut causes: Vec<Cause> = causes
         .into_iter()
         .map(|((code, cause), count)| Cause {
-            code: code.to_owned(),
-            cause: cause.to_owned(),
+            code: code.to_string(),
+            cause: cause.to_string(),
             count,
         })
         .collect();
@@ -721,7 +827,7 @@ fn figures(
             .map(|(template, mut ms)| {
                 ms.sort_unstable();
                 Provisioning {
-                    template: template.to_owned(),
+                    template: template.to_string(),
                     creates: ms.len() as u64,
                     p50_ms: nearest_rank(&ms, 0.50),
                     p95_ms: nearest_rank(&ms, 0.95),
@@ -733,7 +839,7 @@ fn figures(
         pools: pools.into_values().collect(),
         utilisation: usage
             .into_iter()
-            .map(|(template, samples)| utilisation(template.to_owned(), &samples, since, until))
+            .map(|(template, samples)| utilisation(template.to_string(), &samples, since, until))
             .collect(),
         uptime: uptime(&server, since, until.min(now)),
     }
@@ -802,7 +908,7 @@ fn thin(steps: Vec<Step>, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Ste
 
 fn utilisation(
     template: String,
-    samples: &[(DateTime<Utc>, &Usage)],
+    samples: &[(DateTime<Utc>, Usage)],
     since: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Utilisation {
@@ -976,6 +1082,37 @@ mod tests {
         );
         assert!(inverted.is_err());
         assert!(ReportRequest::parse(Some("1d"), Some("2d"), None, now).is_ok());
+    }
+
+    #[test]
+    fn lines_no_figure_reads_are_counted_without_decoding_and_labels_do_not_fool_it() {
+        let time = "2026-12-01T10:00:00.000Z";
+        let start = format!(r#"{{"time":"{time}","user":"a","action":"start","environment":"e"}}"#);
+        assert_eq!(unused(start.as_bytes()), Some(time.as_bytes()));
+        let create = format!(r#"{{"time":"{time}","action":"create","environment":"e"}}"#);
+        assert_eq!(unused(create.as_bytes()), None);
+        // A label called `action` before the line's own is not taken for it.
+        let label = format!(
+            r#"{{"labels":{{"action":"start"}},"time":"{time}","action":"create","id":"i"}}"#
+        );
+        assert_eq!(unused(label.as_bytes()), None);
+        let text = [start, create, label, "not json".to_owned(), String::new()].join("\n");
+        let mut out = Vec::new();
+        let range = (
+            "2026-12-01T00:00:00.000Z",
+            "2026-12-02T00:00:00.001Z",
+            "2026-12-02T00:00:00.000Z",
+        );
+        // The start is counted, both creates decoded and counted, the garbage skipped.
+        assert_eq!(decode_into(text.as_bytes(), range, &mut out), 3);
+        assert_eq!(out.len(), 2);
+        // Outside the range: nothing.
+        let early = (
+            "2026-12-02T00:00:00.000Z",
+            "2026-12-03T00:00:00.000Z",
+            "2026-12-03T00:00:00.000Z",
+        );
+        assert_eq!(decode_into(text.as_bytes(), early, &mut Vec::new()), 0);
     }
 
     #[test]

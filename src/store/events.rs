@@ -317,7 +317,7 @@ pub fn read_where(
     let (from, to) = (stamp(since), stamp(until));
     let mut out: Vec<Logged> = Vec::new();
     for text in files::read_between(data_dir, since, until) {
-        for line in text.split(|b| *b == b'\n') {
+        for line in text.bytes.split(|b| *b == b'\n') {
             if line.is_empty() || !keep(line) {
                 continue;
             }

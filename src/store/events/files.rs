@@ -253,9 +253,18 @@ pub fn line_time(line: &[u8]) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// One file's text.
+#[derive(Debug, PartialEq)]
+pub struct FileText {
+    /// The day its lines are of; `None` for the older single-file log,
+    /// which holds any day.
+    pub day: Option<NaiveDate>,
+    pub bytes: Vec<u8>,
+}
+
 /// The text of every file holding the days of `since` to `until`, oldest
 /// first; the older single-file log too while it is not migrated.
-pub fn read_between(data_dir: &Path, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Vec<u8>> {
+pub fn read_between(data_dir: &Path, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<FileText> {
     let mut out = Vec::new();
     for legacy in LEGACY {
         let path = data_dir.join(legacy);
@@ -264,13 +273,16 @@ pub fn read_between(data_dir: &Path, since: DateTime<Utc>, until: DateTime<Utc>)
             .filter(|m| m.is_file())
             .and_then(|m| m.modified().ok())
             .is_some_and(|m| DateTime::<Utc>::from(m) >= since);
-        if recent && let Ok(text) = std::fs::read(&path) {
-            out.push(text);
+        if recent && let Ok(bytes) = std::fs::read(&path) {
+            out.push(FileText { day: None, bytes });
         }
     }
     for f in files_between(data_dir, since.date_naive(), until.date_naive()) {
-        if let Ok(text) = std::fs::read(&f.path) {
-            out.push(text);
+        if let Ok(bytes) = std::fs::read(&f.path) {
+            out.push(FileText {
+                day: Some(f.day),
+                bytes,
+            });
         }
     }
     out
@@ -323,7 +335,10 @@ mod tests {
         std::fs::write(events.join("2026-11-20.1.jsonl"), "inside\n").unwrap();
         let since = "2026-11-20T12:00:00Z".parse().unwrap();
         let until = "2026-11-21T12:00:00Z".parse().unwrap();
-        let texts = read_between(dir.path(), since, until);
+        let texts: Vec<Vec<u8>> = read_between(dir.path(), since, until)
+            .into_iter()
+            .map(|t| t.bytes)
+            .collect();
         assert_eq!(texts, [b"".to_vec(), b"inside\n".to_vec(), b"".to_vec()]);
     }
 
