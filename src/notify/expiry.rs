@@ -88,80 +88,66 @@ fn queue_with(
     now: DateTime<Utc>,
     mut enqueue: impl FnMut(&Endpoint, &Notice) -> Result<()>,
 ) -> Result<usize> {
-    let path = data_dir.join(STATE_FILE);
-    let _lock = crate::store::lock::acquire(
-        &data_dir.join(format!("{STATE_FILE}.lock")),
-        &path,
-        crate::store::LockMode::Exclusive,
-        Duration::from_secs(5),
-    )?;
-    let mut warned: Warned = match std::fs::read(&path) {
-        Ok(bytes) => match serde_json::from_slice(&bytes) {
-            Ok(w) => w,
-            Err(e) => {
-                // Unknown what was sent: better miss a warning than send all
-                // again. The file is kept aside for a look, and every
-                // environment due now counts as warned.
-                let aside = data_dir.join(format!("{STATE_FILE}.corrupt"));
-                tracing::warn!(
-                    "{} is unreadable ({e}); moved to {} and the warnings due now are taken as sent",
-                    path.display(),
-                    aside.display()
-                );
-                std::fs::rename(&path, &aside).map_err(Error::io(&path))?;
-                let mut assumed = Warned::new();
-                for (i, j) in due(envs, endpoints, &Warned::new(), now) {
-                    if let Some(end) = envs[j].expires_at {
-                        assumed
-                            .entry(endpoints[i].key())
-                            .or_default()
-                            .insert(envs[j].id.clone(), end);
-                    }
-                }
-                write_warned(&path, &assumed)?;
+    // Unknown what was sent: better miss a warning than send all again. An
+    // unreadable file is kept aside for a look, and every environment due
+    // now counts as warned.
+    let unreadable = |path: &Path, e: serde_json::Error| -> Result<Warned> {
+        let aside = data_dir.join(format!("{STATE_FILE}.corrupt"));
+        tracing::warn!(
+            "{} is unreadable ({e}); moved to {} and the warnings due now are taken as sent",
+            path.display(),
+            aside.display()
+        );
+        std::fs::rename(path, &aside).map_err(Error::io(path))?;
+        let mut assumed = Warned::new();
+        for (i, j) in due(envs, endpoints, &Warned::new(), now) {
+            if let Some(end) = envs[j].expires_at {
                 assumed
+                    .entry(endpoints[i].key())
+                    .or_default()
+                    .insert(envs[j].id.clone(), end);
             }
-        },
-        Err(_) => Warned::new(),
-    };
-    let due = due(envs, endpoints, &warned, now);
-    let mut failed = None;
-    let mut queued = 0;
-    for &(i, j) in &due {
-        let (endpoint, env) = (&endpoints[i], &envs[j]);
-        let Some(end) = env.expires_at else { continue };
-        // A failed enqueue stops the round, but what was queued before it is
-        // still recorded below (or it would be sent again next run).
-        if let Err(e) = enqueue(endpoint, &Notice::expiring(env, end, now)) {
-            failed = Some(e);
-            break;
         }
-        queued += 1;
-        warned
-            .entry(endpoint.key())
-            .or_default()
-            .insert(env.id.clone(), end);
-    }
-    // Forget environments that are gone, so the file does not grow.
-    let before: usize = warned.values().map(BTreeMap::len).sum();
-    for sent in warned.values_mut() {
-        sent.retain(|id, _| envs.iter().any(|e| &e.id == id));
-    }
-    warned.retain(|_, sent| !sent.is_empty());
-    let after: usize = warned.values().map(BTreeMap::len).sum();
-    if queued > 0 || before != after {
-        write_warned(&path, &warned)?;
-    }
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(queued),
-    }
-}
-
-fn write_warned(path: &Path, warned: &Warned) -> Result<()> {
-    let bytes = serde_json::to_vec_pretty(warned)
-        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))?;
-    crate::store::write_atomic(path, &bytes)
+        Ok(assumed)
+    };
+    crate::store::state::change(
+        data_dir,
+        STATE_FILE,
+        Duration::from_secs(5),
+        unreadable,
+        |warned: &mut Warned| {
+            let due = due(envs, endpoints, warned, now);
+            let mut failed = None;
+            let mut queued = 0;
+            for &(i, j) in &due {
+                let (endpoint, env) = (&endpoints[i], &envs[j]);
+                let Some(end) = env.expires_at else { continue };
+                // A failed enqueue stops the round, but what was queued before
+                // it is still recorded (or it would be sent again next run).
+                if let Err(e) = enqueue(endpoint, &Notice::expiring(env, end, now)) {
+                    failed = Some(e);
+                    break;
+                }
+                queued += 1;
+                warned
+                    .entry(endpoint.key())
+                    .or_default()
+                    .insert(env.id.clone(), end);
+            }
+            // Forget environments that are gone, so the file does not grow.
+            let before: usize = warned.values().map(BTreeMap::len).sum();
+            for sent in warned.values_mut() {
+                sent.retain(|id, _| envs.iter().any(|e| &e.id == id));
+            }
+            warned.retain(|_, sent| !sent.is_empty());
+            let after: usize = warned.values().map(BTreeMap::len).sum();
+            let result = match failed {
+                Some(e) => Err(e),
+                None => Ok(queued),
+            };
+            (queued > 0 || before != after, result)
+        },
+    )?
 }
 
 #[cfg(test)]

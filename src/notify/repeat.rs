@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::Kind;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The state file under the data directory.
 pub const STATE_FILE: &str = "notifications-failing.json";
@@ -49,29 +49,18 @@ pub fn recover(state: &mut Failing, kind: Kind) -> bool {
 }
 
 /// Runs `f` on the state in `data_dir`, under its lock, and writes it back
-/// when `f` answers that it changed.
+/// when `f` answers that it changed. An unreadable state starts afresh.
 fn with_state<R>(data_dir: &Path, f: impl FnOnce(&mut Failing) -> (bool, R)) -> Result<R> {
-    let path = data_dir.join(STATE_FILE);
-    let _lock = crate::store::lock::acquire(
-        &data_dir.join(format!("{STATE_FILE}.lock")),
-        &path,
-        crate::store::LockMode::Exclusive,
+    crate::store::state::change(
+        data_dir,
+        STATE_FILE,
         Duration::from_secs(5),
-    )?;
-    let mut state: Failing = match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        |path, e| {
             tracing::warn!("{} is unreadable ({e}); starting afresh", path.display());
-            Failing::new()
-        }),
-        Err(_) => Failing::new(),
-    };
-    let (changed, out) = f(&mut state);
-    if changed {
-        let bytes = serde_json::to_vec_pretty(&state)
-            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))?;
-        crate::store::write_atomic(&path, &bytes)?;
-    }
-    Ok(out)
+            Ok(Failing::new())
+        },
+        f,
+    )
 }
 
 /// Whether to send the failure now (see [`tell`]); true when the state

@@ -23,6 +23,7 @@ pub(crate) mod lock;
 mod model;
 pub mod runs;
 pub mod secrets;
+pub mod state;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

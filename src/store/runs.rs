@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub const RUNS_FILE: &str = "runs.json";
-const LOCK_FILE: &str = "runs.json.lock";
 /// How long a mark waits for another process's mark.
 const LOCK_WAIT: Duration = Duration::from_millis(500);
 /// An error kept in the ledger is cut to this many characters.
@@ -76,10 +75,7 @@ impl Runs {
 
 /// Reads the ledger in `data_dir` (empty when missing or unreadable).
 pub fn read(data_dir: &Path) -> Runs {
-    std::fs::read(data_dir.join(RUNS_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+    super::state::read(data_dir, RUNS_FILE)
 }
 
 /// Counts one finished run of `task`: a failure when `error` is given.
@@ -94,33 +90,32 @@ pub fn mark_result<T>(data_dir: &Path, task: Task, result: &crate::Result<T>) {
 }
 
 fn mark_at(data_dir: &Path, task: Task, error: Option<&str>, now: DateTime<Utc>) {
-    super::off_worker(|| {
-        let lock_path = data_dir.join(LOCK_FILE);
-        let ledger = data_dir.join(RUNS_FILE);
-        // No data directory yet (a create refused before anything was made): nothing to count in.
-        if !data_dir.is_dir() {
-            return;
-        }
-        let Ok(_lock) =
-            super::lock::acquire(&lock_path, &ledger, super::LockMode::Exclusive, LOCK_WAIT)
-        else {
-            return;
-        };
-        let mut runs = read(data_dir);
-        let entry = runs.tasks.entry(task.name().to_owned()).or_default();
-        entry.runs += 1;
-        entry.last_run = Some(now);
-        match error {
-            None => entry.last_success = Some(now),
-            Some(e) => {
-                entry.failures += 1;
-                entry.last_failure = Some(now);
-                entry.last_error = Some(e.chars().take(MAX_ERROR).collect());
-            }
-        }
-        if let Ok(bytes) = serde_json::to_vec_pretty(&runs) {
-            let _ = super::atomic::write(&ledger, &bytes);
-        }
+    // No data directory yet (a create refused before anything was made): nothing to count in.
+    if !data_dir.is_dir() {
+        return;
+    }
+    // A corrupt ledger starts again from zero; a busy or unwritable one skips the mark.
+    let _ = super::off_worker(|| {
+        super::state::change(
+            data_dir,
+            RUNS_FILE,
+            LOCK_WAIT,
+            |_, _| Ok(Runs::default()),
+            |runs: &mut Runs| {
+                let entry = runs.tasks.entry(task.name().to_owned()).or_default();
+                entry.runs += 1;
+                entry.last_run = Some(now);
+                match error {
+                    None => entry.last_success = Some(now),
+                    Some(e) => {
+                        entry.failures += 1;
+                        entry.last_failure = Some(now);
+                        entry.last_error = Some(e.chars().take(MAX_ERROR).collect());
+                    }
+                }
+                (true, ())
+            },
+        )
     });
 }
 
