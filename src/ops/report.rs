@@ -478,18 +478,31 @@ fn decode_into<'a>(
     out: &mut Vec<Event<'a>>,
 ) -> u64 {
     let mut read = 0;
-    for line in text.split(|b| *b == b'\n') {
-        if line.is_empty() {
+    // Checked as UTF-8 once for the whole file (per line only when it is
+    // not), so decoding borrows strings without checking each again.
+    let whole = std::str::from_utf8(text).ok();
+    let mut start = 0;
+    for stop in memchr::memchr_iter(b'\n', text).chain([text.len()]) {
+        let range = start..stop;
+        start = stop + 1;
+        if range.is_empty() {
             continue;
         }
-        if let Some(time) = unused(line) {
+        let line = match whole {
+            Some(whole) => &whole[range],
+            None => match std::str::from_utf8(&text[range]) {
+                Ok(line) => line,
+                Err(_) => continue,
+            },
+        };
+        if let Some(time) = unused(line.as_bytes()) {
             if time >= from.as_bytes() && time < end.as_bytes() && parse_time_bytes(time).is_some()
             {
                 read += 1;
             }
             continue;
         }
-        let Ok(line) = serde_json::from_slice::<Line>(line) else {
+        let Ok(line) = serde_json::from_str::<Line>(line) else {
             continue;
         };
         if &*line.time < from || &*line.time >= to {
@@ -539,18 +552,22 @@ const USED: [&str; 8] = [
 /// Only an `action` key before any nested object is trusted to be the
 /// line's own (a label may be called `action` too).
 fn unused(line: &[u8]) -> Option<&[u8]> {
-    let value = |key: &[u8]| -> Option<(usize, &[u8])> {
-        let at = memchr::memmem::find(line, key)? + key.len();
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    static ACTION: LazyLock<Finder> = LazyLock::new(|| Finder::new(b"\"action\":\""));
+    static TIME: LazyLock<Finder> = LazyLock::new(|| Finder::new(b"\"time\":\""));
+    let value = |key: &Finder| -> Option<(usize, &[u8])> {
+        let at = key.find(line)? + key.needle().len();
         let len = memchr::memchr2(b'"', b'\\', &line[at..])?;
         (line.get(at + len) == Some(&b'"')).then(|| (at, &line[at..at + len]))
     };
-    let (at, action) = value(b"\"action\":\"")?;
+    let (at, action) = value(&ACTION)?;
     let top_level = memchr::memchr_iter(b'{', &line[..at]).count() == 1;
     let used = USED.iter().any(|u| u.as_bytes() == action);
     if used || !top_level {
         return None;
     }
-    let (at, time) = value(b"\"time\":\"")?;
+    let (at, time) = value(&TIME)?;
     (memchr::memchr_iter(b'{', &line[..at]).count() == 1).then_some(time)
 }
 
