@@ -266,9 +266,17 @@ impl Sampler {
                 // CPU % over the time since the last round; for a container
                 // seen the first time, over the stream's last second. With
                 // neither, it is read one-shot below.
-                if !self.previous.contains_key(&name) {
-                    let Some(before) = w.previous else { continue };
-                    self.previous.insert(name.clone(), before);
+                // The last round's reading, unless the stream has brought
+                // none since (rounds less than a second apart).
+                let newer = |p: &Sample| p.system_total < w.current.system_total;
+                if !self.previous.get(&name).is_some_and(newer) {
+                    match w.previous {
+                        Some(before) => {
+                            self.previous.insert(name.clone(), before);
+                        }
+                        None if self.previous.contains_key(&name) => {}
+                        None => continue,
+                    }
                 }
                 current.insert(name, w.current);
             }
