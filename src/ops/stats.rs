@@ -226,9 +226,11 @@ pub struct Sampler {
 }
 
 /// How long a round waits for the first two readings of containers the
-/// engine starts watching (Docker's stream sends one at once, the next a
-/// second later), before reading the rest one-shot.
-const WATCH_WAIT: Duration = Duration::from_secs(2);
+/// engine starts watching, before reading the rest one-shot. Docker's stream
+/// sends one at once and the next after its next collection pass: a second
+/// plus the pass, which takes seconds when hundreds of containers are
+/// watched (and reading hundreds one-shot takes longer still).
+const WATCH_WAIT: Duration = Duration::from_secs(5);
 
 impl Sampler {
     /// A sampler for a long-lived process (the server's monitor): it reads
