@@ -269,7 +269,8 @@ fn bench_list(root: &Path) {
     let mut db = Database::new();
     let now = Utc::now();
     for i in 0..10_000u32 {
-        db.environments.push(trio_record(&format!("{i:08x}"), i, now));
+        db.environments
+            .push(trio_record(&format!("{i:08x}"), i, now));
     }
     // Written by the store itself, so the file has the layout envctl really uses.
     let store = Store::open(&data, Duration::from_secs(5)).unwrap();
