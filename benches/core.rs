@@ -16,6 +16,16 @@
 //!     files (in process) and `envctl --version` (process start-up).
 //!     Target: the report in under 200 ms.
 //!
+//! (e) the server's resource monitor over 300 running busybox containers
+//!     (100 environments of three services): a round (the list call and a
+//!     sample of every container) with a stats stream per container, against
+//!     a round of one-shot reads (the old path) in the same run; and the
+//!     process's CPU while idle-sampling them (a round every 10 s, the
+//!     default `[api] stats_interval`, over 30 s), with the engine's
+//!     (dockerd, containerd) beside it. Targets: a round under 3 s, CPU
+//!     under 5 % of one core. The containers carry a bench instance label
+//!     and are removed at the end, even on failure.
+//!
 //! Run with `cargo bench --bench core` (needs Docker and the test image:
 //! `scripts/test-image.sh`). Prints medians and ratios.
 
@@ -44,6 +54,9 @@ fn main() {
     }
     if only.as_deref().is_none_or(|o| "report".contains(o)) {
         bench_report(dir.path());
+    }
+    if only.as_deref().is_none_or(|o| "monitor".contains(o)) {
+        bench_monitor();
     }
 }
 
@@ -202,56 +215,62 @@ fn time(cmd: &mut Command) -> Duration {
     elapsed
 }
 
+/// A running environment of three services (jira, gitlab, dashboard), as
+/// the store holds it: containers `envctl-<id>-<service>`.
+fn trio_record(id: &str, i: u32, now: chrono::DateTime<Utc>) -> Environment {
+    let base = 8090 + (i % 50_000) as u16;
+    let mut ports = BTreeMap::new();
+    let mut urls = BTreeMap::new();
+    let mut services = BTreeMap::new();
+    for (offset, s) in ["jira", "gitlab", "dashboard"].iter().enumerate() {
+        ports.insert(s.to_string(), base + offset as u16);
+        urls.insert(
+            s.to_string(),
+            format!("http://localhost:{}", base + offset as u16),
+        );
+        services.insert(
+            s.to_string(),
+            ServiceState {
+                image: format!("{s}:latest"),
+                container: format!("envctl-{id}-{s}"),
+                ready: true,
+                sign_in: None,
+                job: false,
+            },
+        );
+    }
+    Environment {
+        id: id.to_owned(),
+        name: format!("dev-{i}"),
+        template: "onboarding".into(),
+        owner: format!("user{}", i % 50),
+        status: Status::Running,
+        ready: true,
+        base_port: base,
+        port_count: 3,
+        ports,
+        urls,
+        services,
+        created_at: now,
+        updated_at: now,
+        expires_at: Some(now),
+        labels: BTreeMap::from([("team".into(), "core".into())]),
+        error: None,
+        pinned: false,
+        operation: None,
+        pool: None,
+        from_pool: false,
+    }
+}
+
 fn bench_list(root: &Path) {
     let data = root.join("list-data");
     std::fs::create_dir_all(&data).unwrap();
     let mut db = Database::new();
     let now = Utc::now();
     for i in 0..10_000u32 {
-        let id = format!("{i:08x}");
-        let base = 8090 + (i % 50_000) as u16;
-        let mut ports = BTreeMap::new();
-        let mut urls = BTreeMap::new();
-        let mut services = BTreeMap::new();
-        for (offset, s) in ["jira", "gitlab", "dashboard"].iter().enumerate() {
-            ports.insert(s.to_string(), base + offset as u16);
-            urls.insert(
-                s.to_string(),
-                format!("http://localhost:{}", base + offset as u16),
-            );
-            services.insert(
-                s.to_string(),
-                ServiceState {
-                    image: format!("{s}:latest"),
-                    container: format!("envctl-{id}-{s}"),
-                    ready: true,
-                    sign_in: None,
-                    job: false,
-                },
-            );
-        }
-        db.environments.push(Environment {
-            id: id.clone(),
-            name: format!("dev-{i}"),
-            template: "onboarding".into(),
-            owner: format!("user{}", i % 50),
-            status: Status::Running,
-            ready: true,
-            base_port: base,
-            port_count: 3,
-            ports,
-            urls,
-            services,
-            created_at: now,
-            updated_at: now,
-            expires_at: Some(now),
-            labels: BTreeMap::from([("team".into(), "core".into())]),
-            error: None,
-            pinned: false,
-            operation: None,
-            pool: None,
-            from_pool: false,
-        });
+        db.environments
+            .push(trio_record(&format!("{i:08x}"), i, now));
     }
     // Written by the store itself, so the file has the layout envctl really uses.
     let store = Store::open(&data, Duration::from_secs(5)).unwrap();
@@ -453,4 +472,192 @@ fn bench_create(root: &Path) {
         ms(s),
         if ratio <= 0.7 { "met" } else { "NOT met" }
     );
+}
+
+/// The bench's containers: `docker run` of each (name, environment id), 16
+/// at a time; all removed when dropped (a panic included).
+struct BenchContainers {
+    instance: String,
+}
+
+impl BenchContainers {
+    fn run(instance: &str, containers: &[(String, String)]) -> BenchContainers {
+        let guard = BenchContainers {
+            instance: instance.to_owned(),
+        };
+        let script = format!(
+            r#"docker run -d --name "$0" --label io.envctl.managed=true --label io.envctl.instance={instance} \
+               --label io.envctl.environment="$1" {IMAGE} httpd -f -p 80 -h /www >/dev/null"#
+        );
+        let mut xargs = Command::new("xargs")
+            .args(["-P", "16", "-n", "2", "sh", "-c", &script])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("xargs");
+        let list: String = containers
+            .iter()
+            .map(|(name, env)| format!("{name} {env}\n"))
+            .collect();
+        use std::io::Write;
+        xargs
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(list.as_bytes())
+            .unwrap();
+        assert!(xargs.wait().unwrap().success(), "docker run failed");
+        guard
+    }
+}
+
+impl Drop for BenchContainers {
+    fn drop(&mut self) {
+        let script = format!(
+            "docker ps -aq --filter label=io.envctl.instance={} | xargs -r -P 8 -n 20 docker rm -f >/dev/null",
+            self.instance
+        );
+        let _ = Command::new("sh").args(["-c", &script]).status();
+    }
+}
+
+/// CPU time this process used so far (user and system).
+fn own_cpu() -> Duration {
+    // SAFETY: getrusage writes into the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// CPU time process `name` used so far (user and system), when it runs here.
+fn process_cpu(name: &str) -> Option<Duration> {
+    let out = Command::new("pidof").args(["-s", name]).output().ok()?;
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command (which may hold spaces): utime and stime are 14 and 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(Duration::from_millis(ticks * 1000 / hz))
+}
+
+fn bench_monitor() {
+    use envctl::engine::{Engine, Runtime};
+    use envctl::ops::stats::Sampler;
+    const ENVIRONMENTS: u32 = 100;
+    let instance = format!("bench-monitor-{}", std::process::id());
+    let now = Utc::now();
+    let envs: Vec<Environment> = (0..ENVIRONMENTS)
+        .map(|i| trio_record(&format!("bm{:x}-{i:03}", std::process::id()), i, now))
+        .collect();
+    let containers: Vec<(String, String)> = envs
+        .iter()
+        .flat_map(|e| {
+            e.services
+                .values()
+                .map(|s| (s.container.clone(), e.id.clone()))
+        })
+        .collect();
+    let started = Instant::now();
+    let _containers = BenchContainers::run(&instance, &containers);
+    let setup = started.elapsed();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let engine = Engine::connect().await.expect("docker");
+        // A round as the server's monitor does it: the list call, then the sample.
+        let round = async |sampler: &mut Sampler| {
+            let start = Instant::now();
+            let running = engine
+                .container_names(&instance, true)
+                .await
+                .expect("list");
+            assert_eq!(running.len(), containers.len());
+            let stats = sampler
+                .sample(&engine, &envs, Duration::from_millis(500), Some(&running))
+                .await;
+            let elapsed = start.elapsed();
+            let measured = stats
+                .iter()
+                .flat_map(|e| &e.services)
+                .filter(|s| s.running && s.memory_used > 0)
+                .count();
+            assert_eq!(measured, containers.len(), "every container measured");
+            elapsed
+        };
+        // Idle-sampling: a round every 10 s over 30 s; this process's CPU
+        // and the engine's, in % of one core.
+        let idle = async |sampler: &mut Sampler| {
+            let window = Duration::from_secs(30);
+            let before = (own_cpu(), process_cpu("dockerd"), process_cpu("containerd"));
+            let start = Instant::now();
+            while start.elapsed() < window {
+                let next = Instant::now() + Duration::from_secs(10);
+                round(sampler).await;
+                tokio::time::sleep_until(next.into()).await;
+            }
+            let wall = start.elapsed().as_secs_f64();
+            let share = |used: Duration| used.as_secs_f64() / wall * 100.0;
+            let engine = |name: &str, before: Option<Duration>| match (before, process_cpu(name)) {
+                (Some(b), Some(a)) => format!("{name} {:.1} %", share(a.saturating_sub(b))),
+                _ => format!("{name} not seen"),
+            };
+            (
+                share(own_cpu() - before.0),
+                format!("{}, {}", engine("dockerd", before.1), engine("containerd", before.2)),
+            )
+        };
+        // The old path: one-shot reads (its first round reads twice, untimed).
+        let mut one_shot = Sampler::default();
+        round(&mut one_shot).await;
+        let mut old = Vec::new();
+        for _ in 0..3 {
+            old.push(round(&mut one_shot).await);
+        }
+        let (old_cpu, old_engine) = idle(&mut one_shot).await;
+        // Streams: the first round starts them; then rounds a second apart.
+        let mut watching = Sampler::watching();
+        let first = round(&mut watching).await;
+        let mut new = Vec::new();
+        for _ in 0..5 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            new.push(round(&mut watching).await);
+        }
+        assert_eq!(engine.watched_containers().len(), containers.len());
+        // How often a stream brings a reading: the engine's collection pass.
+        let names: Vec<String> = containers.iter().map(|(n, _)| n.clone()).collect();
+        let periods: Vec<Duration> = engine
+            .watched_samples(&names, Duration::ZERO)
+            .await
+            .values()
+            .filter_map(|w| (w.current.at - w.previous.as_ref()?.at).to_std().ok())
+            .collect();
+        let period = median(periods);
+        let (cpu, stream_engine) = idle(&mut watching).await;
+        let (o, n) = (median(old), median(new));
+        println!(
+            "monitor round over {} running containers ({} environments of three; started in {:.0} s): \
+             one-shot reads median {:.0} ms; streams median {:.1} ms; ratio {:.3}x; target < 3 s: {}; \
+             the first round with streams (starting them) {:.0} ms; a stream brings a reading every {:.1} s",
+            containers.len(),
+            ENVIRONMENTS,
+            setup.as_secs_f64(),
+            ms(o),
+            ms(n),
+            ms(n) / ms(o),
+            if n < Duration::from_secs(3) { "met" } else { "NOT met" },
+            ms(first),
+            period.as_secs_f64(),
+        );
+        println!(
+            "monitor idle-sampling (a round every 10 s, 30 s): with {} streams {cpu:.2} % of one core, \
+             target < 5 %: {} (the engine meanwhile: {stream_engine}); with one-shot reads {old_cpu:.2} % \
+             (the engine: {old_engine})",
+            containers.len(),
+            if cpu < 5.0 { "met" } else { "NOT met" },
+        );
+    });
 }

@@ -113,3 +113,110 @@ fn stats_show_cpu_memory_io_and_the_host_in_every_form() {
     drop(server);
     sb.run(&["delete", "hot", "--yes"]);
 }
+
+/// A service holding 24 MiB (a file in its /dev/shm, memory charged to it)
+/// and burning half a CPU.
+const HOG: &str = r#"
+[templates.hog]
+description = "holds 24 MiB and burns half a CPU"
+[[templates.hog.services]]
+name = "hog"
+image = "envctl-test/busybox:1"
+command = ["sh", "-c", "dd if=/dev/zero of=/dev/shm/blob bs=1M count=24 2>/dev/null; while :; do :; done"]
+memory = "64m"
+cpus = 0.5
+"#;
+
+#[test]
+fn a_stats_stream_follows_a_containers_real_use_and_ends_with_it() {
+    use envctl::engine::{Engine, Runtime};
+    let sb = Sandbox::with_config(31740, HOG);
+    let env = sb.json(&["create", "hog", "--template", "hog"]);
+    let container = env["services"]["hog"]["container"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let names = vec![container.clone()];
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let engine = rt.block_on(Engine::connect()).unwrap();
+    let read = |wait: Duration| rt.block_on(engine.watched_samples(&names, wait));
+    let mib = 1024 * 1024;
+
+    // The first ask starts the stream and waits for its first two readings.
+    let first = read(Duration::from_secs(5));
+    let w = first.get(&container).expect("a reading within 5 s");
+    let before = w.previous.as_ref().expect("the reading before it");
+    assert!(envctl::ops::stats::cpu_percent(before, &w.current) > 0.0);
+    // Half a CPU once it runs its loop (the machine may be busy: a few tries).
+    let cpu_of = |w: &envctl::engine::Watched| {
+        envctl::ops::stats::cpu_percent(w.previous.as_ref().unwrap(), &w.current)
+    };
+    let mut cpus = Vec::new();
+    assert!(
+        wait_until(Duration::from_secs(20), || {
+            let cpu = read(Duration::ZERO).get(&container).map_or(0.0, cpu_of);
+            cpus.push(cpu);
+            (35.0..=65.0).contains(&cpu)
+        }),
+        "cpu {cpus:?} (cpus = 0.5)"
+    );
+    assert!(
+        wait_until(Duration::from_secs(20), || {
+            read(Duration::ZERO)
+                .get(&container)
+                .is_some_and(|w| w.current.memory_used >= 24 * mib)
+        }),
+        "{:?}",
+        read(Duration::ZERO)
+    );
+    let w = read(Duration::ZERO).remove(&container).unwrap();
+    assert!(w.current.memory_used < 64 * mib, "{:?}", w.current);
+    assert_eq!(w.current.memory_limit, 64 * mib, "the template's limit");
+    assert!(w.current.running && w.current.started_at.is_some());
+    assert_eq!(engine.watched_containers(), names);
+
+    // The stream, not a new call, brings the next reading: a second later
+    // the same ask answers a newer one, and a one-shot read agrees.
+    let at = w.current.at;
+    assert!(wait_until(Duration::from_secs(5), || {
+        read(Duration::ZERO)
+            .get(&container)
+            .is_some_and(|w| w.current.at > at)
+    }));
+    let once = rt
+        .block_on(engine.container_sample(&container))
+        .unwrap()
+        .unwrap();
+    let streamed = read(Duration::ZERO).remove(&container).unwrap().current;
+    assert!(
+        once.memory_used.abs_diff(streamed.memory_used) < 8 * mib,
+        "one-shot {} streamed {}",
+        once.memory_used,
+        streamed.memory_used
+    );
+    assert_eq!(engine.watched_containers(), names, "still one stream");
+
+    // Stopped: the stream ends by itself and the engine forgets it; asked
+    // again, a stopped container gives no reading and keeps no stream.
+    sb.json(&["stop", "hog"]);
+    assert!(wait_until(Duration::from_secs(10), || engine
+        .watched_containers()
+        .is_empty()));
+    assert!(read(Duration::from_secs(1)).is_empty());
+    assert!(wait_until(Duration::from_secs(10), || engine
+        .watched_containers()
+        .is_empty()));
+
+    // Started again, then deleted (the container removed): the same.
+    sb.json(&["start", "hog"]);
+    assert!(read(Duration::from_secs(5)).contains_key(&container));
+    assert_eq!(engine.watched_containers(), names);
+    sb.run(&["delete", "hog", "--yes"]);
+    assert!(wait_until(Duration::from_secs(10), || engine
+        .watched_containers()
+        .is_empty()));
+    assert!(read(Duration::from_secs(1)).is_empty());
+    assert!(wait_until(Duration::from_secs(10), || engine
+        .watched_containers()
+        .is_empty()));
+}

@@ -51,7 +51,6 @@ type VolumeFigures = (DateTime<Utc>, usize, Option<u64>);
 /// When the networks were counted, and the room: (capacity, used) subnets.
 type NetworkRoom = (DateTime<Utc>, (u64, u64));
 
-#[derive(Default)]
 pub struct Monitor {
     sampler: tokio::sync::Mutex<Sampler>,
     latest: RwLock<HashMap<String, EnvironmentStats>>,
@@ -61,6 +60,19 @@ pub struct Monitor {
     volumes: RwLock<Option<VolumeFigures>>,
     /// Room for networks (capacity, used), refreshed at most once a minute.
     networks: RwLock<Option<NetworkRoom>>,
+}
+
+impl Default for Monitor {
+    fn default() -> Monitor {
+        Monitor {
+            sampler: tokio::sync::Mutex::new(Sampler::watching()),
+            latest: Default::default(),
+            history: Default::default(),
+            overall: Default::default(),
+            volumes: Default::default(),
+            networks: Default::default(),
+        }
+    }
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

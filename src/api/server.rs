@@ -45,6 +45,7 @@ pub async fn serve(state: Arc<App>, listen: SocketAddr) -> crate::Result<()> {
     crate::store::events::Entry::new("server-start")
         .detail(&format!("listening on {listen}"))
         .write(state.ctx.store.dir(), &server);
+    raise_open_files_limit();
     tokio::spawn(upkeep::run(Arc::downgrade(&state)));
     tokio::spawn(monitor::run(Arc::downgrade(&state)));
     tokio::spawn(crate::notify::deliver::run(Arc::downgrade(&state.ctx)));
@@ -143,6 +144,26 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+/// Raises the soft limit of open files to the hard one, as Go programs
+/// (dockerd among them) do: the monitor holds a connection to the engine per
+/// running container (see [`crate::engine::Runtime::watched_samples`]), and
+/// systemd's default soft limit of 1,024 is fewer than the containers of a
+/// few hundred environments. Best effort: a refusal keeps the limit.
+fn raise_open_files_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: pointers to a live rlimit, as the calls expect.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
     }
 }
 

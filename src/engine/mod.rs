@@ -82,6 +82,22 @@ pub trait Runtime: Send + Sync {
     ) -> impl Future<Output = Result<Option<ContainerStatus>>> + Send;
     /// One reading of a container's counters, or `None` when it does not exist.
     fn container_sample(&self, name: &str) -> impl Future<Output = Result<Option<Sample>>> + Send;
+    /// The latest readings of running containers `names` that the runtime
+    /// keeps current by itself (Docker: a stats stream per container, started
+    /// on first ask and dropped when the container stops, is removed or is not
+    /// asked about for [`WATCH_IDLE`]), waiting up to `wait` for containers
+    /// it had no two readings of yet. Containers it has no reading of are
+    /// left out: the caller reads those once ([`Runtime::container_sample`]).
+    /// For long-lived processes (the server's monitor); the default keeps
+    /// nothing and answers none.
+    fn watched_samples(
+        &self,
+        names: &[String],
+        wait: Duration,
+    ) -> impl Future<Output = HashMap<String, Watched>> + Send {
+        let _ = (names, wait);
+        std::future::ready(HashMap::new())
+    }
     /// The names of this installation's containers (running ones only with `running_only`).
     fn container_names(
         &self,
@@ -304,6 +320,19 @@ pub struct Sample {
     pub restarts: u64,
     pub started_at: Option<DateTime<Utc>>,
     pub running: bool,
+}
+
+/// How long a watched container's readings are kept without being asked
+/// for (see [`Runtime::watched_samples`]).
+pub const WATCH_IDLE: Duration = Duration::from_secs(5 * 60);
+
+/// A watched container's latest reading and the one before it (a second
+/// earlier on Docker's stream), so its CPU % is known from one read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watched {
+    pub current: Sample,
+    /// `None` until the second reading.
+    pub previous: Option<Sample>,
 }
 
 /// Why a network could not be created.

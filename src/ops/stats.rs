@@ -6,7 +6,9 @@
 //! The arithmetic is pure and tested here; [`Sampler`] takes the samples
 //! through [`crate::engine::Engine`] and remembers the previous one of each
 //! container, so a refresh (`stats --watch`, the server's sampler) needs one
-//! new sample, not two.
+//! new sample, not two. The server's sampler ([`Sampler::watching`]) reads
+//! what the engine keeps current (a stats stream per running container) and
+//! asks one-shot only for containers it has no readings of.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
@@ -219,9 +221,29 @@ fn round2(v: f64) -> f64 {
 #[derive(Default)]
 pub struct Sampler {
     previous: HashMap<String, Sample>,
+    /// Read the engine's watched readings first (see [`Sampler::watching`]).
+    watching: bool,
 }
 
+/// How long a round waits for the first two readings of containers the
+/// engine starts watching, before reading the rest one-shot. Docker's stream
+/// sends one at once and the next after its next collection pass: a second
+/// plus the pass, which takes seconds when hundreds of containers are
+/// watched (and reading hundreds one-shot takes longer still).
+const WATCH_WAIT: Duration = Duration::from_secs(5);
+
 impl Sampler {
+    /// A sampler for a long-lived process (the server's monitor): it reads
+    /// [`Runtime::watched_samples`] (no engine call per container once the
+    /// streams run) and reads one-shot only what the engine has no readings
+    /// of. A one-shot process (`envctl stats`) uses [`Sampler::default`].
+    pub fn watching() -> Sampler {
+        Sampler {
+            watching: true,
+            ..Sampler::default()
+        }
+    }
+
     /// The figures of `envs`, from a new sample of each container and the
     /// previous one. Containers seen for the first time are sampled twice,
     /// `first_gap` apart (concurrently), so their CPU % is real.
@@ -239,7 +261,34 @@ impl Sampler {
             .flat_map(|e| e.services.values().map(|s| s.container.as_str()))
             .filter(|c| present.is_none_or(|p| p.contains(*c)))
             .collect();
-        let unseen: Vec<&str> = containers
+        let mut current: HashMap<String, Sample> = HashMap::new();
+        if self.watching {
+            let names: Vec<String> = containers.iter().map(|c| (*c).to_owned()).collect();
+            for (name, w) in engine.watched_samples(&names, WATCH_WAIT).await {
+                // CPU % over the time since the last round; for a container
+                // seen the first time, over the stream's last second. With
+                // neither, it is read one-shot below.
+                // The last round's reading, unless the stream has brought
+                // none since (rounds less than a second apart).
+                let newer = |p: &Sample| p.system_total < w.current.system_total;
+                if !self.previous.get(&name).is_some_and(newer) {
+                    match w.previous {
+                        Some(before) => {
+                            self.previous.insert(name.clone(), before);
+                        }
+                        None if self.previous.contains_key(&name) => {}
+                        None => continue,
+                    }
+                }
+                current.insert(name, w.current);
+            }
+        }
+        let rest: Vec<&str> = containers
+            .iter()
+            .copied()
+            .filter(|c| !current.contains_key(*c))
+            .collect();
+        let unseen: Vec<&str> = rest
             .iter()
             .copied()
             .filter(|c| !self.previous.contains_key(*c))
@@ -248,8 +297,7 @@ impl Sampler {
             self.previous.extend(take(engine, &unseen).await);
             tokio::time::sleep(first_gap).await;
         }
-        let current: HashMap<String, Sample> =
-            take(engine, &containers).await.into_iter().collect();
+        current.extend(take(engine, &rest).await);
         let stats = envs
             .iter()
             .map(|env| {

@@ -1,7 +1,8 @@
 //! The Docker implementation of [`super::Runtime`], through bollard:
 //! connecting (with version negotiation, so older engines such as Debian's
 //! 20.10 work), images, networks, volumes, containers, logs, stats and
-//! markers. The only module that names a bollard type.
+//! markers. The only module that names a bollard type; stats, one-shot and
+//! streamed, are in [`stats`].
 //!
 //! One raw request remains: `GET /system/df` for volume sizes, because
 //! bollard's typed call knows only the shape of API 1.52 and newer, while
@@ -9,6 +10,7 @@
 //! (a unix socket or plain TCP).
 
 mod raw;
+mod stats;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -32,7 +34,7 @@ use super::labels as label;
 use super::{
     Attached, Bytes, ContainerInfo, ContainerSpec, ContainerStatus, EngineVersion, ExecOutput,
     ExecSpec, Health, Inventory, Mount, NetworkError, NetworkSubnet, Removed, RunState, Runtime,
-    Sample, TerminalSize, VolumeInfo,
+    Sample, TerminalSize, VolumeInfo, Watched,
 };
 use crate::error::{Error, Result};
 
@@ -46,6 +48,8 @@ pub struct DockerEngine {
     docker: Docker,
     /// Execs whose command the container does not have (see [`Runtime::exec`]).
     missing: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// The stats streams the monitor reads (see [`Runtime::watched_samples`]).
+    streams: stats::Streams,
 }
 
 /// A log filter directive for the server: bollard's debug output copies
@@ -179,7 +183,14 @@ impl DockerEngine {
         Ok(DockerEngine {
             docker,
             missing: Default::default(),
+            streams: Default::default(),
         })
+    }
+
+    /// The containers whose stats stream is open, by name: what
+    /// [`Runtime::watched_samples`] keeps running.
+    pub fn watched_containers(&self) -> Vec<String> {
+        self.streams.names()
     }
 }
 
@@ -403,68 +414,12 @@ impl Runtime for DockerEngine {
     /// One reading of a container's counters (Docker's one-shot stats and
     /// its inspect), or `None` when it does not exist.
     async fn container_sample(&self, name: &str) -> Result<Option<Sample>> {
-        let inspect = match self.docker.inspect_container(name, None).await {
-            Ok(c) => c,
-            Err(e) if status_of(&e) == Some(404) => return Ok(None),
-            Err(e) => return Err(docker_error(format!("inspecting container {name}"))(e)),
-        };
-        let state = inspect.state.unwrap_or_default();
-        let options = bollard::query_parameters::StatsOptions {
-            stream: false,
-            one_shot: true,
-        };
-        let stats = match self.docker.stats(name, Some(options)).next().await {
-            Some(Ok(s)) => s,
-            Some(Err(e)) if status_of(&e) == Some(404) => return Ok(None),
-            Some(Err(e)) => return Err(docker_error(format!("reading stats of {name}"))(e)),
-            None => return Ok(None),
-        };
-        let cpu = stats.cpu_stats.unwrap_or_default();
-        let memory = stats.memory_stats.unwrap_or_default();
-        let (net_rx, net_tx) = stats
-            .networks
-            .unwrap_or_default()
-            .values()
-            .fold((0, 0), |(rx, tx), n| {
-                (rx + n.rx_bytes.unwrap_or(0), tx + n.tx_bytes.unwrap_or(0))
-            });
-        let blkio = stats
-            .blkio_stats
-            .and_then(|b| b.io_service_bytes_recursive)
-            .unwrap_or_default();
-        let (block_read, block_write) = crate::ops::stats::block_io(
-            blkio
-                .iter()
-                .map(|e| (e.op.as_deref().unwrap_or(""), e.value.unwrap_or(0))),
-        );
-        let online_cpus = cpu.online_cpus.unwrap_or(0).max(
-            cpu.cpu_usage
-                .as_ref()
-                .and_then(|u| u.percpu_usage.as_ref())
-                .map_or(0, |p| p.len() as u32),
-        );
-        Ok(Some(crate::ops::stats::Sample {
-            at: chrono::Utc::now(),
-            cpu_total: cpu.cpu_usage.and_then(|u| u.total_usage).unwrap_or(0),
-            system_total: cpu.system_cpu_usage.unwrap_or(0),
-            online_cpus,
-            memory_used: crate::ops::stats::memory_without_cache(
-                memory.usage.unwrap_or(0),
-                &memory.stats.unwrap_or_default(),
-            ),
-            memory_limit: memory.limit.unwrap_or(0),
-            net_rx,
-            net_tx,
-            block_read,
-            block_write,
-            restarts: inspect.restart_count.unwrap_or(0).max(0) as u64,
-            started_at: state
-                .started_at
-                .as_deref()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&chrono::Utc)),
-            running: state.running.unwrap_or(false),
-        }))
+        stats::one_shot(&self.docker, name).await
+    }
+
+    /// From a stats stream per container (see [`stats`]).
+    async fn watched_samples(&self, names: &[String], wait: Duration) -> HashMap<String, Watched> {
+        self.streams.read(&self.docker, names, wait).await
     }
 
     /// The names of this installation's containers (only running ones with
