@@ -211,6 +211,20 @@ fn a_stats_stream_follows_a_containers_real_use_and_ends_with_it() {
     sb.json(&["start", "hog"]);
     assert!(read(Duration::from_secs(5)).contains_key(&container));
     assert_eq!(engine.watched_containers(), names);
+    // Restarted quicker than the engine's tick (no empty reading between):
+    // the readings tell the new start.
+    let before = read(Duration::from_secs(5))[&container].current.started_at;
+    let restarted = std::process::Command::new("docker")
+        .args(["restart", "-t", "0", &container])
+        .output()
+        .unwrap();
+    assert!(restarted.status.success(), "{restarted:?}");
+    assert!(
+        wait_until(Duration::from_secs(20), || read(Duration::from_secs(5))
+            .get(&container)
+            .is_some_and(|w| w.current.started_at != before)),
+        "the stream still tells the start before the restart"
+    );
     sb.run(&["delete", "hog", "--yes"]);
     assert!(wait_until(Duration::from_secs(10), || engine
         .watched_containers()

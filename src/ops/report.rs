@@ -495,7 +495,8 @@ fn decode_into<'a>(
                 Err(_) => continue,
             },
         };
-        if let Some(time) = unused(line.as_bytes()) {
+        // A line cut short (a crash mid-write) is not counted, decoded or not.
+        if let Some(time) = unused(line.as_bytes()).filter(|_| line.ends_with('}')) {
             if time >= from.as_bytes() && time < end.as_bytes() && parse_time_bytes(time).is_some()
             {
                 read += 1;
@@ -578,9 +579,8 @@ fn parse_time_bytes(bytes: &[u8]) -> Option<DateTime<Utc>> {
 
 /// The events of `texts` (the log's files, oldest first) from `since` to
 /// `read_until`, handed to `f` in time order a day at a time (a day's files
-/// hold only that day's lines; the old single-file log is one batch), so
-/// the whole range is never held decoded at once. Answers the lines read
-/// before `until`.
+/// hold only that day's lines), so the whole range is never held decoded at
+/// once. Answers the lines read before `until`.
 fn each_event<'a>(
     texts: &'a [FileText],
     since: DateTime<Utc>,
@@ -592,7 +592,10 @@ fn each_event<'a>(
     let (from, to, end) = (stamp(since), stamp(read_until), stamp(until));
     let mut read = 0;
     let mut batch: Vec<Event<'a>> = Vec::new();
-    for day in texts.chunk_by(|a, b| a.day == b.day) {
+    // The old single-file log holds any day: while one is read, everything
+    // is one batch (as before the day files); otherwise each day is one.
+    let legacy = texts.iter().any(|t| t.day.is_none());
+    for day in texts.chunk_by(|a, b| legacy || a.day == b.day) {
         for text in day {
             read += decode_into(&text.bytes, (&from, &to, &end), &mut batch);
         }

@@ -29,6 +29,9 @@ use super::{docker_error, status_of};
 use crate::engine::{Sample, WATCH_IDLE, Watched};
 use crate::error::Result;
 
+/// A stream whose latest reading is older than this has stalled.
+const STALE: Duration = Duration::from_secs(30);
+
 /// What a reading does not say: restarts, start time, whether it runs.
 struct Life {
     restarts: u64,
@@ -152,8 +155,14 @@ impl Streams {
         let receivers: Vec<(String, watch::Receiver<Option<Watched>>)> = {
             let mut open = lock(&self.open);
             let now = Instant::now();
+            let fresh = |s: &Stream| {
+                s.readings.borrow().as_ref().is_none_or(|w| {
+                    (Utc::now() - w.current.at).to_std().unwrap_or_default() < STALE
+                })
+            };
             open.retain(|_, s| {
-                let keep = now.duration_since(s.asked) < WATCH_IDLE;
+                // A stream that stalled without closing is started again.
+                let keep = now.duration_since(s.asked) < WATCH_IDLE && fresh(s);
                 if !keep {
                     s.task.abort();
                 }
@@ -244,6 +253,15 @@ async fn follow(docker: &Docker, name: &str, tx: &watch::Sender<Option<Watched>>
             return;
         }
         let current = sample_of(reading, &life);
+        // The CPU counter going back is a new start (a restart quicker than
+        // the engine's one-second tick shows no empty reading): end here, so
+        // the next ask starts a new stream with a fresh inspect.
+        if previous
+            .as_ref()
+            .is_some_and(|p| current.cpu_total < p.cpu_total)
+        {
+            return;
+        }
         tx.send_replace(Some(Watched {
             current: current.clone(),
             previous: previous.replace(current),
