@@ -52,7 +52,10 @@ impl Pairing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op<'a> {
     /// The whole record (its JSON text) and its id.
-    Put { id: &'a str, json: &'a str },
+    Put {
+        id: &'a str,
+        json: &'a str,
+    },
     Delete(&'a str),
 }
 
@@ -95,7 +98,10 @@ pub fn header_len(bytes: &[u8], pairing: Pairing, path: &Path) -> Result<Option<
     if bytes.starts_with(b"{\"snapshot_crc32\":\"") {
         Ok(None)
     } else {
-        Err(damaged(path, "its header line is not a journal header".into()))
+        Err(damaged(
+            path,
+            "its header line is not a journal header".into(),
+        ))
     }
 }
 
@@ -224,10 +230,17 @@ pub fn append(path: &Path, at: Position, lines: &[u8], count: u64) -> Result<Pos
         .open(path)
         .map_err(Error::io(path))?;
     let len = file.metadata().map_err(Error::io(path))?.len();
-    if len != at.len {
+    if len < at.len {
+        return Err(Error::Failed(format!(
+            "{} is shorter than when it was read",
+            path.display()
+        )));
+    }
+    if len > at.len {
         file.set_len(at.len).map_err(Error::io(path))?;
     }
-    file.seek(SeekFrom::Start(at.len)).map_err(Error::io(path))?;
+    file.seek(SeekFrom::Start(at.len))
+        .map_err(Error::io(path))?;
     match super::atomic::fault_pause() {
         Some(pause) => {
             let half = lines.len() / 2;
@@ -246,8 +259,9 @@ pub fn append(path: &Path, at: Position, lines: &[u8], count: u64) -> Result<Pos
     })
 }
 
-/// Reads `path` from `offset` on; `None` when it does not exist.
-pub fn read_from(path: &Path, offset: u64) -> Result<Option<(u64, Vec<u8>)>> {
+/// Reads `path` from `offset` on, with its inode and length; `None` when it
+/// does not exist.
+pub fn read_from(path: &Path, offset: u64) -> Result<Option<(u64, u64, Vec<u8>)>> {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -259,7 +273,7 @@ pub fn read_from(path: &Path, offset: u64) -> Result<Option<(u64, Vec<u8>)>> {
     file.seek(SeekFrom::Start(offset))
         .map_err(Error::io(path))?;
     file.read_to_end(&mut bytes).map_err(Error::io(path))?;
-    Ok(Some((meta.ino(), bytes)))
+    Ok(Some((meta.ino(), meta.len(), bytes)))
 }
 
 fn inode(path: &Path) -> Result<u64> {
@@ -333,7 +347,10 @@ mod tests {
 
     fn line(seq: u64, op: &str) -> String {
         let body = format!("{{\"seq\":{seq},{op}");
-        format!("{body},\"crc32\":\"{:08x}\"}}\n", crc32fast::hash(body.as_bytes()))
+        format!(
+            "{body},\"crc32\":\"{:08x}\"}}\n",
+            crc32fast::hash(body.as_bytes())
+        )
     }
 
     #[test]
@@ -385,15 +402,17 @@ mod tests {
             Some(header.len())
         );
         let other = Pairing { crc: 7, bytes: 100 };
-        assert_eq!(header_len(header.as_bytes(), other, Path::new("j")).unwrap(), None);
+        assert_eq!(
+            header_len(header.as_bytes(), other, Path::new("j")).unwrap(),
+            None
+        );
         assert!(header_len(b"garbage\n", PAIRING, Path::new("j")).is_err());
     }
 
     #[test]
     fn apply_replays_in_order_linear_or_indexed() {
         for extra in [0usize, 20] {
-            let mut records: Vec<(String, u32)> =
-                (0..5).map(|i| (i.to_string(), i)).collect();
+            let mut records: Vec<(String, u32)> = (0..5).map(|i| (i.to_string(), i)).collect();
             let mut ops: Vec<(String, Option<(String, u32)>)> = vec![
                 ("1".into(), Some(("1".into(), 10))),
                 ("3".into(), None),

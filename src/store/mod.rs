@@ -251,6 +251,13 @@ impl Store {
         })
     }
 
+    /// The same store with writes going to the journal from a snapshot of
+    /// `bytes` on (instead of [`JOURNAL_FROM_BYTES`]; tests and benchmarks).
+    pub fn with_journal_from(mut self, bytes: u64) -> Store {
+        self.journal_from = bytes;
+        self
+    }
+
     /// The journal's path (it exists only for a large database).
     pub fn journal_path(&self) -> &Path {
         &self.journal_path
@@ -297,8 +304,8 @@ impl Store {
     }
 
     /// Folds the journal into a new snapshot (under the exclusive lock), if
-    /// there is one. Writes do this themselves when the journal grows past a
-    /// quarter of the snapshot; the server's upkeep calls it too.
+    /// there is one; true when it did. Writes do this themselves when the
+    /// journal grows past a quarter of the snapshot.
     pub fn compact(&self) -> Result<bool> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Exclusive)?;
@@ -380,8 +387,9 @@ impl Store {
             return Ok(true);
         };
         let (ino, bytes, start, from) = match loaded.journal {
+            // The same journal, no shorter than what was read: its new lines.
             Some(pos) => match journal::read_from(&self.journal_path, pos.len)? {
-                Some((ino, bytes)) if ino == pos.ino => (ino, bytes, 0, pos),
+                Some((ino, len, bytes)) if ino == pos.ino && len >= pos.len => (ino, bytes, 0, pos),
                 _ => return Ok(false),
             },
             None => match self.paired_journal(pairing)? {
@@ -426,7 +434,7 @@ impl Store {
     /// bytes and header length. `None` when there is none (or a stale one).
     fn paired_journal(&self, pairing: journal::Pairing) -> Result<Option<(u64, Vec<u8>, usize)>> {
         match journal::read_from(&self.journal_path, 0)? {
-            Some((ino, bytes)) if !bytes.is_empty() => {
+            Some((ino, _, bytes)) if !bytes.is_empty() => {
                 Ok(journal::header_len(&bytes, pairing, &self.journal_path)?
                     .map(|header| (ino, bytes, header)))
             }
@@ -1017,6 +1025,375 @@ mod tests {
         .unwrap();
         let err = store.read().unwrap_err();
         assert!(matches!(err, Error::NewerSchema { found: 9, .. }), "{err}");
+    }
+
+    fn journalled() -> (tempfile::TempDir, Store) {
+        let (d, store) = store();
+        (d, store.with_journal_from(0))
+    }
+
+    fn record(i: u32) -> Environment {
+        let mut env: Environment = serde_json::from_str(SAMPLE).unwrap();
+        env.id = format!("{i:08x}");
+        env.name = format!("dev-{i}");
+        env
+    }
+
+    /// What a process that never read this database before sees.
+    fn fresh(store: &Store) -> Store {
+        Store::open(store.dir(), Duration::from_millis(200))
+            .unwrap()
+            .with_journal_from(store.journal_from)
+    }
+
+    fn raw_names(store: &Store) -> Vec<String> {
+        store
+            .read_raw(|envs| {
+                Ok(envs
+                    .iter()
+                    .map(|r| serde_json::from_str::<Environment>(r).unwrap().name)
+                    .collect())
+            })
+            .unwrap()
+    }
+
+    fn names(db: &Database) -> Vec<String> {
+        db.environments.iter().map(|e| e.name.clone()).collect()
+    }
+
+    fn seed(store: &Store, n: u32) {
+        store
+            .replace(Database {
+                environments: (0..n).map(record).collect(),
+                ..Database::new()
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn writes_append_to_the_journal_and_a_fresh_reader_replays_it() {
+        let (_d, store) = journalled();
+        seed(&store, 40);
+        let snapshot = std::fs::read(store.path()).unwrap();
+        store
+            .commit("00000003", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        store
+            .update(|db| {
+                db.remove("00000005");
+                db.environments.push(record(100));
+                db.get_mut("dev-7")?.owner = "bob".into();
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            std::fs::read(store.path()).unwrap(),
+            snapshot,
+            "the snapshot is not rewritten"
+        );
+        let journal = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert_eq!(journal.lines().count(), 1 + 4, "{journal}");
+        let other = fresh(&store);
+        let db = other.read().unwrap();
+        let mut expected: Vec<String> = (0..40)
+            .filter(|&i| i != 5)
+            .map(|i| format!("dev-{i}"))
+            .collect();
+        expected.push("dev-100".into());
+        assert_eq!(names(&db), expected);
+        assert!(db.get("dev-3").unwrap().pinned);
+        assert_eq!(db.get("dev-7").unwrap().owner, "bob");
+        assert_eq!(raw_names(&other), expected);
+        assert_eq!(names(&store.read().unwrap()), expected);
+        // The other process writes; this one catches up from the journal's tail.
+        other
+            .commit("00000009", |e| {
+                e.owner = "carol".into();
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.read().unwrap().get("dev-9").unwrap().owner, "carol");
+        assert_ne!(store.fingerprint(), None);
+    }
+
+    #[test]
+    fn the_journal_is_folded_into_the_snapshot_past_a_quarter_of_it() {
+        let (_d, store) = journalled();
+        seed(&store, 8);
+        for round in 0..20 {
+            store
+                .commit("00000001", |e| {
+                    e.owner = format!("owner-{round}");
+                    Ok(())
+                })
+                .unwrap();
+            let snapshot = std::fs::metadata(store.path()).unwrap().len();
+            let journal = std::fs::metadata(store.journal_path()).map_or(0, |m| m.len());
+            assert!(
+                journal <= snapshot / 4,
+                "round {round}: {journal} of {snapshot}"
+            );
+        }
+        assert_eq!(
+            fresh(&store).read().unwrap().get("dev-1").unwrap().owner,
+            "owner-19"
+        );
+        store
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.journal_path().exists());
+        assert!(store.compact().unwrap());
+        assert!(!store.journal_path().exists());
+        assert!(!store.compact().unwrap());
+        assert!(fresh(&store).read().unwrap().get("dev-2").unwrap().pinned);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_and_cut_off_by_the_next_write() {
+        let (_d, store) = journalled();
+        seed(&store, 30);
+        store
+            .commit("00000001", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let mut journal = std::fs::read(store.journal_path()).unwrap();
+        journal.extend_from_slice(b"{\"seq\":2,\"put\":{\"id\":\"00000002\",\"na");
+        std::fs::write(store.journal_path(), &journal).unwrap();
+        let other = fresh(&store);
+        assert!(other.read().unwrap().get("dev-1").unwrap().pinned);
+        assert_eq!(raw_names(&other).len(), 30);
+        other
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert!(!text.contains("\"na{"), "{text}");
+        assert!(text.ends_with('\n'));
+        let db = fresh(&store).read().unwrap();
+        assert!(db.get("dev-1").unwrap().pinned && db.get("dev-2").unwrap().pinned);
+        assert!(store.read().unwrap().get("dev-2").unwrap().pinned);
+    }
+
+    #[test]
+    fn a_damaged_line_before_the_last_is_refused_and_nothing_is_written() {
+        let (_d, store) = journalled();
+        seed(&store, 30);
+        for i in 1..4 {
+            store
+                .commit(&format!("{i:08x}"), |e| {
+                    e.pinned = true;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let text = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert_eq!(text.lines().count(), 4, "{text}");
+        let damaged = text.replacen("\"pinned\":true", "\"pinned\":tru", 1);
+        std::fs::write(store.journal_path(), &damaged).unwrap();
+        let snapshot = std::fs::read(store.path()).unwrap();
+        let other = fresh(&store);
+        for err in [
+            other.read().unwrap_err(),
+            other.update(|_| Ok(())).unwrap_err(),
+            other.commit("00000005", |_| Ok(())).unwrap_err(),
+            other.read_raw(|_| Ok(())).unwrap_err(),
+            other.snapshot().unwrap_err(),
+            // The process that wrote it notices too (it reads the files again).
+            store.commit("00000005", |_| Ok(())).unwrap_err(),
+        ] {
+            assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+            assert!(err.to_string().contains("journal"), "{err}");
+        }
+        assert_eq!(std::fs::read(store.path()).unwrap(), snapshot);
+        assert_eq!(
+            std::fs::read_to_string(store.journal_path()).unwrap(),
+            damaged
+        );
+    }
+
+    #[test]
+    fn todays_single_file_is_read_as_a_snapshot_and_journalled_onto() {
+        let (_d, store) = journalled();
+        // A file written before the journal existed: the same layout, no journal.
+        let db = Database {
+            environments: (0..5).map(record).collect(),
+            ..Database::new()
+        };
+        std::fs::write(store.path(), encode(&db).unwrap()).unwrap();
+        let before = std::fs::read(store.path()).unwrap();
+        store
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(std::fs::read(store.path()).unwrap(), before);
+        assert!(fresh(&store).read().unwrap().get("dev-2").unwrap().pinned);
+        // One written by hand (no checksum) gets no journal: rewritten whole.
+        let by_hand = serde_json::to_vec_pretty(&fresh(&store).read().unwrap()).unwrap();
+        std::fs::write(store.path(), &by_hand).unwrap();
+        let other = fresh(&store);
+        assert!(other.read().unwrap().get("dev-2").unwrap().pinned);
+        other
+            .commit("00000003", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        assert!(!store.journal_path().exists());
+        assert!(checked_lines(&std::fs::read(store.path()).unwrap()).is_some());
+        let db = fresh(&store).read().unwrap();
+        assert!(db.get("dev-2").unwrap().pinned && db.get("dev-3").unwrap().pinned);
+    }
+
+    #[test]
+    fn a_backup_of_a_journalled_database_is_one_file_and_restores_it() {
+        let (_d, store) = journalled();
+        seed(&store, 6);
+        store
+            .commit("00000004", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        store
+            .update(|db| {
+                db.remove("00000000");
+                Ok(())
+            })
+            .unwrap();
+        let expected = store.read().unwrap();
+        let bytes = store.snapshot().unwrap().unwrap();
+        let parsed: Database = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(parsed.environments, expected.environments);
+        assert!(pairing_of(&bytes).is_some(), "in the snapshot layout");
+        // Later changes, then the restore: the journal goes, the backup's state is back.
+        store
+            .commit("00000005", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        store.replace(parsed).unwrap();
+        assert!(!store.journal_path().exists());
+        assert_eq!(store.read().unwrap().environments, expected.environments);
+        assert_eq!(
+            fresh(&store).read().unwrap().environments,
+            expected.environments
+        );
+    }
+
+    #[test]
+    fn a_stale_journal_beside_a_newer_snapshot_is_never_replayed() {
+        let (_d, store) = journalled();
+        seed(&store, 6);
+        store
+            .commit("00000001", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let stale = std::fs::read(store.journal_path()).unwrap();
+        store.compact().unwrap();
+        store
+            .commit("00000001", |e| {
+                e.pinned = false;
+                Ok(())
+            })
+            .unwrap();
+        store.compact().unwrap();
+        // A crash between writing the snapshot and removing the journal.
+        std::fs::write(store.journal_path(), &stale).unwrap();
+        assert!(!fresh(&store).read().unwrap().get("dev-1").unwrap().pinned);
+        assert_eq!(raw_names(&fresh(&store)).len(), 6);
+        let other = fresh(&store);
+        other
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let db = fresh(&store).read().unwrap();
+        assert!(!db.get("dev-1").unwrap().pinned && db.get("dev-2").unwrap().pinned);
+    }
+
+    #[test]
+    fn two_writers_with_their_own_handles_lose_nothing() {
+        let (_d, store) = journalled();
+        seed(&store, 20);
+        let writers: Vec<_> = (0..2)
+            .map(|w| {
+                let s = fresh(&store).with_journal_from(0);
+                std::thread::spawn(move || {
+                    for i in (w..20).step_by(2) {
+                        s.commit(&format!("{i:08x}"), |e| {
+                            e.owner = format!("w{w}");
+                            Ok(())
+                        })
+                        .unwrap();
+                        s.update(|db| {
+                            db.environments.push(record(100 + i));
+                            Ok(())
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        let db = fresh(&store).read().unwrap();
+        assert_eq!(db.environments.len(), 40);
+        assert!(
+            db.environments[..20]
+                .iter()
+                .enumerate()
+                .all(|(i, e)| e.owner == format!("w{}", i % 2))
+        );
+        assert_eq!(raw_names(&store).len(), 40);
+    }
+
+    #[test]
+    fn diff_finds_changes_deletes_and_appends_and_gives_up_on_reorders() {
+        let before = Database {
+            environments: (0..4).map(record).collect(),
+            ..Database::new()
+        };
+        let mut after = before.clone();
+        after.environments[1].pinned = true;
+        after.environments.push(record(9));
+        assert_eq!(
+            diff(&before, &after),
+            Some(vec![Diff::Put(1), Diff::Put(4)])
+        );
+        after.remove("00000002");
+        assert_eq!(
+            diff(&before, &after),
+            Some(vec![
+                Diff::Put(1),
+                Diff::Delete("00000002".into()),
+                Diff::Put(3)
+            ])
+        );
+        after.environments.swap(0, 1);
+        assert_eq!(diff(&before, &after), None);
+        let mut twice = before.clone();
+        twice.environments.push(record(0));
+        assert_eq!(diff(&before, &twice), None);
+        let mut renamed = before.clone();
+        renamed.instance_id = "other".into();
+        assert_eq!(diff(&before, &renamed), None);
     }
 
     #[test]
