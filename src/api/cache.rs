@@ -26,14 +26,17 @@ use crate::tokens::{Token, Tokens};
 pub struct Stamp {
     /// The first file's length, modification time and inode, and the
     /// second's when there is one (the database's journal).
-    meta: ((u64, SystemTime, u64), Option<(u64, SystemTime, u64)>),
+    meta: (Meta, Option<Meta>),
     content: Option<(u64, u32)>,
 }
 
 /// Within this of its modification time, a file is checked by content too.
 const RACY: Duration = Duration::from_secs(2);
 
-fn meta(path: &Path) -> Option<(u64, SystemTime, u64)> {
+/// A file's length, modification time and inode.
+type Meta = (u64, SystemTime, u64);
+
+fn meta(path: &Path) -> Option<Meta> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
     Some((m.len(), m.modified().ok()?, m.ino()))
@@ -45,9 +48,7 @@ fn racy(modified: SystemTime) -> bool {
         .map_or(true, |age| age < RACY)
 }
 
-fn metas(
-    [first, second]: [&Path; 2],
-) -> Option<((u64, SystemTime, u64), Option<(u64, SystemTime, u64)>)> {
+fn metas([first, second]: [&Path; 2]) -> Option<(Meta, Option<Meta>)> {
     Some((meta(first)?, meta(second)))
 }
 
