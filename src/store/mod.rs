@@ -1333,7 +1333,9 @@ mod tests {
         seed(&store, 20);
         let writers: Vec<_> = (0..2)
             .map(|w| {
-                let s = fresh(&store).with_journal_from(0);
+                let s = Store::open(store.dir(), Duration::from_secs(30))
+                    .unwrap()
+                    .with_journal_from(0);
                 std::thread::spawn(move || {
                     for i in (w..20).step_by(2) {
                         s.commit(&format!("{i:08x}"), |e| {
