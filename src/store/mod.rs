@@ -110,7 +110,6 @@ pub struct Store {
 }
 
 /// The database as read, and what it was read from.
-#[derive(Debug)]
 struct Loaded {
     /// The snapshot file's identity (`None`: there was none).
     snapshot: Option<FileId>,
@@ -120,6 +119,17 @@ struct Loaded {
     /// The paired journal as far as it was read.
     journal: Option<journal::Position>,
     db: Database,
+}
+
+/// Not the records: a store in a debug print must not print the database.
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("snapshot", &self.snapshot)
+            .field("journal", &self.journal)
+            .field("environments", &self.db.environments.len())
+            .finish()
+    }
 }
 
 /// A file's device, inode, length and modification time: every snapshot
