@@ -514,11 +514,15 @@ impl Store {
         let Some(bytes) = self.bytes()? else {
             return f(&[]);
         };
-        if let Some(mut lines) = checked_lines(&bytes) {
-            let journal = match pairing_of(&bytes) {
-                Some(pairing) => self.paired_journal(pairing)?,
-                None => None,
+        // One pass of checks over the snapshot serves both the lines and the pairing.
+        if let Some((crc, body)) = checked_body(&bytes)
+            && let Some(mut lines) = lines_of(body)
+        {
+            let pairing = journal::Pairing {
+                crc,
+                bytes: bytes.len() as u64,
             };
+            let journal = self.paired_journal(pairing)?;
             if let Some((_, text, header)) = &journal {
                 let entries = journal::entries(&text[*header..], 1, &self.journal_path)?;
                 journal::apply(
@@ -761,7 +765,11 @@ fn checked_body(bytes: &[u8]) -> Option<(u32, &str)> {
 /// The environment lines of a file in [`encode`]'s layout whose checksum
 /// matches; `None` for anything else.
 fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
-    let (_, body) = checked_body(bytes)?;
+    lines_of(checked_body(bytes)?.1)
+}
+
+/// The environment lines of a checked body.
+fn lines_of(body: &str) -> Option<Vec<&str>> {
     let body = body.strip_suffix("]}\n")?;
     let mut lines = Vec::new();
     for line in body.split_terminator('\n') {
