@@ -764,6 +764,7 @@ fn checked_body(bytes: &[u8]) -> Option<(u32, &str)> {
 
 /// The environment lines of a file in [`encode`]'s layout whose checksum
 /// matches; `None` for anything else.
+#[cfg(test)]
 fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
     lines_of(checked_body(bytes)?.1)
 }
