@@ -702,7 +702,7 @@ impl Store {
 /// The file's layout: compact JSON, one environment per line, so it reads
 /// fast, diffs well and each line is exactly the object `--json` prints. The
 /// header carries a CRC-32 of everything after it, so a reader can trust the
-/// lines of a file envctl wrote without parsing them ([`checked_lines`]), and
+/// lines of a file envctl wrote without parsing them ([`checked_body`]), and
 /// falls back to parsing a file edited by hand.
 fn encode(db: &Database) -> Result<Vec<u8>> {
     let json_error = |e: serde_json::Error| Error::Failed(format!("encoding the database: {e}"));
