@@ -25,6 +25,14 @@
 //!     (dockerd, containerd) beside it. Targets: a round under 3 s, CPU
 //!     under 5 % of one core. The containers carry a bench instance label
 //!     and are removed at the end, even on failure.
+//! (f) The database at scale (issue 16): `create` (to ready, 3 services)
+//!     with 10,000 environments in the database against the same create in
+//!     an empty one, alternating; target ratio <= 1.10. `list --json` over
+//!     100,000 records (target < 250 ms; the 10,000 case is (a)); and one
+//!     record's update (`Store::commit`, in process, on a store that has read
+//!     the database once, as the server's is) at 100,000 records against the
+//!     same update with 1 record; target < 5 ms. The list cases carry a
+//!     journal of 1% of their records, so the merge is measured too.
 //!
 //! Run with `cargo bench --bench core` (needs Docker and the test image:
 //! `scripts/test-image.sh`). Prints medians and ratios.
@@ -57,6 +65,9 @@ fn main() {
     }
     if only.as_deref().is_none_or(|o| "monitor".contains(o)) {
         bench_monitor();
+    }
+    if only.as_deref().is_none_or(|o| "scale".contains(o)) {
+        bench_scale(dir.path());
     }
 }
 
@@ -263,26 +274,49 @@ fn trio_record(id: &str, i: u32, now: chrono::DateTime<Utc>) -> Environment {
     }
 }
 
-fn bench_list(root: &Path) {
-    let data = root.join("list-data");
-    std::fs::create_dir_all(&data).unwrap();
-    let mut db = Database::new();
+/// `n` records shaped like the onboarding template's (three services).
+fn records(n: u32) -> Vec<Environment> {
     let now = Utc::now();
-    for i in 0..10_000u32 {
-        db.environments
-            .push(trio_record(&format!("{i:08x}"), i, now));
-    }
-    // Written by the store itself, so the file has the layout envctl really uses.
-    let store = Store::open(&data, Duration::from_secs(5)).unwrap();
+    (0..n)
+        .map(|i| trio_record(&format!("{i:08x}"), i, now))
+        .collect()
+}
+
+/// A database of `n` records in `data`, written by the store itself (so the
+/// files have the layout envctl really uses), then `journalled` of them
+/// changed one write each (they go to the journal). Returns the store and
+/// the bytes on disk.
+fn seed(data: &Path, n: u32, journalled: u32) -> (Store, u64) {
+    std::fs::create_dir_all(data).unwrap();
+    let store = Store::open(data, Duration::from_secs(30)).unwrap();
     store
-        .update(|stored| {
-            *stored = db;
-            Ok(())
+        .replace(Database {
+            environments: records(n),
+            ..Database::new()
         })
         .unwrap();
-    let bytes = std::fs::read(store.path()).unwrap();
+    for i in 0..journalled {
+        store
+            .commit(&format!("{:08x}", i * (n / journalled.max(1))), |e| {
+                e.owner = "moved".into();
+                Ok(())
+            })
+            .unwrap();
+    }
+    let bytes = store
+        .files()
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    (store, bytes)
+}
 
-    let runs = 31;
+/// Median time of `list --json` over `n` records (1% of them in the
+/// journal), and of `envctl --version`, alternating.
+fn time_list(root: &Path, n: u32, runs: usize) -> (Duration, Duration, u64) {
+    let data = root.join(format!("list-data-{n}"));
+    let (_store, bytes) = seed(&data, n, n / 100);
     let mut list = Vec::new();
     let mut version = Vec::new();
     for _ in 0..runs {
@@ -293,15 +327,92 @@ fn bench_list(root: &Path) {
                 .env("ENVCTL_DATA_DIR", &data),
         ));
     }
-    let (l, v) = (median(list), median(version));
+    (median(list), median(version), bytes)
+}
+
+fn bench_list(root: &Path) {
+    let runs = 31;
+    let (l, v, bytes) = time_list(root, 10_000, runs);
     println!(
-        "list --json, 10,000 records ({:.1} MB), {runs} runs: median {:.1} ms; baseline `envctl --version` {:.1} ms; \
-         ratio {:.1}x; target < 30 ms: {}",
-        bytes.len() as f64 / 1e6,
+        "list --json, 10,000 records ({:.1} MB, 1% in the journal), {runs} runs: median {:.1} ms; \
+         baseline `envctl --version` {:.1} ms; ratio {:.1}x; target < 30 ms: {}",
+        bytes as f64 / 1e6,
         ms(l),
         ms(v),
         ms(l) / ms(v),
         if ms(l) < 30.0 { "met" } else { "NOT met" }
+    );
+}
+
+/// Issue 16's figures: see (e) in the module doc.
+fn bench_scale(root: &Path) {
+    // Create with 10,000 environments in the database against an empty one.
+    let config = root.join("scale.toml");
+    std::fs::write(&config, trio_config(34200)).unwrap();
+    let empty = root.join("scale-empty");
+    let full = root.join("scale-full");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (_store, bytes) = seed(&full, 10_000, 0);
+    let runs = 9;
+    let (mut small, mut large) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        for (data, samples) in [(&empty, &mut small), (&full, &mut large)] {
+            let envctl = envctl_in(data, &config);
+            let name = format!("scale{i}");
+            samples.push(time(&mut envctl(&["create", &name])));
+            time(&mut envctl(&["delete", &name, "--yes"]));
+        }
+    }
+    let (s, l) = (median(small), median(large));
+    let ratio = ms(l) / ms(s);
+    println!(
+        "create-to-ready, 3 services, {runs} runs each, alternating: with 10,000 environments in the database \
+         ({:.1} MB) median {:.0} ms; with an empty database median {:.0} ms; ratio {ratio:.3}x; target <= 1.10x: {}",
+        bytes as f64 / 1e6,
+        ms(l),
+        ms(s),
+        if ratio <= 1.10 { "met" } else { "NOT met" }
+    );
+
+    let runs = 11;
+    let (l, v, bytes) = time_list(root, 100_000, runs);
+    println!(
+        "list --json, 100,000 records ({:.1} MB, 1% in the journal), {runs} runs: median {:.1} ms; \
+         baseline `envctl --version` {:.1} ms; target < 250 ms: {}",
+        bytes as f64 / 1e6,
+        ms(l),
+        ms(v),
+        if ms(l) < 250.0 { "met" } else { "NOT met" }
+    );
+
+    // One record's update, in process, on a store that has read the database.
+    let update = |n: u32| {
+        let data = root.join(format!("update-data-{n}"));
+        let (store, _) = seed(&data, n, 0);
+        store.read().unwrap();
+        let samples: Vec<Duration> = (0..101u32)
+            .map(|i| {
+                let id = format!("{:08x}", (i * 7919) % n);
+                let start = Instant::now();
+                store
+                    .commit(&id, |e| {
+                        e.pinned = !e.pinned;
+                        Ok(())
+                    })
+                    .unwrap();
+                start.elapsed()
+            })
+            .collect();
+        median(samples)
+    };
+    let (one, many) = (update(1), update(100_000));
+    println!(
+        "one record's update (Store::commit in process, fsync included), 101 runs: 100,000 records median \
+         {:.2} ms; 1 record median {:.2} ms; ratio {:.2}x; target < 5 ms: {}",
+        ms(many),
+        ms(one),
+        ms(many) / ms(one),
+        if ms(many) < 5.0 { "met" } else { "NOT met" }
     );
 }
 

@@ -19,18 +19,24 @@ use crate::error::Result;
 use crate::store::{Status, Store};
 use crate::tokens::{Token, Tokens};
 
-/// A file's identity for caching: (size, modification time, inode), and its
-/// content fingerprint when it was taken.
+/// A file's identity for caching: (size, modification time, inode), with a
+/// second file's (the database's journal; the token file passes itself
+/// twice), and their content fingerprint when it was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
-    meta: (u64, SystemTime, u64),
+    /// The first file's length, modification time and inode, and the
+    /// second's when there is one (the database's journal).
+    meta: (Meta, Option<Meta>),
     content: Option<(u64, u32)>,
 }
 
 /// Within this of its modification time, a file is checked by content too.
 const RACY: Duration = Duration::from_secs(2);
 
-fn meta(path: &Path) -> Option<(u64, SystemTime, u64)> {
+/// A file's length, modification time and inode.
+type Meta = (u64, SystemTime, u64);
+
+fn meta(path: &Path) -> Option<Meta> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
     Some((m.len(), m.modified().ok()?, m.ino()))
@@ -42,19 +48,27 @@ fn racy(modified: SystemTime) -> bool {
         .map_or(true, |age| age < RACY)
 }
 
+fn metas([first, second]: [&Path; 2]) -> Option<(Meta, Option<Meta>)> {
+    Some((meta(first)?, meta(second)))
+}
+
 impl Stamp {
-    /// The file's stamp now (`content` computes its fingerprint).
-    pub fn take(path: &Path, content: impl Fn() -> Option<(u64, u32)>) -> Option<Stamp> {
+    /// The files' stamp now (`content` computes their fingerprint): a file
+    /// and a second one that may be missing (the database and its journal).
+    pub fn take(paths: [&Path; 2], content: impl Fn() -> Option<(u64, u32)>) -> Option<Stamp> {
         Some(Stamp {
-            meta: meta(path)?,
+            meta: metas(paths)?,
             content: content(),
         })
     }
 
-    /// Whether the file is still the one this stamp was taken of.
-    pub fn current(&self, path: &Path, content: impl Fn() -> Option<(u64, u32)>) -> bool {
-        match meta(path) {
-            Some(now) if now == self.meta => !racy(now.1) || content() == self.content,
+    /// Whether the files are still the ones this stamp was taken of.
+    pub fn current(&self, paths: [&Path; 2], content: impl Fn() -> Option<(u64, u32)>) -> bool {
+        match metas(paths) {
+            Some(now) if now == self.meta => {
+                let recent = racy(now.0.1) || now.1.is_some_and(|m| racy(m.1));
+                !recent || content() == self.content
+            }
             _ => false,
         }
     }
@@ -149,7 +163,7 @@ impl Caches {
             .as_ref()
             .filter(|c| {
                 c.stamp
-                    .is_some_and(|s| s.current(store.path(), || store.fingerprint()))
+                    .is_some_and(|s| s.current(store.files(), || store.fingerprint()))
             })
             .cloned()
     }
@@ -162,7 +176,7 @@ impl Caches {
         if let Some(fresh) = self.current_environments(store) {
             return Ok(fresh);
         }
-        let now = Stamp::take(store.path(), || store.fingerprint());
+        let now = Stamp::take(store.files(), || store.fingerprint());
         // The stamp is taken before the read: a write in between only makes the next call refresh again.
         let list = store.read_raw(|envs| {
             envs.iter()
@@ -192,7 +206,9 @@ impl Caches {
         let path = tokens.path();
         let cached = self.tokens.read().unwrap_or_else(|e| e.into_inner());
         match &*cached {
-            Some((Some(s), list)) if s.current(path, || crate::store::file_fingerprint(path)) => {
+            Some((Some(s), list))
+                if s.current([path, path], || crate::store::file_fingerprint(path)) =>
+            {
                 Some(list.clone())
             }
             // No file then, and none now: no tokens.
@@ -208,7 +224,7 @@ impl Caches {
             return Ok(list);
         }
         let path = tokens.path();
-        let now = Stamp::take(path, || crate::store::file_fingerprint(path));
+        let now = Stamp::take([path, path], || crate::store::file_fingerprint(path));
         let list = Arc::new(tokens.list()?);
         *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = Some((now, list.clone()));
         Ok(list)

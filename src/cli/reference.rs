@@ -111,6 +111,10 @@ pub const FILES: &[(&str, &str)] = &[
         "$ENVCTL_DATA_DIR/environments.json",
         "the database (one environment per line)",
     ),
+    (
+        "$ENVCTL_DATA_DIR/environments.json.journal",
+        "changes since the database was last written whole (from 256 KiB on)",
+    ),
     ("$ENVCTL_DATA_DIR/environments.json.lock", "its lock"),
     (
         "$ENVCTL_DATA_DIR/maintenance.lock",

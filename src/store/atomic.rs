@@ -11,8 +11,18 @@ use crate::error::{Error, Result};
 const TEMP_MARKER: &str = ".tmp-";
 
 /// Test hook: pause this many milliseconds halfway through writing the temp
-/// file, so a test can kill the process in the middle of a database write.
+/// file (or a journal append), so a test can kill the process in the middle
+/// of a database write.
 pub const FAULT_PAUSE_ENV: &str = "ENVCTL_FAULT_PAUSE_IN_WRITE_MS";
+
+/// The pause [`FAULT_PAUSE_ENV`] asks for, if any (also taken in the
+/// middle of a journal append).
+pub fn fault_pause() -> Option<std::time::Duration> {
+    std::env::var(FAULT_PAUSE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis)
+}
 
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -56,14 +66,11 @@ fn write_temp(temp: &Path, bytes: &[u8], mode: u32) -> Result<()> {
         <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(mode),
     )
     .map_err(Error::io(temp))?;
-    let pause = std::env::var(FAULT_PAUSE_ENV)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(ms) = pause {
+    if let Some(pause) = fault_pause() {
         let half = bytes.len() / 2;
         file.write_all(&bytes[..half]).map_err(Error::io(temp))?;
         file.sync_all().map_err(Error::io(temp))?;
-        std::thread::sleep(std::time::Duration::from_millis(ms));
+        std::thread::sleep(pause);
         file.write_all(&bytes[half..]).map_err(Error::io(temp))?;
     } else {
         file.write_all(bytes).map_err(Error::io(temp))?;

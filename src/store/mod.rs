@@ -1,11 +1,35 @@
-//! The environments database: `environments.json` in the data directory,
-//! guarded by `environments.json.lock`.
+//! The environments database: `environments.json` in the data directory (the
+//! snapshot), `environments.json.journal` beside it once the database is
+//! large, guarded by `environments.json.lock`.
 //!
 //! Readers take the lock shared, writers exclusive, each with a timeout.
-//! Writes are atomic and durable (temp file in the same directory, fsync,
+//! A small database (under [`JOURNAL_FROM_BYTES`]) is rewritten whole by every
+//! write, atomically and durably (temp file in the same directory, fsync,
 //! rename over, fsync the directory), so a crash at any instant leaves the old
-//! or the new file. An unreadable file is never overwritten: every command
-//! refuses with an error naming it until someone restores or moves it.
+//! or the new file. A larger one is not: a write appends the records it
+//! changed to the [`journal`] (JSON lines, each with a sequence number and a
+//! CRC-32) and fsyncs that, so its cost follows the change, not the database.
+//! When the journal outgrows a quarter of the snapshot, the writer folds it
+//! into a new snapshot (the atomic rewrite) and removes it: amortised, a write
+//! still costs what it changed. Readers take the snapshot and replay the
+//! journal paired with it; a journal left beside a newer snapshot (a crash
+//! between the two steps of a compaction) names another snapshot and is
+//! ignored. A crash in the middle of an append leaves a torn last line, which
+//! readers ignore and the next writer cuts off.
+//!
+//! Each process keeps the database it last read in memory, with the
+//! identity of the snapshot and how far into the journal it has read: the
+//! next read or write under the lock `stat`s the snapshot and reads only the
+//! journal's new lines, so a process decodes the whole database once.
+//! `update` finds what its change touched by comparing records with a copy
+//! taken before; `commit` knows (one record).
+//!
+//! Today's single-file database is a snapshot with no journal: nothing to
+//! migrate. A file edited by hand (its checksum no longer matches) gets no
+//! journal replayed onto it and is rewritten whole by the next write. An
+//! unreadable file (or a damaged journal line before the last) is never
+//! overwritten: every command refuses with an error naming it until someone
+//! restores or moves it.
 //! The lock is never held across Docker calls: callers reserve under
 //! [`Store::update`], work unlocked, then commit under [`Store::update`] again.
 //!
@@ -19,6 +43,7 @@
 pub(crate) mod atomic;
 pub mod events;
 pub mod host;
+pub mod journal;
 pub(crate) mod lock;
 mod model;
 pub mod runs;
@@ -26,7 +51,9 @@ pub mod secrets;
 pub mod state;
 pub mod validate;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -41,6 +68,14 @@ pub const DATABASE_FILE: &str = "environments.json";
 pub const LOCK_FILE: &str = "environments.json.lock";
 pub const BACKUP_DIR: &str = "backups";
 pub const MAINTENANCE_LOCK_FILE: &str = "maintenance.lock";
+pub use journal::JOURNAL_FILE;
+
+/// From this snapshot size on, writes go to the journal; below it a rewrite
+/// of the whole file costs no more than an append (about 300 environments).
+pub const JOURNAL_FROM_BYTES: u64 = 256 * 1024;
+
+/// Overrides [`JOURNAL_FROM_BYTES`] (tests set 0 to journal every write).
+pub const JOURNAL_FROM_ENV: &str = "ENVCTL_JOURNAL_FROM_BYTES";
 
 pub use atomic::write as write_atomic;
 pub use lock::LockGuard;
@@ -62,41 +97,151 @@ pub fn off_worker<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
-/// Handle on the database in one data directory.
+/// Handle on the database in one data directory. Clones share the database
+/// last read (see the module doc).
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
     db_path: PathBuf,
+    journal_path: PathBuf,
     lock_path: PathBuf,
     lock_timeout: Duration,
+    journal_from: u64,
+    cache: Arc<Mutex<Option<Loaded>>>,
+}
+
+/// The database as read, and what it was read from.
+struct Loaded {
+    /// The snapshot file's identity (`None`: there was none).
+    snapshot: Option<FileId>,
+    /// What a journal must name to belong to the snapshot (`None`: a
+    /// snapshot not in envctl's checked layout, which gets no journal).
+    pairing: Option<journal::Pairing>,
+    /// The paired journal as far as it was read.
+    journal: Option<journal::Position>,
+    db: Database,
+}
+
+/// Not the records: a store in a debug print must not print the database.
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("snapshot", &self.snapshot)
+            .field("journal", &self.journal)
+            .field("environments", &self.db.environments.len())
+            .finish()
+    }
+}
+
+/// A file's device, inode, length and modification time: every snapshot
+/// write is a new file (a rename), so a change shows here.
+type FileId = (u64, u64, u64, i64, i64);
+
+fn file_id(path: &Path) -> Result<Option<FileId>> {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(path) {
+        Ok(m) => Ok(Some((m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path)(e)),
+    }
+}
+
+/// What an update changed, as journal entries: a record (its index in the
+/// new list) or a removed id.
+#[derive(Debug, PartialEq)]
+enum Diff {
+    Put(usize),
+    Delete(String),
+}
+
+/// The entries that turn `before` into `after` when replayed (puts in place,
+/// new records appended, deletes), or `None` when no replay can (the
+/// header changed, records were reordered, an id appears twice): then the
+/// snapshot is rewritten.
+fn diff(before: &Database, after: &Database) -> Option<Vec<Diff>> {
+    use std::collections::HashSet;
+    if before.schema_version != after.schema_version || before.instance_id != after.instance_id {
+        return None;
+    }
+    let (old, new) = (&before.environments, &after.environments);
+    let mut changes = Vec::new();
+    // The common case: records changed in place, some added at the end.
+    if new.len() >= old.len() && old.iter().zip(new).all(|(o, n)| o.id == n.id) {
+        for (i, (o, n)) in old.iter().zip(new).enumerate() {
+            if o != n {
+                changes.push(Diff::Put(i));
+            }
+        }
+        if new.len() > old.len() {
+            let mut ids: HashSet<&str> = old.iter().map(|e| e.id.as_str()).collect();
+            for (i, n) in new.iter().enumerate().skip(old.len()) {
+                if !ids.insert(&n.id) {
+                    return None;
+                }
+                changes.push(Diff::Put(i));
+            }
+        }
+        return Some(changes);
+    }
+    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(new.len());
+    for (i, n) in new.iter().enumerate() {
+        if positions.insert(&n.id, i).is_some() {
+            return None;
+        }
+    }
+    // Kept records must come first, in their old order; new ones after.
+    let mut kept = 0;
+    for o in old {
+        match positions.get(o.id.as_str()) {
+            None => changes.push(Diff::Delete(o.id.clone())),
+            Some(&i) if i == kept => {
+                if *o != new[i] {
+                    changes.push(Diff::Put(i));
+                }
+                kept += 1;
+            }
+            Some(_) => return None,
+        }
+    }
+    changes.extend((kept..new.len()).map(Diff::Put));
+    Some(changes)
 }
 
 impl Store {
     /// Changes one record under the lock, unless it was deleted (or is being
     /// deleted) meanwhile, which is a [`Error::Conflict`] that stops the caller.
-    /// Stamps `updated_at`.
+    /// Stamps `updated_at`. Writes that record alone (no comparison of the
+    /// rest, as [`Store::update`] makes).
     pub fn commit(
         &self,
         id: &str,
         change: impl FnOnce(&mut Environment) -> Result<()>,
     ) -> Result<Environment> {
-        self.update(|db| {
-            let env = db
-                .environments
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| {
-                    Error::Conflict(format!("environment {id} was deleted meanwhile"))
-                })?;
-            if env.status == Status::Deleting {
-                return Err(Error::Conflict(format!(
-                    "environment '{}' is being deleted",
-                    env.name
-                )));
-            }
-            change(env)?;
-            env.updated_at = chrono::Utc::now();
-            Ok(env.clone())
+        off_worker(|| {
+            let _guard = self.lock(LockMode::Exclusive)?;
+            self.remove_stale_temp_files();
+            self.with_loaded(|loaded| {
+                let index = loaded
+                    .db
+                    .environments
+                    .iter()
+                    .position(|e| e.id == id)
+                    .ok_or_else(|| {
+                        Error::Conflict(format!("environment {id} was deleted meanwhile"))
+                    })?;
+                let mut env = loaded.db.environments[index].clone();
+                if env.status == Status::Deleting {
+                    return Err(Error::Conflict(format!(
+                        "environment '{}' is being deleted",
+                        env.name
+                    )));
+                }
+                change(&mut env)?;
+                env.updated_at = chrono::Utc::now();
+                loaded.db.environments[index] = env.clone();
+                self.persist(loaded, Some(vec![Diff::Put(index)]))?;
+                Ok(env)
+            })
         })
     }
 
@@ -106,9 +251,27 @@ impl Store {
         Ok(Store {
             dir: dir.to_owned(),
             db_path: dir.join(DATABASE_FILE),
+            journal_path: dir.join(JOURNAL_FILE),
             lock_path: dir.join(LOCK_FILE),
             lock_timeout,
+            journal_from: std::env::var(JOURNAL_FROM_ENV)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(JOURNAL_FROM_BYTES),
+            cache: Arc::default(),
         })
+    }
+
+    /// The same store with writes going to the journal from a snapshot of
+    /// `bytes` on (instead of [`JOURNAL_FROM_BYTES`]; tests and benchmarks).
+    pub fn with_journal_from(mut self, bytes: u64) -> Store {
+        self.journal_from = bytes;
+        self
+    }
+
+    /// The journal's path (it exists only for a large database).
+    pub fn journal_path(&self) -> &Path {
+        &self.journal_path
     }
 
     pub fn dir(&self) -> &Path {
@@ -123,21 +286,219 @@ impl Store {
     pub fn read(&self) -> Result<Database> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Shared)?;
-            self.load()
+            self.with_loaded(|loaded| Ok(loaded.db.clone()))
         })
     }
 
     /// Reads, changes and writes the database under the exclusive lock.
-    /// Nothing is written when `change` fails.
+    /// Nothing is written when `change` fails, nor when it changed nothing
+    /// (once the file exists). Only the records that differ afterwards are
+    /// written (see the module doc).
     pub fn update<T>(&self, change: impl FnOnce(&mut Database) -> Result<T>) -> Result<T> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Exclusive)?;
-            atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
-            let mut db = self.load()?;
-            let value = change(&mut db)?;
-            atomic::write(&self.db_path, &encode(&db)?)?;
-            Ok(value)
+            self.remove_stale_temp_files();
+            self.with_loaded(|loaded| {
+                let before = loaded.db.clone();
+                let value = match change(&mut loaded.db) {
+                    Ok(value) => value,
+                    Err(e) => {
+                        loaded.db = before;
+                        return Err(e);
+                    }
+                };
+                let changes = diff(&before, &loaded.db);
+                self.persist(loaded, changes)?;
+                Ok(value)
+            })
         })
+    }
+
+    /// Folds the journal into a new snapshot (under the exclusive lock), if
+    /// there is one; true when it did. Writes do this themselves when the
+    /// journal grows past a quarter of the snapshot.
+    pub fn compact(&self) -> Result<bool> {
+        off_worker(|| {
+            let _guard = self.lock(LockMode::Exclusive)?;
+            self.remove_stale_temp_files();
+            self.with_loaded(|loaded| {
+                if loaded.journal.is_none() {
+                    return Ok(false);
+                }
+                self.write_snapshot(loaded)?;
+                Ok(true)
+            })
+        })
+    }
+
+    /// Runs `f` on the database brought up to date with the files (the lock
+    /// is held by the caller). A failure of `f` or of the refresh forgets the
+    /// copy in memory, so the next call reads the files again. When another
+    /// thread of this process holds the copy, `f` gets a fresh one of its
+    /// own (so a call nested in an update can never deadlock).
+    fn with_loaded<T>(&self, f: impl FnOnce(&mut Loaded) -> Result<T>) -> Result<T> {
+        let mut own = None;
+        let mut shared = match self.cache.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        };
+        let slot: &mut Option<Loaded> = match shared.as_deref_mut() {
+            Some(slot) => slot,
+            None => &mut own,
+        };
+        let result = self.refresh(slot).and_then(|()| match slot.as_mut() {
+            Some(loaded) => f(loaded),
+            None => Err(Error::Failed("the database was not loaded".into())),
+        });
+        if result.is_err() {
+            *slot = None;
+        }
+        result
+    }
+
+    /// Brings `slot` up to date: the journal's new lines when the snapshot
+    /// is the one read before, else everything.
+    fn refresh(&self, slot: &mut Option<Loaded>) -> Result<()> {
+        let id = file_id(&self.db_path)?;
+        if let Some(loaded) = slot.as_mut()
+            && loaded.snapshot == id
+            && self.catch_up(loaded)?
+        {
+            return Ok(());
+        }
+        *slot = None;
+        let Some(bytes) = self.bytes()? else {
+            *slot = Some(Loaded {
+                snapshot: None,
+                pairing: None,
+                journal: None,
+                db: Database::new(),
+            });
+            return Ok(());
+        };
+        let db = parse(&bytes)
+            .map_err(|reason| self.unreadable(reason))?
+            .check_version(&self.db_path)?;
+        let mut loaded = Loaded {
+            snapshot: id,
+            pairing: pairing_of(&bytes),
+            journal: None,
+            db,
+        };
+        self.catch_up(&mut loaded)?;
+        *slot = Some(loaded);
+        Ok(())
+    }
+
+    /// Replays the journal's lines `loaded` has not read yet. False when the
+    /// journal is not the one read before (read everything again).
+    fn catch_up(&self, loaded: &mut Loaded) -> Result<bool> {
+        let Some(pairing) = loaded.pairing else {
+            return Ok(true);
+        };
+        let (ino, bytes, start, from) = match loaded.journal {
+            // The same journal, no shorter than what was read: its new lines.
+            Some(pos) => match journal::read_from(&self.journal_path, pos.len)? {
+                Some((ino, len, bytes)) if ino == pos.ino && len >= pos.len => (ino, bytes, 0, pos),
+                _ => return Ok(false),
+            },
+            None => match self.paired_journal(pairing)? {
+                Some((ino, bytes, header)) => (
+                    ino,
+                    bytes,
+                    header,
+                    journal::Position {
+                        ino,
+                        len: header as u64,
+                        next_seq: 1,
+                    },
+                ),
+                None => return Ok(true),
+            },
+        };
+        let entries = journal::entries(&bytes[start..], from.next_seq, &self.journal_path)?;
+        let path = &self.journal_path;
+        journal::apply(
+            &mut loaded.db.environments,
+            entries.ops.iter().map(|op| match *op {
+                journal::Op::Put { id, json } => serde_json::from_str::<Environment>(json)
+                    .map(|env| (id.to_owned(), Some(env)))
+                    .map_err(|e| Error::CorruptDatabase {
+                        path: path.clone(),
+                        reason: format!("a journal record does not read: {e}"),
+                        hint: "It was left untouched.".into(),
+                    }),
+                journal::Op::Delete(id) => Ok((id.to_owned(), None)),
+            }),
+            |e| e.id.as_str(),
+        )?;
+        loaded.journal = Some(journal::Position {
+            ino,
+            len: from.len + entries.valid as u64,
+            next_seq: entries.next_seq,
+        });
+        Ok(true)
+    }
+
+    /// The journal paired with the snapshot `pairing` names: its inode,
+    /// bytes and header length. `None` when there is none (or a stale one).
+    fn paired_journal(&self, pairing: journal::Pairing) -> Result<Option<(u64, Vec<u8>, usize)>> {
+        match journal::read_from(&self.journal_path, 0)? {
+            Some((ino, _, bytes)) if !bytes.is_empty() => {
+                Ok(journal::header_len(&bytes, pairing, &self.journal_path)?
+                    .map(|header| (ino, bytes, header)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Writes what `changes` says changed in `loaded.db`: to the journal when
+    /// the snapshot is large and in envctl's layout, else (or when the
+    /// journal outgrew its share) a whole new snapshot.
+    fn persist(&self, loaded: &mut Loaded, changes: Option<Vec<Diff>>) -> Result<()> {
+        if changes.as_ref().is_some_and(|c| c.is_empty()) && loaded.snapshot.is_some() {
+            return Ok(());
+        }
+        if let (Some(changes), Some(pairing), Some(snapshot)) =
+            (changes, loaded.pairing, loaded.snapshot)
+            && snapshot.2 >= self.journal_from
+        {
+            let entries: Vec<journal::Change<'_>> = changes
+                .iter()
+                .map(|c| match c {
+                    Diff::Put(i) => journal::Change::Put(&loaded.db.environments[*i]),
+                    Diff::Delete(id) => journal::Change::Delete(id),
+                })
+                .collect();
+            let count = entries.len() as u64;
+            let next_seq = loaded.journal.map_or(1, |p| p.next_seq);
+            let lines = journal::encode(&entries, next_seq)?;
+            let position = match loaded.journal {
+                Some(at) => journal::append(&self.journal_path, at, &lines, count)?,
+                None => journal::create(&self.journal_path, pairing, &lines, count)?,
+            };
+            loaded.journal = Some(position);
+            if position.len <= snapshot.2.max(self.journal_from) / 4 {
+                return Ok(());
+            }
+        }
+        self.write_snapshot(loaded)
+    }
+
+    /// Writes `loaded.db` as a new snapshot and removes the journal.
+    fn write_snapshot(&self, loaded: &mut Loaded) -> Result<()> {
+        let bytes = encode(&loaded.db)?;
+        atomic::write(&self.db_path, &bytes)?;
+        loaded.snapshot = file_id(&self.db_path)?;
+        loaded.pairing = pairing_of(&bytes);
+        loaded.journal = None;
+        journal::remove(&self.journal_path)
+    }
+
+    fn remove_stale_temp_files(&self) {
+        atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
+        atomic::remove_stale_temp_files(&self.dir, JOURNAL_FILE);
     }
 
     /// Reads the database under a shared lock without decoding the records:
@@ -154,7 +515,28 @@ impl Store {
         let Some(bytes) = self.bytes()? else {
             return f(&[]);
         };
-        if let Some(lines) = checked_lines(&bytes) {
+        // One pass of checks over the snapshot serves both the lines and the pairing.
+        if let Some((crc, body)) = checked_body(&bytes)
+            && let Some(mut lines) = lines_of(body)
+        {
+            let pairing = journal::Pairing {
+                crc,
+                bytes: bytes.len() as u64,
+            };
+            let journal = self.paired_journal(pairing)?;
+            if let Some((_, text, header)) = &journal {
+                let entries = journal::entries(&text[*header..], 1, &self.journal_path)?;
+                journal::apply(
+                    &mut lines,
+                    entries.ops.iter().map(|op| {
+                        Ok(match *op {
+                            journal::Op::Put { id, json } => (id.to_owned(), Some(json)),
+                            journal::Op::Delete(id) => (id.to_owned(), None),
+                        })
+                    }),
+                    |line| journal::record_id(line).unwrap_or_default(),
+                )?;
+            }
             return f(&lines);
         }
         #[derive(Deserialize)]
@@ -180,39 +562,61 @@ impl Store {
         }
     }
 
-    /// The database file's bytes, read under the shared lock (`None` when
-    /// there is no database yet). Refuses an unreadable file.
+    /// The database as one self-contained file in the snapshot's layout,
+    /// read under the shared lock (`None` when there is no database yet):
+    /// the snapshot's bytes, or with a journal the merged state encoded
+    /// anew. Refuses an unreadable database.
     pub fn snapshot(&self) -> Result<Option<Vec<u8>>> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Shared)?;
-            let bytes = self.bytes()?;
-            if bytes.is_some() {
-                self.load()?;
-            }
-            Ok(bytes)
+            self.with_loaded(|loaded| match (loaded.snapshot, loaded.journal) {
+                (None, _) => Ok(None),
+                (Some(_), Some(_)) => encode(&loaded.db).map(Some),
+                (Some(_), None) => self.bytes(),
+            })
         })
     }
 
-    /// Replaces the whole database (restore, reset) under the exclusive lock.
-    /// This is the one write that does not read the current file first, so
-    /// it also repairs an unreadable one.
+    /// Replaces the whole database (restore, reset) under the exclusive lock:
+    /// a new snapshot, and no journal. This is the one write that does not
+    /// read the current files first, so it also repairs unreadable ones.
     pub fn replace(&self, db: Database) -> Result<()> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Exclusive)?;
-            atomic::remove_stale_temp_files(&self.dir, DATABASE_FILE);
-            atomic::write(&self.db_path, &encode(&db)?)
+            self.remove_stale_temp_files();
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            *cache = None;
+            atomic::write(&self.db_path, &encode(&db)?)?;
+            journal::remove(&self.journal_path)
         })
     }
 
-    /// What identifies the database's content, cheaply: the file's length and
-    /// a CRC-32 of its header line, which carries the CRC-32 of every
-    /// environment line (a file envctl wrote); else a CRC-32 of the whole
-    /// file (one edited by hand). Equal fingerprints mean equal content,
-    /// unlike a size and a modification time, which two writes within one
-    /// timestamp tick share. `None` when there is no file.
-    /// A short read (the header line), never a lock wait.
+    /// What identifies the database's content, cheaply: the snapshot's
+    /// length and a CRC-32 of its header line, which carries the CRC-32 of
+    /// every environment line (a file envctl wrote); else a CRC-32 of the
+    /// whole file (one edited by hand). With a journal, its length and last
+    /// bytes (the last entry's checksum) join in: every write appends.
+    /// Equal fingerprints mean equal content, unlike a size and a
+    /// modification time, which two writes within one timestamp tick share.
+    /// `None` when there is no file. Short reads, never a lock wait.
     pub fn fingerprint(&self) -> Option<(u64, u32)> {
-        content_fingerprint(&self.db_path)
+        let (len, crc) = content_fingerprint(&self.db_path)?;
+        match journal_tail(&self.journal_path) {
+            Some((journal_len, tail)) => {
+                let mut hasher = crc32fast::Hasher::new();
+                hasher.update(&crc.to_le_bytes());
+                hasher.update(&journal_len.to_le_bytes());
+                hasher.update(&tail);
+                Some((len + journal_len, hasher.finalize()))
+            }
+            None => Some((len, crc)),
+        }
+    }
+
+    /// The files the database is made of (for callers that `stat` them to
+    /// notice a change): the snapshot and the journal.
+    pub fn files(&self) -> [&Path; 2] {
+        [&self.db_path, &self.journal_path]
     }
 
     /// Takes the maintenance lock that serialises cleanup, sync and reset runs
@@ -241,7 +645,10 @@ impl Store {
     /// This installation's instance id, creating the database if it does not exist yet.
     pub fn instance_id(&self) -> Result<String> {
         if self.db_path.exists() {
-            return Ok(self.read()?.instance_id);
+            return off_worker(|| {
+                let _guard = self.lock(LockMode::Shared)?;
+                self.with_loaded(|loaded| Ok(loaded.db.instance_id.clone()))
+            });
         }
         self.update(|db| Ok(db.instance_id.clone()))
     }
@@ -260,12 +667,9 @@ impl Store {
     }
 
     fn load(&self) -> Result<Database> {
-        let Some(bytes) = self.bytes()? else {
-            return Ok(Database::new());
-        };
-        parse(&bytes)
-            .map_err(|reason| self.unreadable(reason))?
-            .check_version(&self.db_path)
+        let mut fresh = None;
+        self.refresh(&mut fresh)?;
+        Ok(fresh.map(|l| l.db).unwrap_or_default())
     }
 
     fn unreadable(&self, reason: ParseError) -> Error {
@@ -299,7 +703,7 @@ impl Store {
 /// The file's layout: compact JSON, one environment per line, so it reads
 /// fast, diffs well and each line is exactly the object `--json` prints. The
 /// header carries a CRC-32 of everything after it, so a reader can trust the
-/// lines of a file envctl wrote without parsing them ([`checked_lines`]), and
+/// lines of a file envctl wrote without parsing them ([`checked_body`]), and
 /// falls back to parsing a file edited by hand.
 fn encode(db: &Database) -> Result<Vec<u8>> {
     let json_error = |e: serde_json::Error| Error::Failed(format!("encoding the database: {e}"));
@@ -328,9 +732,19 @@ fn encode(db: &Database) -> Result<Vec<u8>> {
 
 const CHECKSUM_KEY: &str = "environments_crc32";
 
-/// The environment lines of a file in [`encode`]'s layout whose checksum
-/// matches; `None` for anything else.
-fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
+/// What a journal must name to belong to the snapshot `bytes` (a file in
+/// [`encode`]'s layout whose checksum matches); `None` for anything else.
+fn pairing_of(bytes: &[u8]) -> Option<journal::Pairing> {
+    let (crc, _) = checked_body(bytes)?;
+    Some(journal::Pairing {
+        crc,
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// The checksum and the body (after the header line) of a file in
+/// [`encode`]'s layout whose checksum matches.
+fn checked_body(bytes: &[u8]) -> Option<(u32, &str)> {
     let text = std::str::from_utf8(bytes).ok()?;
     let (header, body) = text.split_once('\n')?;
     let header = header.strip_suffix("\"environments\":[")?;
@@ -342,10 +756,22 @@ fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
         .ok()?;
     let (_, checksum) = header.rsplit_once(&format!("\"{CHECKSUM_KEY}\":\""))?;
     let checksum = checksum.strip_suffix("\",")?;
-    if version != SCHEMA_VERSION || format!("{:08x}", crc32fast::hash(body.as_bytes())) != checksum
-    {
+    let crc = crc32fast::hash(body.as_bytes());
+    if version != SCHEMA_VERSION || format!("{crc:08x}") != checksum {
         return None;
     }
+    Some((crc, body))
+}
+
+/// The environment lines of a file in [`encode`]'s layout whose checksum
+/// matches; `None` for anything else.
+#[cfg(test)]
+fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
+    lines_of(checked_body(bytes)?.1)
+}
+
+/// The environment lines of a checked body.
+fn lines_of(body: &str) -> Option<Vec<&str>> {
     let body = body.strip_suffix("]}\n")?;
     let mut lines = Vec::new();
     for line in body.split_terminator('\n') {
@@ -448,6 +874,17 @@ fn content_fingerprint(path: &Path) -> Option<(u64, u32)> {
     }
     let bytes = std::fs::read(path).ok()?;
     Some((bytes.len() as u64, crc32fast::hash(&bytes)))
+}
+
+/// The journal's length and its last bytes; `None` when there is none.
+fn journal_tail(path: &Path) -> Option<(u64, Vec<u8>)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(64))).ok()?;
+    let mut tail = Vec::with_capacity(64);
+    file.read_to_end(&mut tail).ok()?;
+    Some((len, tail))
 }
 
 /// A CRC-32 of a whole (small) file and its length: the token file's
@@ -608,6 +1045,377 @@ mod tests {
         .unwrap();
         let err = store.read().unwrap_err();
         assert!(matches!(err, Error::NewerSchema { found: 9, .. }), "{err}");
+    }
+
+    fn journalled() -> (tempfile::TempDir, Store) {
+        let (d, store) = store();
+        (d, store.with_journal_from(0))
+    }
+
+    fn record(i: u32) -> Environment {
+        let mut env: Environment = serde_json::from_str(SAMPLE).unwrap();
+        env.id = format!("{i:08x}");
+        env.name = format!("dev-{i}");
+        env
+    }
+
+    /// What a process that never read this database before sees.
+    fn fresh(store: &Store) -> Store {
+        Store::open(store.dir(), Duration::from_millis(200))
+            .unwrap()
+            .with_journal_from(store.journal_from)
+    }
+
+    fn raw_names(store: &Store) -> Vec<String> {
+        store
+            .read_raw(|envs| {
+                Ok(envs
+                    .iter()
+                    .map(|r| serde_json::from_str::<Environment>(r).unwrap().name)
+                    .collect())
+            })
+            .unwrap()
+    }
+
+    fn names(db: &Database) -> Vec<String> {
+        db.environments.iter().map(|e| e.name.clone()).collect()
+    }
+
+    fn seed(store: &Store, n: u32) {
+        store
+            .replace(Database {
+                environments: (0..n).map(record).collect(),
+                ..Database::new()
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn writes_append_to_the_journal_and_a_fresh_reader_replays_it() {
+        let (_d, store) = journalled();
+        seed(&store, 40);
+        let snapshot = std::fs::read(store.path()).unwrap();
+        store
+            .commit("00000003", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        store
+            .update(|db| {
+                db.remove("00000005");
+                db.environments.push(record(100));
+                db.get_mut("dev-7")?.owner = "bob".into();
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            std::fs::read(store.path()).unwrap(),
+            snapshot,
+            "the snapshot is not rewritten"
+        );
+        let journal = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert_eq!(journal.lines().count(), 1 + 4, "{journal}");
+        let other = fresh(&store);
+        let db = other.read().unwrap();
+        let mut expected: Vec<String> = (0..40)
+            .filter(|&i| i != 5)
+            .map(|i| format!("dev-{i}"))
+            .collect();
+        expected.push("dev-100".into());
+        assert_eq!(names(&db), expected);
+        assert!(db.get("dev-3").unwrap().pinned);
+        assert_eq!(db.get("dev-7").unwrap().owner, "bob");
+        assert_eq!(raw_names(&other), expected);
+        assert_eq!(names(&store.read().unwrap()), expected);
+        // The other process writes; this one catches up from the journal's tail.
+        other
+            .commit("00000009", |e| {
+                e.owner = "carol".into();
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.read().unwrap().get("dev-9").unwrap().owner, "carol");
+        assert_ne!(store.fingerprint(), None);
+    }
+
+    #[test]
+    fn the_journal_is_folded_into_the_snapshot_past_a_quarter_of_it() {
+        let (_d, store) = journalled();
+        seed(&store, 8);
+        for round in 0..20 {
+            store
+                .commit("00000001", |e| {
+                    e.owner = format!("owner-{round}");
+                    Ok(())
+                })
+                .unwrap();
+            let snapshot = std::fs::metadata(store.path()).unwrap().len();
+            let journal = std::fs::metadata(store.journal_path()).map_or(0, |m| m.len());
+            assert!(
+                journal <= snapshot / 4,
+                "round {round}: {journal} of {snapshot}"
+            );
+        }
+        assert_eq!(
+            fresh(&store).read().unwrap().get("dev-1").unwrap().owner,
+            "owner-19"
+        );
+        store
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.journal_path().exists());
+        assert!(store.compact().unwrap());
+        assert!(!store.journal_path().exists());
+        assert!(!store.compact().unwrap());
+        assert!(fresh(&store).read().unwrap().get("dev-2").unwrap().pinned);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_and_cut_off_by_the_next_write() {
+        let (_d, store) = journalled();
+        seed(&store, 30);
+        store
+            .commit("00000001", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let mut journal = std::fs::read(store.journal_path()).unwrap();
+        journal.extend_from_slice(b"{\"seq\":2,\"put\":{\"id\":\"00000002\",\"na");
+        std::fs::write(store.journal_path(), &journal).unwrap();
+        let other = fresh(&store);
+        assert!(other.read().unwrap().get("dev-1").unwrap().pinned);
+        assert_eq!(raw_names(&other).len(), 30);
+        other
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert!(!text.contains("\"na{"), "{text}");
+        assert!(text.ends_with('\n'));
+        let db = fresh(&store).read().unwrap();
+        assert!(db.get("dev-1").unwrap().pinned && db.get("dev-2").unwrap().pinned);
+        assert!(store.read().unwrap().get("dev-2").unwrap().pinned);
+    }
+
+    #[test]
+    fn a_damaged_line_before_the_last_is_refused_and_nothing_is_written() {
+        let (_d, store) = journalled();
+        seed(&store, 30);
+        for i in 1..4 {
+            store
+                .commit(&format!("{i:08x}"), |e| {
+                    e.pinned = true;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let text = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert_eq!(text.lines().count(), 4, "{text}");
+        let damaged = text.replacen("\"pinned\":true", "\"pinned\":tru", 1);
+        std::fs::write(store.journal_path(), &damaged).unwrap();
+        let snapshot = std::fs::read(store.path()).unwrap();
+        let other = fresh(&store);
+        for err in [
+            other.read().unwrap_err(),
+            other.update(|_| Ok(())).unwrap_err(),
+            other.commit("00000005", |_| Ok(())).unwrap_err(),
+            other.read_raw(|_| Ok(())).unwrap_err(),
+            other.snapshot().unwrap_err(),
+            // The process that wrote it notices too (it reads the files again).
+            store.commit("00000005", |_| Ok(())).unwrap_err(),
+        ] {
+            assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+            assert!(err.to_string().contains("journal"), "{err}");
+        }
+        assert_eq!(std::fs::read(store.path()).unwrap(), snapshot);
+        assert_eq!(
+            std::fs::read_to_string(store.journal_path()).unwrap(),
+            damaged
+        );
+    }
+
+    #[test]
+    fn todays_single_file_is_read_as_a_snapshot_and_journalled_onto() {
+        let (_d, store) = journalled();
+        // A file written before the journal existed: the same layout, no journal.
+        let db = Database {
+            environments: (0..5).map(record).collect(),
+            ..Database::new()
+        };
+        std::fs::write(store.path(), encode(&db).unwrap()).unwrap();
+        let before = std::fs::read(store.path()).unwrap();
+        store
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(std::fs::read(store.path()).unwrap(), before);
+        assert!(fresh(&store).read().unwrap().get("dev-2").unwrap().pinned);
+        // One written by hand (no checksum) gets no journal: rewritten whole.
+        let by_hand = serde_json::to_vec_pretty(&fresh(&store).read().unwrap()).unwrap();
+        std::fs::write(store.path(), &by_hand).unwrap();
+        let other = fresh(&store);
+        assert!(other.read().unwrap().get("dev-2").unwrap().pinned);
+        other
+            .commit("00000003", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        assert!(!store.journal_path().exists());
+        assert!(checked_lines(&std::fs::read(store.path()).unwrap()).is_some());
+        let db = fresh(&store).read().unwrap();
+        assert!(db.get("dev-2").unwrap().pinned && db.get("dev-3").unwrap().pinned);
+    }
+
+    #[test]
+    fn a_backup_of_a_journalled_database_is_one_file_and_restores_it() {
+        let (_d, store) = journalled();
+        seed(&store, 6);
+        store
+            .commit("00000004", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        store
+            .update(|db| {
+                db.remove("00000000");
+                Ok(())
+            })
+            .unwrap();
+        let expected = store.read().unwrap();
+        let bytes = store.snapshot().unwrap().unwrap();
+        let parsed: Database = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(parsed.environments, expected.environments);
+        assert!(pairing_of(&bytes).is_some(), "in the snapshot layout");
+        // Later changes, then the restore: the journal goes, the backup's state is back.
+        store
+            .commit("00000005", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        store.replace(parsed).unwrap();
+        assert!(!store.journal_path().exists());
+        assert_eq!(store.read().unwrap().environments, expected.environments);
+        assert_eq!(
+            fresh(&store).read().unwrap().environments,
+            expected.environments
+        );
+    }
+
+    #[test]
+    fn a_stale_journal_beside_a_newer_snapshot_is_never_replayed() {
+        let (_d, store) = journalled();
+        seed(&store, 6);
+        store
+            .commit("00000001", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let stale = std::fs::read(store.journal_path()).unwrap();
+        store.compact().unwrap();
+        store
+            .commit("00000001", |e| {
+                e.pinned = false;
+                Ok(())
+            })
+            .unwrap();
+        store.compact().unwrap();
+        // A crash between writing the snapshot and removing the journal.
+        std::fs::write(store.journal_path(), &stale).unwrap();
+        assert!(!fresh(&store).read().unwrap().get("dev-1").unwrap().pinned);
+        assert_eq!(raw_names(&fresh(&store)).len(), 6);
+        let other = fresh(&store);
+        other
+            .commit("00000002", |e| {
+                e.pinned = true;
+                Ok(())
+            })
+            .unwrap();
+        let db = fresh(&store).read().unwrap();
+        assert!(!db.get("dev-1").unwrap().pinned && db.get("dev-2").unwrap().pinned);
+    }
+
+    #[test]
+    fn two_writers_with_their_own_handles_lose_nothing() {
+        let (_d, store) = journalled();
+        seed(&store, 20);
+        let writers: Vec<_> = (0..2)
+            .map(|w| {
+                let s = Store::open(store.dir(), Duration::from_secs(30))
+                    .unwrap()
+                    .with_journal_from(0);
+                std::thread::spawn(move || {
+                    for i in (w..20).step_by(2) {
+                        s.commit(&format!("{i:08x}"), |e| {
+                            e.owner = format!("w{w}");
+                            Ok(())
+                        })
+                        .unwrap();
+                        s.update(|db| {
+                            db.environments.push(record(100 + i));
+                            Ok(())
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        let db = fresh(&store).read().unwrap();
+        assert_eq!(db.environments.len(), 40);
+        assert!(
+            db.environments[..20]
+                .iter()
+                .enumerate()
+                .all(|(i, e)| e.owner == format!("w{}", i % 2))
+        );
+        assert_eq!(raw_names(&store).len(), 40);
+    }
+
+    #[test]
+    fn diff_finds_changes_deletes_and_appends_and_gives_up_on_reorders() {
+        let before = Database {
+            environments: (0..4).map(record).collect(),
+            ..Database::new()
+        };
+        let mut after = before.clone();
+        after.environments[1].pinned = true;
+        after.environments.push(record(9));
+        assert_eq!(
+            diff(&before, &after),
+            Some(vec![Diff::Put(1), Diff::Put(4)])
+        );
+        after.remove("00000002");
+        assert_eq!(
+            diff(&before, &after),
+            Some(vec![
+                Diff::Put(1),
+                Diff::Delete("00000002".into()),
+                Diff::Put(3)
+            ])
+        );
+        after.environments.swap(0, 1);
+        assert_eq!(diff(&before, &after), None);
+        let mut twice = before.clone();
+        twice.environments.push(record(0));
+        assert_eq!(diff(&before, &twice), None);
+        let mut renamed = before.clone();
+        renamed.instance_id = "other".into();
+        assert_eq!(diff(&before, &renamed), None);
     }
 
     #[test]
