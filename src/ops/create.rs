@@ -335,7 +335,7 @@ fn reserve(
     timeout: Duration,
     secrets: &BTreeMap<String, String>,
 ) -> Result<(Environment, String, Template)> {
-    store.update(|db| {
+    store.insert(|db| {
         let name = match &opts.name {
             Some(name) => {
                 if let Some(existing) = db.find(name) {
@@ -429,8 +429,7 @@ fn reserve(
             }
         }
         crate::store::secrets::save(store.dir(), &id, secrets)?;
-        db.environments.push(env.clone());
-        Ok((env, db.instance_id.clone(), resolved))
+        Ok((env.clone(), (env, db.instance_id.clone(), resolved)))
     })
 }
 

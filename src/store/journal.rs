@@ -314,14 +314,20 @@ pub fn apply<T>(
         }
         return Ok(());
     }
+    // Only the records the ops name are indexed: a journal is small, the
+    // records may be 100,000.
+    let ops: Vec<(String, Option<T>)> = ops.collect::<Result<_>>()?;
+    let named: std::collections::HashSet<&str> = ops.iter().map(|(k, _)| k.as_str()).collect();
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(named.len());
+    for (i, r) in records.iter().enumerate() {
+        let key = id(r);
+        if named.contains(key) {
+            index.insert(key.to_owned(), i);
+        }
+    }
+    drop(named);
     let mut slots: Vec<Option<T>> = std::mem::take(records).into_iter().map(Some).collect();
-    let mut index: HashMap<String, usize> = slots
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.as_ref().map(|r| (id(r).to_owned(), i)))
-        .collect();
-    for op in ops {
-        let (key, value) = op?;
+    for (key, value) in ops {
         match (index.get(&key).copied(), value) {
             (Some(i), Some(v)) => slots[i] = Some(v),
             (None, Some(v)) => {
