@@ -101,7 +101,7 @@ impl ListFilter {
 
 /// One environment by id or name.
 pub fn show(ctx: &Context, target: &str) -> Result<Environment> {
-    ctx.store.read()?.get(target).cloned()
+    ctx.store.view(|db| db.get(target).cloned())?
 }
 
 /// What a list page sorts by.
