@@ -40,6 +40,17 @@ fn status<'a>(report: &'a Value, name: &str) -> &'a str {
     check(report, name)["status"].as_str().unwrap()
 }
 
+/// The disk check ran: `ok`, or `warn` on a machine whose disk is really
+/// under its 10% (the test machine's disk is shared with every build on it,
+/// so this test cannot insist on room it does not make).
+fn disk_checked(report: &Value) {
+    let disk = check(report, "disk");
+    let detail = disk["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(" free of "), "{disk:#}");
+    let status = disk["status"].as_str();
+    assert!(matches!(status, Some("ok" | "warn")), "{disk:#}");
+}
+
 /// Replaces `from` with `to` in the sandbox's config.
 fn edit_config(sb: &Sandbox, from: &str, to: &str) {
     let path = sb.dir.path().join("config.toml");
@@ -54,9 +65,10 @@ fn a_healthy_sandbox_passes_with_at_most_warnings() {
     let (code, report, out) = doctor(sb.cmd());
     assert_eq!(code, Some(0), "{report:#}\n{}", text(&out.stderr));
     assert_eq!(report["ok"], true);
-    for name in ["config", "database", "engine", "network", "ports", "disk"] {
+    for name in ["config", "database", "engine", "network", "ports"] {
         assert_eq!(status(&report, name), "ok", "{report:#}");
     }
+    disk_checked(&report);
     assert!(
         check(&report, "engine")["detail"]
             .as_str()
@@ -294,7 +306,7 @@ fn an_invalid_config_fails_with_its_line_and_skips_what_needs_it() {
     }
     // What needs no config still ran.
     assert_eq!(status(&report, "engine"), "ok");
-    assert_eq!(status(&report, "disk"), "ok");
+    disk_checked(&report);
     assert_eq!(text(&out.stderr), "error: 1 check(s) failed: config\n");
 
     // Every problem of the config, one line each, for people too.
