@@ -363,16 +363,7 @@ fn kill_9_in_the_middle_of_a_database_write_leaves_a_valid_database() {
         .env("ENVCTL_FAULT_PAUSE_IN_WRITE_MS", "30000")
         .spawn()
         .unwrap();
-    let temp_written = wait_until(Duration::from_secs(20), || {
-        std::fs::read_dir(sb.data_dir())
-            .unwrap()
-            .flatten()
-            .any(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with(".environments.json.tmp-")
-            })
-    });
+    let temp_written = wait_until(Duration::from_secs(20), || sb.writing_database());
     assert!(temp_written, "the writer reached the middle of its write");
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();

@@ -113,14 +113,17 @@ fn kill_9_in_the_middle_of_a_compaction_leaves_the_new_state() {
     let store = seeded(&sb, 12);
     let share = std::fs::metadata(store.path()).unwrap().len() / 4;
     // Fill the journal until the next write folds it into the snapshot.
-    let mut i = 0;
-    loop {
+    let pin = |i: u32| {
         store
             .commit(&format!("{i:08x}"), |e| {
                 e.pinned = true;
                 Ok(())
             })
             .unwrap();
+    };
+    let mut i = 0;
+    loop {
+        pin(i);
         i += 1;
         let bytes = journal(&store);
         let line = bytes.split(|&b| b == b'\n').map(|l| l.len() + 1).max();
@@ -131,12 +134,7 @@ fn kill_9_in_the_middle_of_a_compaction_leaves_the_new_state() {
     let bytes = journal(&store);
     let line = bytes.split(|&b| b == b'\n').map(|l| l.len() + 1).max();
     if bytes.len() + line.unwrap() <= share as usize {
-        store
-            .commit(&format!("{i:08x}"), |e| {
-                e.pinned = true;
-                Ok(())
-            })
-            .unwrap();
+        pin(i);
         i += 1;
     }
     assert!(store.journal_path().exists());
@@ -149,16 +147,7 @@ fn kill_9_in_the_middle_of_a_compaction_leaves_the_new_state() {
         .spawn()
         .unwrap();
     // The append pauses first, then the new snapshot's temp file.
-    let compacting = wait_until(Duration::from_secs(20), || {
-        std::fs::read_dir(sb.data_dir())
-            .unwrap()
-            .flatten()
-            .any(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with(".environments.json.tmp-")
-            })
-    });
+    let compacting = wait_until(Duration::from_secs(20), || sb.writing_database());
     assert!(
         compacting,
         "the writer reached the middle of its compaction"

@@ -246,14 +246,11 @@ pub fn drop_pending(
             .map(|e| format!(" (last error: {e})"))
             .unwrap_or_default()
     );
-    tracing::warn!("{detail}");
-    crate::store::events::record(
+    log_drop(
         data_dir,
         caller,
-        "notify-drop",
         pending.notice.environment.as_deref(),
-        "error",
-        Some(&detail),
+        &detail,
     );
 }
 
@@ -268,14 +265,19 @@ pub fn drop_corrupt(data_dir: &Path, path: &Path, error: &str, counts: &Counts, 
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     );
+    log_drop(data_dir, caller, None, &detail);
+}
+
+/// A dropped notice: a log line and a `notify-drop` event.
+fn log_drop(data_dir: &Path, caller: &Caller, environment: Option<&str>, detail: &str) {
     tracing::warn!("{detail}");
     crate::store::events::record(
         data_dir,
         caller,
         "notify-drop",
-        None,
+        environment,
         "error",
-        Some(&detail),
+        Some(detail),
     );
 }
 

@@ -156,6 +156,20 @@ port = 80
         Sandbox { dir, base }
     }
 
+    /// Whether a write of the database is under way: its temporary file
+    /// (the new snapshot) exists in the data directory.
+    pub fn writing_database(&self) -> bool {
+        std::fs::read_dir(self.data_dir())
+            .map(|dir| {
+                dir.flatten().any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".environments.json.tmp-")
+                })
+            })
+            .unwrap_or(false)
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
