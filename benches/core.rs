@@ -271,6 +271,7 @@ fn trio_record(id: &str, i: u32, now: chrono::DateTime<Utc>) -> Environment {
         operation: None,
         pool: None,
         from_pool: false,
+        node: None,
     }
 }
 
@@ -678,7 +679,7 @@ fn bench_monitor() {
     let setup = started.elapsed();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let engine = Engine::connect().await.expect("docker");
+        let engine = Engine::connect(&Default::default()).await.expect("docker");
         // A round as the server's monitor does it: the list call, then the sample.
         let round = async |sampler: &mut Sampler| {
             let start = Instant::now();

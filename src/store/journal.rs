@@ -40,7 +40,7 @@ pub struct Pairing {
 }
 
 impl Pairing {
-    fn header(self) -> String {
+    pub(super) fn header(self) -> String {
         format!(
             "{{\"snapshot_crc32\":\"{:08x}\",\"snapshot_bytes\":{}}}\n",
             self.crc, self.bytes
@@ -173,7 +173,7 @@ fn plain_string(s: &str) -> Option<&str> {
     (!inner.contains(['"', '\\'])).then_some(inner)
 }
 
-fn damaged(path: &Path, reason: String) -> Error {
+pub(super) fn damaged(path: &Path, reason: String) -> Error {
     Error::CorruptDatabase {
         path: path.to_owned(),
         reason: format!("the journal is damaged: {reason}"),
@@ -321,7 +321,8 @@ pub fn apply<T>(
     let mut index: HashMap<String, usize> = HashMap::with_capacity(named.len());
     for (i, r) in records.iter().enumerate() {
         let key = id(r);
-        if named.contains(key) {
+        // The first of two records with one id, as the scan above finds.
+        if named.contains(key) && !index.contains_key(key) {
             index.insert(key.to_owned(), i);
         }
     }

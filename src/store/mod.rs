@@ -20,9 +20,12 @@
 //! Each process keeps the database it last read in memory, with the
 //! identity of the snapshot and how far into the journal it has read: the
 //! next read or write under the lock `stat`s the snapshot and reads only the
-//! journal's new lines, so a process decodes the whole database once.
-//! `update` finds what its change touched by comparing records with a copy
-//! taken before; `commit` knows (one record).
+//! journal's new lines. A large snapshot is kept as its lines and a record
+//! is decoded when something asks for it ([`records`]): `insert` and
+//! `commit`, all a create writes, decode no other record, and whatever
+//! reads the database whole decodes it once. `update` finds what its change
+//! touched by comparing records with a copy taken before; `commit` and
+//! `insert` know (one record).
 //!
 //! Today's single-file database is a snapshot with no journal: nothing to
 //! migrate. A file edited by hand (its checksum no longer matches) gets no
@@ -46,8 +49,10 @@ pub mod host;
 pub mod journal;
 pub(crate) mod lock;
 mod model;
+mod records;
 pub mod runs;
 pub mod secrets;
+mod snapshot;
 pub mod state;
 pub mod validate;
 
@@ -59,7 +64,12 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub use model::{Database, Environment, Operation, SCHEMA_VERSION, ServiceState, Status};
+pub use model::{Database, Environment, Node, Operation, SCHEMA_VERSION, ServiceState, Status};
+use records::Records;
+pub use records::{Brief, Roster};
+use snapshot::{
+    ParseError, checked_body, content_fingerprint, encode, lines_of, pairing_of, parse,
+};
 
 use crate::error::{Error, Result};
 pub use lock::Mode as LockMode;
@@ -119,7 +129,7 @@ struct Loaded {
     pairing: Option<journal::Pairing>,
     /// The paired journal as far as it was read.
     journal: Option<journal::Position>,
-    db: Database,
+    records: Records,
 }
 
 /// Not the records: a store in a debug print must not print the database.
@@ -128,7 +138,7 @@ impl std::fmt::Debug for Loaded {
         f.debug_struct("Loaded")
             .field("snapshot", &self.snapshot)
             .field("journal", &self.journal)
-            .field("environments", &self.db.environments.len())
+            .field("environments", &self.records.len())
             .finish()
     }
 }
@@ -221,15 +231,10 @@ impl Store {
             let _guard = self.lock(LockMode::Exclusive)?;
             self.remove_stale_temp_files();
             self.with_loaded(|loaded| {
-                let index = loaded
-                    .db
-                    .environments
-                    .iter()
-                    .position(|e| e.id == id)
-                    .ok_or_else(|| {
-                        Error::Conflict(format!("environment {id} was deleted meanwhile"))
-                    })?;
-                let mut env = loaded.db.environments[index].clone();
+                let index = loaded.records.position(id).ok_or_else(|| {
+                    Error::Conflict(format!("environment {id} was deleted meanwhile"))
+                })?;
+                let mut env = loaded.records.get(index).map_err(|u| self.undecodable(u))?;
                 if env.status == Status::Deleting {
                     return Err(Error::Conflict(format!(
                         "environment '{}' is being deleted",
@@ -238,7 +243,7 @@ impl Store {
                 }
                 change(&mut env)?;
                 env.updated_at = chrono::Utc::now();
-                loaded.db.environments[index] = env.clone();
+                loaded.records.set(index, env.clone());
                 self.persist(loaded, Some(vec![Diff::Put(index)]))?;
                 Ok(env)
             })
@@ -286,7 +291,7 @@ impl Store {
     pub fn read(&self) -> Result<Database> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Shared)?;
-            self.with_loaded(|loaded| Ok(loaded.db.clone()))
+            self.with_loaded(|loaded| Ok(self.decoded(&mut loaded.records)?.clone()))
         })
     }
 
@@ -296,7 +301,7 @@ impl Store {
     pub fn view<T>(&self, f: impl FnOnce(&Database) -> T) -> Result<T> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Shared)?;
-            self.with_loaded(|loaded| Ok(f(&loaded.db)))
+            self.with_loaded(|loaded| Ok(f(self.decoded(&mut loaded.records)?)))
         })
     }
 
@@ -309,40 +314,44 @@ impl Store {
             let _guard = self.lock(LockMode::Exclusive)?;
             self.remove_stale_temp_files();
             self.with_loaded(|loaded| {
-                let before = loaded.db.clone();
-                let value = match change(&mut loaded.db) {
+                let db = self.decoded(&mut loaded.records)?;
+                let before = db.clone();
+                let value = match change(db) {
                     Ok(value) => value,
                     Err(e) => {
-                        loaded.db = before;
+                        *db = before;
                         return Err(e);
                     }
                 };
-                let changes = diff(&before, &loaded.db);
+                let changes = diff(&before, db);
                 self.persist(loaded, changes)?;
                 Ok(value)
             })
         })
     }
 
-    /// Adds the record `make` builds from the database as it stands (which
-    /// it may only read: a new environment's name, id and ports are checked
-    /// against the others) under the exclusive lock. Nothing is written when
-    /// `make` fails. Cheaper than [`Store::update`] at scale: nothing is
-    /// copied or compared, and only the new record is written.
-    pub fn insert<T>(&self, make: impl FnOnce(&Database) -> Result<(Environment, T)>) -> Result<T> {
+    /// Adds the record `make` builds under the exclusive lock, from the
+    /// [`Roster`] of those already there (a new environment's name, id and
+    /// ports are checked against the others). Nothing is written when `make`
+    /// fails. Cheaper than [`Store::update`] at scale: no record is decoded
+    /// whole, copied or compared, and only the new one is written.
+    pub fn insert<T>(&self, make: impl FnOnce(&Roster) -> Result<(Environment, T)>) -> Result<T> {
         off_worker(|| {
             let _guard = self.lock(LockMode::Exclusive)?;
             self.remove_stale_temp_files();
             self.with_loaded(|loaded| {
-                let (env, value) = make(&loaded.db)?;
-                if loaded.db.environments.iter().any(|e| e.id == env.id) {
-                    return Err(Error::Conflict(format!(
-                        "an environment with id {} already exists",
-                        env.id
-                    )));
-                }
-                loaded.db.environments.push(env);
-                let at = loaded.db.environments.len() - 1;
+                let (env, value) = {
+                    let roster = loaded.records.roster().map_err(|u| self.undecodable(u))?;
+                    let (env, value) = make(&roster)?;
+                    if roster.has_id(&env.id) {
+                        return Err(Error::Conflict(format!(
+                            "an environment with id {} already exists",
+                            env.id
+                        )));
+                    }
+                    (env, value)
+                };
+                let at = loaded.records.push(env);
                 self.persist(loaded, Some(vec![Diff::Put(at)]))?;
                 Ok(value)
             })
@@ -408,22 +417,41 @@ impl Store {
                 snapshot: None,
                 pairing: None,
                 journal: None,
-                db: Database::new(),
+                records: Records::Decoded(Database::new()),
             });
             return Ok(());
         };
-        let db = parse(&bytes)
-            .map_err(|reason| self.unreadable(reason))?
-            .check_version(&self.db_path)?;
+        let (records, pairing) = self.decode(bytes)?;
         let mut loaded = Loaded {
             snapshot: id,
-            pairing: pairing_of(&bytes),
+            pairing,
             journal: None,
-            db,
+            records,
         };
         self.catch_up(&mut loaded)?;
         *slot = Some(loaded);
         Ok(())
+    }
+
+    /// A snapshot's records: kept as lines when it is large and in envctl's
+    /// layout (decoded when asked for, see [`records`]), else decoded whole.
+    /// With what a journal must name to belong to it.
+    fn decode(&self, bytes: Vec<u8>) -> Result<(Records, Option<journal::Pairing>)> {
+        let bytes = if bytes.len() as u64 >= self.journal_from {
+            match String::from_utf8(bytes) {
+                Ok(text) => match Records::lines(text) {
+                    Ok((records, pairing)) => return Ok((records, Some(pairing))),
+                    Err(text) => text.into_bytes(),
+                },
+                Err(e) => e.into_bytes(),
+            }
+        } else {
+            bytes
+        };
+        let db = parse(&bytes)
+            .map_err(|reason| self.unreadable(reason))?
+            .check(&self.db_path)?;
+        Ok((Records::Decoded(db), pairing_of(&bytes)))
     }
 
     /// Replays the journal's lines `loaded` has not read yet. False when the
@@ -453,21 +481,7 @@ impl Store {
             },
         };
         let entries = journal::entries(&bytes[start..], from.next_seq, &self.journal_path)?;
-        let path = &self.journal_path;
-        journal::apply(
-            &mut loaded.db.environments,
-            entries.ops.iter().map(|op| match *op {
-                journal::Op::Put { id, json } => serde_json::from_str::<Environment>(json)
-                    .map(|env| (id.to_owned(), Some(env)))
-                    .map_err(|e| Error::CorruptDatabase {
-                        path: path.clone(),
-                        reason: format!("a journal record does not read: {e}"),
-                        hint: "It was left untouched.".into(),
-                    }),
-                journal::Op::Delete(id) => Ok((id.to_owned(), None)),
-            }),
-            |e| e.id.as_str(),
-        )?;
+        loaded.records.replay(&entries.ops, &self.journal_path)?;
         loaded.journal = Some(journal::Position {
             ino,
             len: from.len + entries.valid as u64,
@@ -488,7 +502,7 @@ impl Store {
         }
     }
 
-    /// Writes what `changes` says changed in `loaded.db`: to the journal when
+    /// Writes what `changes` says changed in the records: to the journal when
     /// the snapshot is large and in envctl's layout, else (or when the
     /// journal outgrew its share) a whole new snapshot.
     fn persist(&self, loaded: &mut Loaded, changes: Option<Vec<Diff>>) -> Result<()> {
@@ -502,28 +516,45 @@ impl Store {
             let entries: Vec<journal::Change<'_>> = changes
                 .iter()
                 .map(|c| match c {
-                    Diff::Put(i) => journal::Change::Put(&loaded.db.environments[*i]),
-                    Diff::Delete(id) => journal::Change::Delete(id),
+                    Diff::Put(i) => loaded
+                        .records
+                        .decoded(*i)
+                        .map(journal::Change::Put)
+                        .ok_or_else(|| {
+                            Error::Failed(format!("internal: record {i} was written undecoded"))
+                        }),
+                    Diff::Delete(id) => Ok(journal::Change::Delete(id)),
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             let count = entries.len() as u64;
             let next_seq = loaded.journal.map_or(1, |p| p.next_seq);
             let lines = journal::encode(&entries, next_seq)?;
+            drop(entries);
+            let limit = snapshot.2.max(self.journal_from) / 4;
+            let journal_after = loaded
+                .journal
+                .map_or(pairing.header().len() as u64, |p| p.len)
+                + lines.len() as u64;
+            if journal_after > limit {
+                // The compaction below decodes every record: a record that
+                // does not read must stop the write before it is made.
+                self.decoded(&mut loaded.records)?;
+            }
             let position = match loaded.journal {
                 Some(at) => journal::append(&self.journal_path, at, &lines, count)?,
                 None => journal::create(&self.journal_path, pairing, &lines, count)?,
             };
             loaded.journal = Some(position);
-            if position.len <= snapshot.2.max(self.journal_from) / 4 {
+            if position.len <= limit {
                 return Ok(());
             }
         }
         self.write_snapshot(loaded)
     }
 
-    /// Writes `loaded.db` as a new snapshot and removes the journal.
+    /// Writes the records as a new snapshot and removes the journal.
     fn write_snapshot(&self, loaded: &mut Loaded) -> Result<()> {
-        let bytes = encode(&loaded.db)?;
+        let bytes = encode(self.decoded(&mut loaded.records)?)?;
         atomic::write(&self.db_path, &bytes)?;
         loaded.snapshot = file_id(&self.db_path)?;
         loaded.pairing = pairing_of(&bytes);
@@ -606,7 +637,7 @@ impl Store {
             let _guard = self.lock(LockMode::Shared)?;
             self.with_loaded(|loaded| match (loaded.snapshot, loaded.journal) {
                 (None, _) => Ok(None),
-                (Some(_), Some(_)) => encode(&loaded.db).map(Some),
+                (Some(_), Some(_)) => encode(self.decoded(&mut loaded.records)?).map(Some),
                 (Some(_), None) => self.bytes(),
             })
         })
@@ -682,7 +713,7 @@ impl Store {
         if self.db_path.exists() {
             return off_worker(|| {
                 let _guard = self.lock(LockMode::Shared)?;
-                self.with_loaded(|loaded| Ok(loaded.db.instance_id.clone()))
+                self.with_loaded(|loaded| Ok(loaded.records.instance_id().to_owned()))
             });
         }
         self.update(|db| Ok(db.instance_id.clone()))
@@ -704,7 +735,30 @@ impl Store {
     fn load(&self) -> Result<Database> {
         let mut fresh = None;
         self.refresh(&mut fresh)?;
-        Ok(fresh.map(|l| l.db).unwrap_or_default())
+        match fresh {
+            Some(mut loaded) => Ok(std::mem::take(self.decoded(&mut loaded.records)?)),
+            None => Ok(Database::new()),
+        }
+    }
+
+    /// Every record decoded (see [`Records::database`]).
+    fn decoded<'a>(&self, records: &'a mut Records) -> Result<&'a mut Database> {
+        records.database().map_err(|u| self.undecodable(u))
+    }
+
+    /// The error for a record that does not decode, naming its file.
+    fn undecodable(&self, u: records::Undecodable) -> Error {
+        let what = format!(
+            "environment {} (record {}) does not read: {}",
+            u.id,
+            u.index + 1,
+            u.error
+        );
+        if u.from_journal {
+            journal::damaged(&self.journal_path, what)
+        } else {
+            self.unreadable(ParseError::Invalid(what))
+        }
     }
 
     fn unreadable(&self, reason: ParseError) -> Error {
@@ -735,134 +789,6 @@ impl Store {
     }
 }
 
-/// The file's layout: compact JSON, one environment per line, so it reads
-/// fast, diffs well and each line is exactly the object `--json` prints. The
-/// header carries a CRC-32 of everything after it, so a reader can trust the
-/// lines of a file envctl wrote without parsing them ([`checked_body`]), and
-/// falls back to parsing a file edited by hand.
-fn encode(db: &Database) -> Result<Vec<u8>> {
-    let json_error = |e: serde_json::Error| Error::Failed(format!("encoding the database: {e}"));
-    let mut body = Vec::with_capacity(8 + db.environments.len() * 800);
-    for (i, env) in db.environments.iter().enumerate() {
-        body.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        serde_json::to_writer(&mut body, env).map_err(json_error)?;
-    }
-    body.extend_from_slice(b"\n]}\n");
-    let mut out = Vec::with_capacity(body.len() + 128);
-    out.extend_from_slice(b"{\"schema_version\":");
-    out.extend_from_slice(db.schema_version.to_string().as_bytes());
-    out.extend_from_slice(b",\"instance_id\":");
-    serde_json::to_writer(&mut out, &db.instance_id).map_err(json_error)?;
-    out.extend_from_slice(
-        format!(
-            ",\"{CHECKSUM_KEY}\":\"{:08x}\"",
-            crc32fast::hash(&body[1..])
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(b",\"environments\":[");
-    out.extend_from_slice(&body);
-    Ok(out)
-}
-
-const CHECKSUM_KEY: &str = "environments_crc32";
-
-/// What a journal must name to belong to the snapshot `bytes` (a file in
-/// [`encode`]'s layout whose checksum matches); `None` for anything else.
-fn pairing_of(bytes: &[u8]) -> Option<journal::Pairing> {
-    let (crc, _) = checked_body(bytes)?;
-    Some(journal::Pairing {
-        crc,
-        bytes: bytes.len() as u64,
-    })
-}
-
-/// The checksum and the body (after the header line) of a file in
-/// [`encode`]'s layout whose checksum matches.
-fn checked_body(bytes: &[u8]) -> Option<(u32, &str)> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let (header, body) = text.split_once('\n')?;
-    let header = header.strip_suffix("\"environments\":[")?;
-    let version: u32 = header
-        .strip_prefix("{\"schema_version\":")?
-        .split(',')
-        .next()?
-        .parse()
-        .ok()?;
-    let (_, checksum) = header.rsplit_once(&format!("\"{CHECKSUM_KEY}\":\""))?;
-    let checksum = checksum.strip_suffix("\",")?;
-    let crc = crc32fast::hash(body.as_bytes());
-    if version != SCHEMA_VERSION || format!("{crc:08x}") != checksum {
-        return None;
-    }
-    Some((crc, body))
-}
-
-/// The environment lines of a file in [`encode`]'s layout whose checksum
-/// matches; `None` for anything else.
-#[cfg(test)]
-fn checked_lines(bytes: &[u8]) -> Option<Vec<&str>> {
-    lines_of(checked_body(bytes)?.1)
-}
-
-/// The environment lines of a checked body.
-fn lines_of(body: &str) -> Option<Vec<&str>> {
-    let body = body.strip_suffix("]}\n")?;
-    let mut lines = Vec::new();
-    for line in body.split_terminator('\n') {
-        let line = line.strip_suffix(',').unwrap_or(line);
-        if !(line.starts_with('{') && line.ends_with('}')) {
-            return None;
-        }
-        lines.push(line);
-    }
-    Some(lines)
-}
-
-enum ParseError {
-    Newer(u32),
-    Invalid(String),
-}
-
-fn parse(bytes: &[u8]) -> Result<Database, ParseError> {
-    match serde_json::from_slice::<Database>(bytes) {
-        Ok(db) => Ok(db),
-        Err(full) => {
-            // A newer schema may not parse as ours at all: say "newer", not "corrupt".
-            #[derive(Deserialize)]
-            struct Probe {
-                schema_version: u32,
-            }
-            match serde_json::from_slice::<Probe>(bytes) {
-                Ok(p) if p.schema_version > SCHEMA_VERSION => {
-                    Err(ParseError::Newer(p.schema_version))
-                }
-                _ => Err(ParseError::Invalid(full.to_string())),
-            }
-        }
-    }
-}
-
-impl Database {
-    fn check_version(self, path: &Path) -> Result<Database> {
-        if self.schema_version > SCHEMA_VERSION {
-            return Err(Error::NewerSchema {
-                path: path.to_owned(),
-                found: self.schema_version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        if self.schema_version == 0 {
-            return Err(Error::CorruptDatabase {
-                path: path.to_owned(),
-                reason: "schema_version 0 is not a version envctl ever wrote".into(),
-                hint: "It was left untouched.".into(),
-            });
-        }
-        Ok(self)
-    }
-}
-
 fn newest_backup(dir: &Path) -> Option<PathBuf> {
     let entries = std::fs::read_dir(dir).ok()?;
     entries
@@ -890,25 +816,6 @@ pub fn permission_warning(dir: &Path) -> Option<String> {
             dir.display()
         )
     })
-}
-
-fn content_fingerprint(path: &Path) -> Option<(u64, u32)> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
-    let len = file.metadata().ok()?.len();
-    let mut head = Vec::with_capacity(512);
-    file.by_ref().take(512).read_to_end(&mut head).ok()?;
-    if let Some(end) = head.iter().position(|&b| b == b'\n') {
-        let header = &head[..end];
-        if header
-            .windows(CHECKSUM_KEY.len())
-            .any(|w| w == CHECKSUM_KEY.as_bytes())
-        {
-            return Some((len, crc32fast::hash(header)));
-        }
-    }
-    let bytes = std::fs::read(path).ok()?;
-    Some((bytes.len() as u64, crc32fast::hash(&bytes)))
 }
 
 /// The journal's length and its last bytes; `None` when there is none.
@@ -957,6 +864,7 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::snapshot::{PARALLEL_FROM, checked_lines, parse_parallel};
     use super::*;
 
     fn store() -> (tempfile::TempDir, Store) {
@@ -1061,6 +969,74 @@ mod tests {
     }
 
     #[test]
+    fn a_hand_edit_that_gives_two_records_one_id_or_one_name_is_refused_and_kept() {
+        let (_d, store) = store();
+        let env: Environment = serde_json::from_str(SAMPLE).unwrap();
+        let mut other = env.clone();
+        other.id = "0000000b".into();
+        other.name = "b".into();
+        let file = |environments: [&Environment; 2]| {
+            serde_json::to_string(&serde_json::json!({
+                "schema_version": SCHEMA_VERSION,
+                "instance_id": "i",
+                "environments": environments,
+            }))
+            .unwrap()
+        };
+        for (field, id, name) in [("id", env.id.as_str(), "b"), ("name", "0000000b", "a")] {
+            let copy = Environment {
+                id: id.into(),
+                name: name.into(),
+                ..env.clone()
+            };
+            let text = file([&env, &copy]);
+            std::fs::write(store.path(), &text).unwrap();
+            let err = fresh(&store).read().unwrap_err();
+            assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+            let shown = err.to_string();
+            assert!(
+                shown.contains(&format!("records 1 and 2 have the same {field}")),
+                "{shown}"
+            );
+            let err = fresh(&store).update(|_| Ok(())).unwrap_err();
+            assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+            assert_eq!(
+                std::fs::read_to_string(store.path()).unwrap(),
+                text,
+                "untouched"
+            );
+        }
+        // Two distinct records read as they are.
+        std::fs::write(store.path(), file([&env, &other])).unwrap();
+        assert_eq!(fresh(&store).read().unwrap().environments.len(), 2);
+    }
+
+    #[test]
+    fn a_large_database_decodes_on_several_threads_to_the_same_records() {
+        let env: Environment = serde_json::from_str(SAMPLE).unwrap();
+        let mut db = Database::new();
+        for i in 0..1000 {
+            let mut e = env.clone();
+            e.id = format!("{i:08x}");
+            e.name = format!("env-{i}");
+            db.environments.push(e);
+        }
+        let bytes = encode(&db).unwrap();
+        assert!(bytes.len() >= PARALLEL_FROM, "{} bytes", bytes.len());
+        let parallel = parse_parallel(&bytes).expect("decodes");
+        assert_eq!(parallel.environments, db.environments);
+        assert_eq!(parallel.instance_id, db.instance_id);
+        // A damaged record is left to the one-thread path, which says what is wrong.
+        let text = String::from_utf8(bytes).unwrap();
+        let damaged = text.replacen("\"env-500\"", "\"env-500\",\"ready\":7", 1);
+        assert!(parse_parallel(damaged.as_bytes()).is_none());
+        assert!(matches!(
+            parse(damaged.as_bytes()),
+            Err(ParseError::Invalid(_))
+        ));
+    }
+
+    #[test]
     fn an_empty_database_has_no_lines() {
         let (_d, store) = store();
         store.update(|_| Ok(())).unwrap();
@@ -1131,8 +1107,12 @@ mod tests {
         seed(&store, 40);
         let snapshot = std::fs::read(store.path()).unwrap();
         let name = store
-            .insert(|db| {
-                assert_eq!(db.environments.len(), 40);
+            .insert(|others| {
+                assert_eq!(others.len(), 40);
+                assert_eq!(
+                    others.find("dev-3").map(|b| b.id.to_string()),
+                    Some(record(3).id)
+                );
                 Ok((record(40), "dev-40"))
             })
             .unwrap();
@@ -1150,6 +1130,62 @@ mod tests {
         let read = fresh(&store).read().unwrap();
         assert_eq!(read.environments.len(), 41);
         assert_eq!(read.environments[40].name, "dev-40");
+    }
+
+    /// Whether this store holds its records as lines (nothing decoded whole).
+    fn held_as_lines(store: &Store) -> bool {
+        let cache = store.cache.lock().unwrap();
+        matches!(cache.as_ref().map(|l| &l.records), Some(Records::Lines(_)))
+    }
+
+    #[test]
+    fn a_create_s_writes_decode_only_the_record_they_touch() {
+        let (_d, store) = journalled();
+        seed(&store, 40);
+        // Another process's journal entries, replayed as text.
+        store
+            .update(|db| {
+                db.get_mut("dev-2")?.base_port = 9000;
+                db.remove("00000004");
+                Ok(())
+            })
+            .unwrap();
+        let process = fresh(&store);
+        process
+            .commit("00000006", |e| {
+                e.owner = "dana".into();
+                Ok(())
+            })
+            .unwrap();
+        let before = store.read().unwrap();
+        let id = process
+            .insert(|others| {
+                // Snapshot lines, a journal entry and a record this process changed.
+                assert_eq!(others.len(), 39);
+                assert_eq!(others.find("dev-2").unwrap().base_port, 9000);
+                assert!(others.find("dev-4").is_none());
+                assert_eq!(others.find("dev-6").unwrap().id, "00000006");
+                assert!(others.has_id("00000007"));
+                assert_eq!(others.instance_id, before.instance_id);
+                let expected: Vec<_> = before.environments.iter().map(|e| e.port_range()).collect();
+                assert_eq!(others.port_ranges(), expected);
+                let mut new = record(50);
+                new.status = Status::Creating;
+                Ok((new.clone(), new.id))
+            })
+            .unwrap();
+        process
+            .commit(&id, |e| e.transition(Status::Prepared))
+            .unwrap();
+        assert!(held_as_lines(&process), "a create decodes no other record");
+        // A view decodes everything once, changed records included.
+        let db = process.read().unwrap();
+        assert!(!held_as_lines(&process));
+        assert_eq!(db.environments.len(), 40);
+        assert_eq!(db.get("dev-6").unwrap().owner, "dana");
+        assert_eq!(db.get("dev-50").unwrap().status, Status::Prepared);
+        assert_eq!(db.environments.last().unwrap().id, id);
+        assert_eq!(names(&db), names(&fresh(&store).read().unwrap()));
     }
 
     #[test]
@@ -1264,6 +1300,97 @@ mod tests {
         let db = fresh(&store).read().unwrap();
         assert!(db.get("dev-1").unwrap().pinned && db.get("dev-2").unwrap().pinned);
         assert!(store.read().unwrap().get("dev-2").unwrap().pinned);
+    }
+
+    /// The journal with `from` replaced by `to` in its entries, each still
+    /// carrying a checksum that matches (as a buggy or foreign writer's would).
+    fn rewrite_journal(store: &Store, from: &str, to: &str) {
+        let text = std::fs::read_to_string(store.journal_path()).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{}\n", lines.next().unwrap());
+        for line in lines {
+            let (body, _) = line.rsplit_once(",\"crc32\":\"").unwrap();
+            let body = body.replace(from, to);
+            let crc = crc32fast::hash(body.as_bytes());
+            out.push_str(&format!("{body},\"crc32\":\"{crc:08x}\"}}\n"));
+        }
+        std::fs::write(store.journal_path(), out).unwrap();
+    }
+
+    #[test]
+    fn a_journal_record_that_does_not_read_is_refused_naming_the_journal() {
+        let (_d, store) = journalled();
+        seed(&store, 30);
+        store
+            .commit("00000003", |e| {
+                e.owner = "erin".into();
+                Ok(())
+            })
+            .unwrap();
+        // A field every write checks (the skim reads it): refused on load.
+        rewrite_journal(&store, "\"status\":\"running\"", "\"status\":\"asleep\"");
+        let other = fresh(&store);
+        for err in [
+            other.commit("00000005", |_| Ok(())).unwrap_err(),
+            other.insert(|_| Ok((record(40), ()))).unwrap_err(),
+            other.read().unwrap_err(),
+        ] {
+            assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+            assert!(
+                err.to_string().contains("environments.json.journal"),
+                "{err}"
+            );
+        }
+        // A field only a whole read decodes: the read is refused, naming the
+        // journal and the record's place; writes of other records go on.
+        rewrite_journal(&store, "\"status\":\"asleep\"", "\"status\":\"running\"");
+        rewrite_journal(&store, "\"owner\":\"erin\"", "\"owner\":7");
+        let other = fresh(&store);
+        other.commit("00000005", |_| Ok(())).unwrap();
+        let err = other.read().unwrap_err();
+        assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("environments.json.journal"), "{text}");
+        assert!(
+            text.contains("environment 00000003 (record 4) does not read"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_snapshot_record_that_does_not_read_is_refused_with_the_backup_advice() {
+        let (_d, store) = journalled();
+        seed(&store, 30);
+        // Recompute the snapshot's checksum over a record that does not read.
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        let (header, body) = text.split_once('\n').unwrap();
+        let body = body.replacen("\"owner\":\"", "\"owner\":7,\"x\":\"", 1);
+        let old_crc = format!(
+            "{:08x}",
+            crc32fast::hash(text.split_once('\n').unwrap().1.as_bytes())
+        );
+        let new_crc = format!("{:08x}", crc32fast::hash(body.as_bytes()));
+        std::fs::write(
+            store.path(),
+            format!("{}\n{body}", header.replace(&old_crc, &new_crc)),
+        )
+        .unwrap();
+        let other = fresh(&store);
+        other.commit("00000005", |_| Ok(())).unwrap();
+        let err = other.read().unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::CorruptDatabase { .. }), "{text}");
+        assert!(
+            text.contains("environment 00000000 (record 1) does not read"),
+            "{text}"
+        );
+        assert!(!text.contains("journal"), "{text}");
+        let err = other.commit("00000000", |_| Ok(())).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("environment 00000000 (record 1) does not read"),
+            "{err}"
+        );
     }
 
     #[test]

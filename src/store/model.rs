@@ -170,6 +170,12 @@ impl std::str::FromStr for Status {
     }
 }
 
+/// The host ports of a block of `count` from `base` (as `u32`, so the end
+/// of a block at the top of the range does not overflow).
+pub(super) fn port_block(base: u16, count: u16) -> std::ops::Range<u32> {
+    u32::from(base)..u32::from(base) + u32::from(count)
+}
+
 /// One environment: the object every command prints with `--json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Environment {
@@ -210,12 +216,33 @@ pub struct Environment {
     /// True when it was claimed from a warm pool rather than made cold.
     #[serde(default)]
     pub from_pool: bool,
+    /// On a Swarm: the node all its services run on (see docs/scale-out.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<Node>,
+}
+
+/// A cluster node an environment is placed on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Node {
+    /// The cluster's id of the node (what the placement constraint names).
+    pub id: String,
+    pub hostname: String,
+    /// The address its URLs name: the node's `envctl.public-host` label, else its address in the cluster.
+    pub address: String,
 }
 
 impl Environment {
+    /// Where its published ports are probed: its node's address on a
+    /// Swarm, this host otherwise.
+    pub fn probe_host(&self) -> &str {
+        self.node
+            .as_ref()
+            .map_or("127.0.0.1", |n| n.address.as_str())
+    }
+
     /// The host ports this environment holds.
     pub fn port_range(&self) -> std::ops::Range<u32> {
-        u32::from(self.base_port)..u32::from(self.base_port) + u32::from(self.port_count)
+        port_block(self.base_port, self.port_count)
     }
 
     /// Moves to `to`, checking the lifecycle, and stamps `updated_at`.
