@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Debian package with cargo-deb (installed from crates.io when
 # missing): target/debian/envctl_<version>-1_<arch>.deb.
-# Usage: scripts/package.sh [--profile dev]   (the tests package the debug build)
+# Usage: scripts/package.sh [--profile dev --no-build]   (the tests package the
+# debug binary their own build made)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

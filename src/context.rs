@@ -27,8 +27,10 @@ impl Context {
         }
     }
 
-    /// The Docker engine, connected on first use.
+    /// The engine `[engine]` names, connected on first use.
     pub async fn engine(&self) -> Result<&Engine> {
-        self.engine.get_or_try_init(Engine::connect).await
+        self.engine
+            .get_or_try_init(|| Engine::connect(&self.config.engine))
+            .await
     }
 }

@@ -56,11 +56,14 @@ pub enum Error {
     #[error("this token's role may not {0}")]
     Forbidden(String),
 
-    #[error(
-        "cannot reach the Docker engine at {host}: {reason}\n  \
-         Is Docker running? Set DOCKER_HOST if it listens elsewhere."
-    )]
-    DockerUnreachable { host: String, reason: String },
+    /// No engine answers at `host`, or not the engine envctl needs (a
+    /// Swarm worker); `hint` says what to do.
+    #[error("cannot reach the Docker engine at {host}: {reason}\n  {hint}")]
+    DockerUnreachable {
+        host: String,
+        reason: String,
+        hint: String,
+    },
 
     #[error(
         "database {} is busy: another envctl command held its lock for {waited:?}\n  \
@@ -330,6 +333,15 @@ impl std::fmt::Display for ErrorCode {
 }
 
 impl Error {
+    /// [`Error::DockerUnreachable`] when no engine answers at `host`.
+    pub fn docker_down(host: &str, reason: String) -> Error {
+        Error::DockerUnreachable {
+            host: host.to_owned(),
+            reason,
+            hint: "Is Docker running? Set DOCKER_HOST if it listens elsewhere.".into(),
+        }
+    }
+
     /// The API code of this error: what a server answers it with.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -450,10 +462,7 @@ mod code_tests {
             Error::Conflict("x".into()),
             Error::Forbidden("x".into()),
             Error::Failed("x".into()),
-            Error::DockerUnreachable {
-                host: "h".into(),
-                reason: "r".into(),
-            },
+            Error::docker_down("h", "r".into()),
         ];
         for e in errors {
             let remote = Error::Remote {

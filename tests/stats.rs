@@ -17,14 +17,11 @@ fn stats_show_cpu_memory_io_and_the_host_in_every_form() {
     sb.json(&["create", "parked", "--template", "web"]);
     sb.json(&["stop", "parked"]);
 
-    let s = sb.json(&["stats", "hot"]);
+    let s = half_a_cpu("local", || sb.json(&["stats", "hot"]));
     assert_eq!(s["name"], "hot");
     let burner = &s["services"][0];
     assert_eq!(burner["service"], "burner");
     assert_eq!(burner["running"], true);
-    let cpu = burner["cpu_percent"].as_f64().unwrap();
-    // cpus = 0.5: about 50 % of one CPU.
-    assert!((25.0..=60.0).contains(&cpu), "cpu {cpu}");
     assert_eq!(
         burner["memory_limit"],
         64 * 1024 * 1024,
@@ -93,15 +90,15 @@ fn stats_show_cpu_memory_io_and_the_host_in_every_form() {
     // Remotely, the same figures from the server; and its gauges.
     let token = sb.token("watcher", "viewer");
     let server = sb.serve();
-    let out = server
-        .client(&token)
-        .args(["stats", "hot", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let remote: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let cpu = remote["services"][0]["cpu_percent"].as_f64().unwrap();
-    assert!((25.0..=60.0).contains(&cpu), "remote cpu {cpu}");
+    half_a_cpu("remote", || {
+        let out = server
+            .client(&token)
+            .args(["stats", "hot", "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    });
     assert!(wait_until(Duration::from_secs(15), || {
         common::http_get_path(server.port, "/metrics").is_some_and(|m| {
             m.contains("envctl_environment_memory_limit_bytes{environment=\"hot\"} 67108864")
@@ -112,6 +109,27 @@ fn stats_show_cpu_memory_io_and_the_host_in_every_form() {
     }));
     drop(server);
     sb.run(&["delete", "hot", "--yes"]);
+}
+
+/// The stats of `hot`, read until its burner shows about half of one CPU
+/// (`cpus = 0.5`). No reading may pass the limit; one below it is the
+/// machine being busy (the suite runs four tests at a time on two cores), so
+/// it is read again, for up to 20 s.
+fn half_a_cpu(door: &str, mut read: impl FnMut() -> Value) -> Value {
+    let mut seen = Vec::new();
+    let mut last = Value::Null;
+    let reached = wait_until(Duration::from_secs(20), || {
+        last = read();
+        let cpu = last["services"][0]["cpu_percent"].as_f64().unwrap();
+        seen.push(cpu);
+        assert!(
+            cpu <= 60.0,
+            "{door}: cpu {seen:?} past the limit of half a CPU"
+        );
+        cpu >= 25.0
+    });
+    assert!(reached, "{door}: cpu {seen:?}, never about half a CPU");
+    last
 }
 
 /// A service holding 24 MiB (a file in its /dev/shm, memory charged to it)
@@ -138,7 +156,7 @@ fn a_stats_stream_follows_a_containers_real_use_and_ends_with_it() {
         .to_owned();
     let names = vec![container.clone()];
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let engine = rt.block_on(Engine::connect()).unwrap();
+    let engine = rt.block_on(Engine::connect(&Default::default())).unwrap();
     let read = |wait: Duration| rt.block_on(engine.watched_samples(&names, wait));
     let mib = 1024 * 1024;
 

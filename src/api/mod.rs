@@ -459,7 +459,9 @@ async fn healthz() -> impl IntoResponse {
 #[utoipa::path(get, path = "/readyz", tag = "health", security(), responses((status = 200, description = "Database readable and Docker reachable"), (status = 503, description = "Not ready")))]
 async fn readyz(State(app): State<Shared>) -> Response {
     let db = app.ctx.store.read().map(|_| ());
-    let docker = crate::engine::Engine::connect().await.map(|_| ());
+    let docker = crate::engine::Engine::connect(&app.ctx.config.engine)
+        .await
+        .map(|_| ());
     let ok = db.is_ok() && docker.is_ok();
     let body = serde_json::json!({
         "database": if db.is_ok() { "ok" } else { "unreadable" },

@@ -164,6 +164,12 @@ impl Printer {
         for (k, v) in rows {
             t.add_row(vec![Cell::new(k), v]);
         }
+        if let Some(node) = &env.node {
+            t.add_row(vec![
+                Cell::new("node"),
+                text_cell(format!("{} ({}, {})", node.hostname, node.address, node.id)),
+            ]);
+        }
         if let Some(op) = &env.operation {
             t.add_row(vec![
                 Cell::new("operation"),

@@ -25,8 +25,8 @@ pub const EXIT_CODES: &[(&str, &str, &str)] = &[
     ),
     (
         "4",
-        "the Docker engine cannot be reached (remote mode: the server, or its engine)",
-        "start Docker or set DOCKER_HOST; remotely, check --server and that `envctl serve` runs",
+        "the Docker engine cannot be reached, or with [engine] kind = \"swarm\" is not a swarm manager (remote mode: the server, or its engine)",
+        "start Docker or set DOCKER_HOST (to a manager node on a swarm); remotely, check --server and that `envctl serve` runs",
     ),
     (
         "5",

@@ -136,7 +136,7 @@ impl Printer {
         if self.json() {
             return self.json_out(report);
         }
-        if report.changes.is_empty() && report.orphans.is_empty() {
+        if report.changes.is_empty() && report.orphans.is_empty() && report.stranded.is_empty() {
             if !self.quiet() {
                 self.out(&format!(
                     "in sync: {} environment(s) checked\n",
@@ -174,6 +174,15 @@ impl Printer {
                 ]);
             }
             self.out(&format!("{t}\n"))?;
+        }
+        for s in &report.stranded {
+            self.out(&format!(
+                "{} ({}): {}.\n  what to do: {}\n",
+                envctl::names::printable(&s.name, 80),
+                s.id,
+                envctl::names::printable(&s.problem, 300),
+                envctl::names::printable(&s.advice, 600)
+            ))?;
         }
         if !report.orphans.is_empty() {
             let mut t = self.table([

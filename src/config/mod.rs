@@ -39,6 +39,7 @@ pub struct Config {
     pub archives: ArchivesConfig,
     pub events: EventsConfig,
     pub network: NetworkConfig,
+    pub engine: EngineConfig,
     pub api: ApiConfig,
     /// `[[notifications]]`: webhooks told about failures and expiries.
     pub notifications: Vec<notifications::Endpoint>,
@@ -117,6 +118,27 @@ impl Default for RateLimitConfig {
             sign_in_burst: 5,
         }
     }
+}
+
+/// `[engine]`: which container runtime envctl drives.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// `"docker"` (one engine, the default) or `"swarm"` (a Docker Swarm,
+    /// through a manager node: see docs/scale-out.md).
+    pub kind: EngineKind,
+    /// Swarm only: environments are placed only on nodes carrying every
+    /// one of these node labels (`docker node update --label-add k=v`).
+    pub node_labels: BTreeMap<String, String>,
+}
+
+/// The runtime behind `[engine] kind`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    #[default]
+    Docker,
+    Swarm,
 }
 
 /// `[network]`: where environment networks get their addresses.
@@ -628,6 +650,15 @@ impl Template {
             .find_map(|s| visit(self, &s.name, &mut Vec::new(), &mut done))
     }
 
+    /// What its services' memory limits add up to, in bytes (placement on a Swarm).
+    pub fn memory_bytes(&self) -> u64 {
+        self.services
+            .iter()
+            .filter_map(ServiceSpec::memory_bytes)
+            .map(|m| m.max(0) as u64)
+            .sum()
+    }
+
     /// Number of consecutive host ports an environment of this template holds.
     pub fn block_size(&self) -> u16 {
         self.services
@@ -875,6 +906,8 @@ struct RawConfig {
     #[serde(default)]
     network: NetworkConfig,
     #[serde(default)]
+    engine: EngineConfig,
+    #[serde(default)]
     api: ApiConfig,
     #[serde(default)]
     notifications: Vec<notifications::Endpoint>,
@@ -951,6 +984,7 @@ impl Config {
             archives: raw.archives,
             events: raw.events,
             network: raw.network,
+            engine: raw.engine,
             api: raw.api,
             notifications: raw.notifications,
         };

@@ -45,6 +45,10 @@ pub const UPDATED_AT: &str = "io.envctl.updated-at";
 pub const POOL: &str = "io.envctl.pool";
 /// "true" when the environment was claimed from a warm pool.
 pub const FROM_POOL: &str = "io.envctl.from-pool";
+/// On a Swarm: the node the environment is placed on (id, host name, address).
+pub const NODE_ID: &str = "io.envctl.node-id";
+pub const NODE_HOSTNAME: &str = "io.envctl.node-hostname";
+pub const NODE_ADDRESS: &str = "io.envctl.node-address";
 
 /// The marker holding what changed after creation: the pin, the end of life,
 /// the labels, and (a claim from a warm pool) the name, owner and creation time.
@@ -63,6 +67,11 @@ pub fn environment(instance: &str, env: &Environment) -> HashMap<String, String>
         (PORT_COUNT.to_owned(), env.port_count.to_string()),
         (CREATED_AT.to_owned(), env.created_at.to_rfc3339()),
     ]);
+    if let Some(node) = &env.node {
+        labels.insert(NODE_ID.to_owned(), node.id.clone());
+        labels.insert(NODE_HOSTNAME.to_owned(), node.hostname.clone());
+        labels.insert(NODE_ADDRESS.to_owned(), node.address.clone());
+    }
     labels.extend(changeable(env));
     labels
 }
@@ -135,6 +144,20 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
                 .map(|k| (k.to_owned(), v.clone()))
         })
         .collect();
+    let node = match (
+        first.labels.get(NODE_ID),
+        first.labels.get(NODE_HOSTNAME),
+        first.labels.get(NODE_ADDRESS),
+    ) {
+        (Some(id), Some(hostname), Some(address)) => Some(crate::store::Node {
+            id: id.clone(),
+            hostname: hostname.clone(),
+            address: address.clone(),
+        }),
+        _ => None,
+    };
+    // URLs name the node's address where the environment has one.
+    let public_host = node.as_ref().map_or(public_host, |n| n.address.as_str());
     let mut ports = BTreeMap::new();
     let mut urls = BTreeMap::new();
     let mut services = BTreeMap::new();
@@ -168,6 +191,15 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
         && changed
             .get(POOL)
             .is_none_or(|p| crate::names::validate_name(p).is_ok())
+        && node.as_ref().is_none_or(|n| {
+            [&n.id, &n.hostname, &n.address].iter().all(|t| {
+                !t.is_empty()
+                    && t.len() <= 253
+                    && !t
+                        .chars()
+                        .any(|c| c.is_control() || c.is_whitespace() || c == '/')
+            })
+        })
         && services.values().all(|s: &ServiceState| {
             s.sign_in
                 .as_deref()
@@ -201,6 +233,7 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
         operation: None,
         pool: changed.get(POOL).cloned(),
         from_pool: changed.get(FROM_POOL).is_some_and(|v| v == "true"),
+        node,
     })
 }
 
@@ -238,6 +271,7 @@ mod tests {
             operation: None,
             pool: None,
             from_pool: false,
+            node: None,
         };
         for (i, service) in ["jira", "gitlab"].iter().enumerate() {
             let port = 8090 + i as u16;

@@ -1,12 +1,13 @@
 //! The engine boundary: what envctl needs from a container runtime, as the
-//! [`Runtime`] trait with its own types, and the one implementation it has
-//! today, [`docker`]. Labels are written and read back by [`labels`] alone;
-//! readiness probes are in [`readiness`].
+//! [`Runtime`] trait with its own types, and its two implementations in
+//! [`docker`]: one Docker engine, and a Docker Swarm (`docker::swarm`), one
+//! of which [`Engine`] holds as `[engine] kind` says. Labels are written and
+//! read back by [`labels`] alone; readiness probes are in [`readiness`].
 //!
 //! Must not: hold records or take the store's lock (ops does that), or let a
-//! runtime's own types (bollard's) out of its module: a Swarm engine will
-//! implement the same trait.
+//! runtime's own types (bollard's) out of its module.
 
+mod chosen;
 pub mod docker;
 pub mod labels;
 pub mod readiness;
@@ -22,12 +23,23 @@ pub use hyper::body::Bytes;
 
 use crate::error::{Error, Result};
 
-/// The runtime this build talks to.
-pub type Engine = docker::DockerEngine;
+pub use chosen::Engine;
 
 /// What envctl asks of a container runtime. Every object it creates carries
 /// the labels of [`labels`]; everything it lists or removes is found by them.
 pub trait Runtime: Send + Sync {
+    /// What placing a new environment needs to know: a cluster's nodes with
+    /// the memory their services' limits take, and which host ports are
+    /// taken beyond what [`crate::ports::host_port_is_free`] sees on this
+    /// host. One engine: this host, nothing more.
+    fn site(&self) -> impl Future<Output = Result<Site>> + Send {
+        std::future::ready(Ok(Site::default()))
+    }
+    /// A cluster's nodes, with what envctl would place on each; `None` on
+    /// one engine.
+    fn nodes(&self) -> impl Future<Output = Result<Option<Vec<NodeInfo>>>> + Send {
+        std::future::ready(Ok(None))
+    }
     /// The engine's version and the API version this connection speaks.
     fn version(&self) -> impl Future<Output = Result<EngineVersion>> + Send;
     /// The IPv4 subnets of every network on the engine (not only
@@ -59,8 +71,15 @@ pub trait Runtime: Send + Sync {
         labels: HashMap<String, String>,
     ) -> impl Future<Output = Result<()>> + Send;
     fn create_container(&self, spec: ContainerSpec) -> impl Future<Output = Result<()>> + Send;
-    /// Starts a container; an already running one is fine.
-    fn start_container(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Starts a container; an already running one is fine. An engine whose
+    /// start goes through a scheduler (Swarm: its node may first pull the
+    /// image) waits for it to run until `deadline` at most; Docker's start
+    /// does not wait.
+    fn start_container(
+        &self,
+        name: &str,
+        deadline: tokio::time::Instant,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Stops a container with a grace period; a stopped or missing one is fine.
     fn stop_container(
         &self,
@@ -335,6 +354,149 @@ pub struct Watched {
     pub previous: Option<Sample>,
 }
 
+/// What a new environment's placement reads of the engine (see
+/// [`Runtime::site`]); [`Site::place`] chooses under the database lock.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    /// A cluster's nodes, as read; `None` on one engine.
+    pub nodes: Option<Vec<NodeInfo>>,
+    /// What the nodes' `committed` memory counts already of each of
+    /// envctl's environments (by [`Site::key`]: installation and id), from
+    /// the services of it that exist.
+    pub counted: std::collections::HashMap<String, u64>,
+    /// Host ports in use somewhere in the cluster, which a probe on this
+    /// host cannot see.
+    pub taken_ports: std::collections::HashSet<u16>,
+}
+
+impl Site {
+    /// The key of `counted`: an environment of one installation.
+    pub fn key(instance: &str, environment: &str) -> String {
+        format!("{instance}/{environment}")
+    }
+
+    /// The memory of an environment of this installation (its template
+    /// needs `memory`) that the reading did not count: all of it when none
+    /// of its services was read (not made yet, or made since); the rest of
+    /// it while it is `being_made` (some services made); none once it is
+    /// made (its services count as they are, whatever its template says now).
+    pub fn uncounted(
+        &self,
+        instance: &str,
+        environment: &str,
+        memory: u64,
+        being_made: bool,
+    ) -> u64 {
+        match self.counted.get(&Site::key(instance, environment)) {
+            None => memory,
+            Some(_) if !being_made => 0,
+            Some(counted) => memory.saturating_sub(*counted),
+        }
+    }
+
+    /// The node all the services of an environment needing `memory` run on
+    /// (`None` on one engine): the usable node with the most memory left,
+    /// once `pending` is set aside: the memory of environments the reading
+    /// could not count (by [`Site::uncounted`]) and their node's id, which is
+    /// what keeps two creates at once from both taking a node's last room. Call
+    /// it under the database lock, with the records as they stand.
+    pub fn place<'a>(
+        &self,
+        memory: u64,
+        pending: impl IntoIterator<Item = (&'a str, u64)>,
+    ) -> Result<Option<crate::store::Node>> {
+        let Some(nodes) = &self.nodes else {
+            return Ok(None);
+        };
+        let mut promised: std::collections::HashMap<&str, u64> = Default::default();
+        for (node, m) in pending {
+            *promised.entry(node).or_default() += m;
+        }
+        let promised_on = |n: &NodeInfo| promised.get(n.id.as_str()).copied().unwrap_or(0);
+        let left = |n: &NodeInfo| n.free().saturating_sub(promised_on(n));
+        let best = nodes
+            .iter()
+            .filter(|n| n.usable && left(n) >= memory)
+            .max_by_key(|n| left(n));
+        let Some(best) = best else {
+            let seen: Vec<String> = nodes
+                .iter()
+                .map(|n| match promised_on(n) {
+                    0 => n.summary(),
+                    p => format!(
+                        "{}, {} of it promised to environments being created",
+                        n.summary(),
+                        crate::names::bytes(p)
+                    ),
+                })
+                .collect();
+            return Err(Error::Failed(format!(
+                "no swarm node can take an environment needing {} of memory: {}\n  Free memory by \
+                 deleting environments (stopped ones keep their place), add a node, or lower the \
+                 template's memory limits. Memory promised to creates that were interrupted is \
+                 released by `envctl sync`.",
+                crate::names::bytes(memory),
+                if seen.is_empty() {
+                    "the swarm lists no nodes".to_owned()
+                } else {
+                    seen.join("; ")
+                }
+            )));
+        };
+        Ok(Some(crate::store::Node {
+            id: best.id.clone(),
+            hostname: best.hostname.clone(),
+            address: best.address.clone(),
+        }))
+    }
+}
+
+/// One node of a cluster, as placement sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub id: String,
+    pub hostname: String,
+    /// What URLs of environments on it name.
+    pub address: String,
+    /// "ready", "down", "disconnected" or "unknown".
+    pub state: String,
+    /// "active", "pause" or "drain".
+    pub availability: String,
+    /// It has every `[engine] node_labels` label.
+    pub labelled: bool,
+    /// Ready, active and labelled: new environments may go there.
+    pub usable: bool,
+    /// Its memory, in bytes.
+    pub memory: u64,
+    /// The memory limits of the services placed on it, in bytes.
+    pub committed: u64,
+}
+
+impl NodeInfo {
+    /// Memory not yet promised to a service's limit.
+    pub fn free(&self) -> u64 {
+        self.memory.saturating_sub(self.committed)
+    }
+
+    /// "worker-1 (10.0.0.5): ready, active, 12.1 GiB free of 16.0 GiB".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} ({}): {}, {}{}, {} free of {}",
+            self.hostname,
+            self.address,
+            self.state,
+            self.availability,
+            if self.labelled {
+                ""
+            } else {
+                ", without [engine] node_labels"
+            },
+            crate::names::bytes(self.free()),
+            crate::names::bytes(self.memory)
+        )
+    }
+}
+
 /// Why a network could not be created.
 #[derive(Debug)]
 pub enum NetworkError {
@@ -357,6 +519,9 @@ pub struct EnvironmentObjects {
     pub volumes: Vec<String>,
     /// Markers by name, each with its labels (see [`labels`]).
     pub markers: std::collections::BTreeMap<String, HashMap<String, String>>,
+    /// On a Swarm: why the node it is placed on cannot run it (gone,
+    /// down, drained), when it cannot.
+    pub node_problem: Option<String>,
 }
 
 /// One labelled container, as `docker ps -a` sees it.
@@ -420,4 +585,103 @@ pub struct ContainerSpec {
     pub pids: Option<i64>,
     /// A health check command (`ready = { cmd = [...] }`).
     pub health_cmd: Option<Vec<String>>,
+    /// On a Swarm: the id of the node it must run on.
+    pub node: Option<String>,
+    /// How long a stop waits before killing it (`[defaults] stop_timeout`):
+    /// a Swarm keeps it in the service; Docker is told at each stop.
+    pub stop_grace: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GIB: u64 = 1 << 30;
+
+    fn node(name: &str, usable: bool, memory: u64, committed: u64) -> NodeInfo {
+        NodeInfo {
+            id: format!("id-{name}"),
+            hostname: name.to_owned(),
+            address: format!("10.0.0.{}", name.len()),
+            state: if usable { "ready" } else { "down" }.to_owned(),
+            availability: "active".to_owned(),
+            labelled: true,
+            usable,
+            memory,
+            committed,
+        }
+    }
+
+    fn cluster(nodes: Vec<NodeInfo>) -> Site {
+        Site {
+            nodes: Some(nodes),
+            ..Site::default()
+        }
+    }
+
+    fn placed(site: &Site, memory: u64, pending: &[(&str, u64)]) -> Option<String> {
+        site.place(memory, pending.iter().copied())
+            .ok()
+            .flatten()
+            .map(|n| n.hostname)
+    }
+
+    #[test]
+    fn placement_takes_the_usable_node_with_the_most_memory_left() {
+        let site = cluster(vec![
+            node("big-but-busy", true, 64 * GIB, 60 * GIB),
+            node("roomy", true, 16 * GIB, 2 * GIB),
+            node("down", false, 128 * GIB, 0),
+            node("small", true, 8 * GIB, 0),
+        ]);
+        assert_eq!(placed(&site, 4 * GIB, &[]).as_deref(), Some("roomy"));
+        // Only the node with room: not the one with the most memory in all.
+        assert_eq!(placed(&site, 10 * GIB, &[]).as_deref(), Some("roomy"));
+        let err = site.place(15 * GIB, []).unwrap_err().to_string();
+        assert!(
+            err.contains("no swarm node can take an environment needing"),
+            "{err}"
+        );
+        assert!(err.contains("roomy"), "{err}");
+        let down = cluster(vec![node("down", false, GIB, 0)]);
+        assert!(down.place(0, []).is_err());
+        // One engine: no node to choose.
+        assert_eq!(Site::default().place(100 * GIB, []).unwrap(), None);
+    }
+
+    #[test]
+    fn environments_being_made_take_their_node_s_room_first() {
+        let site = cluster(vec![
+            node("roomy", true, 16 * GIB, 2 * GIB),
+            node("small", true, 8 * GIB, 0),
+        ]);
+        // 14 GiB left on roomy, 6 of them promised: small (8 left) wins.
+        assert_eq!(
+            placed(&site, 4 * GIB, &[("id-roomy", 6 * GIB)]).as_deref(),
+            Some("small")
+        );
+        // Both promised away: no room, and the message says why.
+        let err = site
+            .place(4 * GIB, [("id-roomy", 12 * GIB), ("id-small", 5 * GIB)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("promised to environments being created"),
+            "{err}"
+        );
+        // What the reading counted of an environment.
+        let mut read = site.clone();
+        read.counted.insert(Site::key("inst", "half"), GIB);
+        read.counted.insert(Site::key("inst", "made"), GIB);
+        assert_eq!(read.uncounted("inst", "new", 4 * GIB, true), 4 * GIB);
+        assert_eq!(read.uncounted("inst", "since", 4 * GIB, false), 4 * GIB);
+        assert_eq!(read.uncounted("inst", "half", 4 * GIB, true), 3 * GIB);
+        assert_eq!(read.uncounted("inst", "made", 4 * GIB, false), 0);
+        assert_eq!(read.uncounted("other", "made", 4 * GIB, false), 4 * GIB);
+        // A node that is not in the reading promises nothing.
+        assert_eq!(
+            placed(&site, 4 * GIB, &[("id-gone", 100 * GIB)]).as_deref(),
+            Some("roomy")
+        );
+    }
 }

@@ -19,13 +19,14 @@ const FAST_PHASE: Duration = Duration::from_secs(2);
 const MAX_POLL: Duration = Duration::from_millis(500);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Waits until `container` is ready by `probe` on `host_port`, or `deadline`.
+/// Waits until `container` is ready by `probe` on `address` (the host its
+/// port is published on, and the port), or `deadline`.
 pub async fn wait_ready(
     engine: &Engine,
     service: &str,
     container: &str,
     probe: &Probe,
-    host_port: Option<u16>,
+    address: Option<(&str, u16)>,
     deadline: Instant,
 ) -> Result<()> {
     // Most services answer within a few seconds: poll often at first, then back off.
@@ -57,8 +58,8 @@ pub async fn wait_ready(
                 // Still running: a job is done only when it exits 0.
                 Probe::Completed => false,
                 Probe::Health => state.health == Health::Healthy,
-                Probe::Tcp => tcp_answers(host_port).await,
-                Probe::Http(path) => http_answers(host_port, path).await,
+                Probe::Tcp => tcp_answers(address).await,
+                Probe::Http(path) => http_answers(address, path).await,
             };
             if ready {
                 return Ok(());
@@ -82,11 +83,11 @@ pub async fn wait_ready(
 /// its full probes when it was made: a TCP probe is a connect (Docker's proxy
 /// accepts for a dead service too, but then its container is not running).
 /// A health check cannot be read without the engine: it counts as passed.
-pub async fn answers_now(service: &str, probe: &Probe, host_port: Option<u16>) -> Result<()> {
+pub async fn answers_now(service: &str, probe: &Probe, address: Option<(&str, u16)>) -> Result<()> {
     let ready = match probe {
         Probe::Running | Probe::Health | Probe::Completed => true,
-        Probe::Tcp => tcp_open(host_port, Duration::ZERO).await,
-        Probe::Http(path) => http_answers(host_port, path).await,
+        Probe::Tcp => tcp_open(address, Duration::ZERO).await,
+        Probe::Http(path) => http_answers(address, path).await,
     };
     if ready {
         Ok(())
@@ -111,15 +112,14 @@ fn describe(probe: &Probe) -> String {
 /// A TCP connect that the far end keeps open. Docker's userland proxy accepts
 /// on the published port even when nothing listens in the container, then
 /// closes at once; that close is "not ready".
-async fn tcp_answers(port: Option<u16>) -> bool {
-    tcp_open(port, Duration::from_millis(150)).await
+async fn tcp_answers(address: Option<(&str, u16)>) -> bool {
+    tcp_open(address, Duration::from_millis(150)).await
 }
 
 /// [`tcp_answers`], watching the connection for `window`.
-async fn tcp_open(port: Option<u16>, window: Duration) -> bool {
-    let Some(port) = port else { return false };
-    let Ok(Ok(mut stream)) =
-        tokio::time::timeout(PROBE_TIMEOUT, TcpStream::connect(("127.0.0.1", port))).await
+async fn tcp_open(address: Option<(&str, u16)>, window: Duration) -> bool {
+    let Some(address) = address else { return false };
+    let Ok(Ok(mut stream)) = tokio::time::timeout(PROBE_TIMEOUT, TcpStream::connect(address)).await
     else {
         return false;
     };
@@ -132,10 +132,10 @@ async fn tcp_open(port: Option<u16>, window: Duration) -> bool {
 }
 
 /// HTTP/1.0 GET of `path` on the published port answers 2xx or 3xx.
-async fn http_answers(port: Option<u16>, path: &str) -> bool {
-    let Some(port) = port else { return false };
+async fn http_answers(address: Option<(&str, u16)>, path: &str) -> bool {
+    let Some(address) = address else { return false };
     let attempt = async {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+        let mut stream = TcpStream::connect(address).await.ok()?;
         let request =
             format!("GET {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: envctl\r\n\r\n");
         stream.write_all(request.as_bytes()).await.ok()?;
@@ -195,8 +195,8 @@ mod tests {
         }
         let ok = serve("HTTP/1.0 200 OK\r\n\r\nok").await;
         let down = serve("HTTP/1.0 503 Unavailable\r\n\r\n").await;
-        assert!(http_answers(Some(ok), "/").await);
-        assert!(!http_answers(Some(down), "/").await);
+        assert!(http_answers(Some(("127.0.0.1", ok)), "/").await);
+        assert!(!http_answers(Some(("127.0.0.1", down)), "/").await);
         assert!(!http_answers(None, "/").await);
     }
 }

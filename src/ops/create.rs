@@ -191,7 +191,7 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
         })
         .transpose()?;
     // Reach Docker before writing anything, so "Docker is down" leaves the database as it was.
-    ctx.engine().await?;
+    let engine = ctx.engine().await?;
     let pooled = template.pool.is_some() && !opts.no_pool && !opts.for_pool && restore.is_none();
     if pooled
         && let Some(env) =
@@ -201,6 +201,10 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
     }
     let timeout = opts.timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let deadline = crate::config::durations::instant_after(timeout);
+    // What placement needs (on a Swarm: the nodes and the memory taken on
+    // each; the node is chosen under the lock) and the ports in use
+    // elsewhere in the cluster.
+    let site = engine.site().await?;
     let mut secrets = crate::store::secrets::generate(&template.secrets);
     // Restored data was made with the archived secrets: keep them.
     if let Some(restore) = &restore {
@@ -219,6 +223,7 @@ async fn reserve_checked(ctx: &Context, caller: &Caller, opts: &CreateOptions) -
         opts,
         timeout,
         &secrets,
+        &site,
     )?;
     Ok(Start::Cold(Reservation {
         env,
@@ -334,11 +339,12 @@ fn reserve(
     opts: &CreateOptions,
     timeout: Duration,
     secrets: &BTreeMap<String, String>,
+    site: &crate::engine::Site,
 ) -> Result<(Environment, String, Template)> {
-    store.insert(|db| {
+    store.insert(|others| {
         let name = match &opts.name {
             Some(name) => {
-                if let Some(existing) = db.find(name) {
+                if let Some(existing) = others.find(name) {
                     return Err(Error::Conflict(format!(
                         "an environment named '{name}' already exists (id {}, {})",
                         existing.id, existing.status
@@ -348,30 +354,37 @@ fn reserve(
             }
             None => loop {
                 let candidate = names::default_name(owner);
-                if db.find(&candidate).is_none() {
+                if others.find(&candidate).is_none() {
                     break candidate;
                 }
             },
         };
         let id = loop {
             let candidate = names::new_id();
-            if db.find(&candidate).is_none() {
+            if others.find(&candidate).is_none() {
                 break candidate;
             }
         };
-        let held: Vec<_> = db
-            .environments
-            .iter()
-            .map(Environment::port_range)
-            .collect();
+        let held = others.port_ranges();
+        // The node, chosen here under the lock: an environment reserved
+        // meanwhile takes its node's room before its services exist, and
+        // one made after the engine was read counts too. A template since
+        // removed from the config promises nothing.
+        let being_made = others.iter().filter_map(|b| {
+            let node = b.node.as_deref()?;
+            if matches!(b.status, Status::Failed | Status::Deleting) {
+                return None;
+            }
+            let memory = config.templates.get(b.template.as_ref())?.memory_bytes();
+            let being_made = matches!(b.status, Status::Creating | Status::Prepared);
+            let uncounted = site.uncounted(others.instance_id, &b.id, memory, being_made);
+            (uncounted > 0).then_some((node, uncounted))
+        });
+        let node = site.place(template.memory_bytes(), being_made)?;
         let size = template.block_size();
-        let base = ports::allocate(
-            config.ports.base,
-            config.ports.max,
-            size,
-            &held,
-            ports::host_port_is_free,
-        )?;
+        let base = ports::allocate(config.ports.base, config.ports.max, size, &held, |port| {
+            !site.taken_ports.contains(&port) && ports::host_port_is_free(port)
+        })?;
         let now = Utc::now();
         // Without a TTL, an environment ends at the longest lifetime allowed.
         let ttl = opts
@@ -399,15 +412,18 @@ fn reserve(
             operation: Some(Operation::begin("create", timeout)),
             pool: opts.for_pool.then(|| template_name.to_owned()),
             from_pool: false,
+            node: node.clone(),
         };
+        // On a Swarm, URLs name the node's address.
+        let public_host = node
+            .as_ref()
+            .map_or(config.ports.public_host.as_str(), |n| n.address.as_str());
         for s in &template.services {
             if s.port.is_some() {
                 let port = base + s.offset;
                 env.ports.insert(s.name.clone(), port);
-                env.urls.insert(
-                    s.name.clone(),
-                    format!("http://{}:{port}", config.ports.public_host),
-                );
+                env.urls
+                    .insert(s.name.clone(), format!("http://{public_host}:{port}"));
             }
             env.services.insert(
                 s.name.clone(),
@@ -429,7 +445,7 @@ fn reserve(
             }
         }
         crate::store::secrets::save(store.dir(), &id, secrets)?;
-        Ok((env.clone(), (env, db.instance_id.clone(), resolved)))
+        Ok((env.clone(), (env, others.instance_id.to_owned(), resolved)))
     })
 }
 
@@ -445,7 +461,11 @@ fn values<'a>(
         id: &env.id,
         owner: &env.owner,
         base_port: env.base_port,
-        public_host: &config.ports.public_host,
+        // On a Swarm, the node's address.
+        public_host: env
+            .node
+            .as_ref()
+            .map_or(config.ports.public_host.as_str(), |n| n.address.as_str()),
         ports: &env.ports,
         urls: &env.urls,
         secrets,
@@ -499,6 +519,7 @@ pub fn render_template(
         operation: None,
         pool: None,
         from_pool: false,
+        node: None,
     };
     for s in template.services.iter().filter(|s| s.port.is_some()) {
         let port = base_port.saturating_add(s.offset);
@@ -622,6 +643,7 @@ async fn build(
                     volumes,
                     no_copy,
                     template.is_job(&s.name),
+                    ctx.config.defaults.stop_timeout,
                 ))
                 .await?;
             let mut all_made = created_tx.subscribe();
@@ -641,7 +663,11 @@ async fn build(
             gates.before_start(&s.name, progress).await;
             progress.service(&s.name, Step::Starting);
             engine
-                .start_container(&container_name(&env.id, &s.name))
+                // A second past the create's own: its timeout is what a slow start reports.
+                .start_container(
+                    &container_name(&env.id, &s.name),
+                    service_deadline(deadline, None),
+                )
                 .await
                 .map_err(|e| Error::Failed(format!("service {}: {e}", s.name)))?;
             gates
@@ -729,9 +755,7 @@ pub(crate) async fn wait_until_ready(
 ) -> Result<Environment> {
     try_join_all(template.services.iter().map(|s| async move {
         progress.service(&s.name, Step::Waiting);
-        let service_deadline = s
-            .ready_timeout()
-            .map_or(deadline, |t| deadline.min(Instant::now() + t));
+        let service_deadline = service_deadline(deadline, s.ready_timeout());
         let container = container_name(&env.id, &s.name);
         let port = env.ports.get(&s.name).copied();
         readiness::wait_ready(
@@ -739,7 +763,7 @@ pub(crate) async fn wait_until_ready(
             &s.name,
             &container,
             &template.probe(s),
-            port,
+            port.map(|p| (env.probe_host(), p)),
             service_deadline,
         )
         .await?;
@@ -848,6 +872,17 @@ async fn roll_back(engine: &Engine, instance: &str, env_id: &str) -> Result<()> 
     Ok(())
 }
 
+/// How long one service's readiness is waited for: its own `ready.timeout`
+/// when that ends first; else a moment past the operation's `deadline`, so
+/// that the operation's own timeout (which names `--timeout`) is the one
+/// reported, not a race between two errors due at the same instant.
+pub(crate) fn service_deadline(deadline: Instant, ready_timeout: Option<Duration>) -> Instant {
+    match ready_timeout.map(|t| Instant::now() + t) {
+        Some(own) if own < deadline => own,
+        _ => deadline + Duration::from_secs(1),
+    }
+}
+
 pub fn container_name(env_id: &str, service: &str) -> String {
     format!("envctl-{env_id}-{service}")
 }
@@ -856,6 +891,7 @@ pub fn network_name(env_id: &str) -> String {
     format!("envctl-{env_id}")
 }
 
+#[allow(clippy::too_many_arguments)]
 fn container_spec(
     env: &Environment,
     s: &ServiceSpec,
@@ -864,6 +900,7 @@ fn container_spec(
     volumes: Vec<(String, String, bool)>,
     no_copy: Vec<String>,
     job: bool,
+    stop_grace: Duration,
 ) -> ContainerSpec {
     let host_port = env.ports.get(&s.name).copied();
     let mut labels = label::service(labels, &s.name, s.sign_in.as_deref(), host_port);
@@ -885,5 +922,7 @@ fn container_spec(
         memory: s.memory_bytes(),
         pids: s.pids,
         health_cmd: s.ready.as_ref().and_then(|r| r.cmd.clone()),
+        node: env.node.as_ref().map(|n| n.id.clone()),
+        stop_grace,
     }
 }

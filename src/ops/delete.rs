@@ -43,6 +43,16 @@ pub struct Deleted {
 /// How long an archive before a removal may take before it counts as abandoned.
 const ARCHIVE_DEADLINE: Duration = Duration::from_secs(6 * 3600);
 const DELETE_DEADLINE: Duration = Duration::from_secs(120);
+
+/// How long a removal may take before it counts as abandoned: its services
+/// stop first (the grace period, and on a Swarm what the engine takes to
+/// tell it), then everything goes.
+pub(crate) fn removal_deadline(ctx: &Context) -> Duration {
+    DELETE_DEADLINE
+        .saturating_add(ctx.config.defaults.stop_timeout)
+        .saturating_add(crate::ops::lifecycle::STOP_SETTLE)
+}
+
 /// The operation of a removal of everything: its volumes were archived, or
 /// were chosen to go without one (`--no-archive`, archives off, a pool member).
 pub const REMOVE_ALL: &str = "delete";
@@ -158,9 +168,9 @@ async fn delete_inner(
         env.operation = Some(if archive {
             Operation::begin("archive", ARCHIVE_DEADLINE)
         } else if opts.keep_volumes {
-            Operation::begin(KEEP_VOLUMES, DELETE_DEADLINE)
+            Operation::begin(KEEP_VOLUMES, removal_deadline(ctx))
         } else {
-            Operation::begin(REMOVE_ALL, DELETE_DEADLINE)
+            Operation::begin(REMOVE_ALL, removal_deadline(ctx))
         });
         Ok((env.clone(), instance, archive))
     });
@@ -231,7 +241,7 @@ async fn archive_first(
         Ok(manifest) => {
             ctx.store.update(|db| {
                 let env = db.get_mut(&env.id)?;
-                env.operation = Some(Operation::begin(REMOVE_ALL, DELETE_DEADLINE));
+                env.operation = Some(Operation::begin(REMOVE_ALL, removal_deadline(ctx)));
                 Ok(())
             })?;
             Ok(manifest.map(|m| m.summary()))

@@ -14,6 +14,7 @@
 //! The thresholds are the constants below; docs/commands.md lists them.
 //! The counting (subnets, ports, disk) is in pure functions, unit-tested.
 
+use crate::names::bytes;
 use std::net::Ipv4Addr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -170,8 +171,17 @@ async fn local_checks(opts: &DoctorOptions) -> Vec<Check> {
     checks.push(config_check);
     let (database_check, held) = check_database(&opts.data_dir);
     checks.push(database_check);
-    let (engine_check, engine) = check_engine().await;
+    let engine_config = config
+        .as_ref()
+        .map(|c| c.engine.clone())
+        .unwrap_or_default();
+    let (engine_check, engine) = check_engine(&engine_config).await;
     checks.push(engine_check);
+    if let Some(e) = &engine
+        && engine_config.kind == crate::config::EngineKind::Swarm
+    {
+        checks.push(check_swarm(e).await);
+    }
     const NO_CONFIG: &str = "config invalid";
     const NO_ENGINE: &str = "engine unreachable";
     checks.push(match (&config, &engine) {
@@ -191,6 +201,51 @@ async fn local_checks(opts: &DoctorOptions) -> Vec<Check> {
     });
     checks.push(check_maintenance(&opts.data_dir).await);
     checks
+}
+
+// ---- swarm --------------------------------------------------------------
+
+/// On a Swarm: the nodes new environments may go to, and those they may not.
+async fn check_swarm(engine: &Engine) -> Check {
+    const NAME: &str = "swarm";
+    let nodes = match engine.nodes().await {
+        Ok(Some(nodes)) => nodes,
+        Ok(None) => return Check::skip(NAME, "not a swarm"),
+        Err(e) => {
+            return Check::fail(
+                NAME,
+                first_line(&e),
+                "check that DOCKER_HOST names a manager node (`docker node ls` there)",
+            );
+        }
+    };
+    let usable = nodes.iter().filter(|n| n.usable).count();
+    let detail = format!(
+        "{usable} of {} nodes take environments: {}",
+        nodes.len(),
+        nodes
+            .iter()
+            .map(crate::engine::NodeInfo::summary)
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    if usable == 0 {
+        Check::fail(
+            NAME,
+            detail,
+            "make a node ready and active (`docker node update --availability active NODE`), \
+             or give one the labels [engine] node_labels asks for (`docker node update --label-add k=v NODE`)",
+        )
+    } else if nodes.iter().any(|n| n.labelled && !n.usable) {
+        // Nodes left out by [engine] node_labels are meant to be.
+        Check::warn(
+            NAME,
+            detail,
+            "environments on a node that is down or drained cannot run: `envctl sync` names them",
+        )
+    } else {
+        Check::ok(NAME, detail)
+    }
 }
 
 // ---- config -------------------------------------------------------------
@@ -301,7 +356,7 @@ fn first_line(e: &Error) -> String {
     e.to_string().lines().next().unwrap_or_default().to_owned()
 }
 
-async fn check_engine() -> (Check, Option<Engine>) {
+async fn check_engine(config: &crate::config::EngineConfig) -> (Check, Option<Engine>) {
     const NAME: &str = "engine";
     let host = crate::engine::docker::docker_host();
     let fix = format!(
@@ -310,7 +365,7 @@ async fn check_engine() -> (Check, Option<Engine>) {
          (`sudo usermod -aG docker $USER`, then log in again)"
     );
     let connected = tokio::time::timeout(ENGINE_TIMEOUT, async {
-        let engine = Engine::connect().await?;
+        let engine = Engine::connect(config).await?;
         let version = engine.version().await?;
         Ok::<_, Error>((engine, version))
     })
@@ -628,22 +683,6 @@ fn check_disk(data_dir: &Path) -> Check {
     let fix = "free space there: `envctl archive prune`, `envctl backup prune`, `docker system prune`, \
                or move the data directory (ENVCTL_DATA_DIR) to a bigger disk";
     status_check(NAME, status, detail, fix)
-}
-
-/// Bytes for people: "4.2 GiB".
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 // ---- images -------------------------------------------------------------

@@ -253,9 +253,11 @@ pub async fn start(
 ) -> Result<Environment> {
     let started = std::time::Instant::now();
     let result = async {
-        let env = begin_start(ctx, caller, target, timeout, progress).await?;
+        let env = claim_start(ctx, caller, target, timeout, progress).await?;
+        let deadline = start_deadline(ctx, timeout);
+        let env = start_services(ctx, &env, deadline, progress).await?;
         if wait {
-            finish_start(ctx, &env, timeout, progress).await
+            finish_start(ctx, &env, deadline, progress).await
         } else {
             ctx.store.commit(&env.id, |e| {
                 e.operation = None;
@@ -288,27 +290,21 @@ pub async fn start_in_background(
     super::log_environment(ctx, caller, "start", target, env, started, &claimed);
     let env = claimed?;
     let (ctx, answer) = (ctx.clone(), env.clone());
+    let deadline = start_deadline(&ctx, timeout);
     tokio::spawn(async move {
         let silent = &crate::ops::progress::Silent;
-        if let Ok(env) = start_services(&ctx, &env, timeout, silent).await {
-            let _ = finish_start(&ctx, &env, timeout, silent).await;
+        if let Ok(env) = start_services(&ctx, &env, deadline, silent).await {
+            let _ = finish_start(&ctx, &env, deadline, silent).await;
         }
     });
     Ok(answer)
 }
 
-/// The first half of [`start`]: marks the record `running` with a `start`
-/// operation and starts every container, in dependency order. Then
-/// [`finish_start`] waits for readiness.
-pub async fn begin_start(
-    ctx: &Context,
-    caller: &Caller,
-    target: &str,
-    timeout: Option<Duration>,
-    progress: &dyn Progress,
-) -> Result<Environment> {
-    let env = claim_start(ctx, caller, target, timeout, progress).await?;
-    start_services(ctx, &env, timeout, progress).await
+/// When a start begun now must be done: its `timeout`, else the
+/// configured create timeout. Starting the services and waiting for them
+/// to be ready share it, as the record's operation does.
+fn start_deadline(ctx: &Context, timeout: Option<Duration>) -> tokio::time::Instant {
+    crate::config::durations::instant_after(timeout.unwrap_or(ctx.config.defaults.create_timeout))
 }
 
 /// Marks the record `running` with a `start` operation, once every container
@@ -355,20 +351,18 @@ async fn claim_start(
 async fn start_services(
     ctx: &Context,
     env: &Environment,
-    timeout: Option<Duration>,
+    deadline: tokio::time::Instant,
     progress: &dyn Progress,
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
-    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
     // In dependency order when the template is still known (else all at once).
     let template = crate::ops::create::resolved_template(ctx, env).ok();
     let gates = Gates::new(template.as_ref(), env.services.keys().map(String::as_str));
-    let deadline = crate::config::durations::instant_after(timeout);
     let gates = &gates;
     let started = try_join_all(env.services.iter().map(|(name, s)| async move {
         gates.before_start(name, progress).await;
         progress.service(name, Step::Starting);
-        engine.start_container(&s.container).await?;
+        engine.start_container(&s.container, deadline).await?;
         gates
             .after_start(&ctx.store, engine, env, name, deadline, progress)
             .await
@@ -380,16 +374,16 @@ async fn start_services(
     ctx.store.commit(&env.id, |_| Ok(()))
 }
 
-/// The second half of [`start`]: waits until every service is ready, then
-/// clears the operation (or marks the record `failed` with the reason).
-pub async fn finish_start(
+/// The second half of [`start`]: waits until every service is ready (by
+/// the start's `deadline`), then clears the operation (or marks the record
+/// `failed` with the reason).
+async fn finish_start(
     ctx: &Context,
     env: &Environment,
-    timeout: Option<Duration>,
+    deadline: tokio::time::Instant,
     progress: &dyn Progress,
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
-    let timeout = timeout.unwrap_or(ctx.config.defaults.create_timeout);
     let template = match crate::ops::create::resolved_template(ctx, env) {
         Ok(t) => Ok(t),
         // The template left the config: all we can know is that the containers run.
@@ -404,7 +398,6 @@ pub async fn finish_start(
             Ok(())
         });
     };
-    let deadline = crate::config::durations::instant_after(timeout);
     match tokio::time::timeout_at(
         deadline,
         wait_until_ready(&ctx.store, engine, env, &template, deadline, progress),
@@ -469,11 +462,14 @@ async fn stop_inner(
         caller.authorize(Action::Change, Some(&env.owner))?;
         env.status.check(Status::Stopped, &env.name)?;
         // Dependants stop first, one level after another: at most one
-        // level per service, each taking up to the grace period.
+        // level per service, each taking up to the grace period and what
+        // the engine takes to tell the stop.
         let levels = u32::try_from(env.services.len()).unwrap_or(u32::MAX).max(1);
         env.operation = Some(Operation::begin(
             "stop",
-            grace.saturating_mul(levels.saturating_add(1)),
+            grace
+                .saturating_add(STOP_SETTLE)
+                .saturating_mul(levels.saturating_add(1)),
         ));
         Ok((env.clone(), instance))
     })?;
@@ -529,6 +525,14 @@ pub async fn restart_service(
     result
 }
 
+/// How long a service's restart may take once it has stopped: on a Swarm,
+/// for the new task to run.
+const RESTART_SETTLE: Duration = Duration::from_secs(120);
+
+/// How long past its grace period a service's stop may take for the engine
+/// to tell it ended (a Swarm waits a minute for its node to report).
+pub(crate) const STOP_SETTLE: Duration = Duration::from_secs(60);
+
 async fn restart_service_inner(
     ctx: &Context,
     caller: &Caller,
@@ -560,7 +564,9 @@ async fn restart_service_inner(
         }
         env.operation = Some(Operation::begin(
             "restart",
-            grace.saturating_add(std::time::Duration::from_secs(60)),
+            grace
+                .saturating_add(STOP_SETTLE)
+                .saturating_add(RESTART_SETTLE),
         ));
         Ok((env.clone(), instance))
     })?;
@@ -572,7 +578,8 @@ async fn restart_service_inner(
             )));
         }
         engine.stop_container(container, grace).await?;
-        engine.start_container(container).await
+        let deadline = crate::config::durations::instant_after(RESTART_SETTLE);
+        engine.start_container(container, deadline).await
     }
     .await;
     let env = ctx.store.commit(&env.id, |e| {

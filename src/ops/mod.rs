@@ -30,9 +30,7 @@ pub mod sync;
 pub mod tokens;
 
 pub use delete::{DeleteOptions, Deleted, delete, delete_in_background};
-pub use lifecycle::{
-    Update, begin_start, change, finish_start, set_pinned, start, start_in_background, stop, update,
-};
+pub use lifecycle::{Update, change, set_pinned, start, start_in_background, stop, update};
 pub use logs::{LogChunk, LogStream, logs, secrets, tail};
 pub use query::{ListFields, ListFilter, json_array, list, list_json, show};
 

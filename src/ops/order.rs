@@ -148,16 +148,14 @@ impl<'t> Gates<'t> {
             return Ok(());
         }
         progress.service(service, Step::Waiting);
-        let deadline = spec
-            .ready_timeout()
-            .map_or(deadline, |t| deadline.min(Instant::now() + t));
+        let deadline = crate::ops::create::service_deadline(deadline, spec.ready_timeout());
         let container = crate::ops::create::container_name(&env.id, service);
         readiness::wait_ready(
             engine,
             service,
             &container,
             &template.probe(spec),
-            env.ports.get(service).copied(),
+            env.ports.get(service).map(|&p| (env.probe_host(), p)),
             deadline,
         )
         .await?;

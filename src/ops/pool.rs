@@ -232,8 +232,8 @@ async fn check(
         }
         let template = &template;
         futures_util::future::try_join_all(template.services.iter().map(|s| async move {
-            let port = member.ports.get(&s.name).copied();
-            crate::engine::readiness::answers_now(&s.name, &template.probe(s), port).await
+            let address = member.ports.get(&s.name).map(|&p| (member.probe_host(), p));
+            crate::engine::readiness::answers_now(&s.name, &template.probe(s), address).await
         }))
         .await
         .map(|_| ())

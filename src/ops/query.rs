@@ -362,6 +362,7 @@ mod tests {
             operation: None,
             pool: None,
             from_pool: false,
+            node: None,
         }
     }
 

@@ -763,9 +763,23 @@ fn figures<'a>(
             _ => {}
         }
     });
-    // Environments older than the range, still here: from their records.
+    // Environments still here: those older than the range from their
+    // records. A failed one's life ended when it failed (`updated_at`):
+    // a life begun by a create line ends there; one made before the range
+    // (whose create may have failed: then it is seconds long) too; and a
+    // failed create in the range began none.
     for env in current {
-        if env.pool.is_some() || lives.contains_key(env.id.as_str()) || env.created_at >= until {
+        if env.pool.is_some() || env.created_at >= until {
+            continue;
+        }
+        let failed = (env.status == crate::store::Status::Failed).then_some(env.updated_at);
+        if let Some(life) = lives.get_mut(env.id.as_str()) {
+            if life.end.is_none() {
+                life.end = failed;
+            }
+            continue;
+        }
+        if failed.is_some() && env.created_at >= since {
             continue;
         }
         lives.insert(
@@ -775,7 +789,7 @@ fn figures<'a>(
                     env.labels.get(k).map(String::as_str)
                 })),
                 start: env.created_at,
-                end: None,
+                end: failed,
             },
         );
     }
@@ -1133,6 +1147,34 @@ mod tests {
             "2026-12-03T00:00:00.000Z",
         );
         assert_eq!(decode_into(text.as_bytes(), early, &mut Vec::new()), 0);
+    }
+
+    #[test]
+    fn records_older_than_the_range_live_until_they_failed() {
+        let record = |id: &str, status: &str, updated_at: &str| -> Environment {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "name": id, "template": "web", "owner": "ann",
+                "status": status, "ready": false, "base_port": 8000, "port_count": 1,
+                "ports": {}, "urls": {}, "services": {},
+                "created_at": "2026-10-01T00:00:00Z", "updated_at": updated_at,
+                "expires_at": null, "labels": {}, "error": null
+            }))
+            .unwrap()
+        };
+        let current = [
+            record("a", "running", "2026-10-01T00:00:00Z"),
+            record("b", "prepared", "2026-10-01T00:00:00Z"),
+            // Its create failed (or it broke) long before the range.
+            record("c", "failed", "2026-10-01T00:00:05Z"),
+            // It broke a day into the range.
+            record("d", "failed", "2026-11-25T00:00:00Z"),
+        ];
+        let now = t("2026-12-01T00:00:00Z");
+        let request = ReportRequest::parse(Some("7d"), None, None, now).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let report = compute(dir.path(), &current, &request, now);
+        assert_eq!(report.total.alive, 2, "{:?}", report.total);
+        assert_eq!(report.total.environment_hours, 2.0 * 7.0 * 24.0 + 24.0);
     }
 
     #[test]

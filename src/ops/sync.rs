@@ -25,6 +25,10 @@ use crate::error::{Error, Result};
 use crate::store::events;
 use crate::store::{Environment, Status};
 
+/// How long a repair waits for a dead service to run again (its image is
+/// on its node already: on a Swarm, a new task; on Docker, no wait).
+const RESTART_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// What `sync` may do (also the body of `POST /api/admin/sync`).
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -48,8 +52,23 @@ pub struct SyncReport {
     pub checked: usize,
     pub changes: Vec<Change>,
     pub orphans: Vec<Orphan>,
+    /// On a Swarm: environments whose node cannot run them any more.
+    #[serde(default)]
+    pub stranded: Vec<Stranded>,
     /// The backup taken before repairing, if any.
     pub backup: Option<String>,
+}
+
+/// An environment placed on a node that is gone, down or drained: its
+/// services cannot move (their volumes and ports are on that node).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Stranded {
+    pub id: String,
+    pub name: String,
+    /// What is wrong with the node, e.g. "its node worker-2 is drained".
+    pub problem: String,
+    /// What to do.
+    pub advice: String,
 }
 
 impl SyncReport {
@@ -270,6 +289,22 @@ pub(crate) async fn sync_locked(
         report.changes.push(change);
     }
 
+    for env in &db.environments {
+        let Some(problem) = inventory
+            .objects
+            .get(&env.id)
+            .and_then(|o| o.node_problem.clone())
+        else {
+            continue;
+        };
+        report.stranded.push(Stranded {
+            id: env.id.clone(),
+            name: env.name.clone(),
+            advice: stranded_advice(&env.name, ctx.config.archives.enabled),
+            problem,
+        });
+    }
+
     for id in &orphan_ids {
         let objects = &inventory.objects[id];
         let mut orphan = Orphan {
@@ -306,6 +341,26 @@ pub(crate) async fn sync_locked(
         report.orphans.push(orphan);
     }
     Ok(report)
+}
+
+/// What to do with an environment whose node cannot run it: make it again
+/// elsewhere, with its data where the node can still be read.
+fn stranded_advice(name: &str, archives: bool) -> String {
+    let name = crate::names::printable(name, 80);
+    if archives {
+        format!(
+            "if the node is back soon, reactivate it (`docker node update --availability active <node>`) and \
+             `envctl start {name}`; otherwise recreate it elsewhere: while the node can still be read, \
+             `envctl archive create {name}`, then `envctl delete {name} --yes` and \
+             `envctl create {name} --from-archive {name}` (without an archive: delete and create anew)"
+        )
+    } else {
+        format!(
+            "if the node is back soon, reactivate it (`docker node update --availability active <node>`) and \
+             `envctl start {name}`; otherwise recreate it elsewhere (`envctl delete {name} --yes`, then \
+             create it again); its volumes stay on the old node"
+        )
+    }
 }
 
 /// A job's container that ran and exited 0: done, not dead.
@@ -483,7 +538,10 @@ pub async fn apply(
             db.get_mut(&seen.id)?.fail(reason);
             Ok(())
         })?,
-        Repair::Restart { container, .. } => engine.start_container(&container).await?,
+        Repair::Restart { container, .. } => {
+            let deadline = crate::config::durations::instant_after(RESTART_WAIT);
+            engine.start_container(&container, deadline).await?
+        }
         Repair::Stop { reason } => ctx.store.update(|db| {
             unchanged(db)?;
             let env = db.get_mut(&seen.id)?;
@@ -511,7 +569,7 @@ pub async fn apply(
                 let env = db.get_mut(&seen.id)?;
                 env.operation = Some(crate::store::Operation::begin(
                     action,
-                    std::time::Duration::from_secs(120),
+                    crate::ops::delete::removal_deadline(ctx),
                 ));
                 Ok(())
             })?;
@@ -604,6 +662,7 @@ mod tests {
             operation: None,
             pool: None,
             from_pool: false,
+            node: None,
         }
     }
 

@@ -44,7 +44,36 @@ impl Sandbox {
         Sandbox::with(base, "")
     }
 
+    /// A sandbox on `engine`: its own ports `base..base + 40` and address
+    /// pool (overlay networks on a Swarm are not checked against bridges).
+    pub fn on(engine: EngineKind, base: u16) -> Sandbox {
+        Sandbox::on_with(engine, base, "")
+    }
+
+    /// [`Sandbox::on`] with more config (templates, say).
+    pub fn on_with(engine: EngineKind, base: u16, extra: &str) -> Sandbox {
+        let config = match engine {
+            EngineKind::Docker => {
+                "[network]\nsubnet_pool = \"10.213.0.0/16\"\nsubnet_prefix = 28\n".to_owned()
+            }
+            EngineKind::Swarm => {
+                assert!(
+                    swarm_node().is_some(),
+                    "the Docker engine is not a swarm manager: scripts/test.sh makes it one \
+                     (`docker swarm init --advertise-addr 127.0.0.1`)"
+                );
+                "[engine]\nkind = \"swarm\"\n[network]\nsubnet_pool = \"10.214.0.0/16\"\nsubnet_prefix = 28\n"
+                    .to_owned()
+            }
+        };
+        Sandbox::with_width(base, &format!("{config}{extra}\n"), 40)
+    }
+
     fn with(base: u16, extra: &str) -> Sandbox {
+        Sandbox::with_width(base, extra, 100)
+    }
+
+    fn with_width(base: u16, extra: &str, width: u16) -> Sandbox {
         assert!(
             Command::new("docker")
                 .args(["image", "inspect", IMAGE])
@@ -150,7 +179,7 @@ name = "app"
 image = "envctl-test/no-such-image:1"
 port = 80
 "#,
-            max = base + 99
+            max = base + width - 1
         );
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
         Sandbox { dir, base }
@@ -246,6 +275,8 @@ port = 80
         let filter = format!("label=io.envctl.instance={id}");
         let args: Vec<&str> = match kind {
             "container" => vec!["ps", "-a", "-q", "--filter", &filter],
+            // None (and an error, ignored) when the engine is not in a swarm.
+            "service" => vec!["service", "ls", "-q", "--filter", &filter],
             "network" => vec!["network", "ls", "-q", "--filter", &filter],
             _ => vec!["volume", "ls", "-q", "--filter", &filter],
         };
@@ -256,7 +287,22 @@ port = 80
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        // Services left behind are emptied first: an engine before 23.0
+        // crashes when a service goes while its tasks are being reaped
+        // (see `retire` in src/engine/docker/swarm.rs).
+        for service in self.labelled("service") {
+            let _ = Command::new("docker")
+                .args(["service", "scale", "--detach", &format!("{service}=0")])
+                .output();
+            wait_until(Duration::from_secs(60), || {
+                Command::new("docker")
+                    .args(["service", "ps", "--format", "{{.DesiredState}}", &service])
+                    .output()
+                    .is_ok_and(|o| !text(&o.stdout).contains("Remove"))
+            });
+        }
         for (kind, rm) in [
+            ("service", vec!["service", "rm"]),
             ("container", vec!["rm", "-f", "-v"]),
             ("network", vec!["network", "rm"]),
             ("volume", vec!["volume", "rm", "-f"]),
@@ -266,6 +312,31 @@ impl Drop for Sandbox {
                 let _ = Command::new("docker").args(&rm).args(&ids).output();
             }
         }
+    }
+}
+
+/// Which engine a behavioural test runs on (`[engine] kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    Docker,
+    Swarm,
+}
+
+/// The id of the swarm node this engine is, when it is a swarm manager.
+pub fn swarm_node() -> Option<String> {
+    let out = Command::new("docker")
+        .args([
+            "info",
+            "--format",
+            "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeID}}",
+        ])
+        .output()
+        .ok()?;
+    let text = text(&out.stdout);
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some("active"), Some("true"), Some(id)) => Some(id.to_owned()),
+        _ => None,
     }
 }
 

@@ -573,6 +573,9 @@ pub fn environment(
                 dt { "Created" } dd { (when(env.created_at)) }
                 dt { "Expires" } dd { @match env.expires_at { Some(t) => (when(t)), None => "never" } }
                 dt { "Pinned" } dd { (if env.pinned { "yes" } else { "no" }) }
+                @if let Some(node) = &env.node {
+                    dt { "Node" } dd { (node.hostname) " (" (node.address) ")" }
+                }
                 @if !env.labels.is_empty() {
                     dt { "Labels" }
                     dd { @for (k, v) in &env.labels { code.label { (k) "=" (v) } " " } }

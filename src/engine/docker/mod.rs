@@ -11,6 +11,7 @@
 
 mod raw;
 mod stats;
+pub mod swarm;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -165,14 +166,54 @@ impl DockerEngine {
         Ok(count)
     }
 
+    /// Creates a network of `driver` ("bridge", or "overlay", then
+    /// attachable); with `subnet`, on that subnet. A subnet taken by another
+    /// network is [`NetworkError::SubnetTaken`].
+    async fn make_network(
+        &self,
+        name: &str,
+        labels: HashMap<String, String>,
+        subnet: Option<String>,
+        driver: &str,
+    ) -> Result<(), NetworkError> {
+        let request = NetworkCreateRequest {
+            name: name.to_owned(),
+            driver: Some(driver.into()),
+            attachable: (driver == "overlay").then_some(true),
+            labels: Some(labels),
+            ipam: subnet.map(|s| Ipam {
+                config: Some(vec![IpamConfig {
+                    subnet: Some(s),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        match self.docker.create_network(request).await {
+            Ok(_) => Ok(()),
+            Err(e) if status_of(&e) == Some(409) => Ok(()),
+            Err(e) if error_text(&e).contains("overlaps") => Err(NetworkError::SubnetTaken),
+            Err(e) if error_text(&e).contains("non-overlapping IPv4 address pool") => {
+                Err(NetworkError::Other(Error::Failed(format!(
+                    "Docker has no address pool left for network {name}: {}\n  \
+                     A stock engine has room for about 30 bridge networks. Set [network] subnet_pool \
+                     in envctl's config (e.g. \"10.213.0.0/16\"), or add default-address-pools to \
+                     /etc/docker/daemon.json.",
+                    error_text(&e)
+                ))))
+            }
+            Err(e) => Err(NetworkError::Other(docker_error(format!(
+                "creating network {name}"
+            ))(e))),
+        }
+    }
+
     /// Connects and negotiates the API version, failing within seconds with
     /// [`Error::DockerUnreachable`] when there is no engine.
     pub async fn connect() -> Result<DockerEngine> {
         let host = docker_host();
-        let unreachable = |reason: String| Error::DockerUnreachable {
-            host: host.clone(),
-            reason,
-        };
+        let unreachable = |reason: String| Error::docker_down(&host, reason);
         let docker = Docker::connect_with_defaults().map_err(|e| unreachable(e.to_string()))?;
         let docker = docker.with_timeout(REQUEST_TIMEOUT);
         let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
@@ -295,36 +336,7 @@ impl Runtime for DockerEngine {
         labels: HashMap<String, String>,
         subnet: Option<String>,
     ) -> Result<(), NetworkError> {
-        let request = NetworkCreateRequest {
-            name: name.to_owned(),
-            driver: Some("bridge".into()),
-            labels: Some(labels),
-            ipam: subnet.map(|s| Ipam {
-                config: Some(vec![IpamConfig {
-                    subnet: Some(s),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        match self.docker.create_network(request).await {
-            Ok(_) => Ok(()),
-            Err(e) if status_of(&e) == Some(409) => Ok(()),
-            Err(e) if error_text(&e).contains("overlaps") => Err(NetworkError::SubnetTaken),
-            Err(e) if error_text(&e).contains("non-overlapping IPv4 address pool") => {
-                Err(NetworkError::Other(Error::Failed(format!(
-                    "Docker has no address pool left for network {name}: {}\n  \
-                     A stock engine has room for about 30 bridge networks. Set [network] subnet_pool \
-                     in envctl's config (e.g. \"10.213.0.0/16\"), or add default-address-pools to \
-                     /etc/docker/daemon.json.",
-                    error_text(&e)
-                ))))
-            }
-            Err(e) => Err(NetworkError::Other(docker_error(format!(
-                "creating network {name}"
-            ))(e))),
-        }
+        self.make_network(name, labels, subnet, "bridge").await
     }
 
     async fn create_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
@@ -353,8 +365,9 @@ impl Runtime for DockerEngine {
             .map_err(docker_error(format!("creating container {name}")))
     }
 
-    /// Starts a container; an already running one is fine.
-    async fn start_container(&self, name: &str) -> Result<()> {
+    /// Starts a container; an already running one is fine. Docker answers
+    /// once it runs: nothing to wait for.
+    async fn start_container(&self, name: &str, _deadline: tokio::time::Instant) -> Result<()> {
         match self.docker.start_container(name, None).await {
             Ok(()) => Ok(()),
             Err(e) if status_of(&e) == Some(304) => Ok(()),
@@ -389,17 +402,7 @@ impl Runtime for DockerEngine {
             Err(e) => return Err(docker_error(format!("inspecting container {name}"))(e)),
         };
         let labels = inspect.config.and_then(|c| c.labels).unwrap_or_default();
-        let ours = labels.get(label::INSTANCE).map(String::as_str) == Some(instance)
-            && labels.get(label::ENVIRONMENT).map(String::as_str) == Some(env_id);
-        if ours {
-            Ok(true)
-        } else {
-            Err(Error::Conflict(format!(
-                "container {} is not one of this installation's containers for environment {env_id}; \
-                 envctl leaves it alone (was the record edited or restored from a foreign backup?)",
-                crate::names::printable(name, 80)
-            )))
-        }
+        owned("container", name, &labels, instance, env_id)
     }
 
     /// The state of a container, or `None` when it does not exist.
@@ -801,13 +804,7 @@ impl Runtime for DockerEngine {
         follow: bool,
         tail: Option<usize>,
     ) -> impl Stream<Item = Result<String>> + Send + 'static {
-        let options = LogsOptions {
-            follow,
-            stdout: true,
-            stderr: true,
-            tail: tail.map(|t| t.to_string()).unwrap_or_else(|| "all".into()),
-            ..Default::default()
-        };
+        let options = log_options(follow, tail);
         let name = name.to_owned();
         self.docker
             .logs(&name, Some(options))
@@ -1031,6 +1028,41 @@ impl ContainerSpec {
             }),
             ..Default::default()
         }
+    }
+}
+
+/// Both output streams, the last `tail` lines (all without), and with
+/// `follow` what comes after.
+fn log_options(follow: bool, tail: Option<usize>) -> LogsOptions {
+    LogsOptions {
+        follow,
+        stdout: true,
+        stderr: true,
+        tail: tail.map(|t| t.to_string()).unwrap_or_else(|| "all".into()),
+        ..Default::default()
+    }
+}
+
+/// `Ok(true)` when `labels` (of `kind` `name`) name this installation and
+/// environment `env_id`; a conflict otherwise: someone else's object, which
+/// a record must never make envctl touch.
+fn owned(
+    kind: &str,
+    name: &str,
+    labels: &HashMap<String, String>,
+    instance: &str,
+    env_id: &str,
+) -> Result<bool> {
+    let ours = labels.get(label::INSTANCE).map(String::as_str) == Some(instance)
+        && labels.get(label::ENVIRONMENT).map(String::as_str) == Some(env_id);
+    if ours {
+        Ok(true)
+    } else {
+        Err(Error::Conflict(format!(
+            "{kind} {} is not one of this installation's {kind}s for environment {env_id}; \
+             envctl leaves it alone (was the record edited or restored from a foreign backup?)",
+            crate::names::printable(name, 80)
+        )))
     }
 }
 

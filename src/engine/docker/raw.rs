@@ -31,10 +31,7 @@ enum Framing {
 /// the engine's message (404 as [`Error::NotFound`] of `what`).
 pub fn get(path: &str, what: &'static str, name: &str, context: &str) -> Result<Body> {
     let host = super::docker_host();
-    let unreachable = |e: io::Error| Error::DockerUnreachable {
-        host: host.clone(),
-        reason: e.to_string(),
-    };
+    let unreachable = |e: io::Error| Error::docker_down(&host, e.to_string());
     let stream: Box<dyn ReadWrite> = if let Some(socket) = host.strip_prefix("unix://") {
         Box::new(std::os::unix::net::UnixStream::connect(socket).map_err(unreachable)?)
     } else if let Some(address) = host
