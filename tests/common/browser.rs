@@ -75,13 +75,26 @@ pub async fn text_of(b: &Client, css: &str) -> Option<String> {
     b.find(Locator::Css(css)).await.ok()?.text().await.ok()
 }
 
+/// Clicks `css`. A live page (the event stream re-renders its panels) can
+/// replace the element between finding and clicking it; the click was then
+/// not delivered, so it finds the element again and clicks the new one.
 pub async fn click(b: &Client, css: &str) {
-    b.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    for _ in 0..50 {
+        let element = b
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+        match element.click().await {
+            Ok(_) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("clicking {css}: {e}"),
+        }
+    }
+    panic!("{css} was replaced on every click for 5 s");
 }
 
 pub async fn type_into(b: &Client, css: &str, text: &str) {
