@@ -157,7 +157,7 @@ pub fn record(id: &str, objects: &EnvironmentObjects, public_host: &str) -> Opti
         _ => None,
     };
     // URLs name the node's address where the environment has one.
-    let public_host = node.as_ref().map_or(public_host, |n| n.address.as_str());
+    let public_host = crate::store::Node::url_host(node.as_ref(), public_host);
     let mut ports = BTreeMap::new();
     let mut urls = BTreeMap::new();
     let mut services = BTreeMap::new();

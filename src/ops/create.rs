@@ -415,9 +415,7 @@ fn reserve(
             node: node.clone(),
         };
         // On a Swarm, URLs name the node's address.
-        let public_host = node
-            .as_ref()
-            .map_or(config.ports.public_host.as_str(), |n| n.address.as_str());
+        let public_host = crate::store::Node::url_host(node.as_ref(), &config.ports.public_host);
         for s in &template.services {
             if s.port.is_some() {
                 let port = base + s.offset;
@@ -462,10 +460,7 @@ fn values<'a>(
         owner: &env.owner,
         base_port: env.base_port,
         // On a Swarm, the node's address.
-        public_host: env
-            .node
-            .as_ref()
-            .map_or(config.ports.public_host.as_str(), |n| n.address.as_str()),
+        public_host: crate::store::Node::url_host(env.node.as_ref(), &config.ports.public_host),
         ports: &env.ports,
         urls: &env.urls,
         secrets,

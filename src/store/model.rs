@@ -231,6 +231,14 @@ pub struct Node {
     pub address: String,
 }
 
+impl Node {
+    /// The host an environment's URLs name: its node's address on a Swarm,
+    /// the configured `public_host` otherwise.
+    pub fn url_host<'a>(node: Option<&'a Node>, public_host: &'a str) -> &'a str {
+        node.map_or(public_host, |n| n.address.as_str())
+    }
+}
+
 impl Environment {
     /// Where its published ports are probed: its node's address on a
     /// Swarm, this host otherwise.
