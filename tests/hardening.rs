@@ -510,7 +510,9 @@ fn healthz_answers_at_once_while_creates_wait_for_a_held_lock() {
         "the creates were waiting all along"
     );
     eprintln!("slowest /healthz while the lock was held: {slowest:?}");
-    assert!(slowest < Duration::from_millis(500), "{slowest:?}");
+    // A server that waited for the lock would not answer before the unlock
+    // below; the bound only has to stay clear of a busy machine's slowest.
+    assert!(slowest < Duration::from_secs(2), "{slowest:?}");
     lock.unlock().unwrap();
     for c in creates {
         assert_eq!(c.join().unwrap().0, 202);
