@@ -56,11 +56,21 @@ pub enum Error {
     #[error("this token's role may not {0}")]
     Forbidden(String),
 
-    /// No engine answers at `host`, or not the engine envctl needs (a
-    /// Swarm worker); `hint` says what to do.
+    /// No engine answers at `host`; `hint` says what to do.
     #[error("cannot reach the Docker engine at {host}: {reason}\n  {hint}")]
     DockerUnreachable {
         host: String,
+        reason: String,
+        hint: String,
+    },
+
+    /// The engine answers, but cannot run what `[engine] kind` asks (a
+    /// swarm kind on an engine in no swarm, or on a worker); `hint` says
+    /// what to do. Exit 4, as when no engine answers.
+    #[error("the Docker engine at {host} cannot run {kind}: {reason}\n  {hint}")]
+    WrongEngine {
+        host: String,
+        kind: &'static str,
         reason: String,
         hint: String,
     },
@@ -351,7 +361,9 @@ impl Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::PortsExhausted { .. } => ErrorCode::PortsExhausted,
-            Error::DockerUnreachable { .. } => ErrorCode::DockerUnreachable,
+            Error::DockerUnreachable { .. } | Error::WrongEngine { .. } => {
+                ErrorCode::DockerUnreachable
+            }
             Error::MaintenanceBusy { .. } => ErrorCode::MaintenanceRunning,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::Failed(_) | Error::ServiceExited { .. } | Error::FailedWithOutput { .. } => {
@@ -371,7 +383,7 @@ impl Error {
             Error::NotFound { .. } => exit::NOT_FOUND,
             Error::Conflict(_) => exit::CONFLICT,
             Error::Forbidden(_) => exit::REFUSED,
-            Error::DockerUnreachable { .. } => exit::DOCKER_UNREACHABLE,
+            Error::DockerUnreachable { .. } | Error::WrongEngine { .. } => exit::DOCKER_UNREACHABLE,
             Error::Busy { .. } | Error::MaintenanceBusy { .. } => exit::BUSY,
             Error::CorruptDatabase { .. } | Error::NewerSchema { .. } => exit::DATABASE,
             Error::ConfirmationRequired(_) => exit::CONFIRMATION_REQUIRED,

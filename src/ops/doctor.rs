@@ -372,7 +372,14 @@ async fn check_engine(config: &crate::config::EngineConfig) -> (Check, Option<En
     .await;
     let (engine, version) = match connected {
         Ok(Ok(pair)) => pair,
-        Ok(Err(e)) => return (Check::fail(NAME, first_line(&e), fix), None),
+        Ok(Err(e)) => {
+            // It answers, but is not what [engine] kind needs: its own advice.
+            let fix = match &e {
+                Error::WrongEngine { hint, .. } => hint.clone(),
+                _ => fix,
+            };
+            return (Check::fail(NAME, first_line(&e), fix), None);
+        }
         Err(_) => {
             let detail = format!(
                 "the engine at {host} did not answer within {}s",

@@ -80,15 +80,13 @@ impl SwarmEngine {
         if !active || swarm.control_available != Some(true) {
             let state = match (active, swarm.local_node_state) {
                 (true, _) => "a worker, not a manager".to_owned(),
-                (false, Some(s)) => format!("not in a swarm (its swarm state is \"{s}\")"),
-                (false, None) => "not in a swarm".to_owned(),
+                (false, Some(s)) => format!("in no swarm (its swarm state is \"{s}\")"),
+                (false, None) => "in no swarm".to_owned(),
             };
-            // The engine envctl needs is not there: exit 4, as when Docker is down.
-            return Err(Error::DockerUnreachable {
+            return Err(Error::WrongEngine {
                 host: super::docker_host(),
-                reason: format!(
-                    "[engine] kind = \"swarm\" needs a swarm manager, and this engine is {state}"
-                ),
+                kind: "[engine] kind = \"swarm\"",
+                reason: format!("it is {state}, and only a swarm manager can"),
                 hint:
                     "Point DOCKER_HOST at a manager node, make this one a manager (`docker swarm \
                        init`), or set [engine] kind = \"docker\"."
