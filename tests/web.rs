@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use browser::{Driver, sign_in, text_of, wait_path};
+use browser::{Driver, click, sign_in, text_of, type_into, wait_path};
 use common::{Http, Sandbox, form_value, signed_in, wait_until};
 use fantoccini::{Client, Locator};
 
@@ -68,31 +68,11 @@ async fn in_a_browser_sign_in_create_watch_it_run_see_figures_delete_and_sign_ou
     // The create form: open it, fill it, send it.
     let form = b.find(Locator::Css("details.card")).await.unwrap();
     if form.attr("open").await.unwrap().is_none() {
-        b.find(Locator::Css("details.card summary"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&b, "details.card summary").await;
     }
-    b.find(Locator::Css("#name"))
-        .await
-        .unwrap()
-        .send_keys("webby")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#ttl"))
-        .await
-        .unwrap()
-        .send_keys("2h")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#create button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&b, "#name", "webby").await;
+    type_into(&b, "#ttl", "2h").await;
+    click(&b, "#create button").await;
     eprintln!("step: created");
     let id = {
         let mut id = None;
@@ -183,29 +163,14 @@ async fn in_a_browser_sign_in_create_watch_it_run_see_figures_delete_and_sign_ou
 
     eprintln!("step: delete");
     // Delete, with its confirmation.
-    b.find(Locator::Css("details.confirm summary.danger"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.find(Locator::Css("details.confirm button.danger"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, "details.confirm summary.danger").await;
+    click(&b, "details.confirm button.danger").await;
     wait_path(&b, "/").await;
     assert!(text_of(&b, "p.notice").await.unwrap().contains("webby"));
     assert!(wait_until(Duration::from_secs(30), || sb.names() == vec!["from-cli"]));
 
     // Sign out: the pages send you to sign in again.
-    b.find(Locator::Css("header .who button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, "header .who button").await;
     wait_path(&b, "/login").await;
     b.goto(&server.url()).await.unwrap();
     wait_path(&b, "/login").await;
