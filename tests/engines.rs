@@ -564,6 +564,47 @@ fn swarm_creates_at_once_never_promise_a_node_more_memory_than_it_has() {
         listed.iter().all(|e| e["status"] == "running"),
         "{listed:?}"
     );
+
+    // A create killed before it made its service leaves a `creating` record
+    // on the node. Its process is gone, so it promises nothing: with one
+    // heavy environment left, another fits beside it.
+    let kept = listed[0]["name"].as_str().unwrap().to_owned();
+    let gone = listed[1]["name"].as_str().unwrap().to_owned();
+    assert!(sb.run(&["delete", &gone, "--yes"]).status.success());
+    let exited = Command::new("true").spawn().unwrap();
+    let dead_pid = exited.id();
+    assert!(exited.wait_with_output().unwrap().status.success());
+    let mut db: Value = serde_json::from_slice(&std::fs::read(sb.db_path()).unwrap()).unwrap();
+    let mut ghost = db["environments"][0].clone();
+    assert_eq!(ghost["name"], kept.as_str());
+    let now = chrono::Utc::now();
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    for (field, value) in [
+        ("id", serde_json::json!("0badc0de")),
+        ("name", serde_json::json!("ghost")),
+        ("status", serde_json::json!("creating")),
+        ("ready", serde_json::json!(false)),
+        ("services", serde_json::json!({})),
+        ("ports", serde_json::json!({})),
+        ("urls", serde_json::json!({})),
+        ("base_port", serde_json::json!(30999)),
+        (
+            "operation",
+            serde_json::json!({
+                "action": "create",
+                "pid": dead_pid,
+                "host": hostname.trim(),
+                "started_at": now.to_rfc3339(),
+                "deadline": (now + chrono::Duration::hours(1)).to_rfc3339(),
+            }),
+        ),
+    ] {
+        ghost[field] = value;
+    }
+    db["environments"].as_array_mut().unwrap().push(ghost);
+    std::fs::write(sb.db_path(), serde_json::to_vec(&db).unwrap()).unwrap();
+    let out = sb.run(&["create", "heavy-again", "--template", "heavy"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
 /// A service that ignores SIGTERM: it stops only when its grace period is

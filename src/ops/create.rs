@@ -369,7 +369,9 @@ fn reserve(
         // The node, chosen here under the lock: an environment reserved
         // meanwhile takes its node's room before its services exist, and
         // one made after the engine was read counts too. A template since
-        // removed from the config promises nothing.
+        // removed from the config promises nothing, nor does a create whose
+        // process is gone: what it made counts as the engine read it.
+        let now = Utc::now();
         let being_made = others.iter().filter_map(|b| {
             let node = b.node.as_deref()?;
             if matches!(b.status, Status::Failed | Status::Deleting) {
@@ -377,6 +379,13 @@ fn reserve(
             }
             let memory = config.templates.get(b.template.as_ref())?.memory_bytes();
             let being_made = matches!(b.status, Status::Creating | Status::Prepared);
+            if being_made
+                && b.operation
+                    .as_ref()
+                    .is_some_and(|op| op.abandoned(now).is_some())
+            {
+                return None;
+            }
             let uncounted = site.uncounted(others.instance_id, &b.id, memory, being_made);
             (uncounted > 0).then_some((node, uncounted))
         });
@@ -385,7 +394,6 @@ fn reserve(
         let base = ports::allocate(config.ports.base, config.ports.max, size, &held, |port| {
             !site.taken_ports.contains(&port) && ports::host_port_is_free(port)
         })?;
-        let now = Utc::now();
         // Without a TTL, an environment ends at the longest lifetime allowed.
         let ttl = opts
             .ttl

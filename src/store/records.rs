@@ -61,6 +61,9 @@ pub struct Brief<'a> {
     /// The id of the Swarm node it runs on.
     #[serde(default, borrow, deserialize_with = "node_id")]
     pub node: Option<Cow<'a, str>>,
+    /// The operation in flight on it, if any.
+    #[serde(default)]
+    pub operation: Option<Cow<'a, super::Operation>>,
 }
 
 /// A record's `node` object, as its id alone.
@@ -92,6 +95,7 @@ impl<'a> From<&'a Environment> for Brief<'a> {
             base_port: e.base_port,
             port_count: e.port_count,
             node: e.node.as_ref().map(|n| Cow::Borrowed(n.id.as_str())),
+            operation: e.operation.as_ref().map(Cow::Borrowed),
         }
     }
 }
