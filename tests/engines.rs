@@ -39,6 +39,7 @@ on_both_engines! {
     logs_come_from_each_service => (30560, 30600),
     dependencies_start_in_order_and_a_finished_job_is_not_dead => (30800, 30840),
     a_create_claims_a_warm_pool_member => (30880, 30920),
+    the_server_brings_back_dead_services_of_several_environments => (31100, 31140),
 }
 
 fn port(env: &Value, service: &str) -> u16 {
@@ -168,6 +169,45 @@ fn a_dead_service_is_noticed_and_started_again(engine: EngineKind, base: u16) {
     assert_eq!(started["ready"], true, "{started}");
     assert_eq!(http_get(base + 1).as_deref(), Some("ok\n"));
     assert_eq!(sb.json(&["sync"])["changes"], serde_json::json!([]));
+}
+
+fn the_server_brings_back_dead_services_of_several_environments(engine: EngineKind, base: u16) {
+    let sb = Sandbox::on_with(engine, base, "[api]\nmaintenance_interval = \"1s\"\n");
+    let envs: Vec<Value> = ["one", "two", "three"]
+        .iter()
+        .map(|name| sb.json(&["create", name, "--template", "trio"]))
+        .collect();
+    let server = sb.serve();
+    for env in &envs {
+        kill_service(env["id"].as_str().unwrap(), "gitlab");
+    }
+    // Each comes back on its own (on a Swarm: a new task), still running.
+    for env in &envs {
+        let port = port(env, "gitlab");
+        assert!(
+            wait_until(Duration::from_secs(60), || http_get(port).as_deref()
+                == Some("ok\n")),
+            "{} was not brought back",
+            env["name"]
+        );
+    }
+    // Each restart is in the event log, by the server, done.
+    let restarted = |name: &str| {
+        common::event_log(&sb.data_dir()).lines().any(|l| {
+            let e: Value = serde_json::from_str(l).unwrap_or_default();
+            e["action"] == "restart" && e["environment"] == name && e["outcome"] == "ok"
+        })
+    };
+    for env in &envs {
+        let name = env["name"].as_str().unwrap();
+        assert!(
+            wait_until(Duration::from_secs(10), || restarted(name)),
+            "no restart of {name} in the event log:\n{}",
+            common::event_log(&sb.data_dir())
+        );
+        assert_eq!(sb.json(&["show", name])["status"], "running");
+    }
+    drop(server);
 }
 
 fn records_are_rebuilt_from_the_engines_labels(engine: EngineKind, base: u16) {

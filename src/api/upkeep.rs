@@ -3,13 +3,15 @@
 //! restart services whose container died (at most `restart_limit` times per
 //! service while it runs; then the environment is marked `failed`), and
 //! remove environments past their TTL (a cleanup with only the TTL rule,
-//! which syncs first). Each action goes to the event log. A tick that finds
+//! which syncs first). Repairs of different environments run side by side
+//! (`[cleanup] concurrency` at a time). Each action goes to the event log. A tick that finds
 //! another maintenance run going skips its cleanup. Giving up on a service
 //! notifies `restart_limit`; the cleanup sends the expiry warnings and its
 //! own notices (see `crate::notify`).
 
 use crate::access::Caller;
 use crate::engine::Runtime;
+use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
@@ -94,20 +96,29 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
         chrono::Utc::now(),
         Some(policy),
     );
-    let caller = Caller::server();
-    for (id, repair) in plan.repairs {
-        let Some(env) = db.environments.iter().find(|e| e.id == id) else {
-            continue;
-        };
-        let (action, service, detail) = match &repair {
+    // One repair per environment: they run side by side (a restart on a
+    // swarm may wait minutes for its task), the bookkeeping after, in turn.
+    let repairs = plan.repairs.into_iter().filter_map(|(id, repair)| {
+        let env = db.environments.iter().find(|e| e.id == id)?;
+        let (gave_up, service, detail) = match &repair {
             Repair::Restart {
                 service, reason, ..
-            } => ("restart", service.clone(), reason.clone()),
-            Repair::GiveUp { service, reason } => ("fail", service.clone(), reason.clone()),
-            _ => continue,
+            } => (false, service.clone(), reason.clone()),
+            Repair::GiveUp { service, reason } => (true, service.clone(), reason.clone()),
+            _ => return None,
         };
-        let gave_up = action == "fail";
-        let result = sync::apply(ctx, &instance, env, repair).await;
+        let instance = &instance;
+        Some(async move {
+            let result = sync::apply(ctx, instance, env, repair).await;
+            (env, gave_up, service, detail, result)
+        })
+    });
+    let done: Vec<_> = futures_util::stream::iter(repairs)
+        .buffer_unordered(ctx.config.cleanup.concurrency.max(1))
+        .collect()
+        .await;
+    let caller = Caller::server();
+    for (env, gave_up, service, detail, result) in done {
         if gave_up && result.is_ok() {
             let limit = ctx.config.api.restart_limit;
             let notice = crate::notify::Notice::restart_limit(env, &service, limit, &detail);
@@ -122,7 +133,7 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
             Err(e) if !gave_up => format!("{detail}; the restart failed: {}", e.chain_text()),
             _ => detail,
         };
-        events::Entry::new(action)
+        events::Entry::new(if gave_up { "fail" } else { "restart" })
             .result(&result)
             .target(&env.name)
             .detail(&detail)
