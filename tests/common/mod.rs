@@ -290,13 +290,17 @@ impl Drop for Sandbox {
         // Services left behind are emptied first: an engine before 23.0
         // crashes when a service goes while its tasks are being reaped
         // (see `retire` in src/engine/docker/swarm.rs).
-        for service in self.labelled("service") {
+        // All at once, then one wait: each stop takes its grace period.
+        let services = self.labelled("service");
+        if !services.is_empty() {
             let _ = Command::new("docker")
-                .args(["service", "scale", "--detach", &format!("{service}=0")])
+                .args(["service", "scale", "--detach"])
+                .args(services.iter().map(|s| format!("{s}=0")))
                 .output();
             wait_until(Duration::from_secs(60), || {
                 Command::new("docker")
-                    .args(["service", "ps", "--format", "{{.DesiredState}}", &service])
+                    .args(["service", "ps", "--format", "{{.DesiredState}}"])
+                    .args(&services)
                     .output()
                     .is_ok_and(|o| !text(&o.stdout).contains("Remove"))
             });
