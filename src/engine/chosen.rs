@@ -91,6 +91,9 @@ impl Runtime for Engine {
     async fn start_container(&self, name: &str, deadline: tokio::time::Instant) -> Result<()> {
         each!(self, e => e.start_container(name, deadline).await)
     }
+    async fn stop_grace(&self, name: &str, grace: Duration) -> Result<Duration> {
+        each!(self, e => e.stop_grace(name, grace).await)
+    }
     async fn stop_container(&self, name: &str, grace: Duration) -> Result<()> {
         each!(self, e => e.stop_container(name, grace).await)
     }

@@ -80,6 +80,17 @@ pub trait Runtime: Send + Sync {
         name: &str,
         deadline: tokio::time::Instant,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// The grace period a stop of `name` asked with `grace` waits out
+    /// before the container is killed: `grace` on one engine; on a Swarm,
+    /// the one its service was made with when that is longer (Swarm goes
+    /// by it). What an operation's record is sized from.
+    fn stop_grace(
+        &self,
+        _name: &str,
+        grace: Duration,
+    ) -> impl Future<Output = Result<Duration>> + Send {
+        std::future::ready(Ok(grace))
+    }
     /// Stops a container with a grace period; a stopped or missing one is fine.
     fn stop_container(
         &self,

@@ -45,11 +45,11 @@ const ARCHIVE_DEADLINE: Duration = Duration::from_secs(6 * 3600);
 const DELETE_DEADLINE: Duration = Duration::from_secs(120);
 
 /// How long a removal may take before it counts as abandoned: its services
-/// stop first (the grace period, and on a Swarm what the engine takes to
-/// tell it), then everything goes.
-pub(crate) fn removal_deadline(ctx: &Context) -> Duration {
+/// stop first (their grace period, by [`crate::ops::lifecycle::stop_grace`],
+/// and on a Swarm what the engine takes to tell it), then everything goes.
+pub(crate) fn removal_deadline(grace: Duration) -> Duration {
     DELETE_DEADLINE
-        .saturating_add(ctx.config.defaults.stop_timeout)
+        .saturating_add(grace)
         .saturating_add(crate::ops::lifecycle::STOP_SETTLE)
 }
 
@@ -131,6 +131,7 @@ async fn delete_inner(
 ) -> Result<Option<Deleted>> {
     let engine = ctx.engine().await?;
     let archives_on = ctx.config.archives.enabled;
+    let waited = crate::ops::lifecycle::stop_grace_of(ctx, engine, target).await;
     let marked = ctx.store.update(|db| {
         let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
@@ -168,9 +169,9 @@ async fn delete_inner(
         env.operation = Some(if archive {
             Operation::begin("archive", ARCHIVE_DEADLINE)
         } else if opts.keep_volumes {
-            Operation::begin(KEEP_VOLUMES, removal_deadline(ctx))
+            Operation::begin(KEEP_VOLUMES, removal_deadline(waited))
         } else {
-            Operation::begin(REMOVE_ALL, removal_deadline(ctx))
+            Operation::begin(REMOVE_ALL, removal_deadline(waited))
         });
         Ok((env.clone(), instance, archive))
     });
@@ -239,9 +240,10 @@ async fn archive_first(
     .await;
     match crate::ops::archive::take(ctx, caller, instance, env, reason, &silent).await {
         Ok(manifest) => {
+            let waited = crate::ops::lifecycle::stop_grace(ctx, engine, env).await;
             ctx.store.update(|db| {
                 let env = db.get_mut(&env.id)?;
-                env.operation = Some(Operation::begin(REMOVE_ALL, removal_deadline(ctx)));
+                env.operation = Some(Operation::begin(REMOVE_ALL, removal_deadline(waited)));
                 Ok(())
             })?;
             Ok(manifest.map(|m| m.summary()))

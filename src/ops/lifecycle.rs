@@ -456,6 +456,7 @@ async fn stop_inner(
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let grace = ctx.config.defaults.stop_timeout;
+    let waited = stop_grace_of(ctx, engine, target).await;
     let (env, instance) = ctx.store.update(|db| {
         let instance = db.instance_id.clone();
         let env = db.get_mut(target)?;
@@ -467,7 +468,7 @@ async fn stop_inner(
         let levels = u32::try_from(env.services.len()).unwrap_or(u32::MAX).max(1);
         env.operation = Some(Operation::begin(
             "stop",
-            grace
+            waited
                 .saturating_add(STOP_SETTLE)
                 .saturating_mul(levels.saturating_add(1)),
         ));
@@ -533,6 +534,42 @@ const RESTART_SETTLE: Duration = Duration::from_secs(120);
 /// to tell it ended (a Swarm waits a minute for its node to report).
 pub(crate) const STOP_SETTLE: Duration = Duration::from_secs(60);
 
+/// The longest grace period a stop of `env`'s services waits out, which
+/// its operation's record must cover: the config's `stop_timeout`, or on a
+/// Swarm the longer one a service was made with (Swarm goes by that, so a
+/// `stop_timeout` lowered since does not shorten it). A service the engine
+/// cannot tell about counts with the config's.
+pub(crate) async fn stop_grace(
+    ctx: &Context,
+    engine: &crate::engine::Engine,
+    env: &Environment,
+) -> Duration {
+    let grace = ctx.config.defaults.stop_timeout;
+    let each = env
+        .services
+        .values()
+        .map(|s| engine.stop_grace(&s.container, grace));
+    join_all(each)
+        .await
+        .into_iter()
+        .filter_map(Result::ok)
+        .fold(grace, Duration::max)
+}
+
+/// [`stop_grace`] for the record `target` names, as it stands now (read
+/// before the record is marked busy, since the engine is asked); the
+/// config's when it has none.
+pub(crate) async fn stop_grace_of(
+    ctx: &Context,
+    engine: &crate::engine::Engine,
+    target: &str,
+) -> Duration {
+    match ctx.store.view(|db| db.find(target).cloned()) {
+        Ok(Some(env)) => stop_grace(ctx, engine, &env).await,
+        _ => ctx.config.defaults.stop_timeout,
+    }
+}
+
 async fn restart_service_inner(
     ctx: &Context,
     caller: &Caller,
@@ -541,6 +578,7 @@ async fn restart_service_inner(
 ) -> Result<Environment> {
     let engine = ctx.engine().await?;
     let grace = ctx.config.defaults.stop_timeout;
+    let waited = stop_grace_of(ctx, engine, target).await;
     // Marked busy under the lock, as stop and start are, so the server's
     // maintenance does not take the stopped container for a crash.
     let (env, instance) = ctx.store.update(|db| {
@@ -564,7 +602,7 @@ async fn restart_service_inner(
         }
         env.operation = Some(Operation::begin(
             "restart",
-            grace
+            waited
                 .saturating_add(STOP_SETTLE)
                 .saturating_add(RESTART_SETTLE),
         ));

@@ -564,12 +564,13 @@ pub async fn apply(
             } else {
                 crate::ops::delete::REMOVE_ALL
             };
+            let waited = crate::ops::lifecycle::stop_grace(ctx, engine, seen).await;
             ctx.store.update(|db| {
                 unchanged(db)?;
                 let env = db.get_mut(&seen.id)?;
                 env.operation = Some(crate::store::Operation::begin(
                     action,
-                    crate::ops::delete::removal_deadline(ctx),
+                    crate::ops::delete::removal_deadline(waited),
                 ));
                 Ok(())
             })?;
