@@ -6,9 +6,11 @@
 //! so a CLI process that touches a few records (a create reserves one, then
 //! commits it a few times) never decodes the other 10,000. What a create's
 //! reservation checks against the others (ids, names, port blocks, and on a
-//! Swarm the node and template that placement counts) comes
-//! from [`Roster`], a skim of each line that decodes no maps, strings it
-//! does not need or timestamps. Anything that reads the database as a whole
+//! Swarm the node and template that placement counts, and the operation
+//! in flight, which tells a dead create's from a live one's) comes from
+//! [`Roster`], a skim of each line that decodes no maps, and no strings or
+//! timestamps it does not need (an operation is decoded only where a record
+//! has one: while it is being changed). Anything that reads the database as a whole
 //! ([`Records::database`]) decodes every line once, on several threads, and
 //! the records stay decoded.
 

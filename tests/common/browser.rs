@@ -75,35 +75,50 @@ pub async fn text_of(b: &Client, css: &str) -> Option<String> {
     b.find(Locator::Css(css)).await.ok()?.text().await.ok()
 }
 
-/// Clicks `css`. A live page (the event stream re-renders its panels) can
-/// replace the element between finding and clicking it; the click was then
-/// not delivered, so it finds the element again and clicks the new one.
+/// Clicks `css` (see [`on_fresh`]).
 pub async fn click(b: &Client, css: &str) {
+    on_fresh(b, css, "clicking", |e| async move {
+        e.click().await.map(|_| ())
+    })
+    .await
+}
+
+/// Types `text` into `css` (see [`on_fresh`]).
+pub async fn type_into(b: &Client, css: &str, text: &str) {
+    on_fresh(
+        b,
+        css,
+        "typing into",
+        |e| async move { e.send_keys(text).await },
+    )
+    .await
+}
+
+/// Does `act` on the element `css` finds. A live page (the event stream
+/// re-renders its panels) can replace the element between its finding and
+/// the act, which then was not delivered: the element is found again and
+/// the act done on the new one, for up to 5 s. Any other error fails.
+async fn on_fresh<F, Fut>(b: &Client, css: &str, what: &str, act: F)
+where
+    F: Fn(fantoccini::elements::Element) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
     for _ in 0..50 {
         let element = b
             .find(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no {css}: {e}"));
-        match element.click().await {
-            Ok(_) => return,
+        match act(element).await {
+            Ok(()) => return,
             Err(fantoccini::error::CmdError::Standard(e))
                 if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
             {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            Err(e) => panic!("clicking {css}: {e}"),
+            Err(e) => panic!("{what} {css}: {e}"),
         }
     }
-    panic!("{css} was replaced on every click for 5 s");
-}
-
-pub async fn type_into(b: &Client, css: &str, text: &str) {
-    b.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap();
+    panic!("{css} was replaced at every try for 5 s");
 }
 
 pub async fn sign_in(b: &Client, server: &Server, token: &str) {

@@ -700,9 +700,6 @@ impl Runtime for SwarmEngine {
         self.wait_started(name, &before, deadline).await
     }
 
-    /// Scales the service to 0 and waits for its task to end (Swarm stops
-    /// it with the service's grace period: `stop_timeout` when it was made),
-    /// for that grace period and a margin.
     async fn stop_grace(&self, name: &str, grace: Duration) -> Result<Duration> {
         Ok(match self.service(name).await? {
             Some(service) => grace.max(grace_of(&service)),
@@ -710,6 +707,9 @@ impl Runtime for SwarmEngine {
         })
     }
 
+    /// Scales the service to 0 and waits for its task to end (Swarm stops
+    /// it with the service's grace period: `stop_timeout` when it was made),
+    /// for that grace period and a margin.
     async fn stop_container(&self, name: &str, grace: Duration) -> Result<()> {
         let Some(service) = self.service(name).await? else {
             return Ok(());
