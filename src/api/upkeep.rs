@@ -144,6 +144,9 @@ async fn tick(app: &Arc<App>, restarts: &mut HashMap<(String, String), u32>) {
         dry_run: false,
         concurrency: ctx.config.cleanup.concurrency,
         wait_for_lock: false,
+        // A service that died since this tick's plan is restarted by the
+        // next tick, not failed by the cleanup's sync.
+        leave_dead_services: true,
     };
     if let Ok(report) = cleanup::cleanup(ctx, &Caller::server(), &opts).await {
         app.metrics.cleanup(&report);

@@ -116,6 +116,7 @@ pub async fn sync(backend: &Backend, args: SyncArgs, printer: &Printer) -> anyho
         remove_orphans: args.remove_orphans,
         adopt: args.adopt,
         wait_for_lock: !args.no_wait,
+        leave_dead_services: false,
     };
     let report = backend.sync(&opts).await?;
     printer.sync_report(&report)?;

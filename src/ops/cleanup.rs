@@ -36,6 +36,8 @@ pub struct CleanupOptions {
     pub concurrency: usize,
     /// With `false`, fail at once when another cleanup, sync or reset runs.
     pub wait_for_lock: bool,
+    /// The server's own cleanup (see [`SyncOptions::leave_dead_services`]).
+    pub leave_dead_services: bool,
 }
 
 /// A planned cleanup, holding the maintenance lock until it is run or dropped.
@@ -115,6 +117,7 @@ pub async fn prepare(ctx: &Context, caller: &Caller, opts: &CleanupOptions) -> R
     let lock = ctx.store.maintenance_lock(opts.wait_for_lock)?;
     let sync_opts = SyncOptions {
         dry_run: opts.dry_run,
+        leave_dead_services: opts.leave_dead_services,
         ..Default::default()
     };
     let sync = sync_locked(ctx, caller, &sync_opts).await?;

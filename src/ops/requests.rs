@@ -467,6 +467,7 @@ impl CleanupOptions {
                 per_owner: config.per_owner,
             },
             dry_run,
+            leave_dead_services: false,
             concurrency: config.concurrency.max(1),
             wait_for_lock: false,
         }

@@ -43,6 +43,11 @@ pub struct SyncOptions {
     /// another cleanup, sync or reset runs.
     #[serde(skip)]
     pub wait_for_lock: bool,
+    /// The server's own cleanup: a running environment's dead services are
+    /// left to its upkeep's restart policy (the next tick restarts them, or
+    /// gives up), not marked failed or stopped here.
+    #[serde(skip)]
+    pub leave_dead_services: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -245,10 +250,21 @@ pub(crate) async fn sync_locked(
         ..Default::default()
     };
 
+    // Under a restart policy, a dead service of a running environment is a
+    // restart: here, left to the policy's owner.
+    let never = HashMap::new();
+    let restarts = opts.leave_dead_services.then_some(Restarts {
+        limit: u32::MAX,
+        counts: &never,
+    });
     let Plan {
         repairs,
         orphans: orphan_ids,
-    } = plan(&db.environments, &inventory, now, None);
+    } = plan(&db.environments, &inventory, now, restarts);
+    let repairs: Vec<_> = repairs
+        .into_iter()
+        .filter(|(_, r)| !matches!(r, Repair::Restart { .. }))
+        .collect();
 
     let destructive = !repairs.is_empty() || (opts.remove_orphans && !orphan_ids.is_empty());
     if !opts.dry_run && destructive {

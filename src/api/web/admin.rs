@@ -159,6 +159,7 @@ impl SyncForm {
             remove_orphans: self.remove_orphans.is_some(),
             adopt: self.adopt.is_some(),
             wait_for_lock: false,
+            leave_dead_services: false,
         }
     }
 }
